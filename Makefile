@@ -1,0 +1,62 @@
+# Corroborate — every entry point a newcomer or CI needs. `make run` and `make test` are enough.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CONSTRAINTS := constraints.txt
+SAMPLE := evals/datasets/kim-beijing-2025
+OUT ?= out
+
+.PHONY: run test record lint eval eval-live bench smoke serve install install-local clean help
+
+help:
+	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
+	@echo "make test    - offline test suite (recorded LLM exchanges, no model needed)"
+	@echo "make record  - re-record LLM cassettes from the embedded llama.cpp server"
+	@echo "make lint    - ruff, mypy --strict, import-linter contracts"
+	@echo "make eval    - score against gold (replay), fail on regression vs evals/baseline.json"
+	@echo "make bench   - merge benchmark"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.dev: $(PY) pyproject.toml $(CONSTRAINTS)
+	$(PIP) install -q -c $(CONSTRAINTS) -e '.[dev]'
+	touch $@
+
+$(VENV)/.local: $(VENV)/.dev
+	$(PIP) install -q -c $(CONSTRAINTS) -e '.[dev,local]'
+	touch $@
+
+install: $(VENV)/.dev
+install-local: $(VENV)/.local
+
+run: install-local
+	$(VENV)/bin/corroborate extract $(SAMPLE) --out $(OUT)/records
+
+test: install
+	$(PY) -m pytest -q --record-mode=none
+
+record: install-local
+	$(PY) -m pytest -q tests/integration --record-mode=rewrite
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/mypy schemas prompts service evals
+	$(VENV)/bin/lint-imports
+
+smoke: install-local
+	$(VENV)/bin/corroborate extract $(SAMPLE)/articles/$$(ls $(SAMPLE)/articles | head -n1) --out $(OUT)/smoke
+	$(PY) -c "import sys,glob; from schemas.record import EventRecord; \
+	  rs=[EventRecord.model_validate_json(open(f).read()) for f in glob.glob('$(OUT)/smoke/*.json')]; \
+	  assert rs and all(r.provenance and r.provenance.llm_calls > 0 for r in rs), 'no LLM record'; \
+	  print('smoke ok:', [(r.article_id, len(r.quantities), r.grounding_rate) for r in rs])"
+
+bench: install
+	$(PY) bench/bench_merge.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

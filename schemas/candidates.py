@@ -1,0 +1,72 @@
+"""Deterministically mined candidates: what the text surely contains, with spans.
+
+The miner finds them without an LLM; the structure step shows them to the LLM
+numbered by `id` and the record's items may point back at them.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from schemas.record import Granularity, Hedge, Span
+
+
+class Candidate(BaseModel):
+    """Common part of every candidate: an id such as 'N3' and the sentence it sits in."""
+
+    id: str
+    span: Span = Field(description="The candidate's own words.")
+    sentence: Span = Field(description="The sentence around it, for context.")
+
+
+class QuoteCandidate(Candidate):
+    """Text inside quotation marks (straight or curly), possibly across paragraphs."""
+
+    speaker: str | None = Field(default=None, description="'X said' / 'said X' / 'X told Y'.")
+    speaker_span: Span | None = None
+    via: str | None = Field(default=None, description="'told Al Jazeera' → 'Al Jazeera'.")
+
+
+class QuantityCandidate(Candidate):
+    """A figure with its qualifier: 'about 2,000 soldiers', '80th anniversary'."""
+
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    hedge: Hedge = "exact"
+    unit: str = Field(default="", description="Unit or the counted noun right after the number.")
+    counted_hint: str = Field(default="", description="Noun phrase the figure counts, if found.")
+    ordinal: bool = False
+    as_of: str | None = Field(default=None, description="ISO date stated in the same sentence.")
+    as_of_phrase: str | None = None
+
+
+class DateCandidate(Candidate):
+    """A date expression resolved against the publication date."""
+
+    iso: str = Field(description="YYYY-MM-DD, YYYY-MM or YYYY at the stated granularity.")
+    granularity: Granularity
+
+
+class PersonCandidate(Candidate):
+    """A personal name, with the title that precedes or follows it."""
+
+    name: str
+    title: str | None = None
+
+
+class SourceCandidate(Candidate):
+    """Who a statement rests on: 'according to X', 'X reported', 'X told lawmakers'."""
+
+    source: str
+    cue: str = Field(description="The attribution words: 'according to', 'reported', 'said'.")
+
+
+class Candidates(BaseModel):
+    """All candidates mined from one article."""
+
+    quotes: list[QuoteCandidate] = Field(default_factory=list)
+    quantities: list[QuantityCandidate] = Field(default_factory=list)
+    dates: list[DateCandidate] = Field(default_factory=list)
+    people: list[PersonCandidate] = Field(default_factory=list)
+    sources: list[SourceCandidate] = Field(default_factory=list)

@@ -1,0 +1,123 @@
+"""Response schemas the LLM fills, one per facet of the record.
+
+These are prompt text: the JSON schema (with these descriptions and bounds) is sent
+as the constrained-output format. Strings are bounded so a small model under a
+grammar cannot ramble, and label lists have an exact length so it cannot stop early.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
+
+from schemas.record import ActorRole, EventType
+
+Short = Annotated[str, StringConstraints(max_length=80)]
+Line = Annotated[str, StringConstraints(max_length=160)]
+IsoDate = Annotated[str, StringConstraints(max_length=10, pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")]
+
+
+def _one_line(value: str) -> str:
+    # A grammar may still let a newline through; records hold single-line strings.
+    return " ".join(value.split())
+
+
+class _Draft(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _flatten(cls, value: Any) -> Any:
+        return _one_line(value) if isinstance(value, str) else value
+
+
+class PersonDraft(_Draft):
+    """One main person of the event."""
+
+    name: Short = Field(description="The person's name exactly as written in the article.")
+    role: ActorRole = Field(description="principal, participant, official, source, expert, other.")
+    title: Short = Field(default="", description="Job or affiliation, e.g. 'Foreign Minister'.")
+
+
+class SubEventDraft(_Draft):
+    """A related happening before or after the main event."""
+
+    date: IsoDate = Field(default="", description="YYYY-MM-DD, YYYY-MM, YYYY or ''.")
+    what: Line = Field(description="What happened, in one short line.")
+
+
+class CoreDraft(_Draft):
+    """The main event: what, when, where, who."""
+
+    headline: Line = Field(description="One neutral line: who did what, where.")
+    event_type: EventType = Field(description="Kind of the main event.")
+    date: IsoDate = Field(description="Day of the main event: YYYY-MM-DD (or YYYY-MM, YYYY).")
+    date_phrase: Short = Field(default="", description="The article's words giving that date.")
+    place: Short = Field(description="City or site of the main event.")
+    country: Short = Field(default="", description="Country of that place.")
+    summary: Annotated[str, StringConstraints(max_length=500)] = Field(
+        description="At most three short sentences."
+    )
+    people: list[PersonDraft] = Field(max_length=8, description="Main people, at most 8.")
+    sub_events: list[SubEventDraft] = Field(
+        default_factory=list, max_length=4, description="Related happenings, at most 4."
+    )
+
+
+class QuantityLabel(_Draft):
+    """What one mined figure counts and whose figure it is."""
+
+    id: Annotated[str, StringConstraints(max_length=5)] = Field(description="Figure id, e.g. N3.")
+    counted: Short = Field(description="What the figure counts, with the action, 2-8 words.")
+    attributed_to: Short = Field(description="Who gives the figure, or ''.")
+    relevant: bool = Field(description="False only for page furniture, not news.")
+
+
+class QuoteLabel(_Draft):
+    """Whose words one mined quotation is."""
+
+    id: Annotated[str, StringConstraints(max_length=5)] = Field(description="Quote id, e.g. Q2.")
+    speaker: Short = Field(description="Who says these words, or ''.")
+    via: Short = Field(default="", description="Outlet or agency that relayed the words, or ''.")
+
+
+class ClaimLabel(_Draft):
+    """The upstream source of one attributed statement and what it says."""
+
+    id: Annotated[str, StringConstraints(max_length=5)] = Field(description="Statement id: S1.")
+    according_to: Short = Field(description="Original source the statement rests on.")
+    statement: Line = Field(description="What the source says, one sentence, ≤ 25 words.")
+
+
+FACET_ITEM_MODELS: dict[str, type[_Draft]] = {
+    "quantities": QuantityLabel,
+    "quotes": QuoteLabel,
+    "claims": ClaimLabel,
+}
+"""Label facets: the LLM writes exactly one item per numbered candidate."""
+
+
+def labels_model(facet: str, count: int) -> type[BaseModel]:
+    """A response model holding exactly `count` label items for `facet`.
+
+    The exact length is what keeps a small model under a grammar from closing the
+    list early; the item schema itself is fixed and part of the prompt hash.
+    """
+    item = FACET_ITEM_MODELS[facet]
+    items_type = Annotated[list[item], Field(min_length=count, max_length=count)]  # type: ignore[valid-type]
+    model: type[BaseModel] = create_model(
+        f"{item.__name__}s",
+        __base__=_Draft,
+        items=(items_type, Field(description="One item per candidate, in the given order.")),
+    )
+    return model
+
+
+def schema_fingerprint() -> str:
+    """Canonical JSON of every response schema, for the prompt+schema hash."""
+    import json
+
+    schemas = {"core": CoreDraft.model_json_schema()}
+    schemas.update({k: m.model_json_schema() for k, m in FACET_ITEM_MODELS.items()})
+    return json.dumps(schemas, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,146 @@
+"""Every error Corroborate raises on purpose, as one tree.
+
+    CorroborateError                     (exit 1, HTTP 500)  our own bug or an unclassified failure
+    ├── InputError                       caller's mistake                    (exit 2, HTTP 422)
+    │   ├── ArticleTooLongError          text over the accepted length       (exit 2, HTTP 422)
+    │   ├── UnsupportedInputError        a file or media type we can't read  (exit 2, HTTP 415)
+    │   └── NotFoundError                an unknown job or resource          (exit 2, HTTP 404)
+    ├── ConfigError                      bad settings                        (exit 3, HTTP 500)
+    ├── ModelError                       the model could not be had          (exit 4, HTTP 503)
+    │   ├── ModelNotInstalledError       a model part package is missing
+    │   ├── ModelIntegrityError          assembled model hash mismatch
+    │   └── ServerStartError             llama.cpp server did not come up
+    └── LLMError                         an upstream LLM call failed         (exit 5, HTTP 502)
+        ├── LLMUnavailableError          transport: refused, timeout, 5xx    (exit 5, HTTP 503)
+        ├── LLMOutputError               output failed validation after re-asks (exit 5, HTTP 502)
+        └── ReplayMissError              a recorded exchange is missing      (exit 6, HTTP 502)
+
+Errors carry their context as attributes. The mapping to exit codes lives in
+`EXIT_CODES` below; the mapping to HTTP statuses in `HTTP_STATUS`; nowhere else.
+"""
+
+from __future__ import annotations
+
+
+class CorroborateError(Exception):
+    """Root of the tree. `title` is a short human label used in problem bodies."""
+
+    title = "Internal error"
+
+    def __init__(self, message: str, **context: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(CorroborateError):
+    """The caller's input is invalid."""
+
+    title = "Invalid input"
+
+
+class ArticleTooLongError(InputError):
+    """An article is longer than the accepted maximum; it is rejected, not truncated."""
+
+    title = "Article too long"
+
+
+class UnsupportedInputError(InputError):
+    """A file or media type we cannot read."""
+
+    title = "Unsupported input"
+
+
+class NotFoundError(InputError):
+    """A job or resource that does not exist."""
+
+    title = "Not found"
+
+
+class ConfigError(CorroborateError):
+    """A setting is missing or contradictory."""
+
+    title = "Configuration error"
+
+
+class ModelError(CorroborateError):
+    """The embedded model could not be made available."""
+
+    title = "Model unavailable"
+
+
+class ModelNotInstalledError(ModelError):
+    """A part package of the embedded model is not installed."""
+
+
+class ModelIntegrityError(ModelError):
+    """The assembled model file does not have the expected sha256."""
+
+
+class ServerStartError(ModelError):
+    """The local llama.cpp server did not become healthy."""
+
+
+class LLMError(CorroborateError):
+    """An LLM call failed; `model`, `attempt` and `raw_output` say how."""
+
+    title = "LLM call failed"
+
+
+class LLMUnavailableError(LLMError):
+    """The LLM endpoint could not be reached or answered 5xx after retries."""
+
+    title = "LLM unavailable"
+
+
+class LLMOutputError(LLMError):
+    """The LLM's output failed schema validation after all re-asks."""
+
+    title = "LLM output invalid"
+
+
+class ReplayMissError(LLMError):
+    """Replay mode met a request that no cassette holds (prompt changed without re-recording)."""
+
+    title = "No recorded LLM exchange"
+
+
+EXIT_CODES: dict[type[CorroborateError], int] = {
+    InputError: 2,
+    ConfigError: 3,
+    ModelError: 4,
+    LLMError: 5,
+    ReplayMissError: 6,
+    CorroborateError: 1,
+}
+
+HTTP_STATUS: dict[type[CorroborateError], int] = {
+    NotFoundError: 404,
+    UnsupportedInputError: 415,
+    InputError: 422,
+    ConfigError: 500,
+    ModelError: 503,
+    LLMUnavailableError: 503,
+    LLMError: 502,
+    CorroborateError: 500,
+}
+
+
+def _lookup(table: dict[type[CorroborateError], int], error: CorroborateError) -> int:
+    for cls in type(error).__mro__:
+        if cls in table:
+            return table[cls]  # type: ignore[index]
+    return table[CorroborateError]
+
+
+def exit_code(error: CorroborateError) -> int:
+    """CLI exit code for an error: the entry of its nearest class in `EXIT_CODES`."""
+    return _lookup(EXIT_CODES, error)
+
+
+def http_status(error: CorroborateError) -> int:
+    """HTTP status for an error: the entry of its nearest class in `HTTP_STATUS`."""
+    return _lookup(HTTP_STATUS, error)

@@ -1,0 +1,69 @@
+"""All settings, read from the environment (prefix `CORROBORATE_`) and `.env`.
+
+Reach them through `get_settings()`; nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
+
+
+class Settings(BaseSettings):
+    """Service configuration. Every field is documented in `.env.example`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CORROBORATE_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
+
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        description="'local/<name>' (embedded llama.cpp), 'openai/<model>', or any name "
+        "served by `base_url`.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint to use instead of starting the embedded server.",
+    )
+    api_key: SecretStr = Field(default=SecretStr("not-needed"), description="Endpoint API key.")
+    llm_mode: str = Field(
+        default="json_schema",
+        description="How structured output is requested: json_schema, tools or json.",
+    )
+    timeout_s: float = Field(default=300.0, gt=0, description="Per-request LLM timeout.")
+    retries: int = Field(default=3, ge=0, description="Transport retries (backoff + jitter).")
+    reasks: int = Field(default=1, ge=0, description="Re-asks when output fails validation.")
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_tokens: int = Field(default=1_024, gt=0, description="Completion token cap per call.")
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(user_cache_dir("corroborate")),
+        description="Where the assembled model and the result cache live.",
+    )
+    threads: int | None = Field(default=None, description="llama.cpp threads; None = all cores.")
+    n_ctx: int = Field(default=8_192, gt=0, description="llama.cpp context window.")
+    server_start_timeout_s: float = Field(default=180.0, gt=0)
+    max_candidates: int = Field(
+        default=14, ge=1, description="Most candidates per facet shown to the LLM."
+    )
+    database_url: str = Field(
+        default="sqlite:///corroborate.sqlite3", description="Jobs, results and cache store."
+    )
+    price_per_1k_prompt: float = Field(default=0.0, ge=0, description="Cost per 1k prompt tokens.")
+    price_per_1k_completion: float = Field(default=0.0, ge=0)
+
+    @property
+    def is_local(self) -> bool:
+        """True when the embedded llama.cpp server must be started by us."""
+        return self.base_url is None and self.model.startswith("local/")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use."""
+    return Settings()

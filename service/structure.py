@@ -1,0 +1,402 @@
+"""Structure step: article + mined candidates → an (ungrounded) `EventRecord`.
+
+The LLM is asked one facet at a time — core (what/when/where/who), quantities,
+quotes, claims — with the article text first and identical in every call, so a
+llama.cpp server reuses its prompt cache. Label facets show numbered candidates and
+demand exactly one label per candidate; the figure, the quoted words and the
+sentence come from the miner, the LLM only says what they mean. A facet whose call
+fails falls back to the mined candidates alone and says so in the provenance: a
+weak or failing model makes the record poorer, never wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from prompts import Prompt
+from schemas.article import Article
+from schemas.candidates import (
+    Candidate,
+    Candidates,
+    SourceCandidate,
+)
+from schemas.extraction import (
+    ClaimLabel,
+    CoreDraft,
+    QuantityLabel,
+    QuoteLabel,
+    labels_model,
+    schema_fingerprint,
+)
+from schemas.record import (
+    Actor,
+    ActorRole,
+    Claim,
+    EventRecord,
+    EventType,
+    FacetReport,
+    Granularity,
+    Place,
+    Quantity,
+    Quote,
+    SubEvent,
+    When,
+)
+from service.errors import LLMError, ReplayMissError
+from service.llm import LLM, Message
+
+LLM_TEXT_CHARS = 12_000
+"""Characters of article text shown to the LLM; candidates are mined from all of it."""
+
+_HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|comrade|sir|madam|president|leader)\.?\s+)+", re.I)
+
+
+def prompt_hash(prompt: Prompt) -> str:
+    """sha256 over the prompt file and every response schema."""
+    digest = hashlib.sha256()
+    digest.update(prompt.sha256.encode())
+    digest.update(schema_fingerprint().encode())
+    return digest.hexdigest()
+
+
+def canonical_name(name: str) -> str:
+    """Drop leading honorifics: 'Mr Kim' → 'Kim', 'Comrade Kim Jong Un' → 'Kim Jong Un'."""
+    stripped = _HONORIFICS.sub("", name.strip())
+    return stripped or name.strip()
+
+
+@dataclass
+class FacetRun:
+    """What the structure step did for each facet, for the provenance."""
+
+    reports: dict[str, FacetReport] = field(default_factory=dict)
+    llm_calls: int = 0
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Structurer:
+    """Fills records for one prompt version with one (optional) LLM."""
+
+    def __init__(self, prompt: Prompt, llm: LLM | None, *, max_candidates: int) -> None:
+        self.prompt = prompt
+        self.llm = llm
+        self.max_candidates = max_candidates
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def _messages(self, article: Article, facet_block: str) -> list[Message]:
+        published = article.published_at.isoformat() if article.published_at else "unknown"
+        body = self.prompt.render(
+            "article",
+            outlet=article.outlet or "unknown",
+            published=published,
+            title=article.title or "",
+            text=article.text[:LLM_TEXT_CHARS].strip(),
+        )
+        return [
+            {"role": "system", "content": self.prompt.parts["system"].strip()},
+            {"role": "user", "content": body + facet_block},
+        ]
+
+    def _ask(
+        self,
+        run: FacetRun,
+        facet: str,
+        messages: list[Message],
+        model: type[BaseModel],
+        max_tokens: int,
+    ) -> Any:
+        """One facet call; returns the value or None (and records why) on failure."""
+        assert self.llm is not None
+        started = time.perf_counter()
+        run.llm_calls += 1
+        try:
+            done = self.llm.complete(messages, model, max_tokens=max_tokens)
+        except ReplayMissError:
+            raise  # a stale cassette must fail loudly, never degrade silently
+        except LLMError as exc:
+            run.reports[facet] = FacetReport(
+                state="failed",
+                detail=f"{type(exc).__name__}: {str(exc)[:300]}; mined candidates used",
+                seconds=time.perf_counter() - started,
+            )
+            return None
+        run.reports[facet] = FacetReport(
+            state="llm",
+            seconds=done.seconds,
+            prompt_tokens=done.usage.prompt_tokens,
+            completion_tokens=done.usage.completion_tokens,
+        )
+        return done.value
+
+    def _labels(
+        self,
+        run: FacetRun,
+        article: Article,
+        facet: str,
+        shown: Sequence[Candidate],
+        lines: list[str],
+        tokens_per_item: int,
+    ) -> dict[str, Any]:
+        """Ask for one label per shown candidate; map the answers back by id, else position."""
+        if self.llm is None or not shown:
+            run.reports[facet] = FacetReport(state="mined", detail="no LLM" if shown else None)
+            return {}
+        block = self.prompt.render(facet, items="\n".join(lines))
+        value = self._ask(
+            run,
+            facet,
+            self._messages(article, block),
+            labels_model(facet, len(shown)),
+            max_tokens=tokens_per_item * len(shown) + 40,
+        )
+        if value is None:
+            return {}
+        ids = [c.id for c in shown]
+        out: dict[str, Any] = {}
+        for position, label in enumerate(value.items):
+            key = label.id.strip().upper()
+            if key not in ids or key in out:
+                key = ids[position]
+            out[key] = label
+        return out
+
+    # -- facets -----------------------------------------------------------------------------
+
+    def _core(
+        self, run: FacetRun, article: Article, cands: Candidates
+    ) -> CoreDraft | None:
+        if self.llm is None:
+            run.reports["core"] = FacetReport(state="mined", detail="no LLM")
+            return None
+        people = "; ".join(
+            f"{p.name} ({p.title})" if p.title else p.name for p in _unique_people(cands)
+        ) or "none found"
+        dates = "; ".join(f"{d.span.text} = {d.iso}" for d in cands.dates[:12]) or "none found"
+        block = self.prompt.render("core", people=people, dates=dates)
+        value: CoreDraft | None = self._ask(
+            run, "core", self._messages(article, block), CoreDraft, max_tokens=700
+        )
+        return value
+
+    def _quantities(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quantity]:
+        shown = cands.quantities[: self.max_candidates]
+        lines = [
+            f'{c.id} | "{c.span.text}" | in: "{_clip(c.sentence.text, 220)}"' for c in shown
+        ]
+        labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=45)
+        sources = _sources_by_sentence(cands.sources)
+        out: list[Quantity] = []
+        for cand in cands.quantities:
+            label: QuantityLabel | None = labels.get(cand.id)
+            if label is not None and not label.relevant:
+                continue
+            mined_source = sources.get(cand.sentence.start)
+            out.append(
+                Quantity(
+                    value=cand.value,
+                    low=cand.low,
+                    high=cand.high,
+                    unit=cand.unit[:60],
+                    counted=(label.counted if label and label.counted else cand.counted_hint)[:200],
+                    hedge=cand.hedge,
+                    ordinal=cand.ordinal,
+                    as_of=cand.as_of,
+                    attributed_to=(label.attributed_to if label and label.attributed_to else None)
+                    or mined_source,
+                    phrase=cand.span.text[:300],
+                    evidence=[cand.span],
+                    candidate=cand.id,
+                )
+            )
+        return out
+
+    def _quotes(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quote]:
+        shown = cands.quotes[: self.max_candidates]
+        lines = [
+            f'{c.id} [{c.speaker or "?"}] "{_clip(c.span.text, 200)}"' for c in shown
+        ]
+        labels = self._labels(run, article, "quotes", shown, lines, tokens_per_item=30)
+        out: list[Quote] = []
+        for cand in cands.quotes:
+            label: QuoteLabel | None = labels.get(cand.id)
+            out.append(
+                Quote(
+                    speaker=((label.speaker if label and label.speaker else cand.speaker) or None),
+                    text=cand.span.text[:2_000],
+                    via=((label.via if label and label.via else cand.via) or None),
+                    evidence=[cand.span],
+                    candidate=cand.id,
+                )
+            )
+        return out
+
+    def _claims(self, run: FacetRun, article: Article, cands: Candidates) -> list[Claim]:
+        shown = cands.sources[: self.max_candidates]
+        lines = [
+            f'{c.id} [source: {c.source}] "{_clip(c.sentence.text, 260)}"' for c in shown
+        ]
+        labels = self._labels(run, article, "claims", shown, lines, tokens_per_item=70)
+        out: list[Claim] = []
+        for cand in cands.sources:
+            label: ClaimLabel | None = labels.get(cand.id)
+            statement = label.statement if label and label.statement else cand.sentence.text
+            out.append(
+                Claim(
+                    statement=_clip(statement, 500),
+                    according_to=(label.according_to if label and label.according_to else None)
+                    or cand.source,
+                    evidence=[cand.sentence],
+                    candidate=cand.id,
+                )
+            )
+        return out
+
+    # -- assembly ---------------------------------------------------------------------------
+
+    def structure(self, article: Article, cands: Candidates) -> tuple[EventRecord, FacetRun]:
+        """Build the record for `article` from its candidates (and the LLM, if any)."""
+        run = FacetRun()
+        core = self._core(run, article, cands)
+        quantities = self._quantities(run, article, cands)
+        quotes = self._quotes(run, article, cands)
+        claims = self._claims(run, article, cands)
+        record = EventRecord(
+            article_id=article.id,
+            outlet=article.outlet,
+            published_at=article.published_at.isoformat() if article.published_at else None,
+            headline=_headline(article, core),
+            event_type=core.event_type if core else EventType.OTHER,
+            when=_when(article, cands, core),
+            where=Place(name=core.place, country=core.country or None)
+            if core and core.place
+            else None,
+            summary=core.summary if core else _lead(article),
+            actors=_actors(cands, core),
+            quantities=quantities,
+            quotes=quotes,
+            claims=claims,
+            sub_events=[
+                SubEvent(when=s.date or None, what=s.what)
+                for s in (core.sub_events if core else [])
+                if s.what
+            ],
+        )
+        return record, run
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _unique_people(cands: Candidates) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for person in cands.people:
+        key = canonical_name(person.name).casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(person)
+    return out
+
+
+def _sources_by_sentence(sources: Sequence[SourceCandidate]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for source in sources:
+        out.setdefault(source.sentence.start, source.source)
+    return out
+
+
+def _granularity(iso: str) -> Granularity:
+    return {10: "day", 7: "month", 4: "year"}.get(len(iso), "unknown")  # type: ignore[return-value]
+
+
+def _headline(article: Article, core: CoreDraft | None) -> str:
+    if core and core.headline:
+        return core.headline
+    if article.title:
+        return _clip(article.title, 300)
+    return _clip(_lead(article), 300) or "(no headline)"
+
+
+def _lead(article: Article) -> str:
+    from service.mine import split_sentences
+
+    sentences = [s.text for s in split_sentences(article.text) if len(s.text.split()) >= 6]
+    return _clip(" ".join(sentences[:2]), 1_200)
+
+
+def _when(article: Article, cands: Candidates, core: CoreDraft | None) -> When | None:
+    if core and core.date:
+        when = When(date=core.date, granularity=_granularity(core.date), phrase=core.date_phrase)
+        for cand in cands.dates:  # tie it to the mined phrase stating that date, if any
+            if cand.iso == core.date:
+                when.evidence = [cand.span]
+                when.phrase = cand.span.text
+                break
+        return when
+    days = [d for d in cands.dates if d.granularity == "day"]
+    if days:
+        first = days[0]
+        return When(
+            date=first.iso,
+            granularity="day",
+            phrase=first.span.text,
+            evidence=[first.span],
+            candidate=first.id,
+        )
+    if article.published_date:
+        return When(date=article.published_date.isoformat(), granularity="day", phrase=None,
+                    reason="publication date; the text states no date")
+    return None
+
+
+def _actors(cands: Candidates, core: CoreDraft | None) -> list[Actor]:
+    actors: list[Actor] = []
+    keys: list[str] = []
+
+    def known(name: str) -> bool:
+        key = canonical_name(name).casefold()
+        return any(key == k or key in k.split() or k in key.split() for k in keys)
+
+    for person in core.people if core else []:
+        if not person.name or known(person.name):
+            continue
+        keys.append(canonical_name(person.name).casefold())
+        actors.append(
+            Actor(
+                name=person.name,
+                canonical_name=canonical_name(person.name),
+                role=person.role,
+                title=person.title or None,
+            )
+        )
+    # Titled people the miner is sure of complete a small model's list.
+    for cand in _unique_people(cands):
+        if (core and not cand.title) or known(cand.name):
+            continue
+        keys.append(canonical_name(cand.name).casefold())
+        actors.append(
+            Actor(
+                name=cand.name,
+                canonical_name=canonical_name(cand.name),
+                role=ActorRole.OTHER,
+                title=cand.title,
+                evidence=[cand.span],
+                candidate=cand.id,
+            )
+        )
+    return actors
+
+
+__all__ = ["LLM_TEXT_CHARS", "FacetRun", "Structurer", "canonical_name", "prompt_hash"]

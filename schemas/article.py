@@ -50,6 +50,7 @@ class Article(BaseModel):
     text: str = Field(
         min_length=1,
         max_length=MAX_ARTICLE_CHARS,
+        pattern=r"\S",
         description="Article body as plain text. Evidence spans are offsets into this string.",
     )
 

@@ -66,10 +66,15 @@ class CoreDraft(_Draft):
 
 
 class QuantityLabel(_Draft):
-    """What one mined figure counts and whose figure it is."""
+    """What one mined figure counts, what happened to it, and whose figure it is."""
 
     id: Annotated[str, StringConstraints(max_length=5)] = Field(description="Figure id, e.g. N3.")
-    counted: Short = Field(description="What the figure counts, with the action, 2-8 words.")
+    what: Annotated[str, StringConstraints(max_length=40)] = Field(
+        description="The things counted, 1-4 words: 'soldiers', 'world leaders', 'kilometres'."
+    )
+    action: Annotated[str, StringConstraints(max_length=40)] = Field(
+        description="What happened to them, 1-3 words: 'killed', 'sent to Russia', 'attending'."
+    )
     attributed_to: Short = Field(description="Who gives the figure, or ''.")
     relevant: bool = Field(description="False only for page furniture, not news.")
 
@@ -83,11 +88,12 @@ class QuoteLabel(_Draft):
 
 
 class ClaimLabel(_Draft):
-    """The upstream source of one attributed statement and what it says."""
+    """The upstream source one attributed statement rests on."""
 
     id: Annotated[str, StringConstraints(max_length=5)] = Field(description="Statement id: S1.")
-    according_to: Short = Field(description="Original source the statement rests on.")
-    statement: Line = Field(description="What the source says, one sentence, ≤ 25 words.")
+    according_to: Short = Field(
+        description="Original source, short name: an agency, outlet, body or named official."
+    )
 
 
 FACET_ITEM_MODELS: dict[str, type[_Draft]] = {
@@ -121,3 +127,25 @@ def schema_fingerprint() -> str:
     schemas = {"core": CoreDraft.model_json_schema()}
     schemas.update({k: m.model_json_schema() for k, m in FACET_ITEM_MODELS.items()})
     return json.dumps(schemas, sort_keys=True, separators=(",", ":"))
+
+
+class NarrativeSentenceDraft(_Draft):
+    """One sentence of the narrative and what it rests on."""
+
+    text: Annotated[str, StringConstraints(max_length=300)] = Field(
+        description="One neutral sentence stating the facts it cites."
+    )
+    fact_ids: list[Annotated[str, StringConstraints(max_length=8)]] = Field(
+        min_length=1, max_length=4, description="Ids of the facts the sentence states (F1, F2…)."
+    )
+    cited_outlets: list[Annotated[str, StringConstraints(max_length=80)]] = Field(
+        min_length=1, max_length=8, description="Outlets that report what the sentence says."
+    )
+
+
+class NarrativeDraft(_Draft):
+    """A short narrative built from numbered consensus facts."""
+
+    sentences: list[NarrativeSentenceDraft] = Field(
+        min_length=1, max_length=8, description="At most eight sentences."
+    )

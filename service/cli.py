@@ -132,6 +132,22 @@ def serve(
     uvicorn.run(api, host=host, port=port, workers=1, proxy_headers=False)
 
 
+@app.command(
+    "eval",
+    add_help_option=False,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def eval_(ctx: typer.Context) -> None:
+    """Score the pipeline against gold datasets (`corroborate eval --help` for options)."""
+    import importlib
+
+    # evals sits above service: imported by name at call time, never at module level.
+    run_eval = importlib.import_module("evals.run").main
+    code = run_eval(list(ctx.args))
+    if code:
+        raise SystemExit(code)
+
+
 def main() -> None:
     """Console entry point: run the app, mapping our errors to exit codes and one line."""
     try:

@@ -21,6 +21,8 @@ Errors carry their context as attributes. The mapping to exit codes lives in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class CorroborateError(Exception):
     """Root of the tree. `title` is a short human label used in problem bodies."""
@@ -73,15 +75,30 @@ class ModelError(CorroborateError):
 
 
 class ModelNotInstalledError(ModelError):
-    """A part package of the embedded model is not installed."""
+    """A part package of the embedded model is not installed; `detail` names the pip command."""
+
+    def __init__(self, model_id: str, detail: str) -> None:
+        super().__init__(f"{model_id}: {detail}", model_id=model_id)
+        self.model_id = model_id
+        self.detail = detail
 
 
 class ModelIntegrityError(ModelError):
-    """The assembled model file does not have the expected sha256."""
+    """The assembled model file does not have the sha256 its spec pins."""
+
+    def __init__(self, model_id: str, detail: str) -> None:
+        super().__init__(f"{model_id}: {detail}", model_id=model_id)
+        self.model_id = model_id
+        self.detail = detail
 
 
 class ServerStartError(ModelError):
-    """The local llama.cpp server did not become healthy."""
+    """The local llama.cpp server died or did not become healthy; `detail` ends with its log."""
+
+    def __init__(self, model_path: Path, detail: str) -> None:
+        super().__init__(f"{model_path.name}: {detail}", model_path=str(model_path))
+        self.model_path = model_path
+        self.detail = detail
 
 
 class LLMError(CorroborateError):
@@ -132,7 +149,7 @@ HTTP_STATUS: dict[type[CorroborateError], int] = {
 def _lookup(table: dict[type[CorroborateError], int], error: CorroborateError) -> int:
     for cls in type(error).__mro__:
         if cls in table:
-            return table[cls]  # type: ignore[index]
+            return table[cls]
     return table[CorroborateError]
 
 

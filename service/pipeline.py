@@ -7,17 +7,23 @@ is produced the same way wherever it is asked for.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from prompts import Prompt, load
 from schemas.article import Article
+from schemas.consensus import Consensus, PromptRef
 from schemas.record import EventRecord, Provenance
+from service.errors import InputError
 from service.ground import ground_record
 from service.llm import LLM, open_llm
+from service.merge import merge_records
 from service.mine import mine
+from service.narrate import narrate, narrate_hash
 from service.settings import Settings
+from service.store import RecordCacheKey, Store
 from service.structure import Structurer, prompt_hash
 
 PROMPT_NAME = "extract_event"
@@ -25,14 +31,42 @@ NO_MODEL = "none"
 """Model id recorded when records come from mined candidates alone."""
 
 
-class Pipeline:
-    """Turns articles into grounded records with one prompt version and one (optional) LLM."""
+NARRATE_PROMPT = "narrate"
 
-    def __init__(self, settings: Settings, llm: LLM | None, prompt_version: str | None = None):
+
+@dataclass
+class PipelineStats:
+    """Running totals for a pipeline's lifetime: what a batch summary or /metrics shows."""
+
+    records: int = 0
+    cache_hits: int = 0
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Pipeline:
+    """Turns articles into grounded records with one prompt version and one (optional) LLM.
+
+    With a `store`, records are cached by (article, prompt hash, model): the same work is
+    never done twice, so a re-run makes no LLM call.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        llm: LLM | None,
+        prompt_version: str | None = None,
+        store: Store | None = None,
+    ):
         self.settings = settings
         self.llm = llm
+        self.store = store
         self.prompt: Prompt = load(PROMPT_NAME, prompt_version)
         self.prompt_hash = prompt_hash(self.prompt)
+        self.narrate_prompt: Prompt = load(NARRATE_PROMPT)
+        self.narrate_hash = narrate_hash(self.narrate_prompt)
+        self.stats = PipelineStats()
         self._structurer = Structurer(self.prompt, llm, max_candidates=settings.max_candidates)
 
     @property
@@ -40,8 +74,26 @@ class Pipeline:
         """The model behind this pipeline, or 'none' for mined-only records."""
         return self.llm.model_id if self.llm else NO_MODEL
 
+    def cache_key(self, article: Article) -> RecordCacheKey:
+        """The record-cache key of `article` under this pipeline's prompt and model."""
+        return RecordCacheKey.for_article(
+            article, prompt_hash=self.prompt_hash, model_id=self.model_id
+        )
+
     def extract(self, article: Article) -> EventRecord:
-        """One article → one span-grounded event record with its provenance."""
+        """One article → one span-grounded event record (from the cache when already done)."""
+        if self.store is not None:
+            cached = self.store.get_cached_record(self.cache_key(article))
+            if cached is not None:
+                self.stats.cache_hits += 1
+                self.stats.records += 1
+                return cached
+        record = self._extract(article)
+        if self.store is not None:
+            self.store.put_cached_record(self.cache_key(article), record)
+        return record
+
+    def _extract(self, article: Article) -> EventRecord:
         started = time.perf_counter()
         candidates = mine(article)
         record, run = self._structurer.structure(article, candidates)
@@ -58,16 +110,56 @@ class Pipeline:
             llm_calls=run.llm_calls,
             facets=run.reports,
         )
+        self.stats.records += 1
+        self.stats.llm_calls += run.llm_calls
+        self.stats.prompt_tokens += record.provenance.prompt_tokens
+        self.stats.completion_tokens += record.provenance.completion_tokens
         return record
+
+    def summarise(
+        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+    ) -> Consensus:
+        """A cluster of articles → records → consensus → cited narrative.
+
+        `records` may hold records already extracted for these articles (same order).
+        """
+        if len(articles) < 2:
+            raise InputError(f"a cluster needs at least 2 articles, got {len(articles)}")
+        ids = [a.id for a in articles]
+        if len(set(ids)) != len(ids):
+            raise InputError("article ids in a cluster must be unique")
+        done = list(records) if records is not None else [self.extract(a) for a in articles]
+        consensus = merge_records(done, articles=articles)
+        told = narrate(consensus, self.llm, self.narrate_prompt)
+        self.stats.llm_calls += told.llm_calls
+        self.stats.prompt_tokens += told.usage.prompt_tokens
+        self.stats.completion_tokens += told.usage.completion_tokens
+        consensus.narrative = told.sentences
+        consensus.narrative_mode = told.mode  # type: ignore[assignment]
+        consensus.narrative_detail = told.detail
+        prov = consensus.provenance
+        prov.prompts = sorted(
+            [*prov.prompts, PromptRef(name=self.narrate_prompt.name,
+                                      version=self.narrate_prompt.version,
+                                      hash=self.narrate_hash)],
+            key=lambda p: (p.name, p.version, p.hash),
+        )
+        if told.mode == "llm" and self.model_id not in prov.models:
+            prov.models = sorted([*prov.models, self.model_id])
+        return consensus
 
 
 @contextmanager
 def open_pipeline(
-    settings: Settings, *, use_llm: bool = True, prompt_version: str | None = None
+    settings: Settings,
+    *,
+    use_llm: bool = True,
+    prompt_version: str | None = None,
+    store: Store | None = None,
 ) -> Iterator[Pipeline]:
     """A pipeline with its LLM opened (and the embedded server started) for the block."""
     if not use_llm:
-        yield Pipeline(settings, None, prompt_version)
+        yield Pipeline(settings, None, prompt_version, store)
         return
     with open_llm(settings) as llm:
-        yield Pipeline(settings, llm, prompt_version)
+        yield Pipeline(settings, llm, prompt_version, store)

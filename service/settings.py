@@ -54,6 +54,21 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="sqlite:///corroborate.sqlite3", description="Jobs, results and cache store."
     )
+    api_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="API keys (JSON list). Empty = auth off: then bind to loopback only.",
+    )
+    rate_limit_per_minute: int = Field(default=60, ge=0, description="Per key; 0 = off.")
+    max_request_bytes: int = Field(default=8 * 1024 * 1024, gt=0, description="413 above this.")
+    sync_timeout_s: float = Field(
+        default=60.0, gt=0, description="Sync requests wait this long, then answer 202 + job."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key for callbacks; callbacks need it."
+    )
+    webhook_retries: int = Field(default=5, ge=0)
+    webhook_backoff_s: float = Field(default=1.0, gt=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
     price_per_1k_prompt: float = Field(default=0.0, ge=0, description="Cost per 1k prompt tokens.")
     price_per_1k_completion: float = Field(default=0.0, ge=0)
 

@@ -25,6 +25,7 @@ from schemas.article import Article
 from schemas.candidates import (
     Candidate,
     Candidates,
+    QuantityCandidate,
     SourceCandidate,
 )
 from schemas.extraction import (
@@ -50,7 +51,9 @@ from schemas.record import (
     When,
 )
 from service.errors import LLMError, ReplayMissError
+from service.ground import fold_text
 from service.llm import LLM, Message
+from service.mine import action_near, split_sentences
 
 LLM_TEXT_CHARS = 12_000
 """Characters of article text shown to the LLM; candidates are mined from all of it."""
@@ -195,26 +198,28 @@ class Structurer:
         lines = [
             f'{c.id} | "{c.span.text}" | in: "{_clip(c.sentence.text, 220)}"' for c in shown
         ]
-        labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=45)
+        labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=40)
         sources = _sources_by_sentence(cands.sources)
         out: list[Quantity] = []
         for cand in cands.quantities:
             label: QuantityLabel | None = labels.get(cand.id)
             if label is not None and not label.relevant:
                 continue
-            mined_source = sources.get(cand.sentence.start)
             out.append(
                 Quantity(
                     value=cand.value,
                     low=cand.low,
                     high=cand.high,
                     unit=cand.unit[:60],
-                    counted=(label.counted if label and label.counted else cand.counted_hint)[:200],
+                    counted=_counted(cand, label),
                     hedge=cand.hedge,
                     ordinal=cand.ordinal,
                     as_of=cand.as_of,
-                    attributed_to=(label.attributed_to if label and label.attributed_to else None)
-                    or mined_source,
+                    attributed_to=_attribution(
+                        sources.get(cand.sentence.start),
+                        label.attributed_to if label else "",
+                        cand.sentence.text,
+                    ),
                     phrase=cand.span.text[:300],
                     evidence=[cand.span],
                     candidate=cand.id,
@@ -247,16 +252,19 @@ class Structurer:
         lines = [
             f'{c.id} [source: {c.source}] "{_clip(c.sentence.text, 260)}"' for c in shown
         ]
-        labels = self._labels(run, article, "claims", shown, lines, tokens_per_item=70)
+        labels = self._labels(run, article, "claims", shown, lines, tokens_per_item=25)
+        folded_text = fold_text(article.text)
         out: list[Claim] = []
         for cand in cands.sources:
             label: ClaimLabel | None = labels.get(cand.id)
-            statement = label.statement if label and label.statement else cand.sentence.text
+            named = label.according_to if label else ""
+            # The LLM may name the agency behind a lawmaker's briefing, but only a source the
+            # article itself names is taken; anything else falls back to the mined cue.
+            trusted = bool(named) and fold_text(named) in folded_text
             out.append(
                 Claim(
-                    statement=_clip(statement, 500),
-                    according_to=(label.according_to if label and label.according_to else None)
-                    or cand.source,
+                    statement=_clip(cand.sentence.text, 500),
+                    according_to=named if trusted else cand.source,
                     evidence=[cand.sentence],
                     candidate=cand.id,
                 )
@@ -310,6 +318,27 @@ def _unique_people(cands: Candidates) -> list[Any]:
     return out
 
 
+def _counted(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
+    """'North Korean soldiers' + 'killed': the miner's noun wins over the LLM's; the LLM's
+    action wins over the nearest action word of the sentence."""
+    what = cand.counted_hint or cand.unit or (label.what if label else "")
+    rel_start = cand.span.start - cand.sentence.start
+    action = (label.action if label else "") or action_near(
+        cand.sentence.text, rel_start, rel_start + len(cand.span.text)
+    )
+    return " ".join(part for part in (what, action) if part)[:200]
+
+
+def _attribution(mined: str | None, labelled: str, sentence: str) -> str | None:
+    """Whose figure: the source named in the figure's own sentence, else the LLM's answer
+    if that name is in the sentence too (a small model otherwise names the main actor)."""
+    if mined:
+        return mined
+    if labelled and fold_text(labelled) in fold_text(sentence):
+        return labelled
+    return None
+
+
 def _sources_by_sentence(sources: Sequence[SourceCandidate]) -> dict[int, str]:
     out: dict[int, str] = {}
     for source in sources:
@@ -330,8 +359,6 @@ def _headline(article: Article, core: CoreDraft | None) -> str:
 
 
 def _lead(article: Article) -> str:
-    from service.mine import split_sentences
-
     sentences = [s.text for s in split_sentences(article.text) if len(s.text.split()) >= 6]
     return _clip(" ".join(sentences[:2]), 1_200)
 

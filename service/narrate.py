@@ -1,0 +1,191 @@
+"""Narrate step: consensus facts → a few sentences, each citing the outlets it rests on.
+
+The LLM sees only the selected facts (never the articles) and must cite, per sentence,
+the fact ids and the outlets it relies on. Its output is checked: every fact id must
+exist, every cited outlet must be listed by one of those facts, and every figure in the
+sentence must be one the facts give. If the LLM is missing, fails or fails the check, a
+deterministic template narrative is written instead and marked `template`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from prompts import Prompt
+from schemas.consensus import Consensus, Fact, FactValue, NarrativeSentence
+from schemas.extraction import NarrativeDraft
+from service.errors import LLMError, ReplayMissError
+from service.llm import LLM, Usage
+
+MAX_FACTS = 8
+"""Facts shown to the narrator: the ones an editor most needs, in status order."""
+
+MAX_SENTENCES = 6
+
+_STATUS_ORDER = {"conflicting": 0, "revised": 1, "compatible": 2, "agreed": 3, "single_source": 4}
+_KIND_ORDER = {"quantity": 0, "date": 1, "place": 2, "claim": 3, "quote": 4, "actor": 5}
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def narrate_hash(prompt: Prompt) -> str:
+    """sha256 over the narrate prompt file and its response schema."""
+    schema = json.dumps(NarrativeDraft.model_json_schema(), sort_keys=True)
+    return hashlib.sha256((prompt.sha256 + schema).encode()).hexdigest()
+
+
+def select_facts(consensus: Consensus, limit: int = MAX_FACTS) -> list[Fact]:
+    """The facts worth telling first: disagreements and revisions, then broad agreement.
+
+    Actors and single-outlet facts come last; ties break on outlet count, then id, so the
+    choice is deterministic.
+    """
+    ranked = sorted(
+        consensus.facts,
+        key=lambda f: (
+            _STATUS_ORDER[f.status],
+            _KIND_ORDER.get(f.kind, 9),
+            -len(f.outlets),
+            f.id,
+        ),
+    )
+    return ranked[:limit]
+
+
+def _value_text(value: FactValue) -> str:
+    when = f" (as of {value.as_of})" if value.as_of else ""
+    return f"{value.text}{when}"
+
+
+def _outlets(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _subject(fact: Fact) -> str:
+    return fact.statement.split(":", 1)[0].strip() or fact.key
+
+
+def template_sentence(fact: Fact) -> NarrativeSentence:
+    """One deterministic sentence for a fact, citing exactly the fact's outlets."""
+    subject = _subject(fact)
+    values = fact.values
+    if fact.status == "conflicting":
+        parts = [f"{_outlets(v.outlets)} report {_value_text(v)}" for v in values]
+        text = f"Outlets disagree on {subject}: " + "; ".join(parts) + "."
+    elif fact.status == "revised":
+        parts = [f"{_value_text(v)} ({_outlets(v.outlets)})" for v in values]
+        text = f"The figure for {subject} was revised: " + " → ".join(parts) + "."
+    elif fact.status == "compatible":
+        parts = [f"{_value_text(v)} ({_outlets(v.outlets)})" for v in values]
+        text = f"Figures for {subject} are compatible: " + ", ".join(parts) + "."
+    elif fact.status == "agreed":
+        value = f": {_value_text(values[0])}" if values and fact.kind != "quote" else ""
+        text = f"{_outlets(fact.outlets)} agree on {subject}{value}."
+    else:
+        value = f": {_value_text(values[0])}" if values else ""
+        text = f"Only {_outlets(fact.outlets)} reports {subject}{value}."
+    return NarrativeSentence(text=text, cited_outlets=list(fact.outlets), fact_ids=[fact.id])
+
+
+def template_narrative(facts: Sequence[Fact]) -> list[NarrativeSentence]:
+    """The fallback narrative: one template sentence per selected fact."""
+    return [template_sentence(f) for f in facts[:MAX_SENTENCES]]
+
+
+def _fact_lines(facts: Sequence[Fact]) -> tuple[str, dict[str, Fact]]:
+    by_label: dict[str, Fact] = {}
+    lines = []
+    for i, fact in enumerate(facts, start=1):
+        label = f"F{i}"
+        by_label[label] = fact
+        values = "; ".join(f"{_value_text(v)} [{', '.join(v.outlets)}]" for v in fact.values)
+        lines.append(
+            f"{label} ({fact.status}, {fact.kind}) {_subject(fact)}: {values} "
+            f"| outlets: {', '.join(fact.outlets)}"
+        )
+    return "\n".join(lines), by_label
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def check_sentence(
+    text: str, fact_labels: Sequence[str], outlets: Sequence[str], by_label: dict[str, Fact]
+) -> tuple[NarrativeSentence | None, str | None]:
+    """Validate one LLM sentence against the facts; returns it with real fact ids, or why not."""
+    facts = [by_label.get(label.strip().upper()) for label in fact_labels]
+    if not facts or any(f is None for f in facts):
+        return None, f"unknown fact id in {list(fact_labels)}"
+    known = [f for f in facts if f is not None]
+    allowed = {o for f in known for o in f.outlets}
+    cited = sorted({o.strip() for o in outlets if o.strip()})
+    if not cited or any(o not in allowed for o in cited):
+        return None, f"cites {cited}, but the facts are reported by {sorted(allowed)}"
+    allowed_numbers = set().union(
+        *(_numbers(" ".join([f.statement, *(v.text for v in f.values)])) for f in known)
+    )
+    stray = _numbers(text) - allowed_numbers
+    if stray:
+        return None, f"states figures the facts do not give: {sorted(stray)}"
+    return NarrativeSentence(text=text, cited_outlets=cited, fact_ids=[f.id for f in known]), None
+
+
+@dataclass
+class NarrationResult:
+    """The narrative, how it was written, and what the LLM call cost."""
+
+    sentences: list[NarrativeSentence]
+    mode: str
+    detail: str | None = None
+    usage: Usage = Usage()
+    llm_calls: int = 0
+
+
+def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationResult:
+    """Write the narrative for `consensus`: by the LLM when it passes the checks, else a template."""
+    facts = select_facts(consensus)
+    if not facts:
+        return NarrationResult([], "none", "no facts to narrate")
+    if llm is None:
+        return NarrationResult(template_narrative(facts), "template", "no LLM")
+    listing, by_label = _fact_lines(facts)
+    event = consensus.event
+    messages = [
+        {"role": "system", "content": prompt.parts["system"].strip()},
+        {
+            "role": "user",
+            "content": prompt.render(
+                "user",
+                event=f"{event.headline} ({event.when or 'date unknown'}, "
+                f"{event.where or 'place unknown'})",
+                facts=listing,
+                max_sentences=MAX_SENTENCES,
+            ),
+        },
+    ]
+    try:
+        done = llm.complete(messages, NarrativeDraft, max_tokens=700)
+    except ReplayMissError:
+        raise
+    except LLMError as exc:
+        return NarrationResult(
+            template_narrative(facts), "template", f"LLM failed: {str(exc)[:200]}", llm_calls=1
+        )
+    sentences: list[NarrativeSentence] = []
+    for draft in done.value.sentences[:MAX_SENTENCES]:
+        checked, why = check_sentence(draft.text, draft.fact_ids, draft.cited_outlets, by_label)
+        if checked is None:
+            return NarrationResult(
+                template_narrative(facts),
+                "template",
+                f"LLM narrative failed the citation check ({why})",
+                usage=done.usage,
+                llm_calls=1,
+            )
+        sentences.append(checked)
+    return NarrationResult(sentences, "llm", None, usage=done.usage, llm_calls=1)

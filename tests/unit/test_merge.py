@@ -1,0 +1,666 @@
+"""Merging hand-built records: every status, the Kim-in-Beijing patterns, aliases, origins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas.article import Article
+from schemas.consensus import Consensus, Fact
+from schemas.record import (
+    Actor,
+    Claim,
+    EventRecord,
+    Hedge,
+    Place,
+    Provenance,
+    Quantity,
+    Quote,
+    Span,
+    SubEvent,
+    When,
+)
+from service.independence import SourceResolver, count_independent_origins, detect_derivatives
+from service.merge import MergeTolerances, merge_records
+
+# --- builders ---------------------------------------------------------------------------
+
+
+def _span(text: str, start: int = 0) -> Span:
+    return Span(start=start, end=start + len(text), text=text)
+
+
+def qty(
+    value: float,
+    counted: str,
+    *,
+    hedge: Hedge = "exact",
+    unit: str = "",
+    as_of: str | None = None,
+    attributed_to: str | None = None,
+    phrase: str | None = None,
+    ordinal: bool = False,
+    at: int = 0,
+) -> Quantity:
+    """A grounded figure whose evidence is its own phrase (offset `at`)."""
+    words = phrase or f"{value:,.0f} {counted}"
+    return Quantity(
+        value=value,
+        counted=counted,
+        hedge=hedge,
+        unit=unit,
+        as_of=as_of,
+        attributed_to=attributed_to,
+        phrase=words,
+        ordinal=ordinal,
+        evidence=[_span(words, at)],
+        grounded=True,
+    )
+
+
+def actor(
+    name: str, canonical: str | None = None, *aliases: str, title: str | None = None
+) -> Actor:
+    return Actor(
+        name=name,
+        canonical_name=canonical or name,
+        aliases=list(aliases),
+        title=title,
+        evidence=[_span(name)],
+        grounded=True,
+    )
+
+
+def record(article_id: str, outlet: str | None = None, **items: object) -> EventRecord:
+    return EventRecord(
+        article_id=article_id,
+        outlet=outlet if outlet is not None else article_id.upper(),
+        headline=f"Headline of {article_id}",
+        **items,
+    )
+
+
+def only(consensus: Consensus, kind: str, *, revised: bool | None = None) -> Fact:
+    """The single fact of `kind` (optionally only revision facts, or only current ones)."""
+    facts = [f for f in consensus.facts if f.kind == kind]
+    if revised is not None:
+        facts = [f for f in facts if (f.status == "revised") == revised]
+    assert len(facts) == 1, [f.statement for f in facts]
+    return facts[0]
+
+
+# --- quantity statuses ------------------------------------------------------------------
+
+
+def test_more_than_10000_against_around_15000_conflicts_and_shows_both() -> None:
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                "Al Jazeera",
+                quantities=[qty(10_000, "North Korean soldiers sent to Russia", hedge="more_than")],
+            ),
+            record(
+                "b",
+                "The Guardian",
+                quantities=[qty(15_000, "North Korean troops sent to Russia", hedge="about")],
+            ),
+        ]
+    )
+    fact = only(consensus, "quantity")
+    assert fact.status == "conflicting"
+    assert [(v.value, v.hedge, v.outlets) for v in fact.values] == [
+        (10_000, "more_than", ["Al Jazeera"]),
+        (15_000, "about", ["The Guardian"]),
+    ]
+    low, high = fact.values[0].interval, fact.values[1].interval
+    assert low is not None and (low.low, low.high, low.low_open) == (10_000, 13_000, True)
+    assert high is not None and (high.low, high.high) == pytest.approx((13_500, 16_500))
+    assert "more than 10,000 (Al Jazeera)" in fact.statement
+    assert "about 15,000 (The Guardian)" in fact.statement
+
+
+def test_about_roughly_and_at_least_2000_killed_are_compatible() -> None:
+    consensus = merge_records(
+        [
+            record("a", quantities=[qty(2_000, "North Korean soldiers killed", hedge="about")]),
+            record("b", quantities=[qty(2_000, "North Korean soldiers died", hedge="about")]),
+            record("c", quantities=[qty(2_000, "North Korean troops killed", hedge="at_least")]),
+        ]
+    )
+    fact = only(consensus, "quantity")
+    assert fact.status == "compatible"
+    assert fact.outlets == ["A", "B", "C"]
+    # "about" and "roughly" share a hedge class, so they are one value with two outlets.
+    assert [(v.hedge, v.article_ids) for v in fact.values] == [
+        ("about", ["a", "b"]),
+        ("at_least", ["c"]),
+    ]
+    assert (
+        fact.statement == "North Korean soldiers killed: about 2,000 / at least 2,000 (3 outlets)"
+    )
+
+
+def test_earlier_dated_figure_is_a_revision_not_a_conflict() -> None:
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    qty(600, "North Korean soldiers killed", hedge="at_least", as_of="2025-04"),
+                ],
+            ),
+            record("b", quantities=[qty(2_000, "North Korean soldiers killed", hedge="about")]),
+        ]
+    )
+    revision = only(consensus, "quantity", revised=True)
+    current = only(consensus, "quantity", revised=False)
+    assert [(v.value, v.as_of) for v in revision.values] == [(600, "2025-04"), (2_000, None)]
+    assert "revised from at least 600 (as of 2025-04) to about 2,000" in revision.statement
+    assert current.status == "single_source"
+    assert [v.value for v in current.values] == [2_000]
+    assert revision.related_fact_ids == [current.id]
+    assert current.related_fact_ids == [revision.id]
+    assert not any(f.status == "conflicting" for f in consensus.facts)
+
+
+def test_sample_pattern_gives_a_compatible_fact_and_a_revision_fact() -> None:
+    killed = "North Korean soldiers killed"
+    consensus = merge_records(
+        [
+            record(
+                "aj",
+                "Al Jazeera",
+                quantities=[
+                    qty(2_000, killed, hedge="about", at=10),
+                    qty(600, "North Korean war dead", hedge="at_least", as_of="2025-04", at=90),
+                ],
+            ),
+            record("gu", "The Guardian", quantities=[qty(2_000, killed, hedge="about")]),
+            record(
+                "yo",
+                "Yonhap",
+                quantities=[
+                    qty(2_000, "North Korean soldiers killed in Ukraine", hedge="at_least"),
+                    qty(600, "North Korean troops killed", hedge="at_least", as_of="2025-04"),
+                ],
+            ),
+        ]
+    )
+    current = only(consensus, "quantity", revised=False)
+    revision = only(consensus, "quantity", revised=True)
+    assert current.status == "compatible"
+    assert {v.value for v in current.values} == {2_000}
+    assert revision.status == "revised"
+    assert [v.value for v in revision.values] == [600, 2_000, 2_000]
+    assert revision.values[0].outlets == ["Al Jazeera", "Yonhap"]
+
+
+def test_same_outlet_giving_two_undated_figures_is_a_revision() -> None:
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    qty(600, "soldiers killed", hedge="at_least", at=5),
+                    qty(2_000, "soldiers killed", hedge="about", at=50),
+                ],
+            ),
+            record("b", quantities=[qty(2_000, "soldiers killed", hedge="about")]),
+        ]
+    )
+    current = only(consensus, "quantity", revised=False)
+    revision = only(consensus, "quantity", revised=True)
+    # More outlets back 2,000, so 600 is the old figure.
+    assert current.status == "agreed" and [v.value for v in current.values] == [2_000]
+    assert [v.value for v in revision.values] == [600, 2_000]
+
+
+def test_single_source_figure() -> None:
+    consensus = merge_records(
+        [record("a", quantities=[qty(80, "anniversary", ordinal=True, hedge="exact")])]
+    )
+    fact = only(consensus, "quantity")
+    assert fact.status == "single_source"
+    assert fact.statement == "anniversary: 80th (1 outlet)"
+    assert fact.independent_origins == 1
+
+
+def test_26_world_leaders_from_two_outlets_are_agreed() -> None:
+    consensus = merge_records(
+        [
+            record("a", quantities=[qty(26, "world leaders attending the parade", unit="leaders")]),
+            record("b", quantities=[qty(26, "state leaders attending the military parade")]),
+        ]
+    )
+    fact = only(consensus, "quantity")
+    assert fact.status == "agreed"
+    assert fact.values[0].article_ids == ["a", "b"]
+
+
+def test_killed_and_deployed_never_align_and_units_of_measure_stay_apart() -> None:
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    qty(2_000, "North Korean soldiers killed"),
+                    qty(10_000, "North Korean soldiers deployed"),
+                    qty(15, "North Korean soldiers march", unit="km"),
+                ],
+            ),
+            record("b", quantities=[qty(15_000, "North Korean troops sent")]),
+        ]
+    )
+    by_key = {f.key: f for f in consensus.facts}
+    assert by_key["north korean soldier deployed"].status == "conflicting"
+    assert by_key["north korean soldier killed"].status == "single_source"
+    assert "north korean soldier march [length]" in by_key
+
+
+def test_a_dated_figure_from_another_source_is_a_conflict_not_a_revision() -> None:
+    sent = "North Korean troops sent to Russia"
+    consensus = merge_records(
+        [
+            record(
+                "gulf",
+                quantities=[
+                    qty(
+                        10_000,
+                        sent,
+                        hedge="more_than",
+                        as_of="2024",
+                        attributed_to="Western agencies",
+                    )
+                ],
+            ),
+            record(
+                "seoul",
+                quantities=[
+                    qty(15_000, sent, hedge="about", attributed_to="South Korean assessments")
+                ],
+            ),
+        ]
+    )
+    assert only(consensus, "quantity").status == "conflicting"
+
+
+def test_figures_from_later_articles_revise_earlier_ones_from_the_same_agency() -> None:
+    killed, agency = "people killed in the flood", "Westmarch Emergency Management Agency"
+
+    def day(article_id: str, published: str, value: float, hedge: Hedge) -> EventRecord:
+        toll = qty(value, killed, hedge=hedge, attributed_to=agency)
+        return record(article_id, published_at=published, quantities=[toll])
+
+    consensus = merge_records(
+        [
+            day("cbn", "2025-11-06T18:20:00Z", 23, "exact"),
+            day("herald", "2025-11-04T07:30:00Z", 12, "at_least"),
+            day("meridian", "2025-11-04T13:05:00Z", 12, "at_least"),
+            day("chronicle", "2025-11-05T06:00:00Z", 17, "at_least"),
+        ]
+    )
+    revision = only(consensus, "quantity", revised=True)
+    assert [(v.value, v.article_ids) for v in revision.values] == [
+        (12, ["herald", "meridian"]),
+        (17, ["chronicle"]),
+        (23, ["cbn"]),
+    ]
+    assert only(consensus, "quantity", revised=False).status == "single_source"
+
+
+def test_a_term_given_differently_next_day_is_a_conflict_not_a_revision() -> None:
+    stake, source = "share of Corvina Terminals bought by Halvorsen", "Halvorsen and Corvina"
+
+    def day(article_id: str, published: str, value: float) -> EventRecord:
+        share = qty(value, stake, unit="%", attributed_to=source)
+        return record(article_id, published_at=published, quantities=[share])
+
+    consensus = merge_records([day("wire", "2025-06-16", 51), day("daily", "2025-06-17", 49)])
+    assert only(consensus, "quantity").status == "conflicting"
+
+
+def test_counted_nouns_scopes_and_people_keep_similar_figures_apart() -> None:
+    killed = "North Korean soldiers killed in the Ukraine war"
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    qty(2_000, killed, unit="soldiers", hedge="about"),
+                    qty(2, f"ceremonies honouring {killed}", unit="ceremonies"),
+                    qty(10_000, "North Korean troops sent to Russia", hedge="more_than"),
+                    qty(6_000, "additional North Korean soldiers to be sent to Russia"),
+                    qty(5, "meetings between Kim Jong Un and Xi Jinping"),
+                ],
+            ),
+            record(
+                "b",
+                actors=[actor("Vladimir Putin"), actor("Xi Jinping")],
+                quantities=[
+                    qty(2_000, killed, unit="soldiers", hedge="at_least"),
+                    qty(15_000, "North Korean troops sent to Russia", hedge="about"),
+                    qty(3, "meetings between Kim Jong Un and Vladimir Putin"),
+                ],
+            ),
+        ]
+    )
+    statuses = {f.key: f.status for f in consensus.facts if f.kind == "quantity"}
+    assert statuses == {
+        "north korean soldier killed ukraine war": "compatible",
+        "ceremony honouring north korean soldier killed ukraine war": "single_source",
+        "north korean soldier deployed russia": "conflicting",
+        "additional north korean soldier deployed russia": "single_source",
+        "meeting between kim jong un xi jinping": "single_source",
+        "meeting between kim jong un vladimir putin": "single_source",
+    }
+
+
+def test_units_of_one_dimension_are_compared_after_conversion() -> None:
+    journey = "length of the train journey from Pyongyang to Beijing"
+    consensus = merge_records(
+        [
+            record("a", quantities=[qty(1_300, journey, unit="km", hedge="about")]),
+            record("b", quantities=[qty(807, journey, unit="miles", hedge="about")]),
+        ]
+    )
+    fact = only(consensus, "quantity")
+    assert fact.status == "compatible"
+    assert [v.unit for v in fact.values] == ["miles", "km"]
+    assert fact.values[1].interval is not None
+    assert fact.values[1].interval.high == pytest.approx(1_430)
+
+
+def test_wider_tolerance_turns_a_conflict_compatible() -> None:
+    records = [
+        record("a", quantities=[qty(10_000, "soldiers sent", hedge="more_than")]),
+        record("b", quantities=[qty(15_000, "troops sent", hedge="about")]),
+    ]
+    assert only(merge_records(records), "quantity").status == "conflicting"
+    wide = MergeTolerances(open_bound_slack=0.5)
+    assert only(merge_records(records, wide), "quantity").status == "compatible"
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def test_honorifics_and_surname_only_mentions_join_the_full_name() -> None:
+    consensus = merge_records(
+        [
+            record("a", actors=[actor("Mr Kim", "Kim")]),
+            record("b", actors=[actor("Comrade Kim Jong Un")]),
+            record("c", actors=[actor("Kim Jong Un", title="North Korean leader")]),
+            record("d", actors=[actor("North Korean leader Kim Jong-un", "Kim Jong-un")]),
+        ]
+    )
+    fact = only(consensus, "actor")
+    assert fact.key == "kim jong un"
+    assert fact.status == "agreed"
+    assert fact.outlets == ["A", "B", "C", "D"]
+    assert fact.statement == "Kim Jong Un, North Korean leader (4 outlets)"
+    assert {v.text for v in fact.values} == {
+        "Mr Kim",
+        "Comrade Kim Jong Un",
+        "Kim Jong Un",
+        "North Korean leader Kim Jong-un",
+    }
+
+
+def test_hyphen_and_space_variants_of_korean_names_merge() -> None:
+    consensus = merge_records(
+        [
+            record("a", actors=[actor("Choe Son-hui"), actor("Lee Seong-kweun")]),
+            record("b", actors=[actor("Foreign Minister Choe Son Hui", "Choe Son Hui")]),
+            record("c", actors=[actor("lawmaker Lee Seong Kweun", "Lee Seong Kweun")]),
+        ]
+    )
+    keys = {f.key: f.outlets for f in consensus.facts if f.kind == "actor"}
+    assert keys == {"choe son hui": ["A", "B"], "lee seong kweun": ["A", "C"]}
+
+
+def test_ambiguous_surname_stays_apart() -> None:
+    consensus = merge_records(
+        [
+            record("a", actors=[actor("Kim Jong Un"), actor("Kim Yo Jong")]),
+            record("b", actors=[actor("Mr Kim", "Kim")]),
+        ]
+    )
+    assert sorted(f.key for f in consensus.facts if f.kind == "actor") == [
+        "kim",
+        "kim jong un",
+        "kim yo jong",
+    ]
+
+
+# --- dates, places, quotes, claims --------------------------------------------------------
+
+
+def test_dates_compare_at_their_granularity() -> None:
+    def dated(article_id: str, iso: str, grain: str) -> EventRecord:
+        return record(article_id, when=When(date=iso, granularity=grain))
+
+    compatible = merge_records([dated("a", "2025-09", "month"), dated("b", "2025-09-03", "day")])
+    assert only(compatible, "date").status == "compatible"
+    assert compatible.event.when == "2025-09-03"
+    conflicting = merge_records([dated("a", "2025-09-02", "day"), dated("b", "2025-09-03", "day")])
+    assert only(conflicting, "date").status == "conflicting"
+
+
+def test_dated_sub_events_align_by_what_happened() -> None:
+    treaty = "Kim and Putin signed"
+    consensus = merge_records(
+        [
+            record("a", sub_events=[SubEvent(what=f"{treaty} a defence treaty", when="2024-06")]),
+            record(
+                "b",
+                sub_events=[SubEvent(what=f"{treaty} a mutual defence treaty", when="2024-06-19")],
+            ),
+            record("c", sub_events=[SubEvent(what="Kim visited Beijing", when="2019")]),
+        ]
+    )
+    statuses = sorted((f.key, f.status) for f in consensus.facts if f.kind == "date")
+    assert statuses == [
+        ("sub-event: kim and putin signed a defence treaty", "compatible"),
+        ("sub-event: kim visited beijing", "single_source"),
+    ]
+
+
+def test_places_agree_by_normalised_name() -> None:
+    consensus = merge_records(
+        [
+            record("a", where=Place(name="Beijing", country="China")),
+            record("b", where=Place(name="beijing")),
+            record("c", where=Place(name="Pyongyang", country="North Korea")),
+        ]
+    )
+    assert only(consensus, "place").status == "conflicting"
+    assert consensus.event.where == "Beijing" and consensus.event.where_country == "China"
+    two = merge_records(
+        [record("a", where=Place(name="Beijing")), record("b", where=Place(name="BEIJING"))]
+    )
+    assert only(two, "place").status == "agreed"
+
+
+def test_quotes_match_across_punctuation_and_fragments_and_flag_misattribution() -> None:
+    words = "it also places the country squarely inside a common security story"
+    consensus = merge_records(
+        [
+            record("a", quotes=[Quote(speaker="Jenny Town", text=f"{words}.", via="Al Jazeera")]),
+            record(
+                "b", quotes=[Quote(speaker="Ms Town", text=f"\u201c{words.capitalize()}\u201d")]
+            ),
+            record("c", quotes=[Quote(speaker="Jenny Town", text="a common security story")]),
+        ]
+    )
+    fact = only(consensus, "quote")
+    assert fact.status == "compatible"
+    assert fact.outlets == ["A", "B", "C"]
+    misattributed = merge_records(
+        [
+            record("a", quotes=[Quote(speaker="Jenny Town", text=words)]),
+            record("b", quotes=[Quote(speaker="Xi Jinping", text=words)]),
+        ]
+    )
+    assert only(misattributed, "quote").status == "conflicting"
+
+
+def test_claims_align_by_statement_and_source() -> None:
+    def claim(statement: str, source: str) -> Claim:
+        return Claim(statement=statement, according_to=source)
+
+    sent = "North Korea has sent"
+    consensus = merge_records(
+        [
+            record("a", claims=[claim("North Korea sent troops to Russia", "NIS")]),
+            record("b", claims=[claim(f"{sent} thousands of troops to Russia", "the spy agency")]),
+            record("c", claims=[claim("Kim will meet Xi on Thursday", "KCNA")]),
+        ]
+    )
+    facts = sorted((f.status, f.upstream_sources, f.independent_origins) for f in consensus.facts)
+    # Outlets relaying one claim agree on it, however they word it.
+    assert facts == [("agreed", ["NIS"], 1), ("single_source", ["KCNA"], 1)]
+
+
+# --- independence -------------------------------------------------------------------------
+
+
+def test_outlets_citing_one_upstream_count_once() -> None:
+    killed = "North Korean soldiers killed"
+    consensus = merge_records(
+        [
+            record("a", quantities=[qty(2_000, killed, hedge="about", attributed_to="NIS")]),
+            record(
+                "b",
+                quantities=[
+                    qty(
+                        2_000,
+                        killed,
+                        hedge="about",
+                        attributed_to="South Korea's National Intelligence Service",
+                    )
+                ],
+            ),
+            record(
+                "c", quantities=[qty(2_000, killed, hedge="about", attributed_to="the spy agency")]
+            ),
+            record(
+                "d", quantities=[qty(2_000, killed, hedge="about", attributed_to="Ukraine's HUR")]
+            ),
+            record("e", quantities=[qty(2_000, killed, hedge="about")]),
+        ]
+    )
+    fact = only(consensus, "quantity")
+    assert fact.status == "agreed"
+    assert fact.upstream_sources == ["NIS", "Ukraine's HUR"]
+    assert fact.independent_origins == 3  # NIS, HUR, and outlet E's own reporting
+
+
+def test_source_aliases_resolve_to_one_key() -> None:
+    resolver = SourceResolver(fuzzy_threshold=90)
+    names = [
+        "NIS",
+        "South Korea's National Intelligence Service (NIS)",
+        "the spy agency",
+        "South Korea\u2019s spy agency",
+        "NIS, according to lawmaker Lee Seong-kweun",
+        "National Inteligence Service",
+    ]
+    assert {resolver.resolve(name) for name in names} == {resolver.resolve("NIS")}
+    other = resolver.resolve("Ukraine's HUR")
+    assert other is not None and not other.known
+    russian = resolver.resolve("Russia's spy agency")
+    assert russian is not None and not russian.known
+
+
+BASE = (
+    "The ferry Marisol reached Porto Lento by night, harbour officials said on Friday, ahead "
+    "of a regatta held to mark eighty years of the town's sailing club. The skipper is one "
+    "of 40 captains invited to race. Roughly 300 passengers were aboard the vessel when it "
+    "docked, the regional port authority said, citing a deck officer it had spoken to."
+)
+
+
+def test_near_copies_are_detected_and_count_as_one_origin() -> None:
+    original = Article(id="wire", outlet="Wire", text=BASE)
+    copy = Article(
+        id="copy",
+        outlet="Copycat Daily",
+        text=BASE.replace("by night", "late at night") + " Analysts were not surprised.",
+    )
+    unrelated = Article(
+        id="other", outlet="Elsewhere", text="A ferry docked in Porto Lento on Friday. " * 5
+    )
+    pairs = detect_derivatives(
+        [unrelated, copy, original],
+        threshold=0.5,
+        containment_threshold=0.8,
+        min_shingles=20,
+        shingle_size=5,
+        max_passages=5,
+    )
+    assert [(p.article_a, p.article_b) for p in pairs] == [("copy", "wire")]
+    pair = pairs[0]
+    assert pair.similarity > 0.7
+    longest = max(pair.evidence, key=lambda p: len(p.span_a.text))
+    assert "one of 40 captains invited to race" in longest.span_a.text
+    assert copy.text[longest.span_a.start : longest.span_a.end] == longest.span_a.text
+    assert original.text[longest.span_b.start : longest.span_b.end] == longest.span_b.text
+
+    records = [
+        record("wire", "Wire", quantities=[qty(26, "world leaders")]),
+        record("copy", "Copycat Daily", quantities=[qty(26, "world leaders")]),
+        record("other", "Elsewhere", quantities=[qty(26, "world leaders")]),
+    ]
+    with_texts = merge_records(records, articles=[original, copy, unrelated])
+    assert [(d.article_a, d.article_b) for d in with_texts.derivatives] == [("copy", "wire")]
+    assert only(with_texts, "quantity").independent_origins == 2
+    assert only(merge_records(records), "quantity").independent_origins == 3
+
+
+def test_count_independent_origins_joins_shared_sources_and_derivatives() -> None:
+    origins = {"a": {"NIS"}, "b": {"NIS"}, "c": {"c-outlet"}, "d": {"d-outlet"}}
+    assert count_independent_origins(origins) == 3
+    assert count_independent_origins(origins, [("c", "d")]) == 2
+    assert count_independent_origins(origins, [("c", "zzz")]) == 3
+
+
+# --- the consensus as a whole -----------------------------------------------------------
+
+
+def test_duplicate_article_ids_collapse_and_provenance_is_collected() -> None:
+    stamp = datetime(2025, 9, 2, 12, tzinfo=UTC)
+    provenance = Provenance(
+        model="local/gemma-3-270m",
+        prompt_name="extract_event",
+        prompt_version="v1",
+        prompt_hash="abc",
+        created_at=stamp,
+    )
+    one = record("a", quantities=[qty(26, "world leaders")], provenance=provenance)
+    consensus = merge_records([one, one, one])
+    assert consensus == merge_records([one])
+    assert [o.article_id for o in consensus.outlets] == ["a"]
+    assert consensus.provenance.models == ["local/gemma-3-270m"]
+    assert consensus.provenance.prompts[0].hash == "abc"
+    assert consensus.provenance.created_at == stamp
+    assert consensus.provenance.tolerances["approx_rel"] == pytest.approx(0.10)
+    assert consensus.narrative_mode == "none" and consensus.narrative == []
+
+
+def test_event_is_chosen_by_majority() -> None:
+    consensus = merge_records(
+        [
+            record("a", event_type="visit", where=Place(name="Beijing")),
+            record("b", event_type="visit"),
+            record("c", event_type="military"),
+        ]
+    )
+    assert consensus.event.event_type == "visit"
+    assert consensus.event.where == "Beijing"
+
+
+def test_empty_input_gives_an_empty_consensus() -> None:
+    consensus = merge_records([])
+    assert consensus.facts == [] and consensus.outlets == []
+    assert consensus.event.headline == ""

@@ -1,0 +1,352 @@
+"""Unit tests for the deterministic miner, on a short made-up news story.
+
+The story (a flood in the fictional river town of Varnholt) is written for these tests;
+every facet is checked against the phrase it should come from.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from schemas.article import Article
+from schemas.candidates import Candidates, QuantityCandidate
+from service.mine import mine, parse_number, split_sentences
+
+PUBLISHED = date(2025, 9, 2)  # a Tuesday
+
+STORY = """Flood forces thousands from homes in Varnholt
+
+Floodwaters swept through the river town of Varnholt on Tuesday, forcing about 3,500 \
+residents from their homes, the Varnholt Courier reported.
+
+Mayor Odile Fenwick said at least 12 bridges had been damaged and that more than 40 streets \
+were still closed.
+
+"We have never seen the Lerne rise this fast," Fenwick told Radio Varnholt.
+
+\u201cOur crews will stay until the last street is dry,\u201d she added.
+
+In March the regional water board counted fewer than 30 working pumps along the valley. \
+Engineers expect up to 600 tonnes of debris and between 20 and 24 hours of pumping before the \
+main road reopens.
+
+"The water came over the wall in minutes," said Tomas Reyl, a spokesman for the farmers' union.
+
+\u201cThe first wave arrived before dawn,\u201d Bruno Kask, the director of the harbour, told \
+reporters. \u201cBoats broke loose and drifted into the square.
+
+\u201cBy noon the lower town was under water.\u201d
+
+The regional government pledged $1.2 billion for repairs, according to the finance ministry. \
+The Lerne peaked at 7.4 metres, roughly 2 metres above the level seen in 2011.
+
+Ms Fenwick, who has led the town since 2019, told lawmakers that the 150th anniversary fair on \
+Sept. 3 would be postponed. A report dated 02.09.2025 put the damage at 2 million euros.
+
+Residents long called the old dam the \u201cgrey lady\u201d. Kim\u2019s bakery and the \
+Reyls\u2019 barn were both flooded, and the town's only cinema closed.
+
+A banner on the town hall read \u2018we will rebuild together\u2019 in red paint.
+
+Interior Minister Lena Hartig visited the valley in April and promised new barriers. The river \
+will crest again on Thursday, according to the weather service, which warned of "heavy rain \
+through the weekend".
+"""
+
+
+@pytest.fixture(scope="module")
+def mined() -> Candidates:
+    return mine(Article(text=STORY, published_at=PUBLISHED))
+
+
+def _quantity(mined: Candidates, phrase: str) -> QuantityCandidate:
+    found = [q for q in mined.quantities if q.span.text == phrase]
+    assert found, f"no quantity {phrase!r} in {[q.span.text for q in mined.quantities]}"
+    return found[0]
+
+
+# ----------------------------------------------------------------------------- quantities
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "hedge", "unit"),
+    [
+        ("about 3,500 residents", 3500, "about", "residents"),
+        ("at least 12 bridges", 12, "at_least", "bridges"),
+        ("more than 40 streets", 40, "more_than", "streets"),
+        ("fewer than 30 working pumps", 30, "less_than", "pumps"),
+        ("up to 600 tonnes", 600, "up_to", "tonnes"),
+        ("$1.2 billion", 1.2e9, "exact", "USD"),
+        ("7.4 metres", 7.4, "exact", "m"),
+        ("roughly 2 metres", 2, "about", "m"),
+        ("2 million euros", 2e6, "exact", "EUR"),
+    ],
+)
+def test_quantity_value_hedge_and_unit(
+    mined: Candidates, phrase: str, value: float, hedge: str, unit: str
+) -> None:
+    quantity = _quantity(mined, phrase)
+    assert (quantity.value, quantity.hedge, quantity.unit) == (value, hedge, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("The grant was $10m.", 1e7, "USD"), ("Aid reached \u20ac3.5 billion.", 3.5e9, "EUR"),
+     ("Turnout rose to 61.5%.", 61.5, "%"), ("Thrust is 1,900 kN.", 1900, "kN"),
+     ("The road runs 1,300 kilometers.", 1300, "km"), ("The flight took 14 hours.", 14, "hours")],
+)  # fmt: skip
+def test_money_percent_and_units(text: str, value: float, unit: str) -> None:
+    [quantity] = mine(Article(text=text)).quantities
+    assert (quantity.value, quantity.unit) == (value, unit)
+
+
+def test_range_has_bounds_and_no_value(mined: Candidates) -> None:
+    quantity = _quantity(mined, "between 20 and 24 hours")
+    assert (quantity.value, quantity.low, quantity.high) == (None, 20, 24)
+    assert (quantity.hedge, quantity.unit) == ("range", "hours")
+
+
+@pytest.mark.parametrize("text", ["It takes 20-24 hours.", "It takes 20 to 24 hours."])
+def test_range_written_with_dash_or_to(text: str) -> None:
+    [quantity] = mine(Article(text=text)).quantities
+    assert (quantity.low, quantity.high, quantity.hedge) == (20, 24, "range")
+
+
+def test_ordinal(mined: Candidates) -> None:
+    quantity = _quantity(mined, "150th anniversary")
+    assert (quantity.value, quantity.ordinal, quantity.unit) == (150, True, "anniversary")
+
+
+def test_counted_hint_keeps_capitalised_modifiers() -> None:
+    [quantity] = mine(Article(text="Officials said 2,000 Nordic volunteers arrived.")).quantities
+    assert (quantity.unit, quantity.counted_hint) == ("volunteers", "Nordic volunteers")
+
+
+def test_as_of_comes_from_a_date_in_the_same_sentence(mined: Candidates) -> None:
+    quantity = _quantity(mined, "fewer than 30 working pumps")
+    assert (quantity.as_of, quantity.as_of_phrase) == ("2025-03", "In March")
+    assert _quantity(mined, "up to 600 tonnes").as_of is None  # next sentence: no date
+
+
+def test_years_dates_and_times_are_not_figures(mined: Candidates) -> None:
+    texts = {q.span.text for q in mined.quantities}
+    assert not any(t in texts for t in ("2011", "2019", "3", "02", "2025"))
+    assert mine(Article(text="The train left at 4 pm on Sept. 3.")).quantities == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("They moved thousands of sandbags.", 1e3), ("They moved hundreds of sandbags.", 1e2),
+     ("They moved tens of thousands of sandbags.", 1e4),
+     ("They moved hundreds of thousands of sandbags.", 1e5)],
+)  # fmt: skip
+def test_vague_plural_is_a_lower_bound(text: str, value: float) -> None:
+    [quantity] = mine(Article(text=text)).quantities
+    assert (quantity.value, quantity.hedge, quantity.unit) == (value, "more_than", "sandbags")
+
+
+def test_number_words_inside_names_are_skipped() -> None:
+    assert (
+        mine(Article(text="He served in World War Two with the 38 North group.")).quantities == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2,000", 2000), ("1.3 million", 1.3e6), ("two", 2), ("twenty-five", 25), ("a dozen", 12),
+     ("$1.2 billion", 1.2e9), ("17", 17), ("soldiers", None), ("", None)],
+)  # fmt: skip
+def test_parse_number(text: str, expected: float | None) -> None:
+    assert parse_number(text) == expected
+
+
+# ---------------------------------------------------------------------------------- quotes
+
+
+def _speakers(mined: Candidates) -> dict[str, tuple[str | None, str | None]]:
+    return {q.span.text: (q.speaker, q.via) for q in mined.quotes}
+
+
+@pytest.mark.parametrize(
+    ("quote", "speaker", "via"),
+    [
+        ("We have never seen the Lerne rise this fast", "Fenwick", "Radio Varnholt"),
+        ("Our crews will stay until the last street is dry", "Fenwick", None),  # "she added"
+        ("The water came over the wall in minutes", "Tomas Reyl", None),  # "said X"
+        ("The first wave arrived before dawn", "Bruno Kask", None),  # "X, the ..., told"
+        ("we will rebuild together", None, None),  # single curly quotes, no cue
+        ("heavy rain through the weekend", "the weather service", None),  # "according to"
+    ],
+)
+def test_quote_and_speaker(mined: Candidates, quote: str, speaker: str, via: str | None) -> None:
+    assert _speakers(mined)[quote] == (speaker, via)
+
+
+def test_quotation_across_two_paragraphs_is_one_quote(mined: Candidates) -> None:
+    [quote] = [q for q in mined.quotes if q.span.text.startswith("Boats")]
+    assert quote.span.text.endswith("By noon the lower town was under water.")
+    assert "\n\n\u201cBy noon" in quote.span.text
+    assert quote.speaker == "Bruno Kask"  # continues the previous quotation's speaker
+
+
+def test_apostrophes_and_scare_quotes_are_not_quotes(mined: Candidates) -> None:
+    texts = [q.span.text for q in mined.quotes]
+    assert "grey lady" not in texts
+    assert not any("bakery" in t or "barn" in t or "cinema" in t for t in texts)
+    assert mine(Article(text="Kim\u2019s and the Reyls\u2019 farms, and Ann's shop.")).quotes == []
+
+
+def test_speaker_before_the_quotation() -> None:
+    [quote] = mine(Article(text='Dr Ines Vale said: "Stay away from the embankment."')).quotes
+    assert (quote.speaker, quote.span.text) == ("Ines Vale", "Stay away from the embankment.")
+    assert quote.speaker_span is not None and quote.speaker_span.text == "Ines Vale"
+
+
+def test_reported_by_a_publication() -> None:
+    text = "\u201cThe levee held through the night,\u201d the Courier reported on Monday."
+    [quote] = mine(Article(text=text)).quotes
+    assert quote.speaker == "the Courier"
+
+
+# ----------------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("phrase", "iso", "granularity"),
+    [
+        ("on Tuesday", "2025-09-02", "day"),
+        ("on Thursday", "2025-09-04", "day"),
+        ("In March", "2025-03", "month"),
+        ("in April", "2025-04", "month"),
+        ("Sept. 3", "2025-09-03", "day"),
+        ("02.09.2025", "2025-09-02", "day"),
+        ("in 2011", "2011", "year"),
+    ],
+)
+def test_dates_resolve_against_publication(
+    mined: Candidates, phrase: str, iso: str, granularity: str
+) -> None:
+    found = {d.span.text: (d.iso, d.granularity) for d in mined.dates}
+    key = next(k for k in found if k.endswith(phrase) or k == phrase)
+    assert found[key] == (iso, granularity)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("It opened on September 2, 2025.", "2025-09-02"),
+        ("It opened on 2 Sept.", "2025-09-02"),
+        ("It reopened last month.", "2025-08"),
+        ("Wednesday's parade was cancelled.", "2025-09-03"),
+        ("The clinic was built in June 2024.", "2024-06"),
+        ("It was repaired last Tuesday.", "2025-08-26"),
+    ],
+)
+def test_more_date_forms(text: str, iso: str) -> None:
+    [found] = mine(Article(text=text, published_at=PUBLISHED)).dates
+    assert found.iso == iso
+
+
+def test_relative_dates_need_a_publication_date() -> None:
+    mined = mine(Article(text="It flooded on Tuesday and in April, and on June 19, 2024."))
+    assert [d.iso for d in mined.dates] == ["2024-06-19"]
+
+
+def test_may_the_verb_is_no_date() -> None:
+    assert mine(Article(text="Crews may return tomorrow.", published_at=PUBLISHED)).dates[
+        0
+    ].iso == ("2025-09-03")
+    assert mine(Article(text="Crews may return soon.", published_at=PUBLISHED)).dates == []
+
+
+# ---------------------------------------------------------------------------------- people
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("Odile Fenwick", "Mayor"),
+        ("Tomas Reyl", "spokesman"),
+        ("Bruno Kask", "director"),
+        ("Fenwick", "Ms"),
+        ("Lena Hartig", "Interior Minister"),
+    ],
+)
+def test_people_with_titles(mined: Candidates, name: str, title: str) -> None:
+    assert (name, title) in {(p.name, p.title) for p in mined.people}
+
+
+def test_places_and_possessives_are_not_people(mined: Candidates) -> None:
+    names = {p.name for p in mined.people}
+    assert not names & {"Varnholt", "Lerne", "Kim", "Reyls", "Sept"}
+
+
+def test_person_before_a_speech_verb_and_later_mentions() -> None:
+    text = "Anna Brell said the pumps failed. Later, Brell inspected the dam."
+    people = mine(Article(text=text)).people
+    assert [(p.name, p.span.text) for p in people] == [
+        ("Anna Brell", "Anna Brell"),
+        ("Brell", "Brell"),
+    ]
+
+
+# --------------------------------------------------------------------------------- sources
+
+
+@pytest.mark.parametrize(
+    ("source", "cue"),
+    [
+        ("Varnholt Courier", "reported"),
+        ("Mayor Odile Fenwick", "said"),
+        ("the finance ministry", "according to"),
+        ("Ms Fenwick", "told lawmakers"),
+        ("Fenwick", "told"),
+    ],
+)
+def test_sources(mined: Candidates, source: str, cue: str) -> None:
+    assert (source, cue) in {(s.source, s.cue) for s in mined.sources}
+
+
+def test_citing_and_passive_voice() -> None:
+    text = "The agency, citing Deputy Mayor Ivo Lind, said 40 homes are estimated to be lost."
+    sources = {(s.source, s.cue) for s in mine(Article(text=text)).sources}
+    assert sources == {("Deputy Mayor Ivo Lind", "citing"), ("The agency", "said")}
+
+
+# ------------------------------------------------------------------------ spans, ids, speed
+
+
+def test_every_span_indexes_the_text_and_ids_follow_text_order(mined: Candidates) -> None:
+    for prefix, items in (
+        ("Q", mined.quotes), ("N", mined.quantities), ("D", mined.dates),
+        ("P", mined.people), ("S", mined.sources),
+    ):  # fmt: skip
+        assert [c.id for c in items] == [f"{prefix}{i}" for i in range(1, len(items) + 1)]
+        assert [c.span.start for c in items] == sorted(c.span.start for c in items)
+        for c in items:
+            for span in (c.span, c.sentence):
+                assert STORY[span.start : span.end] == span.text
+            assert c.sentence.start <= c.span.start and c.span.end <= c.sentence.end
+
+
+def test_split_sentences_respects_abbreviations() -> None:
+    text = "Mr. Kask met Dr. Vale on Sept. 3 in the U.S. capital. They spoke.\nNew line"
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "Mr. Kask met Dr. Vale on Sept. 3 in the U.S. capital.",
+        "They spoke.",
+        "New line",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_mining_is_fast() -> None:
+    article = Article(text=(STORY * 3)[:5_000], published_at=PUBLISHED)
+    mine(article)  # warm the regex cache
+    started = time.perf_counter()
+    mine(article)
+    # Generous bound: catches runaway backtracking, not machine noise (typically ~15 ms).
+    assert time.perf_counter() - started < 0.5

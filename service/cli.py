@@ -11,10 +11,13 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
+from schemas.record import EventRecord
 from service.errors import CorroborateError, InputError, exit_code
 from service.inputs import expand_paths, read_article
 from service.pipeline import open_pipeline
+from service.render import consensus_markdown
 from service.settings import Settings, get_settings
+from service.store import Store
 
 app = typer.Typer(
     add_completion=False,
@@ -24,7 +27,9 @@ app = typer.Typer(
 
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", help="Model id; env CORROBORATE_MODEL (default local/qwen2.5-coder-1.5b)."),
+    typer.Option(
+        "--model", help="Model id; env CORROBORATE_MODEL (default local/qwen2.5-coder-1.5b)."
+    ),
 ]
 BaseUrlOpt = Annotated[
     str | None,
@@ -57,13 +62,19 @@ def _date(value: str | None) -> date | None:
         raise InputError(f"--published-at: {value!r} is not a YYYY-MM-DD date") from exc
 
 
+def _rate(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.2f}"
+
+
 def _dump(model: BaseModel) -> str:
     return model.model_dump_json(indent=2, exclude_none=False)
 
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html, .json) or dirs.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Article files (.txt, .html, .json) or dirs.")
+    ],
     out: Annotated[
         Path | None, typer.Option("--out", help="Directory for one <article_id>.json per record.")
     ] = None,
@@ -87,19 +98,143 @@ def extract(
             records.append(record)
             if out is not None:  # written as soon as done: an interruption loses nothing
                 (out / f"{article.id}.json").write_text(_dump(record) + "\n", encoding="utf-8")
-            prov = record.provenance
-            typer.echo(
-                f"{article.id}: {len(record.actors)} actors, {len(record.quantities)} quantities, "
-                f"{len(record.quotes)} quotes, {len(record.claims)} claims, grounding "
-                f"{record.grounding_rate if record.grounding_rate is not None else float('nan'):.2f}"
-                f", {prov.seconds if prov else 0:.1f}s",
-                err=True,
-            )
+            _report(article.id, record)
     if out is None:
         sys.stdout.write(
             json.dumps([r.model_dump(mode="json") for r in records], indent=2, ensure_ascii=False)
             + "\n"
         )
+
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", help="stdout format: json or markdown (conflicts first).")
+]
+CacheOpt = Annotated[
+    str | None,
+    typer.Option("--cache", help="Record cache database URL; env CORROBORATE_DATABASE_URL."),
+]
+
+
+def _store(settings: Settings, cache: str | None) -> Store:
+    return Store(cache or settings.database_url)
+
+
+@app.command()
+def summarise(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="One cluster: a folder of articles, or article files.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for consensus.json, consensus.md and records/."),
+    ] = None,
+    fmt: FormatOpt = "markdown",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    no_llm: NoLLMOpt = False,
+    published_at: PublishedOpt = None,
+    prompt_version: PromptOpt = None,
+    cache: CacheOpt = None,
+) -> None:
+    """One cluster → records → claim-level consensus with a cited narrative."""
+    if fmt not in ("json", "markdown"):
+        raise InputError(f"--format must be json or markdown, not {fmt!r}")
+    when = _date(published_at)
+    articles = [read_article(p, published_at=when) for p in expand_paths(inputs)]
+    settings = _settings(model, base_url)
+    store = _store(settings, cache)
+    with open_pipeline(
+        settings, use_llm=not no_llm, prompt_version=prompt_version, store=store
+    ) as pipe:
+        records = []
+        for article in articles:
+            record = pipe.extract(article)
+            records.append(record)
+            _report(article.id, record)
+        consensus = pipe.summarise(articles, records)
+    markdown = consensus_markdown(consensus)
+    if out is not None:
+        (out / "records").mkdir(parents=True, exist_ok=True)
+        for record in records:
+            (out / "records" / f"{record.article_id}.json").write_text(_dump(record) + "\n")
+        (out / "consensus.json").write_text(_dump(consensus) + "\n", encoding="utf-8")
+        (out / "consensus.md").write_text(markdown, encoding="utf-8")
+        typer.echo(f"wrote {out}/consensus.json, consensus.md and records/", err=True)
+    sys.stdout.write(_dump(consensus) + "\n" if fmt == "json" else markdown)
+    _usage_line(pipe.stats.llm_calls, pipe.stats.cache_hits, pipe.stats.prompt_tokens,
+                pipe.stats.completion_tokens, settings)  # fmt: skip
+
+
+@app.command()
+def batch(
+    path: Annotated[
+        Path, typer.Argument(help="A folder of cluster folders, or a JSONL with a 'cluster' key.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out/batch"),
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=16, help="Clusters worked on at once.")
+    ] = 2,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    no_llm: NoLLMOpt = False,
+    prompt_version: PromptOpt = None,
+    cache: CacheOpt = None,
+) -> None:
+    """Many clusters, resumable: finished clusters and cached records are never redone."""
+    from rich.progress import Progress
+
+    from service.batch import load_clusters, run_batch
+
+    clusters = load_clusters(path)
+    settings = _settings(model, base_url)
+    store = _store(settings, cache)
+    with (
+        open_pipeline(
+            settings, use_llm=not no_llm, prompt_version=prompt_version, store=store
+        ) as pipe,
+        Progress(transient=False) as bar,
+    ):
+        task = bar.add_task("clusters", total=len(clusters))
+
+        def tick(key: str, outcome: str) -> None:
+            bar.console.print(f"{key}: {outcome}")
+            bar.advance(task)
+
+        summary = run_batch(pipe, clusters, out, concurrency=concurrency, progress=tick)
+    typer.echo(
+        f"clusters: {summary.clusters} ({summary.skipped} already done, "
+        f"{len(summary.failed)} failed); records: {summary.records} "
+        f"({summary.cache_hits} from cache); LLM calls: {summary.llm_calls}; tokens: "
+        f"{summary.prompt_tokens} prompt + {summary.completion_tokens} completion; "
+        f"cost: {summary.cost:.4f}",
+        err=True,
+    )
+    for key, why in summary.failed.items():
+        typer.echo(f"failed {key}: {why}", err=True)
+    if summary.failed:
+        raise SystemExit(1)
+
+
+def _report(article_id: str, record: EventRecord) -> None:
+    prov = record.provenance
+    typer.echo(
+        f"{article_id}: {len(record.actors)} actors, {len(record.quantities)} quantities, "
+        f"{len(record.quotes)} quotes, {len(record.claims)} claims, grounding "
+        f"{_rate(record.grounding_rate)}, {prov.seconds if prov else 0:.1f}s",
+        err=True,
+    )
+
+
+def _usage_line(calls: int, hits: int, prompt: int, completion: int, settings: Settings) -> None:
+    cost = (
+        prompt / 1000 * settings.price_per_1k_prompt
+        + completion / 1000 * settings.price_per_1k_completion
+    )
+    typer.echo(
+        f"LLM calls: {calls}; records from cache: {hits}; tokens: {prompt} prompt + "
+        f"{completion} completion; cost: {cost:.4f}",
+        err=True,
+    )
 
 
 @app.command()

@@ -36,10 +36,25 @@ PARAPHRASE_THRESHOLD = 70.0
 
 _FOLD = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u2010": " ", "\u2011": " ", "\u2012": " ", "\u2013": " ", "\u2014": " ", "-": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": " ",
+        "\u2011": " ",
+        "\u2012": " ",
+        "\u2013": " ",
+        "\u2014": " ",
+        "-": " ",
         "\u00a0": " ",
     }
 )
@@ -94,9 +109,9 @@ class Locator:
             end -= 1
         return _span(self.text, start, end)
 
-    def locate(self, needle: str, *, fuzzy: bool = True, near: int | None = None) -> tuple[
-        Span | None, MatchKind, float
-    ]:
+    def locate(
+        self, needle: str, *, fuzzy: bool = True, near: int | None = None
+    ) -> tuple[Span | None, MatchKind, float]:
         """Find `needle`: exact, then normalised, then (if allowed) fuzzy.
 
         Returns the span, how it matched and a score (100 for exact/normalised).
@@ -170,7 +185,7 @@ def _keep_verified(item: Grounded, loc: Locator) -> bool:
 def _ground_quote(quote: Quote, loc: Locator) -> None:
     if _keep_verified(quote, loc):
         return
-    span, kind, score = loc.locate(quote.text, fuzzy=False)
+    span, kind, _ = loc.locate(quote.text, fuzzy=False)
     if span is not None:
         _mark(quote, span, kind, None)
         return

@@ -17,9 +17,7 @@ from service.errors import ArticleTooLongError, InputError, UnsupportedInputErro
 DATE_SCAN_CHARS = 600
 """A plain-text file's publication date is looked for in its first characters only."""
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _LEAD_DATE = re.compile(
     rf"(?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)"
     rf"|(?P<dmy>\b\d{{2}}\.\d{{2}}\.\d{{4}}\b)"

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prompts import Prompt
 from schemas.consensus import Consensus, Fact, FactValue, NarrativeSentence
@@ -142,12 +142,12 @@ class NarrationResult:
     sentences: list[NarrativeSentence]
     mode: str
     detail: str | None = None
-    usage: Usage = Usage()
+    usage: Usage = field(default_factory=Usage)
     llm_calls: int = 0
 
 
 def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationResult:
-    """Write the narrative for `consensus`: by the LLM when it passes the checks, else a template."""
+    """The narrative for `consensus`: the LLM's when it passes the checks, else a template."""
     facts = select_facts(consensus)
     if not facts:
         return NarrationResult([], "none", "no facts to narrate")

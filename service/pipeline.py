@@ -6,6 +6,7 @@ is produced the same way wherever it is asked for.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -67,6 +68,7 @@ class Pipeline:
         self.narrate_prompt: Prompt = load(NARRATE_PROMPT)
         self.narrate_hash = narrate_hash(self.narrate_prompt)
         self.stats = PipelineStats()
+        self._stats_lock = threading.Lock()  # batch runs extract from several threads
         self._structurer = Structurer(self.prompt, llm, max_candidates=settings.max_candidates)
 
     @property
@@ -85,8 +87,7 @@ class Pipeline:
         if self.store is not None:
             cached = self.store.get_cached_record(self.cache_key(article))
             if cached is not None:
-                self.stats.cache_hits += 1
-                self.stats.records += 1
+                self._count(records=1, cache_hits=1)
                 return cached
         record = self._extract(article)
         if self.store is not None:
@@ -110,11 +111,18 @@ class Pipeline:
             llm_calls=run.llm_calls,
             facets=run.reports,
         )
-        self.stats.records += 1
-        self.stats.llm_calls += run.llm_calls
-        self.stats.prompt_tokens += record.provenance.prompt_tokens
-        self.stats.completion_tokens += record.provenance.completion_tokens
+        self._count(
+            records=1,
+            llm_calls=run.llm_calls,
+            prompt_tokens=record.provenance.prompt_tokens,
+            completion_tokens=record.provenance.completion_tokens,
+        )
         return record
+
+    def _count(self, **deltas: int) -> None:
+        with self._stats_lock:
+            for name, delta in deltas.items():
+                setattr(self.stats, name, getattr(self.stats, name) + delta)
 
     def summarise(
         self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
@@ -131,17 +139,24 @@ class Pipeline:
         done = list(records) if records is not None else [self.extract(a) for a in articles]
         consensus = merge_records(done, articles=articles)
         told = narrate(consensus, self.llm, self.narrate_prompt)
-        self.stats.llm_calls += told.llm_calls
-        self.stats.prompt_tokens += told.usage.prompt_tokens
-        self.stats.completion_tokens += told.usage.completion_tokens
+        self._count(
+            llm_calls=told.llm_calls,
+            prompt_tokens=told.usage.prompt_tokens,
+            completion_tokens=told.usage.completion_tokens,
+        )
         consensus.narrative = told.sentences
         consensus.narrative_mode = told.mode  # type: ignore[assignment]
         consensus.narrative_detail = told.detail
         prov = consensus.provenance
         prov.prompts = sorted(
-            [*prov.prompts, PromptRef(name=self.narrate_prompt.name,
-                                      version=self.narrate_prompt.version,
-                                      hash=self.narrate_hash)],
+            [
+                *prov.prompts,
+                PromptRef(
+                    name=self.narrate_prompt.name,
+                    version=self.narrate_prompt.version,
+                    hash=self.narrate_hash,
+                ),
+            ],
             key=lambda p: (p.name, p.version, p.hash),
         )
         if told.mode == "llm" and self.model_id not in prov.models:

@@ -177,15 +177,14 @@ class Structurer:
 
     # -- facets -----------------------------------------------------------------------------
 
-    def _core(
-        self, run: FacetRun, article: Article, cands: Candidates
-    ) -> CoreDraft | None:
+    def _core(self, run: FacetRun, article: Article, cands: Candidates) -> CoreDraft | None:
         if self.llm is None:
             run.reports["core"] = FacetReport(state="mined", detail="no LLM")
             return None
-        people = "; ".join(
-            f"{p.name} ({p.title})" if p.title else p.name for p in _unique_people(cands)
-        ) or "none found"
+        people = (
+            "; ".join(f"{p.name} ({p.title})" if p.title else p.name for p in _unique_people(cands))
+            or "none found"
+        )
         dates = "; ".join(f"{d.span.text} = {d.iso}" for d in cands.dates[:12]) or "none found"
         block = self.prompt.render("core", people=people, dates=dates)
         value: CoreDraft | None = self._ask(
@@ -195,9 +194,7 @@ class Structurer:
 
     def _quantities(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quantity]:
         shown = cands.quantities[: self.max_candidates]
-        lines = [
-            f'{c.id} | "{c.span.text}" | in: "{_clip(c.sentence.text, 220)}"' for c in shown
-        ]
+        lines = [f'{c.id} | "{c.span.text}" | in: "{_clip(c.sentence.text, 220)}"' for c in shown]
         labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=40)
         sources = _sources_by_sentence(cands.sources)
         out: list[Quantity] = []
@@ -229,9 +226,7 @@ class Structurer:
 
     def _quotes(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quote]:
         shown = cands.quotes[: self.max_candidates]
-        lines = [
-            f'{c.id} [{c.speaker or "?"}] "{_clip(c.span.text, 200)}"' for c in shown
-        ]
+        lines = [f'{c.id} [{c.speaker or "?"}] "{_clip(c.span.text, 200)}"' for c in shown]
         labels = self._labels(run, article, "quotes", shown, lines, tokens_per_item=30)
         out: list[Quote] = []
         for cand in cands.quotes:
@@ -249,9 +244,7 @@ class Structurer:
 
     def _claims(self, run: FacetRun, article: Article, cands: Candidates) -> list[Claim]:
         shown = cands.sources[: self.max_candidates]
-        lines = [
-            f'{c.id} [source: {c.source}] "{_clip(c.sentence.text, 260)}"' for c in shown
-        ]
+        lines = [f'{c.id} [source: {c.source}] "{_clip(c.sentence.text, 260)}"' for c in shown]
         labels = self._labels(run, article, "claims", shown, lines, tokens_per_item=25)
         folded_text = fold_text(article.text)
         out: list[Claim] = []
@@ -326,6 +319,10 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
     action = (label.action if label else "") or action_near(
         cand.sentence.text, rel_start, rel_start + len(cand.span.text)
     )
+    if cand.ordinal:  # '80th anniversary of the war's end' ≠ '70th anniversary of ties'
+        tail = cand.sentence.text[rel_start + len(cand.span.text) :].split()
+        if tail[:1] == ["of"]:
+            what = " ".join([what, *tail[:6]]).rstrip(",.;")
     return " ".join(part for part in (what, action) if part)[:200]
 
 
@@ -383,8 +380,12 @@ def _when(article: Article, cands: Candidates, core: CoreDraft | None) -> When |
             candidate=first.id,
         )
     if article.published_date:
-        return When(date=article.published_date.isoformat(), granularity="day", phrase=None,
-                    reason="publication date; the text states no date")
+        return When(
+            date=article.published_date.isoformat(),
+            granularity="day",
+            phrase=None,
+            reason="publication date; the text states no date",
+        )
     return None
 
 

@@ -187,8 +187,10 @@ class ServicePipeline(Protocol):
         """One article → one record."""
         ...
 
-    def summarise(self, articles: Sequence[Article]) -> Consensus:
-        """A cluster of articles → their consensus."""
+    def summarise(
+        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+    ) -> Consensus:
+        """A cluster of articles (and their records, if already made) → their consensus."""
         ...
 
 
@@ -210,8 +212,7 @@ def pipeline_factory(*, use_llm: bool = True, prompt_version: str | None = None)
                 url = stack.enter_context(local_endpoint(settings))
                 settings = settings.model_copy(update={"base_url": url})
             llm = MeteredLLM(stack.enter_context(open_llm(settings))) if use_llm else None
-            # cast: `Pipeline.summarise` is part of the pipeline's contract (see Protocol)
-            yield cast(ServicePipeline, Pipeline(settings, llm, prompt_version))
+            yield Pipeline(settings, llm, prompt_version)
 
     return open_service_pipeline
 
@@ -508,7 +509,9 @@ class JobRunner:
         if job.kind == "record":
             return self.record(Article.model_validate_json(job.request_json)).model_dump_json()
         request = ConsensusRequest.model_validate_json(job.request_json)
-        return self.pipeline.summarise(request.articles).model_dump_json()
+        # Records go through the record cache, so a cluster re-sent costs no model call.
+        records = [self.record(a) for a in request.articles]
+        return self.pipeline.summarise(request.articles, records).model_dump_json()
 
     def record(self, article: Article) -> EventRecord:
         """One article's record, from the record cache when the same work was done before."""

@@ -57,23 +57,9 @@ def dataset_articles() -> list[dict[str, Any]]:
     ]
 
 
-class FakeSummarisingPipeline(Pipeline):
-    """Test double: the real `Pipeline` plus a stand-in `summarise` (extract each, merge).
-
-    Used only while `Pipeline.summarise` does not exist yet.
-    """
-
-    def summarise(self, articles: Sequence[Article]) -> Consensus:
-        from service.merge import merge_records
-
-        return merge_records([self.extract(a) for a in articles], articles=articles)
-
-
 def make_pipeline(settings: Settings, llm: LLM | None = None) -> Pipeline:
-    """The real pipeline, with a test `summarise` if the real one is not there yet."""
-    if hasattr(Pipeline, "summarise"):
-        return Pipeline(settings, llm)
-    return FakeSummarisingPipeline(settings, llm)
+    """The real pipeline over `llm` (None: mined-only records, template narrative)."""
+    return Pipeline(settings, llm)
 
 
 class FakeBlockingPipeline:
@@ -102,9 +88,11 @@ class FakeBlockingPipeline:
         self._hold()
         return self.inner.extract(article)
 
-    def summarise(self, articles: Sequence[Article]) -> Consensus:
+    def summarise(
+        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+    ) -> Consensus:
         self._hold()
-        return self.inner.summarise(articles)
+        return self.inner.summarise(articles, records)
 
 
 class FakeFailingPipeline:
@@ -124,7 +112,9 @@ class FakeFailingPipeline:
     def extract(self, article: Article) -> EventRecord:
         raise self.error
 
-    def summarise(self, articles: Sequence[Article]) -> Consensus:
+    def summarise(
+        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+    ) -> Consensus:
         raise self.error
 
 

@@ -1,0 +1,152 @@
+"""Structure step and pipeline over a fake LLM: labels, fallbacks, provenance, cache."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from schemas.article import Article
+from service.errors import LLMOutputError, ReplayMissError
+from service.llm import Message
+from service.pipeline import Pipeline
+from service.settings import Settings
+from service.store import Store
+from tests.fakes import FakeLLM
+
+TEXT = (
+    "Flood waters swept through the river town of Brenford on Monday, officials said.\n\n"
+    "At least 14 people were killed, the regional emergency office said on Tuesday. "
+    "About 3,000 residents were evacuated from low-lying streets.\n\n"
+    "\u201cWe have never seen the river rise this fast,\u201d Mayor Ada Quill told the Valley "
+    "Courier. Governor Tomas Reyes visited the town later that day."
+)
+ARTICLE = Article(id="flood-1", outlet="Valley Courier", published_at=date(2025, 3, 4), text=TEXT)
+
+
+def settings() -> Settings:
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def count_items(messages: list[Message]) -> int:
+    block = messages[-1]["content"].rsplit("\n\n", 1)[-1]
+    return sum(1 for line in block.splitlines() if line[:1] in "NQS" and line[1:2].isdigit())
+
+
+def responder(messages: list[Message], model: type[BaseModel]) -> dict[str, Any]:
+    """Fake model answers, keyed on the response schema it is asked to fill."""
+    name = model.__name__
+    if name == "CoreDraft":
+        return {
+            "headline": "Flood kills at least 14 in Brenford",
+            "event_type": "disaster",
+            "date": "2025-03-03",
+            "date_phrase": "on Monday",
+            "place": "Brenford",
+            "country": "",
+            "summary": "A flood hit Brenford. At least 14 people died.",
+            "people": [
+                {"name": "Ada Quill", "role": "official", "title": "Mayor"},
+                {"name": "Invented Person", "role": "other", "title": ""},
+            ],
+            "sub_events": [],
+        }
+    items = model.model_fields["items"]
+    n = next(m.min_length for m in items.metadata if hasattr(m, "min_length"))
+    if name == "QuantityLabels":
+        return {
+            "items": [
+                {
+                    "id": f"N{i + 1}",
+                    "what": "people",
+                    "action": "killed" if i == 0 else "evacuated",
+                    "attributed_to": "Governor Tomas Reyes",
+                    "relevant": True,
+                }
+                for i in range(n)
+            ]
+        }
+    if name == "QuoteLabels":
+        return {"items": [{"id": "Q1", "speaker": "Ada Quill", "via": "Valley Courier"}] * n}
+    if name == "ClaimLabels":
+        return {"items": [{"id": f"S{i + 1}", "according_to": "Atlantis Times"} for i in range(n)]}
+    raise AssertionError(f"unexpected schema {name}")
+
+
+def test_record_from_fake_llm_keeps_mined_figures_and_checks_llm_answers() -> None:
+    fake = FakeLLM(responder)
+    record = Pipeline(settings(), fake).extract(ARTICLE)
+    assert record.headline.startswith("Flood kills")
+    assert record.when is not None and record.when.date == "2025-03-03"
+    killed = next(q for q in record.quantities if q.value == 14)
+    assert killed.hedge == "at_least" and "killed" in killed.counted
+    # the figure's own sentence names its source; the LLM's guess is not in it
+    assert killed.attributed_to and "emergency office" in killed.attributed_to
+    assert all(q.attributed_to != "Governor Tomas Reyes" for q in record.quantities)
+    quote = record.quotes[0]
+    assert quote.speaker == "Ada Quill" and quote.grounded
+    # a source the article never names is not taken from the LLM
+    assert all(c.according_to != "Atlantis Times" for c in record.claims)
+    invented = next(a for a in record.actors if a.name == "Invented Person")
+    assert not invented.grounded and invented.reason
+    prov = record.provenance
+    assert prov is not None and prov.model == "fake/echo" and prov.prompt_version == "v1"
+    assert len(prov.prompt_hash) == 64 and prov.llm_calls == 4
+    assert {f: r.state for f, r in prov.facets.items()} == {
+        "core": "llm",
+        "quantities": "llm",
+        "quotes": "llm",
+        "claims": "llm",
+    }
+
+
+def test_label_schemas_demand_one_item_per_candidate() -> None:
+    fake = FakeLLM(responder)
+    Pipeline(settings(), fake).extract(ARTICLE)
+    for messages, model in fake.calls:
+        if model.__name__.endswith("Labels"):
+            schema = model.model_json_schema()["properties"]["items"]
+            assert schema["minItems"] == schema["maxItems"] == count_items(messages)
+
+
+def test_failed_facet_falls_back_to_mined_candidates_and_says_so() -> None:
+    def flaky(messages: list[Message], model: type[BaseModel]) -> Any:
+        if model.__name__ == "QuantityLabels":
+            return LLMOutputError("bad output", model="fake/echo")
+        return responder(messages, model)
+
+    record = Pipeline(settings(), FakeLLM(flaky)).extract(ARTICLE)
+    assert record.provenance is not None
+    report = record.provenance.facets["quantities"]
+    assert report.state == "failed" and report.detail and "LLMOutputError" in report.detail
+    assert any(q.value == 14 and q.grounded for q in record.quantities)
+
+
+def test_replay_miss_is_never_swallowed() -> None:
+    fake = FakeLLM().enqueue(ReplayMissError("no cassette"))
+    with pytest.raises(ReplayMissError):
+        Pipeline(settings(), fake).extract(ARTICLE)
+
+
+def test_mined_only_record_has_no_model(tmp_path: Any) -> None:
+    record = Pipeline(settings(), None).extract(ARTICLE)
+    assert record.provenance is not None and record.provenance.model == "none"
+    assert record.provenance.llm_calls == 0
+    assert {r.state for r in record.provenance.facets.values()} == {"mined"}
+    assert record.grounding_rate == 1.0
+
+
+def test_record_cache_makes_a_second_run_free(tmp_path: Any) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+    first = FakeLLM(responder)
+    a = Pipeline(settings(), first, store=store).extract(ARTICLE)
+    second = FakeLLM(responder)
+    again = Pipeline(settings(), second, store=store)
+    b = again.extract(ARTICLE)
+    assert second.calls == [] and again.stats.cache_hits == 1 and again.stats.llm_calls == 0
+    assert a == b
+    changed = ARTICLE.model_copy(update={"published_at": date(2025, 3, 5)})
+    again.extract(changed)
+    assert len(second.calls) == 4  # other metadata, other record

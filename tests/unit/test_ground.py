@@ -56,10 +56,14 @@ def test_quote_is_grounded_only_when_verbatim() -> None:
 
 def test_failures_stay_in_the_record_with_a_reason() -> None:
     record = _record(
-        actors=[Actor(name="Ines Varga-Lopes", canonical_name="Ines Varga-Lopes"),
-                Actor(name="Omar Brandt", canonical_name="Omar Brandt")],
-        quantities=[Quantity(value=300, hedge="about", phrase="About 300 passengers"),
-                    Quantity(value=900, phrase="900 cars")],
+        actors=[
+            Actor(name="Ines Varga-Lopes", canonical_name="Ines Varga-Lopes"),
+            Actor(name="Omar Brandt", canonical_name="Omar Brandt"),
+        ],
+        quantities=[
+            Quantity(value=300, hedge="about", phrase="About 300 passengers"),
+            Quantity(value=900, phrase="900 cars"),
+        ],
     )
     out = ground_record(record, ARTICLE)
     assert [a.grounded for a in out.actors] == [True, False]
@@ -73,8 +77,10 @@ def test_candidate_span_is_kept_when_it_still_indexes_the_text() -> None:
     span = Span(start=start, end=start + 20, text=TEXT[start : start + 20])
     stale = Span(start=0, end=5, text="XXXXX")
     record = _record(
-        quantities=[Quantity(value=300, phrase="About 300 passengers", evidence=[span]),
-                    Quantity(value=14, phrase="14-hour crossing", evidence=[stale])]
+        quantities=[
+            Quantity(value=300, phrase="About 300 passengers", evidence=[span]),
+            Quantity(value=14, phrase="14-hour crossing", evidence=[stale]),
+        ]
     )
     out = ground_record(record, ARTICLE)
     assert out.quantities[0].evidence == [span]
@@ -84,8 +90,10 @@ def test_candidate_span_is_kept_when_it_still_indexes_the_text() -> None:
 
 def test_paraphrased_claim_grounds_to_its_sentence() -> None:
     record = _record(
-        claims=[Claim(statement="about 300 passengers were on board", according_to="port authority"),
-                Claim(statement="the mayor resigned over the delay", according_to="council")]
+        claims=[
+            Claim(statement="about 300 passengers were on board", according_to="port authority"),
+            Claim(statement="the mayor resigned over the delay", according_to="council"),
+        ]
     )
     out = ground_record(record, ARTICLE)
     assert out.claims[0].grounded and "300 passengers" in out.claims[0].evidence[0].text

@@ -1,0 +1,105 @@
+"""The command line: exit codes, one-line errors, and resumable batch runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from service.batch import load_clusters, run_batch
+from service.errors import InputError
+from service.pipeline import Pipeline
+from service.settings import Settings
+from service.store import Store
+from tests.fakes import FakeLLM
+from tests.unit.test_structure_pipeline import responder
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "evals" / "datasets" / "kim-beijing-2025"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(cwd)},
+    )  # fmt: skip
+
+
+def test_extract_without_llm_writes_one_record_per_article(tmp_path: Path) -> None:
+    done = cli("extract", str(SAMPLE), "--no-llm", "--out", str(tmp_path / "r"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    files = sorted((tmp_path / "r").glob("*.json"))
+    assert len(files) == 5
+    record = json.loads(files[0].read_text())
+    assert record["provenance"]["model"] == "none" and record["provenance"]["prompt_hash"]
+
+
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A ferry docked in Porto Lento on Friday after a long crossing.")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"text": ""}')
+    done = cli("extract", str(good), str(bad), "--no-llm", "--out", str(tmp_path / "o"),
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
+    assert "bad.json" in done.stderr
+    assert not (tmp_path / "o").exists()  # validated before any work: nothing half-done
+    missing = cli("summarise", str(tmp_path / "nope.txt"), "--no-llm", cwd=tmp_path)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_summarise_without_llm_prints_json_consensus(tmp_path: Path) -> None:
+    done = cli("summarise", str(SAMPLE), "--no-llm", "--format", "json",
+               "--cache", f"sqlite:///{tmp_path / 'c.sqlite3'}", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    consensus = json.loads(done.stdout)
+    assert {f["status"] for f in consensus["facts"]} >= {"agreed", "single_source"}
+    assert consensus["narrative_mode"] == "template"
+    assert [p["name"] for p in consensus["provenance"]["prompts"]] == ["narrate"] or any(
+        p["name"] == "extract_event" for p in consensus["provenance"]["prompts"]
+    )
+
+
+def _clusters(tmp_path: Path) -> Path:
+    root = tmp_path / "clusters"
+    for name in ("kim-beijing-2025", "river-flood"):
+        shutil.copytree(ROOT / "evals" / "datasets" / name / "articles", root / name)
+    return root
+
+
+def test_batch_second_run_makes_no_llm_call(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+    clusters = load_clusters(_clusters(tmp_path))
+    first = run_batch(Pipeline(settings, FakeLLM(responder), store=store), clusters, tmp_path / "o")
+    assert first.llm_calls > 0 and not first.failed and first.skipped == 0
+    assert (tmp_path / "o" / "river-flood.md").read_text().startswith("# ")
+    fake = FakeLLM(responder)
+    second = run_batch(Pipeline(settings, fake, store=store), clusters, tmp_path / "o")
+    assert second.llm_calls == 0 and fake.calls == [] and second.skipped == 2
+
+
+def test_interrupted_batch_resumes_from_cached_records(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+    clusters = load_clusters(_clusters(tmp_path))
+    kim = next(c for c in clusters if c.key == "kim-beijing-2025")
+    pipe = Pipeline(settings, FakeLLM(responder), store=store)
+    for article in kim.articles[:3]:  # work done before an interruption
+        pipe.extract(article)
+    fake = FakeLLM(responder)
+    resumed = run_batch(Pipeline(settings, fake, store=store), [kim], tmp_path / "o")
+    assert resumed.cache_hits == 3 and resumed.records == 5
+
+
+def test_batch_jsonl_needs_cluster_keys(tmp_path: Path) -> None:
+    lines = tmp_path / "a.jsonl"
+    lines.write_text(json.dumps({"text": "no cluster here"}) + "\n")
+    with pytest.raises(InputError, match="cluster"):
+        load_clusters(lines)

@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/kim-beijing-2025
 OUT ?= out
 
-.PHONY: run test record lint eval eval-live bench smoke serve install install-local clean help
+.PHONY: run test record lint eval eval-live bench smoke serve install install-local image-steps clean help
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -34,10 +34,14 @@ install: $(VENV)/.dev
 install-local: $(VENV)/.local
 
 run: install-local
-	$(VENV)/bin/corroborate extract $(SAMPLE) --out $(OUT)/records
+	mkdir -p $(OUT)
+	$(VENV)/bin/corroborate summarise $(SAMPLE) --out $(OUT)/sample --cache sqlite:///$(OUT)/cache.sqlite3
 
 test: install
 	$(PY) -m pytest -q --record-mode=none
+
+eval: install
+	$(VENV)/bin/corroborate eval --mode replay --out $(OUT)/eval
 
 record: install-local
 	$(PY) -m pytest -q tests/integration --record-mode=rewrite
@@ -54,6 +58,13 @@ smoke: install-local
 	  rs=[EventRecord.model_validate_json(open(f).read()) for f in glob.glob('$(OUT)/smoke/*.json')]; \
 	  assert rs and all(r.provenance and r.provenance.llm_calls > 0 for r in rs), 'no LLM record'; \
 	  print('smoke ok:', [(r.article_id, len(r.quantities), r.grounding_rate) for r in rs])"
+
+# The Dockerfile's build steps, runnable here (no Docker engine on our machines): keep in step.
+image-steps:
+	$(PYTHON) -m venv /tmp/corroborate-image/venv
+	/tmp/corroborate-image/venv/bin/pip install -q -c $(CONSTRAINTS) '.[local]'
+	XDG_CACHE_HOME=/tmp/corroborate-image/cache \
+	  /tmp/corroborate-image/venv/bin/python -m service.embedded assemble local/qwen2.5-coder-1.5b
 
 bench: install
 	$(PY) bench/bench_merge.py

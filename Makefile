@@ -38,13 +38,13 @@ run: install-local
 	$(VENV)/bin/corroborate summarise $(SAMPLE) --out $(OUT)/sample --cache sqlite:///$(OUT)/cache.sqlite3
 
 test: install
-	$(PY) -m pytest -q --record-mode=none
+	$(PY) -m pytest -q
 
 eval: install
 	$(VENV)/bin/corroborate eval --mode replay --out $(OUT)/eval
 
 record: install-local
-	$(PY) -m pytest -q tests/integration --record-mode=rewrite
+	$(VENV)/bin/corroborate eval --mode live --record --out $(OUT)/eval-record
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@
     │   ├── ModelNotInstalledError       a model part package is missing
     │   ├── ModelIntegrityError          assembled model hash mismatch
     │   └── ServerStartError             llama.cpp server did not come up
+    ├── EvalRegressionError              eval scores fell below the baseline (exit 7)
     └── LLMError                         an upstream LLM call failed         (exit 5, HTTP 502)
         ├── LLMUnavailableError          transport: refused, timeout, 5xx    (exit 5, HTTP 503)
         ├── LLMOutputError               output failed validation after re-asks (exit 5, HTTP 502)
@@ -101,6 +102,12 @@ class ServerStartError(ModelError):
         self.detail = detail
 
 
+class EvalRegressionError(CorroborateError):
+    """An eval run scored below the committed baseline on some case or field."""
+
+    title = "Eval regression"
+
+
 class LLMError(CorroborateError):
     """An LLM call failed; `model`, `attempt` and `raw_output` say how."""
 
@@ -131,6 +138,7 @@ EXIT_CODES: dict[type[CorroborateError], int] = {
     ModelError: 4,
     LLMError: 5,
     ReplayMissError: 6,
+    EvalRegressionError: 7,
     CorroborateError: 1,
 }
 

@@ -22,6 +22,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import instructor
 import openai
+from instructor.core import InstructorError
 from pydantic import BaseModel
 from tenacity import (
     RetryError,
@@ -33,6 +34,7 @@ from tenacity import (
 
 from service.errors import (
     ConfigError,
+    LLMError,
     LLMOutputError,
     LLMUnavailableError,
     ReplayMissError,
@@ -92,26 +94,37 @@ def endpoint_model_name(model_id: str) -> str:
 
 
 def _is_replay_miss(error: BaseException) -> bool:
-    # pytest-recording (vcrpy) raises inside the HTTP transport; openai wraps it as a
-    # connection error. Walk the cause chain by name: this module must not import vcr.
-    seen: BaseException | None = error
-    while seen is not None:
-        if type(seen).__name__ == "CannotOverwriteExistingCassetteException":
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    # vcrpy raises inside the HTTP transport; openai and instructor wrap it. Walk the
+    # cause chain by name: this module must not import vcr.
+    return any(
+        type(e).__name__ == "CannotOverwriteExistingCassetteException" for e in _chain(error)
+    )
+
+
+_TRANSIENT = (
+    openai.APIConnectionError,
+    openai.APITimeoutError,
+    openai.RateLimitError,
+    openai.InternalServerError,
+)
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _transport_error(error: BaseException) -> BaseException | None:
+    """The transport failure behind `error`, if any (instructor wraps them)."""
+    return next((e for e in _chain(error) if isinstance(e, _TRANSIENT)), None)
 
 
 def _is_transient(error: BaseException) -> bool:
-    if _is_replay_miss(error):
-        return False
-    return isinstance(
-        error,
-        openai.APIConnectionError
-        | openai.APITimeoutError
-        | openai.RateLimitError
-        | openai.InternalServerError,
-    )
+    return not _is_replay_miss(error) and _transport_error(error) is not None
 
 
 class OpenAICompatibleLLM:
@@ -157,24 +170,8 @@ class OpenAICompatibleLLM:
                 model=self._model_id,
                 attempt=self._settings.retries + 1,
             ) from last
-        except instructor.core.InstructorRetryException as exc:
-            raise LLMOutputError(
-                f"{self._model_id} output failed validation after "
-                f"{self._settings.reasks + 1} attempts: {str(exc)[:300]}",
-                model=self._model_id,
-                attempt=self._settings.reasks + 1,
-                raw_output=str(getattr(exc, "last_completion", ""))[:2_000],
-            ) from exc
-        except openai.APIError as exc:
-            if _is_replay_miss(exc):
-                raise ReplayMissError(
-                    "no recorded LLM exchange matches this request: the prompt, schema or "
-                    "input changed since the cassettes were recorded; run `make record`",
-                    model=self._model_id,
-                ) from exc
-            raise LLMUnavailableError(
-                f"{self._model_id} rejected the request: {exc}", model=self._model_id
-            ) from exc
+        except (InstructorError, openai.APIError) as exc:
+            raise self._classify(exc) from exc
         usage = getattr(raw, "usage", None)
         return Completion(
             value=value,
@@ -185,6 +182,27 @@ class OpenAICompatibleLLM:
             seconds=time.perf_counter() - started,
         )
 
+    def _classify(self, exc: Exception) -> LLMError:
+        """Our error for a failed call: stale cassette, endpoint down, or bad output."""
+        if _is_replay_miss(exc):
+            return ReplayMissError(
+                "no recorded LLM exchange matches this request: the prompt, schema or "
+                "input changed since the cassettes were recorded; run `make record`",
+                model=self._model_id,
+            )
+        transport = _transport_error(exc)
+        if transport is not None or isinstance(exc, openai.APIError):
+            return LLMUnavailableError(
+                f"{self._model_id} failed: {transport or exc}", model=self._model_id
+            )
+        return LLMOutputError(
+            f"{self._model_id} output failed validation after "
+            f"{self._settings.reasks + 1} attempts: {str(exc)[:300]}",
+            model=self._model_id,
+            attempt=self._settings.reasks + 1,
+            raw_output=str(getattr(exc, "last_completion", ""))[:2_000],
+        )
+
     def _call(
         self, messages: list[Message], response_model: type[T], max_tokens: int | None
     ) -> tuple[T, Any]:
@@ -192,7 +210,7 @@ class OpenAICompatibleLLM:
             model=self._name,
             messages=messages,  # type: ignore[arg-type]
             response_model=response_model,
-            max_retries=self._settings.reasks + 1,
+            max_retries=self._settings.reasks,  # instructor: attempts = 1 + max_retries
             temperature=self._settings.temperature,
             max_tokens=max_tokens or self._settings.max_tokens,
             seed=0,

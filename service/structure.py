@@ -162,7 +162,7 @@ class Structurer:
             facet,
             self._messages(article, block),
             labels_model(facet, len(shown)),
-            max_tokens=tokens_per_item * len(shown) + 40,
+            max_tokens=tokens_per_item * len(shown) + 60,
         )
         if value is None:
             return {}
@@ -195,7 +195,7 @@ class Structurer:
     def _quantities(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quantity]:
         shown = cands.quantities[: self.max_candidates]
         lines = [f'{c.id} | "{c.span.text}" | in: "{_clip(c.sentence.text, 220)}"' for c in shown]
-        labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=40)
+        labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=60)
         sources = _sources_by_sentence(cands.sources)
         out: list[Quantity] = []
         for cand in cands.quantities:
@@ -227,7 +227,7 @@ class Structurer:
     def _quotes(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quote]:
         shown = cands.quotes[: self.max_candidates]
         lines = [f'{c.id} [{c.speaker or "?"}] "{_clip(c.span.text, 200)}"' for c in shown]
-        labels = self._labels(run, article, "quotes", shown, lines, tokens_per_item=30)
+        labels = self._labels(run, article, "quotes", shown, lines, tokens_per_item=45)
         out: list[Quote] = []
         for cand in cands.quotes:
             label: QuoteLabel | None = labels.get(cand.id)
@@ -245,7 +245,7 @@ class Structurer:
     def _claims(self, run: FacetRun, article: Article, cands: Candidates) -> list[Claim]:
         shown = cands.sources[: self.max_candidates]
         lines = [f'{c.id} [source: {c.source}] "{_clip(c.sentence.text, 260)}"' for c in shown]
-        labels = self._labels(run, article, "claims", shown, lines, tokens_per_item=25)
+        labels = self._labels(run, article, "claims", shown, lines, tokens_per_item=40)
         folded_text = fold_text(article.text)
         out: list[Claim] = []
         for cand in cands.sources:

@@ -1,0 +1,623 @@
+"""The eval runner: `corroborate eval` / `python -m evals.run`.
+
+Runs the pipeline over datasets, scores every record against its gold and every
+cluster's merged consensus against the consensus gold, prints per-field tables, writes
+JSON / Markdown / HTML reports and compares the run with `evals/baseline.json`.
+
+Modes:
+
+* `replay` (default): the LLM answers come from recorded cassettes,
+  `tests/integration/cassettes/eval/<dataset>/<article_id>-<prompthash12>.yaml`, matched
+  on method, path and the canonical JSON body. A prompt, schema or input change finds no
+  recording and fails with `ReplayMissError` (exit 6).
+* `live`: the embedded model, or any endpoint given by `CORROBORATE_BASE_URL`;
+  `--record` also writes the cassettes that `replay` reads.
+* `baseline`: no LLM, mined candidates only.
+
+Exit codes: 0 ok; 2 bad input; 5 LLM failure; 6 replay miss; 7 a score regressed
+against the baseline (`REGRESSION_EXIT_CODE`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+
+import typer
+from rich.console import Console
+
+from evals import external
+from evals.report import (
+    DEFAULT_TOLERANCE,
+    GOLD_MERGE_PREFIX,
+    REGRESSION_EXIT_CODE,
+    CaseResult,
+    ClusterResult,
+    Diff,
+    EvalReport,
+    Header,
+    diff_reports,
+    load_baseline,
+    print_report,
+    score_json,
+    summarise,
+    updated_baseline,
+    write_baseline,
+    write_reports,
+)
+from evals.scorers import (
+    CONSENSUS_FIELDS,
+    RECORD_FIELDS,
+    SCORER_VERSION,
+    AliasTable,
+    Case,
+    Cluster,
+    GoldFact,
+    Score,
+    ScoringContext,
+    builtin_record_scorer,
+    load_embedder,
+    score_consensus,
+)
+from schemas.article import Article
+from schemas.consensus import Consensus
+from schemas.record import EventRecord
+from service import errors
+from service.errors import ConfigError, CorroborateError, InputError, ReplayMissError, exit_code
+from service.inputs import expand_paths, read_article
+from service.merge import merge_records
+from service.pipeline import Pipeline, open_pipeline
+from service.settings import Settings, get_settings
+
+EVALS_DIR: Final = Path(__file__).resolve().parent
+REPO_ROOT: Final = EVALS_DIR.parent
+BUILTIN_DATASETS: Final = EVALS_DIR / "datasets"
+DEFAULT_BASELINE: Final = EVALS_DIR / "baseline.json"
+DEFAULT_CASSETTES: Final = REPO_ROOT / "tests" / "integration" / "cassettes" / "eval"
+DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
+REPLAY_BASE_URL: Final = "http://127.0.0.1:9/v1"
+"""Where replayed requests pretend to go: nothing listens there, VCR answers first."""
+
+Mode = Literal["replay", "live", "baseline"]
+
+
+# -- cassettes -------------------------------------------------------------------------------
+
+
+def _canonical(body: Any) -> Any:
+    if body is None:
+        return None
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    try:
+        return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return body
+
+
+def canonical_body_matcher(r1: Any, r2: Any) -> None:
+    """VCR matcher: JSON bodies equal after key sorting (as tests/conftest.py matches)."""
+    assert _canonical(r1.body) == _canonical(r2.body), "request bodies differ"
+
+
+def cassette_path(root: Path, cluster_key: str, article_id: str, prompt_hash: str) -> Path:
+    """`<root>/<dataset>/<article_id>-<prompthash12>.yaml`: a new prompt, a new file."""
+    return root / cluster_key / f"{article_id}-{prompt_hash[:12]}.yaml"
+
+
+def _request_key(request: Any) -> tuple[str, str, Any]:
+    return (str(request.method).upper(), str(request.path), _canonical(request.body))
+
+
+@contextmanager
+def cassette(path: Path, *, record: bool) -> Iterator[None]:
+    """Replay (record mode `none`) or record (`all`, after removing the old file) one
+    cassette around the LLM calls made inside the block.
+
+    In replay, a request the cassette does not hold raises `ReplayMissError` when the
+    block ends, even if the caller swallowed the transport error on the way: a stale
+    cassette must never degrade silently into mined-only records.
+    """
+    try:
+        import vcr
+    except ImportError as exc:  # vcrpy is a dev dependency
+        raise ConfigError(
+            "replay and --record need vcrpy: pip install -e '.[dev]'", setting="mode"
+        ) from exc
+    if record:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+    seen: dict[tuple[str, str, Any], None] = {}
+
+    def note(request: Any) -> Any:
+        seen.setdefault(_request_key(request), None)
+        return request
+
+    recorder = vcr.VCR(
+        record_mode="all" if record else "none",
+        match_on=("method", "path", "canonical_body"),
+        filter_headers=["authorization", "api-key", "x-api-key", "cookie"],
+        decode_compressed_response=True,
+        before_record_request=note,
+    )
+    recorder.register_matcher("canonical_body", canonical_body_matcher)
+    with recorder.use_cassette(str(path)) as tape:
+        failure: BaseException | None = None
+        try:
+            yield
+        except Exception as exc:
+            failure = exc
+        if not record:
+            held = {_request_key(request) for request in tape.requests}
+            missed = [key for key in seen if key not in held]
+            if missed:
+                method, url_path, _ = missed[0]
+                raise ReplayMissError(
+                    f"{len(missed)} LLM request(s) not in the cassette (first: {method} "
+                    f"{url_path}): the prompt, schema, model or input changed since it was "
+                    "recorded",
+                    cassette=str(path),
+                ) from failure
+        if failure is not None:
+            raise failure
+
+
+# -- datasets --------------------------------------------------------------------------------
+
+
+def is_builtin_cluster(path: Path) -> bool:
+    """A built-in cluster: `articles/`, `gold/` and `consensus_gold.json`."""
+    return (path / "articles").is_dir() and (path / "gold").is_dir()
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: {exc}", source=str(path)) from exc
+
+
+def load_builtin_cluster(
+    path: Path, *, limit_docs: int | None = None, embedder: Any = None
+) -> Cluster:
+    """One built-in cluster: articles, gold records, aliases and consensus gold."""
+    aliases_file = path / "gold" / "aliases.json"
+    aliases = AliasTable(_read_json(aliases_file) if aliases_file.is_file() else {})
+    ctx = ScoringContext(aliases=aliases, embedder=embedder)
+    articles = [read_article(p) for p in expand_paths([path / "articles"])]
+    cases: list[Case] = []
+    golds: list[EventRecord] = []
+    for article in articles:
+        gold_file = path / "gold" / f"{article.id}.json"
+        if not gold_file.is_file():
+            raise InputError(f"{path.name}: no gold record for article {article.id!r}")
+        gold = EventRecord.model_validate_json(gold_file.read_text(encoding="utf-8"))
+        golds.append(gold)
+        cases.append(
+            Case(
+                case_id=article.id,
+                article=article,
+                score=builtin_record_scorer(gold, ctx),
+                fields=RECORD_FIELDS,
+                gold=gold.model_dump(mode="json"),
+            )
+        )
+    if limit_docs is not None:
+        cases, golds = cases[:limit_docs], golds[:limit_docs]
+    consensus_file = path / "consensus_gold.json"
+    facts = (
+        [GoldFact.model_validate(f) for f in _read_json(consensus_file)]
+        if consensus_file.is_file()
+        else []
+    )
+    return Cluster(
+        suite="builtin",
+        name=path.name,
+        cases=tuple(cases),
+        score_consensus=lambda consensus: score_consensus(facts, consensus, ctx),
+        consensus_fields=CONSENSUS_FIELDS,
+        gold_records=tuple(golds),
+    )
+
+
+@dataclass
+class EvalOptions:
+    """Everything one eval run is asked to do."""
+
+    datasets: list[Path] = field(default_factory=lambda: [BUILTIN_DATASETS])
+    mode: Mode = "replay"
+    model: str | None = None
+    prompt_version: str | None = None
+    record: bool = False
+    update_baseline: bool = False
+    out: Path | None = None
+    baseline: Path = DEFAULT_BASELINE
+    cassettes: Path = DEFAULT_CASSETTES
+    seeds_gold: Path = DEFAULT_SEEDS_GOLD
+    limit_clusters: int | None = None
+    limit_docs: int | None = None
+    tolerance: float = DEFAULT_TOLERANCE
+    settings: Settings | None = None
+
+
+def load_datasets(options: EvalOptions, console: Console) -> tuple[list[Cluster], list[str]]:
+    """Clusters of every dataset path; paths that do not exist are reported and skipped."""
+    embedder = load_embedder()
+    clusters: list[Cluster] = []
+    skipped: list[str] = []
+    for path in options.datasets:
+        if not path.exists():
+            console.print(f"[yellow]skipped[/yellow] {path}: no such dataset path")
+            skipped.append(str(path))
+            continue
+        found: list[Cluster]
+        if external.is_ecbplus(path):
+            found = external.load_ecbplus(
+                path,
+                limit_clusters=options.limit_clusters,
+                limit_docs=options.limit_docs,
+                embedder=embedder,
+            )
+        elif is_builtin_cluster(path):
+            found = [load_builtin_cluster(path, limit_docs=options.limit_docs, embedder=embedder)]
+        elif path.is_dir() and any(is_builtin_cluster(p) for p in path.iterdir()):
+            found = [
+                load_builtin_cluster(p, limit_docs=options.limit_docs, embedder=embedder)
+                for p in sorted(path.iterdir())
+                if is_builtin_cluster(p)
+            ][: options.limit_clusters]
+        elif external.is_seeds(path, options.seeds_gold):
+            found = external.load_seeds(
+                path, options.seeds_gold, limit_docs=options.limit_docs, embedder=embedder
+            )
+        else:
+            raise InputError(
+                f"{path}: not a dataset (expected a built-in cluster with articles/ and gold/, "
+                "a folder of them, an ECB+ folder with gold.json, or the seeds folder)",
+                source=str(path),
+            )
+        clusters.extend(found)
+    return clusters, skipped
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def git_sha() -> str:
+    """HEAD of the repository, '-dirty' when tracked files changed; 'unknown' without git."""
+    try:
+        sha = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"],
+            capture_output=True, text=True, check=True, timeout=10,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, check=True, timeout=10,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return sha + ("-dirty" if dirty else "")
+
+
+def _settings(options: EvalOptions) -> Settings:
+    base = options.settings or get_settings()
+    if options.model:
+        base = base.model_copy(update={"model": options.model})
+    if options.mode == "replay":
+        base = base.model_copy(update={"base_url": REPLAY_BASE_URL, "retries": 0})
+    return base
+
+
+def build_consensus(
+    pipe: Pipeline, records: Sequence[EventRecord], articles: Sequence[Article]
+) -> Consensus:
+    """The cluster's consensus the way the product builds it: `Pipeline.summarise(articles,
+    records=...)` (merge + narrative) for two or more articles, else `merge_records`."""
+    summarise = getattr(pipe, "summarise", None)
+    if (
+        callable(summarise)
+        and len(articles) >= 2
+        and "records" in inspect.signature(summarise).parameters
+    ):
+        result = summarise(list(articles), records=list(records))
+        if isinstance(result, Consensus):
+            return result
+    return merge_records(list(records), articles=list(articles))
+
+
+class _Runner:
+    def __init__(self, options: EvalOptions, console: Console) -> None:
+        self.options = options
+        self.console = console
+        self.replaying = options.mode == "replay"
+        self.recording = options.record
+        self.warned: set[str] = set()
+
+    def tape(self, pipe: Pipeline, cluster: Cluster, name: str, prompt_hash: str = "") -> Any:
+        if not (self.replaying or self.recording):
+            return nullcontext()
+        root = self.options.cassettes
+        if cluster.suite != "builtin" and root.resolve().is_relative_to(REPO_ROOT):
+            # Cassettes hold the request bodies, i.e. the article texts: third-party texts
+            # (ECB+, seeds) must not end up in the repository.
+            if self.replaying:
+                raise InputError(
+                    f"{cluster.key}: external datasets are not replayed from the repository's "
+                    "cassettes (their texts must not be committed); use --mode live or "
+                    "baseline, or --cassettes DIR outside the repository"
+                )
+            if cluster.key not in self.warned:
+                self.warned.add(cluster.key)
+                self.console.print(
+                    f"[yellow]note[/yellow] {cluster.key}: live run, cassettes not written "
+                    "into the repository (third-party text); pass --cassettes DIR outside it"
+                )
+            return nullcontext()
+        path = cassette_path(root, cluster.key, name, prompt_hash or pipe.prompt_hash)
+        return cassette(path, record=self.recording)
+
+    def run_cluster(
+        self, pipe: Pipeline, cluster: Cluster
+    ) -> tuple[list[CaseResult], list[dict[str, Score]], ClusterResult | None, dict[str, Score]]:
+        records: list[EventRecord] = []
+        results: list[CaseResult] = []
+        all_scores: list[dict[str, Score]] = []
+        for case in cluster.cases:
+            started = time.perf_counter()
+            try:
+                with self.tape(pipe, cluster, case.case_id):
+                    predicted = pipe.extract(case.article)
+            except ReplayMissError as exc:
+                path = cassette_path(
+                    self.options.cassettes, cluster.key, case.case_id, pipe.prompt_hash
+                )
+                raise ReplayMissError(
+                    f"{cluster.key}/{case.case_id}: {exc.message} (cassette {path}"
+                    f"{'' if path.is_file() else ', which does not exist'}); re-record with "
+                    "`corroborate eval --mode live --record`",
+                    **exc.context,
+                ) from exc
+            records.append(predicted)
+            scores = case.score(predicted)
+            all_scores.append(scores)
+            results.append(
+                CaseResult(
+                    id=f"{cluster.key}/{case.case_id}",
+                    suite=cluster.suite,
+                    cluster=cluster.key,
+                    article_id=case.case_id,
+                    gold=case.gold,
+                    predicted=predicted.model_dump(mode="json"),
+                    scores=score_json(scores),
+                    seconds=round(time.perf_counter() - started, 3),
+                )
+            )
+            self.console.print(
+                f"[dim]{cluster.key}/{case.case_id}: {time.perf_counter() - started:.1f}s[/dim]"
+            )
+        if cluster.score_consensus is None or not records:
+            return results, all_scores, None, {}
+        articles = [case.article for case in cluster.cases]
+        # The narrative's LLM calls (if any) replay from one cassette per cluster, named by
+        # the narrate prompt's hash when the pipeline has one.
+        with self.tape(pipe, cluster, "_consensus", str(getattr(pipe, "narrate_hash", ""))):
+            consensus = build_consensus(pipe, records, articles)
+        scores = dict(cluster.score_consensus(consensus))
+        gold_merge_facts = 0
+        if cluster.gold_records:
+            gold_consensus = merge_records(list(cluster.gold_records), articles=articles)
+            gold_merge_facts = len(gold_consensus.facts)
+            for name, score in cluster.score_consensus(gold_consensus).items():
+                scores[GOLD_MERGE_PREFIX + name] = score
+        result = ClusterResult(
+            id=cluster.key,
+            suite=cluster.suite,
+            scores=score_json(scores),
+            facts=len(consensus.facts),
+            gold_merge_facts=gold_merge_facts,
+        )
+        return results, all_scores, result, scores
+
+
+def run(options: EvalOptions, console: Console | None = None) -> tuple[EvalReport, Diff]:
+    """Run the eval; return the report and its diff against the baseline."""
+    console = console or Console(stderr=True)
+    if options.record:
+        if options.mode == "baseline":
+            raise InputError("--record needs a model: use --mode live")
+        options.mode = "live"
+    clusters, skipped = load_datasets(options, console)
+    settings = _settings(options)
+    started = time.perf_counter()
+    runner = _Runner(options, console)
+    cases: list[CaseResult] = []
+    cluster_results: list[ClusterResult] = []
+    groups: list[tuple[str, dict[str, Score], Any]] = []
+    prompt_tokens = completion_tokens = 0
+    with open_pipeline(
+        settings, use_llm=options.mode != "baseline", prompt_version=options.prompt_version
+    ) as pipe:
+        for cluster in clusters:
+            results, scores, cluster_result, cluster_scores = runner.run_cluster(pipe, cluster)
+            cases.extend(results)
+            for case, case_scores in zip(cluster.cases, scores, strict=True):
+                groups.append((cluster.suite, case_scores, case.fields))
+            if cluster_result is not None:
+                cluster_results.append(cluster_result)
+                fields = dict(cluster.consensus_fields)
+                fields |= {GOLD_MERGE_PREFIX + k: v for k, v in cluster.consensus_fields.items()}
+                groups.append((cluster.suite, cluster_scores, fields))
+        stats = getattr(pipe, "stats", None)  # counts the narrative's calls too
+        if stats is not None:
+            prompt_tokens = int(getattr(stats, "prompt_tokens", 0))
+            completion_tokens = int(getattr(stats, "completion_tokens", 0))
+        else:
+            for case_result in cases:
+                provenance = (case_result.predicted or {}).get("provenance") or {}
+                prompt_tokens += int(provenance.get("prompt_tokens", 0))
+                completion_tokens += int(provenance.get("completion_tokens", 0))
+        header = Header(
+            mode=options.mode,
+            model=pipe.model_id,
+            prompt_name=pipe.prompt.name,
+            prompt_version=pipe.prompt.version,
+            prompt_hash=pipe.prompt_hash,
+            scorer_version=SCORER_VERSION,
+            git_sha=git_sha(),
+            timestamp=datetime.now(UTC).isoformat(timespec="seconds"),
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost=round(
+                prompt_tokens / 1000 * settings.price_per_1k_prompt
+                + completion_tokens / 1000 * settings.price_per_1k_completion,
+                6,
+            ),
+            seconds=round(time.perf_counter() - started, 2),
+            datasets=sorted({c.key for c in clusters}),
+            skipped=skipped,
+            recorded=options.record,
+        )
+    report = EvalReport(
+        header=header, summary=summarise(groups), cases=cases, clusters=cluster_results
+    )
+    document = load_baseline(options.baseline)
+    diff = diff_reports(document, report, options.tolerance)
+    if options.update_baseline and clusters:
+        write_baseline(options.baseline, updated_baseline(document, report))
+    return report, diff
+
+
+# -- command line ----------------------------------------------------------------------------
+
+app = typer.Typer(add_completion=False, help="Score the pipeline against gold datasets.")
+
+
+@app.command()
+def eval_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Dataset paths (default: the built-in datasets)."),
+    ] = None,
+    dataset: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--dataset",
+            help="A dataset path (repeatable): a built-in cluster or folder of clusters, "
+            "../shared/external/ecbplus (or one tNN cluster), ../shared/seeds.",
+        ),
+    ] = None,
+    mode: Annotated[
+        str, typer.Option("--mode", help="replay (cassettes), live (a model) or baseline (no LLM).")
+    ] = "replay",
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model id; env CORROBORATE_MODEL.")
+    ] = None,
+    prompt_version: Annotated[
+        str | None, typer.Option("--prompt-version", help="Prompt version (default: newest).")
+    ] = None,
+    record: Annotated[
+        bool,
+        typer.Option("--record", help="Live run that (re)writes the cassettes replay reads."),
+    ] = False,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Write this run into evals/baseline.json.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for report.json, report.md, report.html, diff.json."),
+    ] = None,
+    baseline: Annotated[Path, typer.Option("--baseline", help="Baseline file.")] = DEFAULT_BASELINE,
+    cassettes: Annotated[
+        Path, typer.Option("--cassettes", help="Cassette root for replay and --record.")
+    ] = DEFAULT_CASSETTES,
+    seeds_gold: Annotated[
+        Path, typer.Option("--seeds-gold", help="Hand labels for the seeds folder.")
+    ] = DEFAULT_SEEDS_GOLD,
+    limit_clusters: Annotated[
+        int | None, typer.Option("--limit-clusters", min=1, help="Score the first N clusters.")
+    ] = None,
+    limit_docs: Annotated[
+        int | None, typer.Option("--limit-docs", min=1, help="Score the first N docs per cluster.")
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", min=0.0, help="Score changes below this are noise.")
+    ] = DEFAULT_TOLERANCE,
+) -> None:
+    """Run the pipeline on gold datasets, score it, report, and compare with the baseline.
+
+    Exit codes: 0 ok, 2 bad input, 5 LLM failure, 6 replay miss (re-record), 7 regression.
+    """
+    if mode not in ("replay", "live", "baseline"):
+        raise InputError(f"--mode: {mode!r} is not one of replay, live, baseline")
+    options = EvalOptions(
+        datasets=[*(paths or []), *(dataset or [])] or [BUILTIN_DATASETS],
+        mode=mode,  # type: ignore[arg-type]  # checked above
+        model=model,
+        prompt_version=prompt_version,
+        record=record,
+        update_baseline=update_baseline,
+        out=out,
+        baseline=baseline,
+        cassettes=cassettes,
+        seeds_gold=seeds_gold,
+        limit_clusters=limit_clusters,
+        limit_docs=limit_docs,
+        tolerance=tolerance,
+    )
+    console = Console(stderr=True)
+    report, diff = run(options, console)
+    print_report(report, diff, Console(width=max(Console().width, 110)))
+    if out is not None:
+        for path in write_reports(report, diff, out):
+            console.print(f"wrote {path}")
+    if update_baseline:
+        console.print(f"updated {baseline} [{report.header.baseline_key}]")
+    elif diff.has_regressions:
+        message = (
+            f"{len(diff.regressed)} scores regressed against {baseline} [{diff.key}] "
+            f"(exit {REGRESSION_EXIT_CODE}); accept them with --update-baseline"
+        )
+        raise errors.EvalRegressionError(
+            message, baseline=str(baseline), regressed=len(diff.regressed)
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the eval command line; return its exit code (errors → one line + code)."""
+    try:
+        result = app(
+            args=list(argv) if argv is not None else None,
+            standalone_mode=False,
+            prog_name="corroborate eval",
+        )
+    except CorroborateError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return exit_code(exc)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:
+        # click (as vendored by typer) usage errors and Exit/Abort carry their exit code
+        code = getattr(exc, "exit_code", None)
+        if type(exc).__name__ == "Abort":
+            typer.echo("interrupted", err=True)
+            return 130
+        if not isinstance(code, int):
+            raise
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        return code
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

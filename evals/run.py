@@ -87,6 +87,8 @@ REPLAY_BASE_URL: Final = "http://127.0.0.1:9/v1"
 """Where replayed requests pretend to go: nothing listens there, VCR answers first."""
 
 Mode = Literal["replay", "live", "baseline"]
+CONSENSUS_TAPE: Final = "_consensus"
+"""Cassette name (per cluster) of the narrative's LLM call."""
 
 
 # -- cassettes -------------------------------------------------------------------------------
@@ -237,6 +239,7 @@ class EvalOptions:
     model: str | None = None
     prompt_version: str | None = None
     record: bool = False
+    record_consensus: bool = False
     update_baseline: bool = False
     out: Path | None = None
     baseline: Path = DEFAULT_BASELINE
@@ -342,7 +345,10 @@ class _Runner:
         self.warned: set[str] = set()
 
     def tape(self, pipe: Pipeline, cluster: Cluster, name: str, prompt_hash: str = "") -> Any:
-        if not (self.replaying or self.recording):
+        # --record-consensus: extraction replays, only the narrative is recorded anew
+        # (a merge change alters the facts the narrator is shown, not the extraction).
+        record = self.recording or (self.options.record_consensus and name == CONSENSUS_TAPE)
+        if not (self.replaying or record or self.options.record_consensus):
             return nullcontext()
         root = self.options.cassettes
         if cluster.suite != "builtin" and root.resolve().is_relative_to(REPO_ROOT):
@@ -362,7 +368,7 @@ class _Runner:
                 )
             return nullcontext()
         path = cassette_path(root, cluster.key, name, prompt_hash or pipe.prompt_hash)
-        return cassette(path, record=self.recording)
+        return cassette(path, record=record)
 
     def run_cluster(
         self, pipe: Pipeline, cluster: Cluster
@@ -408,7 +414,7 @@ class _Runner:
         articles = [case.article for case in cluster.cases]
         # The narrative's LLM calls (if any) replay from one cassette per cluster, named by
         # the narrate prompt's hash when the pipeline has one.
-        with self.tape(pipe, cluster, "_consensus", str(getattr(pipe, "narrate_hash", ""))):
+        with self.tape(pipe, cluster, CONSENSUS_TAPE, str(getattr(pipe, "narrate_hash", ""))):
             consensus = build_consensus(pipe, records, articles)
         scores = dict(cluster.score_consensus(consensus))
         gold_merge_facts = 0
@@ -430,7 +436,7 @@ class _Runner:
 def run(options: EvalOptions, console: Console | None = None) -> tuple[EvalReport, Diff]:
     """Run the eval; return the report and its diff against the baseline."""
     console = console or Console(stderr=True)
-    if options.record:
+    if options.record or options.record_consensus:
         if options.mode == "baseline":
             raise InputError("--record needs a model: use --mode live")
         options.mode = "live"
@@ -527,6 +533,14 @@ def eval_command(
         bool,
         typer.Option("--record", help="Live run that (re)writes the cassettes replay reads."),
     ] = False,
+    record_consensus: Annotated[
+        bool,
+        typer.Option(
+            "--record-consensus",
+            help="Replay extraction, re-record only the narrative cassettes (after a merge "
+            "change); needs the model like --record.",
+        ),
+    ] = False,
     update_baseline: Annotated[
         bool, typer.Option("--update-baseline", help="Write this run into evals/baseline.json.")
     ] = False,
@@ -563,6 +577,7 @@ def eval_command(
         model=model,
         prompt_version=prompt_version,
         record=record,
+        record_consensus=record_consensus,
         update_baseline=update_baseline,
         out=out,
         baseline=baseline,

@@ -1046,7 +1046,11 @@ the 600, and 'met five times since 2011' gives no date the count refers to."""
 
 
 def _dates_figure(text: str, hit: _DateHit, start: int, end: int) -> bool:
-    """True when nothing between the date phrase and the figure says they part ways."""
+    """True when the date phrase dates the figure: a month or year ('In April', 'in 2024';
+    a day names when something happened, not what a count stood at), nothing between them
+    that parts them, and not a 'since' date."""
+    if hit.granularity not in ("month", "year"):
+        return False
     between = text[hit.end : start] if hit.end <= start else text[end : hit.start]
     preceding = text[max(0, hit.start - 6) : hit.end]
     return not _NOT_AS_OF.search(between) and not re.search(r"\bsince\b", preceding, re.I)

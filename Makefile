@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/kim-beijing-2025
 OUT ?= out
 
-.PHONY: run test record lint eval eval-live bench smoke serve install install-local image-steps clean help
+.PHONY: run test record record-consensus lint eval eval-live bench smoke serve install install-local image-steps clean help
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -45,6 +45,10 @@ eval: install
 
 record: install-local
 	$(VENV)/bin/corroborate eval --mode live --record --out $(OUT)/eval-record
+
+# After a merge-only change: replay extraction, re-record the narrative cassettes.
+record-consensus: install-local
+	$(VENV)/bin/corroborate eval --mode live --record-consensus --out $(OUT)/eval-record
 
 lint: install
 	$(VENV)/bin/ruff check .

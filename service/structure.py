@@ -197,6 +197,7 @@ class Structurer:
         lines = [f'{c.id} | "{c.span.text}" | in: "{_clip(c.sentence.text, 220)}"' for c in shown]
         labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=60)
         sources = _sources_by_sentence(cands.sources)
+        known_sources = [fold_text(c.source) for c in cands.sources]
         out: list[Quantity] = []
         for cand in cands.quantities:
             label: QuantityLabel | None = labels.get(cand.id)
@@ -215,7 +216,7 @@ class Structurer:
                     attributed_to=_attribution(
                         sources.get(cand.sentence.start),
                         label.attributed_to if label else "",
-                        cand.sentence.text,
+                        known_sources,
                     ),
                     phrase=cand.span.text[:300],
                     evidence=[cand.span],
@@ -314,7 +315,8 @@ def _unique_people(cands: Candidates) -> list[Any]:
 def _counted(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
     """'North Korean soldiers' + 'killed': the miner's noun wins over the LLM's; the LLM's
     action wins over the nearest action word of the sentence."""
-    what = cand.counted_hint or cand.unit or (label.what if label else "")
+    llm_what = label.what if label and not any(c.isdigit() for c in label.what) else ""
+    what = cand.counted_hint or cand.unit or llm_what  # a small model may echo the figure
     rel_start = cand.span.start - cand.sentence.start
     action = (label.action if label else "") or action_near(
         cand.sentence.text, rel_start, rel_start + len(cand.span.text)
@@ -326,12 +328,14 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
     return " ".join(part for part in (what, action) if part)[:200]
 
 
-def _attribution(mined: str | None, labelled: str, sentence: str) -> str | None:
-    """Whose figure: the source named in the figure's own sentence, else the LLM's answer
-    if that name is in the sentence too (a small model otherwise names the main actor)."""
+def _attribution(mined: str | None, labelled: str, known_sources: Sequence[str]) -> str | None:
+    """Whose figure: the source cued in the figure's own sentence; else the LLM's answer, but
+    only if the article cites that source somewhere ('according to X', 'X said'). A small
+    model otherwise names the sentence's subject, e.g. the leader the figure is about."""
     if mined:
         return mined
-    if labelled and fold_text(labelled) in fold_text(sentence):
+    folded = fold_text(labelled)
+    if folded and any(folded in known or known in folded for known in known_sources):
         return labelled
     return None
 

@@ -24,7 +24,19 @@ Alignment: which items are about the same thing
   (`SCOPE_TOKENS`: 'additional', 'already'), different people ('meetings between Kim and
   Xi' / '... Kim and Putin'), or different counted nouns ('ceremonies' / 'soldiers')
   while their `counted` wording differs. A figure naming no action or scope joins the
-  one cluster it matches, if there is exactly one.
+  one cluster it matches, if there is exactly one, that names no scope, and only when
+  every key of its own cluster matches that one. Token sets also align when a set of two
+  or more tokens lies inside the other ('troops sent' / 'North Korean troops sent to
+  Russia').
+* The article's clause around a figure's evidence span (when `articles` are given) fills
+  in what an extractor leaves out of `counted`: scope words (`CONTEXT_SCOPES`: 'another
+  6,000', 'intends to send', '1,000 of whom are already there'), an action when `counted`
+  names none and no count noun ('puts the toll at about 2,000' → killed), and a running
+  tally that replaces 'sent' ('2,000 soldiers sent to Russia have been killed'). A figure
+  saying little besides its action and scope ('1,000 deployed') joins the one fuller
+  cluster with exactly that action and scope.
+* Vague counts ('thousands of troops': no digit, `VAGUE_COUNT`) form facts of their own,
+  `single_source` or `compatible`, never conflicting or revised.
 * Dates: the records' `when` is one fact; dated sub-events align by what happened.
   Dates compare as day ranges, so "2025-09" is compatible with "2025-09-03".
 * Places: the records' `where`, compared by normalised name.
@@ -67,7 +79,9 @@ A figure holds at its `as_of`; failing that, a running tally (`TALLY_TOKENS`: ki
 missing...) holds on its article's publication day, and any other figure is read as
 current, so as the latest. A value is superseded when (1) a value
 holding strictly later is disjoint from it and tells the same story: one of them is
-unattributed, they cite a common upstream source, or one outlet gives both ('more than
+unattributed and the figure is a running tally, they cite a common upstream source, the
+older one's clause calls it older (`OLDER_MARKERS`: 'its initial count'), or one outlet
+gives both ('more than
 10,000 in 2024' from one agency against 'around 15,000' from another is a conflict, not
 a revision; a toll of 12, then 17, then 23 from one agency over three days is a
 revision); (2) it has no `as_of` but overlaps a value superseded under (1) and is
@@ -247,9 +261,17 @@ COUNTED_SYNONYMS: Final[dict[str, str]] = {
     "evacuate": "evacuated",
     "rescue": "rescued",
     "prisoner": "captured",
+    "toll": "killed",
     "another": "additional",
     "extra": "additional",
     "further": "additional",
+    "plan": "planned",
+    "planning": "planned",
+    "intend": "planned",
+    "intended": "planned",
+    "intending": "planned",
+    "prepare": "planned",
+    "preparing": "planned",
 }
 """Single words (after plural stripping) folded to one canonical token."""
 
@@ -261,10 +283,49 @@ different actions never align, however alike the rest of their wording. 'casualt
 its own action: casualties count the wounded too."""
 
 SCOPE_TOKENS: Final[frozenset[str]] = frozenset(
-    {"additional", "already", "remaining", "overall", "cumulative"}
+    {"additional", "already", "planned", "first", "remaining", "overall", "cumulative"}
 )
 """Words that change which part of a whole is counted: '6,000 additional troops' is not
 '10,000 troops sent', however alike the wording. They guard alignment as actions do."""
+
+CONTEXT_SCOPES: Final[dict[str, str]] = {
+    "additional": "additional",
+    "another": "additional",
+    "further": "additional",
+    "extra": "additional",
+    "more": "additional",
+    "plan": "planned",
+    "plans": "planned",
+    "planned": "planned",
+    "planning": "planned",
+    "intend": "planned",
+    "intends": "planned",
+    "intended": "planned",
+    "prepare": "planned",
+    "prepares": "planned",
+    "preparing": "planned",
+    "already": "already",
+    "first": "already",
+}
+"""Scope words read around a figure in its article's clause (the extractor often drops
+them from `counted`): 'another 6,000', 'intends to send', '1,000 of whom are already
+there', 'the first 1,000'. 'more' counts only when it is not 'more than'."""
+
+OLDER_MARKERS: Final[frozenset[str]] = frozenset(
+    {"initial", "initially", "earlier", "previous", "previously", "original", "former", "prior"}
+)
+"""Words just before a figure that mark it as an older value ('its initial count was')."""
+
+VAGUE_COUNT: Final = re.compile(
+    r"\b(?:dozens|scores|hundreds|thousands|millions|billions|tens)\b", re.IGNORECASE
+)
+"""A phrase with no digit and one of these words is a vague count ('thousands of troops'),
+which the miner turns into a bound such as 'more than 1,000'."""
+
+CONTEXT_WORDS_BEFORE: Final = 6
+CONTEXT_WORDS_AFTER: Final = 10
+_CONTEXT_CHARS: Final = 240
+_CLAUSE_BREAK: Final = re.compile(r"[;:!?()\[\]\u2014\u2013\n\"\u201c\u201d]|[.,](?=\s|$)")
 
 _GUARD_TOKENS: Final = ACTION_TOKENS | SCOPE_TOKENS
 
@@ -345,6 +406,8 @@ TITLE_WORDS: Final[frozenset[str]] = frozenset(
 so "North Korean leader Kim Jong Un" → "kim jong un". Short words that are also name
 syllables ('son', 'un') are deliberately absent."""
 
+_HEDGING_WORDS: Final = frozenset({"believed", "thought", "confirmed"})
+"""Words of belief or expectation that say nothing about what is counted."""
 _HEDGE_WORDS: Final[dict[str, str]] = {
     "exact": "",
     "about": "about ",
@@ -415,7 +478,7 @@ def _counted_tokens(text: str) -> tuple[str, ...]:
         padded = padded.replace(f" {phrase} ", f" {COUNTED_PHRASES[phrase]} ")
     tokens: list[str] = []
     for word in padded.split():
-        if word in STOP_WORDS or word.isdigit():
+        if word in STOP_WORDS or word in _HEDGING_WORDS or word.isdigit():
             continue
         lemma = _lemma(word)
         if lemma not in STOP_WORDS and lemma not in tokens:
@@ -710,6 +773,15 @@ def _cluster(
     return sets.groups()
 
 
+def _similar_counted(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
+    """Dice from `threshold`, or one set of two or more words inside the other
+    ('troops sent' in 'North Korean troops sent to Russia')."""
+    if _dice(a, b) >= threshold:
+        return True
+    smaller, larger = (a, b) if len(a) <= len(b) else (b, a)
+    return len(smaller) >= 2 and smaller <= larger
+
+
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     if not a and not b:
         return 1.0
@@ -756,6 +828,8 @@ class _Obs(NamedTuple):
     unit: str | None = None
     group: str = ""
     position: int = _NO_POSITION
+    older: bool = False
+    """Its clause marks the figure as an older value ('its initial count was ...')."""
 
     def rep_order(self) -> tuple[str, str, str, str, int]:
         """Total order over everything a `FactValue` copies from its representative item."""
@@ -774,14 +848,103 @@ def _figure_of(obs: _Obs) -> _Figure:
     return obs.figure
 
 
+class _Context(NamedTuple):
+    """The words of a figure's clause just before and just after its phrase."""
+
+    before: str = ""
+    after: str = ""
+
+
+_NO_CONTEXT: Final = _Context()
+
+
+def _clause_context(text: str, start: int, end: int) -> _Context:
+    """Up to `CONTEXT_WORDS_BEFORE` / `_AFTER` words around text[start:end], in its clause."""
+    before = text[max(0, start - _CONTEXT_CHARS) : start]
+    after = text[end : end + _CONTEXT_CHARS]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    first_break = _CLAUSE_BREAK.search(after)
+    if first_break is not None:
+        after = after[: first_break.start()]
+    words_before = _WORDS.findall(_fold(before))[-CONTEXT_WORDS_BEFORE:]
+    words_after = _WORDS.findall(_fold(after))[:CONTEXT_WORDS_AFTER]
+    return _Context(" ".join(words_before), " ".join(words_after))
+
+
 @cache
-def _qkey(counted: str, unit: str, ordinal: bool) -> tuple[_QKey, tuple[str, ...]]:
-    """What a figure counts, and its tokens in reading order for a readable key."""
+def _context_scopes(context: _Context) -> frozenset[str]:
+    """Scope words around a figure ('another 6,000', '1,000 of whom are already there')."""
+    scopes: set[str] = set()
+    for words in (context.before.split(), context.after.split()):
+        for index, word in enumerate(words):
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if word == "more" and following in ("than", "then"):
+                continue
+            if word in CONTEXT_SCOPES:
+                scopes.add(CONTEXT_SCOPES[word])
+    return frozenset(scopes)
+
+
+def _marked_older(context: _Context) -> bool:
+    """The clause calls the figure an older value: 'its initial count was at least 600'."""
+    return bool(OLDER_MARKERS.intersection(context.before.split()))
+
+
+def _is_vague(phrase: str | None) -> bool:
+    """'thousands of troops': no digit, only an order of magnitude."""
+    if not phrase or any(ch.isdigit() for ch in phrase):
+        return False
+    return VAGUE_COUNT.search(phrase) is not None
+
+
+@cache
+def _qkey(
+    counted: str,
+    unit: str,
+    ordinal: bool,
+    context: _Context = _NO_CONTEXT,
+    vague: bool = False,
+) -> tuple[_QKey, tuple[str, ...]]:
+    """What a figure counts, and its tokens in reading order for a readable key.
+
+    The clause around the figure fills in what `counted` leaves out: its scope words,
+    the action when `counted` names none and no count noun ('about 2,000' in 'puts the
+    toll at about 2,000'), and a running tally that overrides 'sent' ('2,000 soldiers
+    sent to Russia have been killed').
+    """
     unit_class, _, unit_tokens = _unit_class(unit)
     tokens = _counted_tokens(counted)
-    ordered = tokens + tuple(t for t in unit_tokens if t not in tokens)
-    key = _QKey(ordinal, unit_class, frozenset(ordered), frozenset(tokens), frozenset(unit_tokens))
+    if context != _NO_CONTEXT:
+        tokens = _with_context_action(tokens, bool(unit_tokens), context)
+    scope = _context_scopes(context) - set(tokens)
+    ordered = tokens + tuple(t for t in unit_tokens if t not in tokens) + tuple(sorted(scope))
+    key = _QKey(
+        ordinal,
+        unit_class,
+        frozenset(tokens) | frozenset(unit_tokens),
+        frozenset(tokens),
+        frozenset(unit_tokens),
+        frozenset(scope),
+        vague,
+    )
     return key, ordered
+
+
+def _with_context_action(
+    tokens: tuple[str, ...], has_noun: bool, context: _Context
+) -> tuple[str, ...]:
+    actions = ACTION_TOKENS.intersection(tokens)
+    after = ACTION_TOKENS.intersection(_counted_tokens(context.after))
+    tally_after = after & TALLY_TOKENS
+    if len(tally_after) == 1 and actions == {"deployed"}:
+        # 'soldiers sent to help Russia have been killed': the clause's verb wins.
+        return tuple(t for t in tokens if t != "deployed") + tuple(tally_after)
+    if actions or has_noun:
+        return tokens
+    found = after or ACTION_TOKENS.intersection(_counted_tokens(context.before))
+    return tokens + tuple(sorted(found)) if len(found) == 1 else tokens
 
 
 class _QKey(NamedTuple):
@@ -796,17 +959,28 @@ class _QKey(NamedTuple):
     tokens: frozenset[str]
     counted: frozenset[str]
     head: frozenset[str]
+    scope: frozenset[str] = frozenset()
+    """Scope words read in the figure's clause, not in `counted`."""
+    vague: bool = False
+    """A vague count ('thousands of'): kept in facts of its own."""
 
-    def order(self) -> tuple[bool, str, tuple[str, ...], tuple[str, ...]]:
+    def order(self) -> tuple[object, ...]:
         return (
             self.ordinal,
             self.unit_class,
+            self.vague,
             tuple(sorted(self.tokens)),
             tuple(sorted(self.head)),
+            tuple(sorted(self.scope)),
         )
 
     def guards(self) -> frozenset[str]:
-        return self.tokens & _GUARD_TOKENS
+        return (self.tokens & _GUARD_TOKENS) | self.scope
+
+    def thin(self) -> bool:
+        """Names no counted noun and at most one word besides its action and scope:
+        '1,000 deployed', 'about 2,000 put' (an extractor echoing the sentence)."""
+        return not self.head and len(self.tokens - _GUARD_TOKENS) <= 1
 
     def counts_other_noun(self, other: _QKey) -> bool:
         """Both name a counted noun, the nouns share no word and the wording differs."""
@@ -926,6 +1100,7 @@ class _Merger:
         self.tol = tol
         self.sources = SourceResolver(fuzzy_threshold=tol.source_match)
         texts = {article.id: article for article in articles}
+        self.texts = {article.id: article.text for article in articles}
         self.outlet_key: dict[str, str] = {}
         self.origin_key: dict[str, str] = {}
         self.published: dict[str, str] = {}
@@ -1133,24 +1308,32 @@ class _Merger:
         ordered_tokens: dict[_QKey, set[tuple[str, ...]]] = defaultdict(set)
         for record in self.records:
             for quantity in record.quantities:
-                qkey, tokens = self.qkey(quantity)
+                context = self.context(record.article_id, quantity)
+                qkey, tokens = _qkey(
+                    quantity.counted,
+                    quantity.unit,
+                    quantity.ordinal,
+                    context,
+                    _is_vague(quantity.phrase),
+                )
                 ordered_tokens[qkey].add(tokens)
                 figure = self.figure(quantity)
                 words = quantity.phrase or _render_figure(
                     figure, ordinal=quantity.ordinal, unit=None
                 )
-                by_key[qkey].append(
-                    self.obs(
-                        record,
-                        quantity,
-                        words,
-                        label=quantity.counted.strip() or quantity.unit.strip(),
-                        unit=quantity.unit,
-                        figure=figure,
-                        attributed_to=quantity.attributed_to,
-                        upstream=quantity.attributed_to,
-                    )
+                observation = self.obs(
+                    record,
+                    quantity,
+                    words,
+                    label=quantity.counted.strip() or quantity.unit.strip(),
+                    unit=quantity.unit,
+                    figure=figure,
+                    attributed_to=quantity.attributed_to,
+                    upstream=quantity.attributed_to,
                 )
+                if _marked_older(context):
+                    observation = observation._replace(older=True)
+                by_key[qkey].append(observation)
         keys = sorted(by_key, key=_QKey.order)
         drafts: list[_Draft] = []
         for cluster in self.cluster_quantities(keys):
@@ -1165,9 +1348,15 @@ class _Merger:
             quantity.value, quantity.low, quantity.high, quantity.hedge, quantity.as_of, scale
         )
 
-    @staticmethod
-    def qkey(quantity: Quantity) -> tuple[_QKey, tuple[str, ...]]:
-        return _qkey(quantity.counted, quantity.unit, quantity.ordinal)
+    def context(self, article_id: str, quantity: Quantity) -> _Context:
+        """The clause around the quantity's first evidence span, when the text is known."""
+        text = self.texts.get(article_id)
+        if text is None or not quantity.evidence:
+            return _NO_CONTEXT
+        span = min(quantity.evidence, key=lambda e: (e.start, e.end))
+        if span.end > len(text) or text[span.start : span.end] != span.text:
+            return _NO_CONTEXT
+        return _clause_context(text, span.start, span.end)
 
     def cluster_quantities(self, keys: Sequence[_QKey]) -> list[list[int]]:
         """Clusters of distinct what-is-counted keys, blocked by unit class and ordinal.
@@ -1179,11 +1368,11 @@ class _Merger:
         """
         sets = _IntUnionFind(len(keys))
         attach: dict[int, set[int]] = defaultdict(set)
-        blocks = [[(k.ordinal, k.unit_class, token) for token in k.tokens] for k in keys]
+        blocks = [[(k.ordinal, k.unit_class, k.vague, token) for token in k.tokens] for k in keys]
         people = [self.names.people_in(k.tokens) for k in keys]
         for a, b in _candidate_pairs(blocks):
             first, second = keys[a], keys[b]
-            if _dice(first.tokens, second.tokens) < self.tol.counted_match:
+            if not _similar_counted(first.tokens, second.tokens, self.tol.counted_match):
                 continue
             if first.counts_other_noun(second):
                 continue
@@ -1191,20 +1380,53 @@ class _Merger:
                 continue
             if first.guards() == second.guards():
                 sets.union(a, b)
-            elif not first.guards():
+            elif not first.guards() and not second.guards() & SCOPE_TOKENS:
                 attach[a].add(b)
-            elif not second.guards():
+            elif not second.guards() and not first.guards() & SCOPE_TOKENS:
                 attach[b].add(a)
         # Keys naming no action or scope join a cluster only when they match exactly one;
         # decided from the first pass alone, so the order of joins cannot matter.
+        # Every key of the joining cluster must match: 'countries met' and 'countries
+        # crossed' joined through a bare 'countries' do not all join 'countries attended'.
         roots = [sets.find(i) for i in range(len(keys))]
         targets: dict[int, set[int]] = defaultdict(set)
-        for index, matches in attach.items():
-            targets[roots[index]].update(roots[m] for m in matches)
+        unmatched: set[int] = set()
+        for index in range(len(keys)):
+            matches = attach.get(index)
+            if matches:
+                targets[roots[index]].update(roots[m] for m in matches)
+            else:
+                unmatched.add(roots[index])
         for root, matched in sorted(targets.items()):
-            if len(matched) == 1:
+            if len(matched) == 1 and root not in unmatched:
                 sets.union(root, next(iter(matched)))
+        self.attach_thin(keys, sets)
         return sets.groups()
+
+    @staticmethod
+    def attach_thin(keys: Sequence[_QKey], sets: _IntUnionFind) -> None:
+        """Clusters of thin keys only ('about 2,000 put' read as killed from its clause)
+        join the one cluster whose fuller keys have exactly their action and scope."""
+        members: dict[int, list[int]] = defaultdict(list)
+        for index in range(len(keys)):
+            members[sets.find(index)].append(index)
+        full: dict[tuple[object, ...], set[int]] = defaultdict(set)
+        thin_roots: list[tuple[int, tuple[object, ...]]] = []
+        for root, indices in sorted(members.items()):
+            thin = all(keys[i].thin() for i in indices)
+            for i in indices:
+                key = keys[i]
+                guard = (key.ordinal, key.unit_class, key.vague, key.guards())
+                if not thin and not key.thin():
+                    full[guard].add(root)
+            if thin:
+                guards = frozenset().union(*(keys[i].guards() for i in indices))
+                first = keys[indices[0]]
+                if guards and not first.vague:
+                    thin_roots.append((root, (first.ordinal, first.unit_class, False, guards)))
+        for root, wanted in thin_roots:
+            if len(full.get(wanted, ())) == 1:
+                sets.union(root, next(iter(full[wanted])))
 
     def figure_drafts(
         self,
@@ -1228,6 +1450,9 @@ class _Merger:
             key += f" [{main.unit_class}]"
         if main.ordinal:
             key += " [ordinal]"
+        vague = main.vague
+        if vague:
+            key += " (vague)"
         label_articles: dict[str, set[str]] = defaultdict(set)
         for o in by_key[main]:
             label_articles[o.label].add(o.article_id)
@@ -1237,8 +1462,11 @@ class _Merger:
             lambda n: (n == "", -_plain_hits(n, main.tokens), len(n), n),
         )
         label = label or "figure"
+        if vague:
+            label += " (vague count)"
         tally = any(qkey.tokens & TALLY_TOKENS for qkey in members)
-        old, current = self.split_revisions(obs, tally=tally)
+        # A vague count ('thousands of') neither revises nor contradicts anything.
+        old, current = ([], obs) if vague else self.split_revisions(obs, tally=tally)
         ordinal = main.ordinal
         measure = main.unit_class != _COUNT_CLASS
 
@@ -1253,6 +1481,8 @@ class _Merger:
         current_groups = self.figure_groups(current)
         values = [self.figure_value(g) for g in current_groups]
         status = self.figure_status(current)
+        if vague and status != "single_source":
+            status = "compatible"
         renders = list(dict.fromkeys(rendered(g, False) for g in current_groups))
         if status == "conflicting":
             parts = [
@@ -1330,15 +1560,19 @@ class _Merger:
         ranges = {s: s.figure.scaled(self.tol) for s in stamps}
         sources = {s: {o.source for o in by_stamp[s]} for s in stamps}
         outlets = {s: {o.outlet_key for o in by_stamp[s]} for s in stamps}
+        older = {s: any(o.older for o in by_stamp[s]) for s in stamps}
 
         def one_story(a: _Stamp, b: _Stamp) -> bool:
             # A revision is one source updating itself; a different source with a different
-            # figure later is a conflict. Unattributed figures could be either: allowed.
+            # figure later is a conflict. Unattributed figures could be either: allowed
+            # for running tallies only. Elsewhere an `as_of` alone does not make another
+            # outlet's figure an update ('more than 10,000 in 2024' / 'around 15,000').
+            unattributed = tally and (None in sources[a] or None in sources[b])
             return bool(
-                None in sources[a]
-                or None in sources[b]
-                or sources[a] & sources[b]
+                unattributed
+                or (sources[a] & sources[b]) - {None}
                 or outlets[a] & outlets[b]
+                or older[a]
             )
 
         # Only stamps starting after `s` ends (or of unknown time) can supersede it.
@@ -1840,14 +2074,17 @@ def merge_records(
 
 __all__ = [
     "ACTION_TOKENS",
+    "CONTEXT_SCOPES",
     "COUNTED_PHRASES",
     "COUNTED_SYNONYMS",
     "DEFAULT_TOLERANCES",
     "MEASURE_UNITS",
+    "OLDER_MARKERS",
     "SCOPE_TOKENS",
     "STOP_WORDS",
     "TALLY_TOKENS",
     "TITLE_WORDS",
+    "VAGUE_COUNT",
     "MergeTolerances",
     "merge_records",
 ]

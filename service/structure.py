@@ -281,9 +281,7 @@ class Structurer:
             headline=_headline(article, core),
             event_type=core.event_type if core else EventType.OTHER,
             when=_when(article, cands, core),
-            where=Place(name=core.place, country=core.country or None)
-            if core and core.place
-            else None,
+            where=_place(core),
             summary=core.summary if core else _lead(article),
             actors=_actors(cands, core),
             quantities=quantities,
@@ -349,6 +347,14 @@ def _sources_by_sentence(sources: Sequence[SourceCandidate]) -> dict[int, str]:
 
 def _granularity(iso: str) -> Granularity:
     return {10: "day", 7: "month", 4: "year"}.get(len(iso), "unknown")  # type: ignore[return-value]
+
+
+def _place(core: CoreDraft | None) -> Place | None:
+    """'Beijing, China' as the place → name 'Beijing', country 'China'."""
+    if core is None or not core.place.strip():
+        return None
+    name, _, rest = core.place.partition(",")
+    return Place(name=name.strip() or core.place, country=core.country or rest.strip() or None)
 
 
 def _headline(article: Article, core: CoreDraft | None) -> str:

@@ -75,22 +75,21 @@ class ModelError(CorroborateError):
     title = "Model unavailable"
 
 
-class ModelNotInstalledError(ModelError):
+class _ModelPartsError(ModelError):
+    """A problem with an embedded model's part packages; `detail` says what to do."""
+
+    def __init__(self, model_id: str, detail: str) -> None:
+        super().__init__(f"{model_id}: {detail}", model_id=model_id)
+        self.model_id = model_id
+        self.detail = detail
+
+
+class ModelNotInstalledError(_ModelPartsError):
     """A part package of the embedded model is not installed; `detail` names the pip command."""
 
-    def __init__(self, model_id: str, detail: str) -> None:
-        super().__init__(f"{model_id}: {detail}", model_id=model_id)
-        self.model_id = model_id
-        self.detail = detail
 
-
-class ModelIntegrityError(ModelError):
+class ModelIntegrityError(_ModelPartsError):
     """The assembled model file does not have the sha256 its spec pins."""
-
-    def __init__(self, model_id: str, detail: str) -> None:
-        super().__init__(f"{model_id}: {detail}", model_id=model_id)
-        self.model_id = model_id
-        self.detail = detail
 
 
 class ServerStartError(ModelError):

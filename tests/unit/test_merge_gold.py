@@ -1,0 +1,48 @@
+"""The merge over the sample cluster's hand-labelled gold records: the three headline cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from schemas.consensus import Consensus, Fact
+from schemas.record import EventRecord
+from service.inputs import expand_paths, read_article
+from service.merge import merge_records
+
+CLUSTER = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "kim-beijing-2025"
+
+
+def consensus() -> Consensus:
+    articles = [read_article(p) for p in expand_paths([CLUSTER])]
+    golds = [
+        EventRecord.model_validate_json((CLUSTER / "gold" / f"{a.id}.json").read_text())
+        for a in articles
+    ]
+    return merge_records(golds, articles=articles)
+
+
+def quantity(c: Consensus, status: str, value: float) -> Fact:
+    found = [
+        f for f in c.facts
+        if f.kind == "quantity" and f.status == status and any(v.value == value for v in f.values)
+    ]  # fmt: skip
+    assert len(found) == 1, [f.statement for f in found]
+    return found[0]
+
+
+def test_gold_troops_conflict_with_each_outlets_value() -> None:
+    fact = quantity(consensus(), "conflicting", 15000.0)
+    said: dict[float | None, set[str]] = {}
+    for v in fact.values:
+        said.setdefault(v.value, set()).update(v.outlets)
+    assert said == {10000.0: {"Gulf Wire", "Daily Aggregator"}, 15000.0: {"Seoul Desk"}}
+
+
+def test_gold_toll_is_compatible_and_the_april_figure_a_revision() -> None:
+    c = consensus()
+    toll = quantity(c, "compatible", 2000.0)
+    assert len(toll.outlets) == 4
+    revised = quantity(c, "revised", 600.0)
+    assert revised.values[0].value == 600.0 and revised.values[0].as_of == "2025-04"
+    assert revised.values[-1].value == 2000.0
+    assert toll.id in revised.related_fact_ids

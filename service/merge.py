@@ -112,6 +112,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, Final, NamedTuple
 
+import snowballstemmer
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
@@ -177,6 +178,12 @@ class MergeTolerances(BaseModel):
 
     same_source_statement_match: float = Field(default=70.0, ge=0.0, le=100.0)
     """Lower bar for two claims that cite the same upstream source."""
+
+    statement_dice: float = Field(default=0.6, gt=0.0, le=1.0)
+    """Dice similarity (0-1) of two statements' stemmed content words from which they say
+    the same although worded apart ('Kim hosted families of soldiers killed...' / 'Kim met
+    families of dead soldiers...'). Sub-events must also have dates that fit one another.
+    Statements giving different figures never align."""
 
     subset_min_tokens: int = Field(default=4, ge=1)
     """A statement whose content words all appear in another matches it fully only when
@@ -406,6 +413,15 @@ TITLE_WORDS: Final[frozenset[str]] = frozenset(
 so "North Korean leader Kim Jong Un" → "kim jong un". Short words that are also name
 syllables ('son', 'un') are deliberately absent."""
 
+PLANNED_WORDS: Final[frozenset[str]] = frozenset(
+    {
+        "expected", "expects", "expect", "plan", "plans", "planned", "planning", "hope",
+        "hopes", "hoping", "due", "scheduled", "intends", "intend", "aims", "aim",
+    }
+)  # fmt: skip
+"""Words marking a sub-event as planned rather than done. A planned and a reported
+sub-event on dates that fit are `compatible` (the plan came true), not `agreed`."""
+
 _HEDGING_WORDS: Final = frozenset({"believed", "thought", "confirmed"})
 """Words of belief or expectation that say nothing about what is counted."""
 _HEDGE_WORDS: Final[dict[str, str]] = {
@@ -510,6 +526,39 @@ def _name_tokens(name: str) -> tuple[str, ...]:
 def _content_tokens(text: str) -> tuple[str, ...]:
     """Words of a statement without stop words, for fuzzy comparison and blocking."""
     return tuple(word for word in _WORDS.findall(_fold(text)) if word not in STOP_WORDS)
+
+
+_STEMMER: Final = snowballstemmer.stemmer("english")
+_FIGURE_IN_TEXT: Final = re.compile(r"\d(?:[\d,.]*\d)?")
+
+
+@cache
+def _statement_words(text: str) -> frozenset[str]:
+    """Stemmed, synonym-folded content words without figures: what a rewording keeps."""
+    words = (_lemma(word) for word in _content_tokens(text) if not word[:1].isdigit())
+    return frozenset(_STEMMER.stemWord(word) for word in words if word not in STOP_WORDS)
+
+
+@cache
+def _figures_in(text: str) -> frozenset[str]:
+    """The figures a statement gives ('2,000' and '2000' alike)."""
+    return frozenset(m.replace(",", "") for m in _FIGURE_IN_TEXT.findall(text))
+
+
+def _figures_fit(a: str, b: str) -> bool:
+    """Both statements give the same figures, or none: '2,000 killed' is not '600
+    killed', nor '2,000 killed, up from 600' (a subset rule would chain the two)."""
+    return _figures_in(a) == _figures_in(b)
+
+
+def _reworded(a: str, b: str, threshold: float) -> bool:
+    """Two statements whose stemmed words reach `threshold` (Dice)."""
+    return _dice(_statement_words(a), _statement_words(b)) >= threshold
+
+
+def _planned(text: str) -> bool:
+    """A sub-event told as a plan or expectation ('engineers hope to build...')."""
+    return any(word in PLANNED_WORDS for word in _WORDS.findall(_fold(text)))
 
 
 @cache
@@ -1684,12 +1733,14 @@ class _Merger:
             for sub in record.sub_events
             if sub.when
         ]
-        whats = sorted({_plain(sub.what) for _, sub, _ in dated})
-        clusters = self.statement_clusters(whats)
-        cluster_of = {whats[i]: n for n, cluster in enumerate(clusters) for i in cluster}
+        nodes = sorted({(_plain(sub.what), day) for _, sub, day in dated})
+        clusters = self.statement_clusters(
+            [what for what, _ in nodes], [_day_range(day) for _, day in nodes]
+        )
+        cluster_of = {nodes[i]: n for n, cluster in enumerate(clusters) for i in cluster}
         grouped: dict[int, list[_Obs]] = defaultdict(list)
         for record, sub, day in dated:
-            grouped[cluster_of[_plain(sub.what)]].append(
+            grouped[cluster_of[(_plain(sub.what), day)]].append(
                 self.obs(record, sub, day, label=sub.what.strip(), group=day)
             )
         for n in sorted(grouped):
@@ -1702,22 +1753,40 @@ class _Merger:
             drafts.append(self.date_draft(f"sub-event: {what}", label, obs))
         return drafts
 
-    def statement_clusters(self, texts: Sequence[str]) -> list[list[int]]:
+    def statement_clusters(
+        self, texts: Sequence[str], days: Sequence[tuple[int, int] | None]
+    ) -> list[list[int]]:
+        """Sub-events saying the same: close wording whatever the dates (so that different
+        dates for one event conflict), or a rewording on dates that fit one another."""
         tokens = [_content_tokens(text) for text in texts]
-        threshold, subset = self.tol.statement_match, self.tol.subset_min_tokens
-        return _cluster(
-            len(texts),
-            tokens,
-            lambda a, b: _statement_similarity(tokens[a], tokens[b], subset) >= threshold,
-        )
+        tol = self.tol
+
+        def linked(a: int, b: int) -> bool:
+            if not _figures_fit(texts[a], texts[b]):
+                return False
+            if _statement_similarity(tokens[a], tokens[b], tol.subset_min_tokens) >= (
+                tol.statement_match
+            ):
+                return True
+            day_a, day_b = days[a], days[b]
+            return (
+                day_a is not None
+                and day_b is not None
+                and _common((_Range(*day_a), _Range(*day_b)))
+                and _reworded(texts[a], texts[b], tol.statement_dice)
+            )
+
+        return _cluster(len(texts), [_statement_words(text) for text in texts], linked)
 
     def date_draft(self, key: str, label: str, obs: list[_Obs]) -> _Draft:
         dates = sorted({o.text for o in obs}, key=_date_order)
+        planned = {_planned(o.label) for o in obs}
         status: FactStatus
         if self.n_outlets(obs) == 1:
             status = "single_source"
         elif len(dates) == 1:
-            status = "agreed"
+            # A plan and its outcome on the same date fit; they do not say the same.
+            status = "compatible" if len(planned) == 2 else "agreed"
         else:
             ranges = [_day_range(d) for d in dates]
             status = (
@@ -1863,17 +1932,23 @@ class _Merger:
                 keyed[(" ".join(_content_tokens(claim.statement)), source)].append((record, index))
         nodes = sorted(keyed)
         tokens = [tuple(text.split()) for text, _ in nodes]
+        said = [min(record.claims[index].statement for record, index in keyed[n]) for n in nodes]
         tol = self.tol
 
         def same_claim(a: int, b: int) -> bool:
+            if not _figures_fit(said[a], said[b]):
+                return False
             score = _statement_similarity(tokens[a], tokens[b], tol.subset_min_tokens)
             if score >= tol.statement_match:
                 return True
             same_source = nodes[a][1] != "" and nodes[a][1] == nodes[b][1]
-            return same_source and score >= tol.same_source_statement_match
+            if same_source and score >= tol.same_source_statement_match:
+                return True
+            return _reworded(said[a], said[b], tol.statement_dice)
 
         drafts: list[_Draft] = []
-        for cluster in _cluster(len(nodes), tokens, same_claim):
+        blocks = [_statement_words(text) for text in said]
+        for cluster in _cluster(len(nodes), blocks, same_claim):
             obs: list[_Obs] = []
             for i in cluster:
                 for record, index in keyed[nodes[i]]:

@@ -522,6 +522,58 @@ def test_claims_align_by_statement_and_source() -> None:
     assert facts == [("agreed", ["NIS"], 1), ("single_source", ["KCNA"], 1)]
 
 
+def test_reworded_claims_align_unless_their_figures_differ() -> None:
+    institute = "Kim visited a missile research institute working on a new ICBM engine"
+    facility = "Kim visited a missile research facility working on materials for ICBM engines"
+    pair = [
+        record("a", claims=[Claim(statement=f"{institute} before leaving.")]),
+        record("b", claims=[Claim(statement=f"{facility} before crossing the border.")]),
+    ]
+    assert only(merge_records(pair), "claim").status == "agreed"
+    strict = merge_records(pair, tolerances=MergeTolerances(statement_dice=0.95))
+    assert [f.status for f in strict.facts] == ["single_source", "single_source"]
+    figures = merge_records(
+        [
+            record("a", claims=[Claim(statement="About 2,000 North Korean soldiers were killed")]),
+            record("b", claims=[Claim(statement="About 600 North Korean soldiers were killed")]),
+            record("c", claims=[Claim(statement="About 2,000 soldiers were killed, up from 600")]),
+        ]
+    )
+    assert [f.status for f in figures.facts] == ["single_source"] * 3
+
+
+def test_reworded_sub_events_align_on_dates_that_fit_and_a_plan_met_is_compatible() -> None:
+    def sub(article_id: str, what: str, when: str) -> EventRecord:
+        return record(article_id, sub_events=[SubEvent(what=what, when=when)])
+
+    closing = merge_records(
+        [
+            sub("a", "Expected closing of the transaction", "2025-12"),
+            sub("b", "Expected closing of the purchase", "2025-12"),
+        ]
+    )
+    assert only(closing, "date").status == "agreed"
+    bridge = merge_records(
+        [
+            sub(
+                "a",
+                "Army engineers hope to build a temporary crossing over the river",
+                "2025-11-06",
+            ),
+            sub("b", "Army engineers open a temporary crossing over the river", "2025-11-06"),
+        ]
+    )
+    assert only(bridge, "date").status == "compatible"
+    # The same rewording a year apart is two events, not one.
+    apart = merge_records(
+        [
+            sub("a", "Expected closing of the transaction", "2025-12"),
+            sub("b", "Expected closing of the purchase", "2026-12"),
+        ]
+    )
+    assert sorted(f.status for f in apart.facts) == ["single_source", "single_source"]
+
+
 # --- independence -------------------------------------------------------------------------
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import pytest
+
+from evals.run import load_builtin_cluster
+from evals.scorers import STATUSES
 from schemas.consensus import Consensus, Fact
 from schemas.record import EventRecord
 from service.inputs import expand_paths, read_article
@@ -46,3 +51,22 @@ def test_gold_toll_is_compatible_and_the_april_figure_a_revision() -> None:
     assert revised.values[0].value == 600.0 and revised.values[0].as_of == "2025-04"
     assert revised.values[-1].value == 2000.0
     assert toll.id in revised.related_fact_ids
+
+
+@pytest.mark.parametrize("name", ["kim-beijing-2025", "river-flood", "port-deal"])
+def test_gold_merge_statuses_match_the_consensus_gold(name: str) -> None:
+    """Issue #3's bar: merging a cluster's gold records gives the hand-labelled statuses,
+    F1 >= 0.95 for every status the gold uses."""
+    path = CLUSTER.parent / name
+    cluster = load_builtin_cluster(path)
+    articles = [case.article for case in cluster.cases]
+    assert cluster.score_consensus is not None
+    scores = cluster.score_consensus(merge_records(list(cluster.gold_records), articles=articles))
+    assert scores["consensus.fact_recall"].value >= 0.95, scores[
+        "consensus.fact_recall"
+    ].explanation
+    for status in STATUSES:
+        score = scores[f"consensus.status.{status}"]
+        if math.isnan(score.value):
+            continue  # the gold has no fact with that status
+        assert score.value >= 0.95, (status, score.explanation, score.details)

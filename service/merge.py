@@ -37,12 +37,18 @@ Alignment: which items are about the same thing
   cluster with exactly that action and scope.
 * Vague counts ('thousands of troops': no digit, `VAGUE_COUNT`) form facts of their own,
   `single_source` or `compatible`, never conflicting or revised.
-* Dates: the records' `when` is one fact; dated sub-events align by what happened.
-  Dates compare as day ranges, so "2025-09" is compatible with "2025-09-03".
+* Dates: the records' `when` is one fact; dated sub-events align by what happened:
+  close wording (`statement_match`) whatever the dates, so that two dates for one event
+  conflict, or a rewording (`statement_dice`) on dates that fit one another. Dates
+  compare as day ranges, so "2025-09" is compatible with "2025-09-03". A planned
+  sub-event (`PLANNED_WORDS`: 'expected', 'hope to'...) and a reported one on the same
+  date are `compatible`: the plan came true; they do not say the same.
 * Places: the records' `where`, compared by normalised name.
 * Quotes: normalised words within `quote_match`, or a fragment of a longer quote.
 * Claims: statements within `statement_match`, or `same_source_statement_match` when
-  both cite the same upstream source.
+  both cite the same upstream source, or a rewording: stemmed content words (Snowball,
+  synonyms folded) reaching `statement_dice`. Statements giving different figures never
+  align ('2,000 killed' / '600 killed'); the quantity facts carry those.
 
 Status: exactly one per fact
 ----------------------------
@@ -416,7 +422,7 @@ syllables ('son', 'un') are deliberately absent."""
 PLANNED_WORDS: Final[frozenset[str]] = frozenset(
     {
         "expected", "expects", "expect", "plan", "plans", "planned", "planning", "hope",
-        "hopes", "hoping", "due", "scheduled", "intends", "intend", "aims", "aim",
+        "hopes", "hoping", "scheduled", "intends", "intend", "aims", "aim",
     }
 )  # fmt: skip
 """Words marking a sub-event as planned rather than done. A planned and a reported

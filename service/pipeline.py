@@ -6,12 +6,16 @@ is produced the same way wherever it is asked for.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
 
 from prompts import Prompt, load
 from schemas.article import Article
@@ -35,6 +39,23 @@ NO_MODEL = "none"
 NARRATE_PROMPT = "narrate"
 
 
+def _record_code_hash() -> str:
+    """sha256 over the source of the steps that shape a record (mine, structure, ground,
+    the LLM client and the record schema): a new release never reuses a cached record
+    that older code produced."""
+    digest = hashlib.sha256()
+    for step in (mine, Structurer, ground_record, open_llm, EventRecord):
+        source = inspect.getsourcefile(step)
+        if source is None:  # pragma: no cover - only for code without a source file
+            raise RuntimeError(f"no source file for {step!r}")
+        digest.update(Path(source).name.encode())
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()
+
+
+RECORD_CODE_HASH: Final = _record_code_hash()
+
+
 @dataclass
 class PipelineStats:
     """Running totals for a pipeline's lifetime: what a batch summary or /metrics shows."""
@@ -49,8 +70,8 @@ class PipelineStats:
 class Pipeline:
     """Turns articles into grounded records with one prompt version and one (optional) LLM.
 
-    With a `store`, records are cached by (article, prompt hash, model): the same work is
-    never done twice, so a re-run makes no LLM call.
+    With a `store`, records are cached by (article, prompt hash, model, `RECORD_CODE_HASH`):
+    the same work is never done twice, so a re-run makes no LLM call.
     """
 
     def __init__(
@@ -77,10 +98,9 @@ class Pipeline:
         return self.llm.model_id if self.llm else NO_MODEL
 
     def cache_key(self, article: Article) -> RecordCacheKey:
-        """The record-cache key of `article` under this pipeline's prompt and model."""
-        return RecordCacheKey.for_article(
-            article, prompt_hash=self.prompt_hash, model_id=self.model_id
-        )
+        """The record-cache key of `article` under this pipeline's prompt, code and model."""
+        versioned = hashlib.sha256(f"{self.prompt_hash}:{RECORD_CODE_HASH}".encode()).hexdigest()
+        return RecordCacheKey.for_article(article, prompt_hash=versioned, model_id=self.model_id)
 
     def extract(self, article: Article) -> EventRecord:
         """One article → one span-grounded event record (from the cache when already done)."""

@@ -134,7 +134,8 @@ def _job(row: sa.Row[Any]) -> Job:
 
 @dataclass(frozen=True)
 class RecordCacheKey:
-    """What makes a record reusable: the same article, prompt and model.
+    """What makes a record reusable: the same article, prompt and model (the pipeline
+    folds its code hash into `prompt_hash`).
 
     Build it with `RecordCacheKey.for_article(article, prompt_hash=..., model_id=...)`.
     """

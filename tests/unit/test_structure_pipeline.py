@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from schemas.article import Article
+from service import pipeline as pipeline_module
 from service.errors import LLMOutputError, ReplayMissError
 from service.llm import Message
 from service.pipeline import Pipeline
@@ -152,3 +153,12 @@ def test_record_cache_makes_a_second_run_free(tmp_path: Any) -> None:
     changed = ARTICLE.model_copy(update={"published_at": date(2025, 3, 5)})
     again.extract(changed)
     assert len(second.calls) == 4  # other metadata, other record
+
+
+def test_record_cache_is_not_reused_by_other_code(tmp_path: Any, monkeypatch: Any) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+    Pipeline(settings(), FakeLLM(responder), store=store).extract(ARTICLE)
+    monkeypatch.setattr(pipeline_module, "RECORD_CODE_HASH", "0" * 64)  # a new release
+    upgraded = FakeLLM(responder)
+    Pipeline(settings(), upgraded, store=store).extract(ARTICLE)
+    assert len(upgraded.calls) == 4

@@ -536,6 +536,7 @@ def _content_tokens(text: str) -> tuple[str, ...]:
 
 _STEMMER: Final = snowballstemmer.stemmer("english")
 _FIGURE_IN_TEXT: Final = re.compile(r"\d(?:[\d,.]*\d)?")
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
 
 
 @cache
@@ -547,14 +548,18 @@ def _statement_words(text: str) -> frozenset[str]:
 
 @cache
 def _figures_in(text: str) -> frozenset[str]:
-    """The figures a statement gives ('2,000' and '2000' alike)."""
-    return frozenset(m.replace(",", "") for m in _FIGURE_IN_TEXT.findall(text))
+    """The figures a statement gives ('2,000' and '2000' alike), years left out: a year
+    dates a statement, it does not count anything."""
+    found = _FIGURE_IN_TEXT.findall(text)
+    return frozenset(f.replace(",", "") for f in found if not _YEAR.fullmatch(f))
 
 
 def _figures_fit(a: str, b: str) -> bool:
-    """Both statements give the same figures, or none: '2,000 killed' is not '600
-    killed', nor '2,000 killed, up from 600' (a subset rule would chain the two)."""
-    return _figures_in(a) == _figures_in(b)
+    """Statements that both give figures give the same ones: '2,000 killed' is not '600
+    killed', nor '2,000 killed, up from 600' (a subset rule would chain the two). One
+    that gives none ('Halvorsen buys Corvina') may be the other ('... buys a 51% stake')."""
+    fa, fb = _figures_in(a), _figures_in(b)
+    return not fa or not fb or fa == fb
 
 
 def _reworded(a: str, b: str, threshold: float) -> bool:
@@ -1740,8 +1745,13 @@ class _Merger:
             if sub.when
         ]
         nodes = sorted({(_plain(sub.what), day) for _, sub, day in dated})
+        sayers: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for record, sub, day in dated:
+            sayers[(_plain(sub.what), day)].add(record.article_id)
         clusters = self.statement_clusters(
-            [what for what, _ in nodes], [_day_range(day) for _, day in nodes]
+            [what for what, _ in nodes],
+            [_day_range(day) for _, day in nodes],
+            [frozenset(sayers[node]) for node in nodes],
         )
         cluster_of = {nodes[i]: n for n, cluster in enumerate(clusters) for i in cluster}
         grouped: dict[int, list[_Obs]] = defaultdict(list)
@@ -1760,10 +1770,14 @@ class _Merger:
         return drafts
 
     def statement_clusters(
-        self, texts: Sequence[str], days: Sequence[tuple[int, int] | None]
+        self,
+        texts: Sequence[str],
+        days: Sequence[tuple[int, int] | None],
+        articles: Sequence[frozenset[str]],
     ) -> list[list[int]]:
         """Sub-events saying the same: close wording whatever the dates (so that different
-        dates for one event conflict), or a rewording on dates that fit one another."""
+        dates for one event conflict), or a rewording on dates that fit one another by
+        other articles (one article's two sub-events are two events)."""
         tokens = [_content_tokens(text) for text in texts]
         tol = self.tol
 
@@ -1776,7 +1790,8 @@ class _Merger:
                 return True
             day_a, day_b = days[a], days[b]
             return (
-                day_a is not None
+                not articles[a] & articles[b]
+                and day_a is not None
                 and day_b is not None
                 and _common((_Range(*day_a), _Range(*day_b)))
                 and _reworded(texts[a], texts[b], tol.statement_dice)
@@ -1939,6 +1954,7 @@ class _Merger:
         nodes = sorted(keyed)
         tokens = [tuple(text.split()) for text, _ in nodes]
         said = [min(record.claims[index].statement for record, index in keyed[n]) for n in nodes]
+        sayers = [frozenset(record.article_id for record, _ in keyed[n]) for n in nodes]
         tol = self.tol
 
         def same_claim(a: int, b: int) -> bool:
@@ -1950,7 +1966,8 @@ class _Merger:
             same_source = nodes[a][1] != "" and nodes[a][1] == nodes[b][1]
             if same_source and score >= tol.same_source_statement_match:
                 return True
-            return _reworded(said[a], said[b], tol.statement_dice)
+            # One article's two claims are two claims, however alike.
+            return not sayers[a] & sayers[b] and _reworded(said[a], said[b], tol.statement_dice)
 
         drafts: list[_Draft] = []
         blocks = [_statement_words(text) for text in said]

@@ -25,6 +25,9 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+
+import snowballstemmer
 
 from schemas.article import Article
 from schemas.candidates import (
@@ -1070,7 +1073,7 @@ _FATE = re.compile(
     r"captured|arrested",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|while|whereas|and it|of whom|of them)\b")
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*and\b|\b(?:but|while|whereas|and it|of whom|of them)\b")
 ACTION_ADJACENT_CHARS = 25
 ACTION_AFTER_CHARS = 90
 ACTION_BEFORE_CHARS = 60
@@ -1095,6 +1098,29 @@ def action_near(sentence: str, start: int, end: int) -> str:
         return (fates or after)[0].group(1).lower()
     before = list(_ACTION.finditer(sentence, max(0, start - ACTION_BEFORE_CHARS), start))
     return before[-1].group(1).lower() if before else ""
+
+
+_FATE_WORD = re.compile(rf"\b(?:{_FATE.pattern})\b", re.IGNORECASE)
+_STEMMER = snowballstemmer.stemmer("english")
+_ACTION_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def is_fate(action: str) -> bool:
+    """Whether an action names what befell the counted ('killed', 'missing'), not what
+    was done with them ('sent')."""
+    return _FATE_WORD.search(action) is not None
+
+
+@cache
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_STEMMER.stemWords([w.casefold() for w in _ACTION_WORD.findall(text)]))
+
+
+def stated_in(action: str, sentence: str) -> bool:
+    """Whether a sentence states an action: each word of three letters or more, stemmed
+    ('deployed' / 'deploy'), occurs in it. An action it does not state is a guess."""
+    wanted = _stems(action)
+    return bool(wanted) and wanted <= _stems(sentence)
 
 
 # ------------------------------------------------------------------------------------ mine

@@ -53,7 +53,7 @@ from schemas.record import (
 from service.errors import LLMError, ReplayMissError
 from service.ground import fold_text
 from service.llm import LLM, Message
-from service.mine import action_near, split_sentences
+from service.mine import action_near, is_fate, split_sentences, stated_in
 
 LLM_TEXT_CHARS = 12_000
 """Characters of article text shown to the LLM; candidates are mined from all of it."""
@@ -310,15 +310,29 @@ def _unique_people(cands: Candidates) -> list[Any]:
     return out
 
 
+def _action(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
+    """What happened to the counted things. The LLM's action wins over the nearest action
+    word of the sentence when the sentence states it ('mentioned', or 'deployed' for a
+    figure whose sentence never says so, is a small model's guess), except that a fate
+    the sentence gives wins over a mere movement: '2,000 soldiers deployed to help
+    Russia are estimated to have been killed' counts the killed."""
+    rel_start = cand.span.start - cand.sentence.start
+    mined = action_near(cand.sentence.text, rel_start, rel_start + len(cand.span.text))
+    said = label.action.strip() if label else ""
+    if said and not stated_in(said, cand.sentence.text):
+        said = ""
+    if is_fate(mined) and not is_fate(said):
+        return mined
+    return said or mined
+
+
 def _counted(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
-    """'North Korean soldiers' + 'killed': the miner's noun wins over the LLM's; the LLM's
-    action wins over the nearest action word of the sentence."""
+    """'North Korean soldiers' + 'killed': the miner's noun wins over the LLM's; the
+    action comes from `_action`."""
     llm_what = label.what if label and not any(c.isdigit() for c in label.what) else ""
     what = cand.counted_hint or cand.unit or llm_what  # a small model may echo the figure
     rel_start = cand.span.start - cand.sentence.start
-    action = (label.action if label else "") or action_near(
-        cand.sentence.text, rel_start, rel_start + len(cand.span.text)
-    )
+    action = _action(cand, label)
     if cand.ordinal:  # '80th anniversary of the war's end' ≠ '70th anniversary of ties'
         tail = cand.sentence.text[rel_start + len(cand.span.text) :].split()
         if tail[:1] == ["of"]:

@@ -540,6 +540,14 @@ def test_reworded_claims_align_unless_their_figures_differ() -> None:
         ]
     )
     assert [f.status for f in figures.facts] == ["single_source"] * 3
+    buys = "Halvorsen Blue Lines buys"
+    one_gives_none = merge_records(
+        [
+            record("a", claims=[Claim(statement=f"{buys} Corvina Terminals")]),
+            record("b", claims=[Claim(statement=f"{buys} a 51% stake in Corvina Terminals")]),
+        ]
+    )
+    assert only(one_gives_none, "claim").status == "agreed"
 
 
 def test_reworded_sub_events_align_on_dates_that_fit_and_a_plan_met_is_compatible() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from schemas.article import Article
 from schemas.candidates import Candidates, QuantityCandidate
-from service.mine import mine, parse_number, split_sentences
+from service.mine import action_near, is_fate, mine, parse_number, split_sentences, stated_in
 
 PUBLISHED = date(2025, 9, 2)  # a Tuesday
 
@@ -123,6 +123,31 @@ def test_ordinal(mined: Candidates) -> None:
 def test_counted_hint_keeps_capitalised_modifiers() -> None:
     [quantity] = mine(Article(text="Officials said 2,000 Nordic volunteers arrived.")).quantities
     assert (quantity.unit, quantity.counted_hint) == ("volunteers", "Nordic volunteers")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "action"),
+    [
+        ("The river board has sent 40 pumps to the town.", "40 pumps", "sent"),
+        ("About 300 volunteers sent to the dykes are feared missing.", "300 volunteers", "missing"),
+        # ', and' opens a new clause: the dead of the next one are not the 12 portraits.
+        (
+            "It hung 12 portraits on a wall, and in a second hall the families of dead",
+            "12 portraits",
+            "",
+        ),
+    ],
+)
+def test_action_near_reads_the_figures_clause(sentence: str, figure: str, action: str) -> None:
+    start = sentence.index(figure)
+    assert action_near(sentence, start, start + len(figure)) == action
+
+
+def test_an_action_counts_as_stated_only_when_the_sentence_says_it() -> None:
+    sentence = "Some 2,000 soldiers deployed there are estimated to have died in combat."
+    assert stated_in("deployed to", sentence) and stated_in("die", sentence)
+    assert not stated_in("mentioned", sentence) and not stated_in("", sentence)
+    assert is_fate("killed") and is_fate("lost their lives") and not is_fate("deployed")
 
 
 def test_as_of_comes_from_a_date_in_the_same_sentence(mined: Candidates) -> None:

@@ -162,3 +162,17 @@ def test_record_cache_is_not_reused_by_other_code(tmp_path: Any, monkeypatch: An
     upgraded = FakeLLM(responder)
     Pipeline(settings(), upgraded, store=store).extract(ARTICLE)
     assert len(upgraded.calls) == 4
+
+
+def test_an_action_the_sentence_does_not_state_is_not_taken_from_the_llm() -> None:
+    def guessing(messages: list[Message], model: type[BaseModel]) -> dict[str, Any]:
+        answer = responder(messages, model)
+        if model.__name__ == "QuantityLabels":
+            for item in answer["items"]:
+                item["action"] = "deployed" if item["id"] == "N1" else "mentioned"
+        return answer
+
+    record = Pipeline(settings(), FakeLLM(guessing)).extract(ARTICLE)
+    counted = {q.value: q.counted for q in record.quantities}
+    assert "killed" in counted[14] and "deployed" not in counted[14]
+    assert "evacuated" in counted[3000] and "mentioned" not in counted[3000]

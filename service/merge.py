@@ -25,7 +25,9 @@ Alignment: which items are about the same thing
   Xi' / '... Kim and Putin'), or different counted nouns ('ceremonies' / 'soldiers')
   while their `counted` wording differs. A figure naming no action or scope joins the
   one cluster it matches, if there is exactly one, that names no scope, and only when
-  every key of its own cluster matches that one. Token sets also align when a set of two
+  every key of its own cluster matches that one; a cluster whose words merely contain
+  its own counts as a match here ('101 soldiers' stays apart from both 'soldiers sent'
+  and 'North Korean soldiers killed'). Token sets also align when a set of two
   or more tokens lies inside the other ('troops sent' / 'North Korean troops sent to
   Russia').
 * The article's clause around a figure's evidence span (when `articles` are given) fills
@@ -1428,23 +1430,29 @@ class _Merger:
         """
         sets = _IntUnionFind(len(keys))
         attach: dict[int, set[int]] = defaultdict(set)
+        loose: dict[int, set[int]] = defaultdict(set)
         blocks = [[(k.ordinal, k.unit_class, k.vague, token) for token in k.tokens] for k in keys]
         people = [self.names.people_in(k.tokens) for k in keys]
         for a, b in _candidate_pairs(blocks):
             first, second = keys[a], keys[b]
-            if not _similar_counted(first.tokens, second.tokens, self.tol.counted_match):
+            similar = _similar_counted(first.tokens, second.tokens, self.tol.counted_match)
+            # A key inside another ('soldiers' in 'North Korean soldiers killed') is no
+            # reason to join, but makes a bare key ambiguous when it also fits elsewhere.
+            inside = first.tokens <= second.tokens or second.tokens <= first.tokens
+            if not similar and not inside:
                 continue
             if first.counts_other_noun(second):
                 continue
             if people[a] and people[b] and people[a] != people[b]:
                 continue
-            if first.guards() == second.guards():
+            if similar and first.guards() == second.guards():
                 sets.union(a, b)
             elif not first.guards() and not second.guards() & SCOPE_TOKENS:
-                attach[a].add(b)
+                (attach if similar else loose)[a].add(b)
             elif not second.guards() and not first.guards() & SCOPE_TOKENS:
-                attach[b].add(a)
-        # Keys naming no action or scope join a cluster only when they match exactly one;
+                (attach if similar else loose)[b].add(a)
+        # Keys naming no action or scope join a cluster only when they match exactly one
+        # (a cluster whose key merely contains theirs counts as a match that forbids it);
         # decided from the first pass alone, so the order of joins cannot matter.
         # Every key of the joining cluster must match: 'countries met' and 'countries
         # crossed' joined through a bare 'countries' do not all join 'countries attended'.
@@ -1454,7 +1462,7 @@ class _Merger:
         for index in range(len(keys)):
             matches = attach.get(index)
             if matches:
-                targets[roots[index]].update(roots[m] for m in matches)
+                targets[roots[index]].update(roots[m] for m in matches | loose[index])
             else:
                 unmatched.add(roots[index])
         for root, matched in sorted(targets.items()):

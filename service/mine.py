@@ -1063,7 +1063,7 @@ def _dates_figure(text: str, hit: _DateHit, start: int, end: int) -> bool:
 
 _ACTION = re.compile(
     r"\b(killed|died|dead|deaths?|slain|lost their lives|death toll|casualties|"
-    r"sent|send|sending|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?|"
+    r"sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?|"
     r"attend(?:ed|ing)?|join(?:ed|ing)?|wounded|injured|missing|captured|arrested|"
     r"displaced|evacuated|rescued|arrived|reached|travel(?:l?ed|l?ing))\b",
     re.IGNORECASE,

@@ -209,7 +209,7 @@ class Structurer:
                     low=cand.low,
                     high=cand.high,
                     unit=cand.unit[:60],
-                    counted=_counted(cand, label),
+                    counted=_counted(cand, label, article.text),
                     hedge=cand.hedge,
                     ordinal=cand.ordinal,
                     as_of=cand.as_of,
@@ -310,29 +310,36 @@ def _unique_people(cands: Candidates) -> list[Any]:
     return out
 
 
-def _action(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
+ACTION_LOOKBACK_CHARS = 300
+"""How far before a figure's sentence the text may state the LLM's action: 'the number
+of war dead was at least 600. ... it now estimates the figure at around 2,000'."""
+
+
+def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
     """What happened to the counted things. The LLM's action wins over the nearest action
-    word of the sentence when the sentence states it ('mentioned', or 'deployed' for a
-    figure whose sentence never says so, is a small model's guess), except that a fate
-    the sentence gives wins over a mere movement: '2,000 soldiers deployed to help
-    Russia are estimated to have been killed' counts the killed."""
+    word of the sentence when the text states it in or just before the figure's sentence
+    ('mentioned', or 'deployed' for a figure whose sentence never says so, is a small
+    model's guess), except that a fate the sentence gives wins over a mere movement:
+    '2,000 soldiers deployed to help Russia are estimated to have been killed' counts the
+    killed."""
     rel_start = cand.span.start - cand.sentence.start
     mined = action_near(cand.sentence.text, rel_start, rel_start + len(cand.span.text))
     said = label.action.strip() if label else ""
-    if said and not stated_in(said, cand.sentence.text):
+    window = text[max(0, cand.sentence.start - ACTION_LOOKBACK_CHARS) : cand.sentence.end]
+    if said and not stated_in(said, window):
         said = ""
     if is_fate(mined) and not is_fate(said):
         return mined
     return said or mined
 
 
-def _counted(cand: QuantityCandidate, label: QuantityLabel | None) -> str:
+def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
     """'North Korean soldiers' + 'killed': the miner's noun wins over the LLM's; the
     action comes from `_action`."""
     llm_what = label.what if label and not any(c.isdigit() for c in label.what) else ""
     what = cand.counted_hint or cand.unit or llm_what  # a small model may echo the figure
     rel_start = cand.span.start - cand.sentence.start
-    action = _action(cand, label)
+    action = _action(cand, label, text)
     if cand.ordinal:  # '80th anniversary of the war's end' ≠ '70th anniversary of ties'
         tail = cand.sentence.text[rel_start + len(cand.span.text) :].split()
         if tail[:1] == ["of"]:

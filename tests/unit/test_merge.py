@@ -357,6 +357,17 @@ def test_counted_nouns_scopes_and_people_keep_similar_figures_apart() -> None:
     }
 
 
+def test_a_bare_count_noun_joins_no_cluster_when_two_could_hold_it() -> None:
+    sent = record("a", quantities=[qty(10000, "soldiers sent", hedge="more_than", unit="soldiers")])
+    killed = record("b", quantities=[qty(2000, "North Korean soldiers killed", unit="soldiers")])
+    bare = record("c", quantities=[qty(101, "soldiers", unit="soldiers")])
+    facts = merge_records([sent, killed, bare]).facts
+    assert sorted((f.status, len(f.values)) for f in facts) == [("single_source", 1)] * 3
+    also_sent = record("d", quantities=[qty(12000, "troops sent", hedge="about", unit="troops")])
+    joined = merge_records([sent, also_sent, bare]).facts
+    assert [(f.status, len(f.outlets)) for f in joined] == [("conflicting", 3)]
+
+
 def test_units_of_one_dimension_are_compared_after_conversion() -> None:
     journey = "length of the train journey from Pyongyang to Beijing"
     consensus = merge_records(

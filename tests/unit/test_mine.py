@@ -129,6 +129,7 @@ def test_counted_hint_keeps_capitalised_modifiers() -> None:
     ("sentence", "figure", "action"),
     [
         ("The river board has sent 40 pumps to the town.", "40 pumps", "sent"),
+        ("By one count 400 volunteers have gone to the dykes.", "400 volunteers", "gone"),
         ("About 300 volunteers sent to the dykes are feared missing.", "300 volunteers", "missing"),
         # ', and' opens a new clause: the dead of the next one are not the 12 portraits.
         (

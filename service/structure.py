@@ -311,21 +311,24 @@ def _unique_people(cands: Candidates) -> list[Any]:
 
 
 ACTION_LOOKBACK_CHARS = 300
-"""How far before a figure's sentence the text may state the LLM's action: 'the number
-of war dead was at least 600. ... it now estimates the figure at around 2,000'."""
+"""How far before its sentence the text may state the LLM's action for a bare figure
+(one naming no counted noun), which refers back: 'the number of war dead was at least
+600. ... it now estimates the figure at around 2,000'."""
 
 
 def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
     """What happened to the counted things. The LLM's action wins over the nearest action
-    word of the sentence when the text states it in or just before the figure's sentence
-    ('mentioned', or 'deployed' for a figure whose sentence never says so, is a small
-    model's guess), except that a fate the sentence gives wins over a mere movement:
-    '2,000 soldiers deployed to help Russia are estimated to have been killed' counts the
-    killed."""
+    word of the sentence when the text states it in the figure's sentence, or just before
+    it for a bare figure ('mentioned', or 'deployed' for '101 soldiers' whose sentence
+    never says so, is a small model's guess), except that a fate the sentence gives wins
+    over a mere movement: '2,000 soldiers deployed to help Russia are estimated to have
+    been killed' counts the killed."""
     rel_start = cand.span.start - cand.sentence.start
     mined = action_near(cand.sentence.text, rel_start, rel_start + len(cand.span.text))
     said = label.action.strip() if label else ""
-    window = text[max(0, cand.sentence.start - ACTION_LOOKBACK_CHARS) : cand.sentence.end]
+    bare = not (cand.counted_hint or cand.unit)
+    start = cand.sentence.start - (ACTION_LOOKBACK_CHARS if bare else 0)
+    window = text[max(0, start) : cand.sentence.end]
     if said and not stated_in(said, window):
         said = ""
     if is_fate(mined) and not is_fate(said):

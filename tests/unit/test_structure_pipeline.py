@@ -176,3 +176,30 @@ def test_an_action_the_sentence_does_not_state_is_not_taken_from_the_llm() -> No
     counted = {q.value: q.counted for q in record.quantities}
     assert "killed" in counted[14] and "deployed" not in counted[14]
     assert "evacuated" in counted[3000] and "mentioned" not in counted[3000]
+
+
+def test_a_bare_figure_may_take_its_action_from_the_sentence_before() -> None:
+    text = (
+        "Relief teams were deployed to the valley last week. The town hall shows 12 "
+        "portraits on a wall.\n\nThe board counted at least 40 flood deaths in May. Now it "
+        "puts the figure at about 60."
+    )
+    article = Article(
+        id="bare-1", outlet="Valley Courier", published_at=date(2025, 6, 2), text=text
+    )
+
+    def labels(messages: list[Message], model: type[BaseModel]) -> dict[str, Any]:
+        if model.__name__ != "QuantityLabels":
+            return responder(messages, model)
+        actions = {"N1": "deployed", "N2": "", "N3": "flood deaths"}
+        return {
+            "items": [
+                {"id": i, "what": "", "action": a, "attributed_to": "", "relevant": True}
+                for i, a in actions.items()
+            ]
+        }
+
+    record = Pipeline(settings(), FakeLLM(labels)).extract(article)
+    counted = {q.value: q.counted for q in record.quantities}
+    assert counted[12] == "portraits"  # its own sentence never says 'deployed'
+    assert "flood deaths" in counted[60]  # 'the figure' refers back to the flood deaths

@@ -1101,6 +1101,10 @@ def action_near(sentence: str, start: int, end: int) -> str:
 
 
 _FATE_WORD = re.compile(rf"\b(?:{_FATE.pattern})\b", re.IGNORECASE)
+_MOVEMENT_WORD = re.compile(
+    r"\b(?:sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?)\b",
+    re.IGNORECASE,
+)
 _STEMMER = snowballstemmer.stemmer("english")
 _ACTION_WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -1109,6 +1113,11 @@ def is_fate(action: str) -> bool:
     """Whether an action names what befell the counted ('killed', 'missing'), not what
     was done with them ('sent')."""
     return _FATE_WORD.search(action) is not None
+
+
+def is_movement(action: str) -> bool:
+    """Whether an action only moves the counted somewhere ('sent', 'deployed to')."""
+    return _MOVEMENT_WORD.search(action) is not None
 
 
 @cache

@@ -53,7 +53,7 @@ from schemas.record import (
 from service.errors import LLMError, ReplayMissError
 from service.ground import fold_text
 from service.llm import LLM, Message
-from service.mine import action_near, is_fate, split_sentences, stated_in
+from service.mine import action_near, is_fate, is_movement, split_sentences, stated_in
 
 LLM_TEXT_CHARS = 12_000
 """Characters of article text shown to the LLM; candidates are mined from all of it."""
@@ -322,7 +322,8 @@ def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> 
     it for a bare figure ('mentioned', or 'deployed' for '101 soldiers' whose sentence
     never says so, is a small model's guess), except that a fate the sentence gives wins
     over a mere movement: '2,000 soldiers deployed to help Russia are estimated to have
-    been killed' counts the killed."""
+    been killed' counts the killed. Any other action the LLM states stands: 'his fifth
+    visit' is no death because 'his father died' follows."""
     rel_start = cand.span.start - cand.sentence.start
     mined = action_near(cand.sentence.text, rel_start, rel_start + len(cand.span.text))
     said = label.action.strip() if label else ""
@@ -331,7 +332,7 @@ def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> 
     window = text[max(0, start) : cand.sentence.end]
     if said and not stated_in(said, window):
         said = ""
-    if is_fate(mined) and not is_fate(said):
+    if is_fate(mined) and is_movement(said):
         return mined
     return said or mined
 

@@ -13,7 +13,15 @@ import pytest
 
 from schemas.article import Article
 from schemas.candidates import Candidates, QuantityCandidate
-from service.mine import action_near, is_fate, mine, parse_number, split_sentences, stated_in
+from service.mine import (
+    action_near,
+    is_fate,
+    is_movement,
+    mine,
+    parse_number,
+    split_sentences,
+    stated_in,
+)
 
 PUBLISHED = date(2025, 9, 2)  # a Tuesday
 
@@ -149,6 +157,7 @@ def test_an_action_counts_as_stated_only_when_the_sentence_says_it() -> None:
     assert stated_in("deployed to", sentence) and stated_in("die", sentence)
     assert not stated_in("mentioned", sentence) and not stated_in("", sentence)
     assert is_fate("killed") and is_fate("lost their lives") and not is_fate("deployed")
+    assert is_movement("deployed to") and is_movement("gone") and not is_movement("killed")
 
 
 def test_as_of_comes_from_a_date_in_the_same_sentence(mined: Candidates) -> None:

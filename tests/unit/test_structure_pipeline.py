@@ -203,3 +203,17 @@ def test_a_bare_figure_may_take_its_action_from_the_sentence_before() -> None:
     counted = {q.value: q.counted for q in record.quantities}
     assert counted[12] == "portraits"  # its own sentence never says 'deployed'
     assert "flood deaths" in counted[60]  # 'the figure' refers back to the flood deaths
+
+
+def test_a_fate_nearby_overrides_only_a_movement() -> None:
+    text = "He will make his fifth visit to the capital, years after his father died there."
+    article = Article(id="fate-1", published_at=date(2025, 6, 2), text=text)
+
+    def make(messages: list[Message], model: type[BaseModel]) -> dict[str, Any]:
+        if model.__name__ != "QuantityLabels":
+            return responder(messages, model)
+        item = {"id": "N1", "what": "", "action": "make", "attributed_to": "", "relevant": True}
+        return {"items": [item]}
+
+    record = Pipeline(settings(), FakeLLM(make)).extract(article)
+    assert [q.counted for q in record.quantities] == ["visit make"]

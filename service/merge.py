@@ -120,7 +120,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, Final, NamedTuple
 
-import snowballstemmer
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
@@ -148,6 +147,7 @@ from service.independence import (
     known_source,
     normalise_source,
 )
+from service.mine import stem_words
 
 
 class MergeTolerances(BaseModel):
@@ -536,7 +536,6 @@ def _content_tokens(text: str) -> tuple[str, ...]:
     return tuple(word for word in _WORDS.findall(_fold(text)) if word not in STOP_WORDS)
 
 
-_STEMMER: Final = snowballstemmer.stemmer("english")
 _FIGURE_IN_TEXT: Final = re.compile(r"\d(?:[\d,.]*\d)?")
 _YEAR: Final = re.compile(r"(?:19|20)\d\d")
 
@@ -545,7 +544,7 @@ _YEAR: Final = re.compile(r"(?:19|20)\d\d")
 def _statement_words(text: str) -> frozenset[str]:
     """Stemmed, synonym-folded content words without figures: what a rewording keeps."""
     words = (_lemma(word) for word in _content_tokens(text) if not word[:1].isdigit())
-    return frozenset(_STEMMER.stemWord(word) for word in words if word not in STOP_WORDS)
+    return frozenset(stem_words([word for word in words if word not in STOP_WORDS]))
 
 
 @cache

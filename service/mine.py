@@ -22,7 +22,9 @@ Choices worth knowing:
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -1105,8 +1107,17 @@ _MOVEMENT_WORD = re.compile(
     r"\b(?:sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?)\b",
     re.IGNORECASE,
 )
-_STEMMER = snowballstemmer.stemmer("english")
 _ACTION_WORD = re.compile(r"[^\W\d_]{3,}")
+_STEMMERS = threading.local()
+
+
+def stem_words(words: Sequence[str]) -> list[str]:
+    """English Snowball stems ('deployed' → 'deploy'). A Snowball stemmer keeps state
+    while it works, so each thread (batch clusters run in parallel) has its own."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return list(stemmer.stemWords(list(words)))
 
 
 def is_fate(action: str) -> bool:
@@ -1122,7 +1133,7 @@ def is_movement(action: str) -> bool:
 
 @cache
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(_STEMMER.stemWords([w.casefold() for w in _ACTION_WORD.findall(text)]))
+    return frozenset(stem_words([w.casefold() for w in _ACTION_WORD.findall(text)]))
 
 
 def stated_in(action: str, sentence: str) -> bool:

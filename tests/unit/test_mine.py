@@ -7,6 +7,7 @@ every facet is checked against the phrase it should come from.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -21,6 +22,7 @@ from service.mine import (
     parse_number,
     split_sentences,
     stated_in,
+    stem_words,
 )
 
 PUBLISHED = date(2025, 9, 2)  # a Tuesday
@@ -385,3 +387,15 @@ def test_mining_is_fast() -> None:
     mine(article)
     # Generous bound: catches runaway backtracking, not machine noise (typically ~15 ms).
     assert time.perf_counter() - started < 0.5
+
+
+def test_stemming_is_safe_across_threads() -> None:
+    """Batch clusters run in threads; a shared Snowball stemmer garbles words under load."""
+    words = "deployed dispatched killed casualties evacuated wounded soldiers pledged".split()  # noqa: SIM905
+    expected = stem_words(words)
+
+    def garbled(_: int) -> int:
+        return sum(stem_words(words) != expected for _ in range(500))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert sum(pool.map(garbled, range(8))) == 0

@@ -543,8 +543,9 @@ _YEAR: Final = re.compile(r"(?:19|20)\d\d")
 @cache
 def _statement_words(text: str) -> frozenset[str]:
     """Stemmed, synonym-folded content words without figures: what a rewording keeps."""
-    words = (_lemma(word) for word in _content_tokens(text) if not word[:1].isdigit())
-    return frozenset(stem_words([word for word in words if word not in STOP_WORDS]))
+    return frozenset(
+        stem_words([_lemma(word) for word in _content_tokens(text) if not word[:1].isdigit()])
+    )
 
 
 @cache
@@ -1751,10 +1752,10 @@ class _Merger:
             for sub in record.sub_events
             if sub.when
         ]
-        nodes = sorted({(_plain(sub.what), day) for _, sub, day in dated})
         sayers: dict[tuple[str, str], set[str]] = defaultdict(set)
         for record, sub, day in dated:
             sayers[(_plain(sub.what), day)].add(record.article_id)
+        nodes = sorted(sayers)
         clusters = self.statement_clusters(
             [what for what, _ in nodes],
             [_day_range(day) for _, day in nodes],

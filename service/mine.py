@@ -27,7 +27,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 import snowballstemmer
 
@@ -1063,18 +1062,21 @@ def _dates_figure(text: str, hit: _DateHit, start: int, end: int) -> bool:
 
 # ---------------------------------------------------------------------------------- action
 
+_MOVEMENTS = r"sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?"
+"""Actions that only move the counted somewhere."""
 _ACTION = re.compile(
     r"\b(killed|died|dead|deaths?|slain|lost their lives|death toll|casualties|"
-    r"sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?|"
+    rf"{_MOVEMENTS}|"
     r"attend(?:ed|ing)?|join(?:ed|ing)?|wounded|injured|missing|captured|arrested|"
     r"displaced|evacuated|rescued|arrived|reached|travel(?:l?ed|l?ing))\b",
     re.IGNORECASE,
 )
 _FATE = re.compile(
-    r"killed|died|dead|deaths?|slain|lost their lives|death toll|wounded|injured|missing|"
-    r"captured|arrested",
+    r"\b(?:killed|died|dead|deaths?|slain|lost their lives|death toll|wounded|injured|"
+    r"missing|captured|arrested)\b",
     re.IGNORECASE,
 )
+_MOVEMENT = re.compile(rf"\b(?:{_MOVEMENTS})\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*and\b|\b(?:but|while|whereas|and it|of whom|of them)\b")
 ACTION_ADJACENT_CHARS = 25
 ACTION_AFTER_CHARS = 90
@@ -1102,11 +1104,6 @@ def action_near(sentence: str, start: int, end: int) -> str:
     return before[-1].group(1).lower() if before else ""
 
 
-_FATE_WORD = re.compile(rf"\b(?:{_FATE.pattern})\b", re.IGNORECASE)
-_MOVEMENT_WORD = re.compile(
-    r"\b(?:sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?)\b",
-    re.IGNORECASE,
-)
 _ACTION_WORD = re.compile(r"[^\W\d_]{3,}")
 _STEMMERS = threading.local()
 
@@ -1123,15 +1120,14 @@ def stem_words(words: Sequence[str]) -> list[str]:
 def is_fate(action: str) -> bool:
     """Whether an action names what befell the counted ('killed', 'missing'), not what
     was done with them ('sent')."""
-    return _FATE_WORD.search(action) is not None
+    return _FATE.search(action) is not None
 
 
 def is_movement(action: str) -> bool:
     """Whether an action only moves the counted somewhere ('sent', 'deployed to')."""
-    return _MOVEMENT_WORD.search(action) is not None
+    return _MOVEMENT.search(action) is not None
 
 
-@cache
 def _stems(text: str) -> frozenset[str]:
     return frozenset(stem_words([w.casefold() for w in _ACTION_WORD.findall(text)]))
 

@@ -86,6 +86,10 @@ class Pipeline:
         self.store = store
         self.prompt: Prompt = load(PROMPT_NAME, prompt_version)
         self.prompt_hash = prompt_hash(self.prompt)
+        # What a cached record must match: the prompt hash folded with the record code hash.
+        self._cache_version = hashlib.sha256(
+            f"{self.prompt_hash}:{RECORD_CODE_HASH}".encode()
+        ).hexdigest()
         self.narrate_prompt: Prompt = load(NARRATE_PROMPT)
         self.narrate_hash = narrate_hash(self.narrate_prompt)
         self.stats = PipelineStats()
@@ -99,8 +103,9 @@ class Pipeline:
 
     def cache_key(self, article: Article) -> RecordCacheKey:
         """The record-cache key of `article` under this pipeline's prompt, code and model."""
-        versioned = hashlib.sha256(f"{self.prompt_hash}:{RECORD_CODE_HASH}".encode()).hexdigest()
-        return RecordCacheKey.for_article(article, prompt_hash=versioned, model_id=self.model_id)
+        return RecordCacheKey.for_article(
+            article, prompt_hash=self._cache_version, model_id=self.model_id
+        )
 
     def extract(self, article: Article) -> EventRecord:
         """One article → one span-grounded event record (from the cache when already done)."""

@@ -928,6 +928,8 @@ class GoldFactValue(BaseModel):
     hedge: str | None = None
     outlets: list[str] = Field(default_factory=list)
     as_of: str | None = None
+    source: str | None = None
+    """Who gives this value, as the outlets name it ('police', 'the organisers')."""
 
 
 class GoldFact(BaseModel):

@@ -139,6 +139,44 @@ class Quantity(Grounded):
         default=None, max_length=200, description="Who gives the figure, e.g. 'South Korea's NIS'."
     )
     phrase: str = Field(default="", max_length=300, description="The figure's words in the text.")
+    entity: str = Field(
+        default="",
+        max_length=100,
+        description="Head noun of what is counted, as written: 'people', 'troops', 'votes'.",
+    )
+    happening: str = Field(
+        default="",
+        max_length=100,
+        description=(
+            "What happened to the counted things: 'killed', 'missing', 'marched', 'on strike',"
+            " 'deployed'; empty when the text says nothing."
+        ),
+    )
+    qualifier: str = Field(
+        default="",
+        max_length=100,
+        description="Which of them are counted: 'teachers', 'rail staff'; empty for all.",
+    )
+    place_scope: str = Field(
+        default="",
+        max_length=100,
+        description=(
+            "Where the count applies when the text says: 'Paris', 'nationwide', 'outside the"
+            " capital'; empty for the event's own place."
+        ),
+    )
+    time_scope: str = Field(
+        default="",
+        max_length=100,
+        description=(
+            "When the count applies, as written: 'on Thursday', 'by late afternoon', 'in"
+            " April'; empty when the figure is simply current."
+        ),
+    )
+    slot_evidence: dict[str, Span] = Field(
+        default_factory=dict,
+        description="Span of each frame slot that was found in the text, by slot name.",
+    )
 
     @model_validator(mode="after")
     def _interval(self) -> Quantity:

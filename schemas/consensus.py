@@ -140,6 +140,22 @@ class Fact(BaseModel):
             " current values, and that fact links back."
         ),
     )
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "How sure the merge is that the values are about one and the same thing (0-1);"
+            " None when one outlet alone gives the fact."
+        ),
+    )
+    matched_slots: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What the values were found to share, e.g. for a figure 'entity', 'happening',"
+            " 'place', 'time': the grounds of the alignment, sorted."
+        ),
+    )
 
 
 class OutletInfo(BaseModel):

@@ -13,7 +13,7 @@ Alignment: which items are about the same thing
   aliases are one person; names within `name_match` (rapidfuzz) join; a surname-only
   mention ("Kim", "Mr Lee") joins the one full name starting or ending with it, and stays
   apart when two full names do. Known sources ("NIS" / "National Intelligence Service")
-  join through `service.independence.SOURCE_ALIASES`.
+  join through `service.merge.independence.SOURCE_ALIASES`.
 * Quantities: what is counted (`counted` plus a count-noun `unit`) becomes a token set:
   lowercased, plural 's' stripped, stop words dropped, synonyms folded through
   `COUNTED_PHRASES` and `COUNTED_SYNONYMS` (troops → soldier; dead, died, war dead,
@@ -101,7 +101,7 @@ later ones is not superseded: the figure held.
 
 Independence
 ------------
-`upstream_sources` and `independent_origins` come from `service.independence`: the
+`upstream_sources` and `independent_origins` come from `service.merge.independence`: the
 quantity's `attributed_to`, the claim's `according_to`, the quote's `via`, resolved
 through an alias table; articles citing one source, from one outlet, or copying one
 another (when `articles` are given) count as one origin.
@@ -139,7 +139,7 @@ from schemas.consensus import (
     PromptRef,
 )
 from schemas.record import EventRecord, EventType, Granularity, Grounded, Hedge, Quantity
-from service.independence import (
+from service.merge.independence import (
     SourceResolver,
     UnionFind,
     count_independent_origins,

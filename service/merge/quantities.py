@@ -114,36 +114,12 @@ def _figure_drafts(
     by_key: Mapping[CountedKey, list[Observation]],
     ordered_tokens: Mapping[CountedKey, set[tuple[str, ...]]],
 ) -> list[Draft]:
+    """The current fact of one cluster of counted keys and, when some of its values were
+    superseded, the revision fact linked to it."""
     obs = [o for qkey in members for o in by_key[qkey]]
-    articles = {qkey: len({o.article_id for o in by_key[qkey]}) for qkey in members}
-    spread: Counter[str] = Counter()
-    for qkey in members:
-        spread.update(dict.fromkeys(qkey.tokens, articles[qkey]))
-    # The key most articles use; among equals the one sharing most words with the rest
-    # of the cluster, a medoid that is neither the vaguest nor the wordiest wording.
-    main = min(
-        members,
-        key=lambda k: (-articles[k], -sum(spread[t] for t in k.tokens), k.order()),
-    )
-    key = " ".join(min(ordered_tokens[main])) or "(uncounted)"
-    if main.unit_class != COUNT_CLASS:
-        key += f" [{main.unit_class}]"
-    if main.ordinal:
-        key += " [ordinal]"
+    main = _main_key(members, by_key)
+    key, label = _key_and_label(main, by_key[main], ordered_tokens[main])
     vague = main.vague
-    if vague:
-        key += " (vague)"
-    label_articles: dict[str, set[str]] = defaultdict(set)
-    for o in by_key[main]:
-        label_articles[o.label].add(o.article_id)
-    # Among equally common wordings, prefer the one saying 'killed' over 'died'.
-    label = most_common(
-        {name: len(ids) for name, ids in label_articles.items()},
-        lambda n: (n == "", -plain_hits(n, main.tokens), len(n), n),
-    )
-    label = label or "figure"
-    if vague:
-        label += " (vague count)"
     tally = any(qkey.tokens & TALLY_TOKENS for qkey in members)
     # A vague count ('thousands of') neither revises nor contradicts anything.
     old, current = ([], obs) if vague else split_revisions(ctx, obs, tally=tally)
@@ -187,6 +163,47 @@ def _figure_drafts(
     )
     current_draft.related.append(fact_id("quantity", revision_key))
     return [current_draft, revision]
+
+
+def _main_key(
+    members: Sequence[CountedKey], by_key: Mapping[CountedKey, list[Observation]]
+) -> CountedKey:
+    """The key most articles use; among equals the one sharing most words with the rest
+    of the cluster, a medoid that is neither the vaguest nor the wordiest wording."""
+    articles = {qkey: len({o.article_id for o in by_key[qkey]}) for qkey in members}
+    spread: Counter[str] = Counter()
+    for qkey in members:
+        spread.update(dict.fromkeys(qkey.tokens, articles[qkey]))
+    return min(
+        members,
+        key=lambda k: (-articles[k], -sum(spread[t] for t in k.tokens), k.order()),
+    )
+
+
+def _key_and_label(
+    main: CountedKey, obs: Sequence[Observation], ordered_tokens: set[tuple[str, ...]]
+) -> tuple[str, str]:
+    """The fact key (`main`'s tokens in reading order, with its dimension, ordinal and
+    vagueness) and the label shown (the wording most articles of `main` give)."""
+    key = " ".join(min(ordered_tokens)) or "(uncounted)"
+    if main.unit_class != COUNT_CLASS:
+        key += f" [{main.unit_class}]"
+    if main.ordinal:
+        key += " [ordinal]"
+    if main.vague:
+        key += " (vague)"
+    label_articles: dict[str, set[str]] = defaultdict(set)
+    for o in obs:
+        label_articles[o.label].add(o.article_id)
+    # Among equally common wordings, prefer the one saying 'killed' over 'died'.
+    label = most_common(
+        {name: len(ids) for name, ids in label_articles.items()},
+        lambda n: (n == "", -plain_hits(n, main.tokens), len(n), n),
+    )
+    label = label or "figure"
+    if main.vague:
+        label += " (vague count)"
+    return key, label
 
 
 def _figure_value(ctx: MergeContext, group: Sequence[Observation]) -> FactValue:

@@ -21,8 +21,8 @@ from schemas.record import (
     SubEvent,
     When,
 )
-from service.independence import SourceResolver, count_independent_origins, detect_derivatives
 from service.merge import MergeTolerances, merge_records
+from service.merge.independence import SourceResolver, count_independent_origins, detect_derivatives
 
 # --- builders ---------------------------------------------------------------------------
 

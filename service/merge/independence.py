@@ -5,7 +5,8 @@ decide that:
 
 * `SourceResolver` maps the names an article gives for its source ("NIS", "South Korea's
   National Intelligence Service", "the spy agency") to one canonical key, through a small
-  alias table, then whole-word alias search, then fuzzy matching.
+  alias table (`vocabulary.SOURCE_ALIASES`), then whole-word alias search, then fuzzy
+  matching.
 * `detect_derivatives` finds article pairs that share most of their wording (Jaccard
   similarity, or containment, of 5-word shingles) and shows the shared passages.
 
@@ -30,38 +31,7 @@ from rapidfuzz import fuzz, process
 from schemas.article import Article
 from schemas.consensus import DerivativePair, SharedPassage
 from schemas.record import Span
-
-SOURCE_ALIASES: dict[str, tuple[str, ...]] = {
-    "NIS": (
-        "nis",
-        "national intelligence service",
-        "south korea national intelligence service",
-        "south korean national intelligence service",
-        "south korea spy agency",
-        "south korean spy agency",
-        "seoul spy agency",
-        "spy agency",
-        "south korean intelligence agency",
-        "south korea intelligence agency",
-        "south korean intelligence",
-    ),
-    "KCNA": ("kcna", "korean central news agency"),
-    "Rodong Sinmun": ("rodong sinmun",),
-    "Yonhap": ("yonhap", "yonhap news agency", "yonhap news"),
-    "Xinhua": ("xinhua", "xinhua news agency"),
-    "Reuters": ("reuters",),
-    "AP": ("ap", "associated press"),
-    "AFP": ("afp", "agence france presse"),
-}
-"""Canonical display name → known spellings (already normalised by `normalise_source`).
-
-Kept small on purpose: it covers the sources of the sample cluster and the big wire
-services; anything else falls back to fuzzy matching against these spellings, then to
-its own normalised name."""
-
-GENERIC_ALIASES: frozenset[str] = frozenset({"spy agency"})
-"""Aliases that name a source only when they are the whole name ('the spy agency' in a
-Korean story); inside a longer name ('Russia's spy agency') they mean someone else."""
+from service.merge.vocabulary import GENERIC_ALIASES, SOURCE_ALIASES
 
 _ALIAS_TO_SOURCE: dict[str, str] = {
     alias: display for display, aliases in SOURCE_ALIASES.items() for alias in aliases

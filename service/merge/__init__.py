@@ -1,0 +1,73 @@
+"""Merge per-article event records into one claim-level consensus.
+
+`merge_records` is pure and deterministic: no model, no I/O, no clock. The same records
+in any order give the same `Consensus`, and n copies of a record give what one copy
+gives (records sharing an `article_id` collapse to one). Every `FactValue` is copied
+from one input item; only `statement`, `key` and `interval` are derived.
+
+How it is built
+---------------
+`consensus.merge_records` collapses the inputs and builds one read-only
+`context.MergeContext` (records, texts, outlets, publication days, the source resolver,
+the name index, derivative articles, tolerances). Each fact kind is then built from the
+context alone, by its own module, as drafts (`drafts.Draft`) that `drafts.to_fact` turns
+into facts:
+
+* `actors`: people and bodies, aligned through `names`;
+* `quantities`: figures aligned by what they count (`counted`), compared as intervals
+  (`intervals`), superseded values split off as revisions (`revisions`);
+* `dates`: the event date and dated sub-events (worded alike: `statements`);
+* `places`: the event place;
+* `quotes`: the same words, or a fragment of them;
+* `claims`: statements that say the same (`statements`);
+* `event`: the headline, type, date and place most records give.
+
+`independence` finds upstream sources and derivative articles, `tolerances` holds every
+threshold, `vocabulary` every word table, `tokens` and `grouping` the shared helpers.
+
+Status: exactly one per fact
+----------------------------
+* `single_source`: one outlet gives every value (checked first);
+* `agreed`: every outlet gives the same value;
+* `compatible`: the values differ but can all be true (intervals or day ranges sharing a
+  point, a quote fragment, a plan and its outcome);
+* `conflicting`: they cannot;
+* `revised`: a figure's superseded values, linked to its current fact.
+
+Each fact kind's module tells how it decides.
+"""
+
+from __future__ import annotations
+
+from service.merge.consensus import merge_records
+from service.merge.tolerances import DEFAULT_TOLERANCES, MergeTolerances
+from service.merge.vocabulary import (
+    ACTION_TOKENS,
+    CONTEXT_SCOPES,
+    COUNTED_PHRASES,
+    COUNTED_SYNONYMS,
+    MEASURE_UNITS,
+    OLDER_MARKERS,
+    SCOPE_TOKENS,
+    STOP_WORDS,
+    TALLY_TOKENS,
+    TITLE_WORDS,
+    VAGUE_COUNT,
+)
+
+__all__ = [
+    "ACTION_TOKENS",
+    "CONTEXT_SCOPES",
+    "COUNTED_PHRASES",
+    "COUNTED_SYNONYMS",
+    "DEFAULT_TOLERANCES",
+    "MEASURE_UNITS",
+    "OLDER_MARKERS",
+    "SCOPE_TOKENS",
+    "STOP_WORDS",
+    "TALLY_TOKENS",
+    "TITLE_WORDS",
+    "VAGUE_COUNT",
+    "MergeTolerances",
+    "merge_records",
+]

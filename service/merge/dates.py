@@ -1,0 +1,137 @@
+"""Date facts: the records' `when` as one fact, and dated sub-events aligned by what
+happened.
+
+Sub-events align by close wording (`statement_match`) whatever the dates, so that two
+dates for one event conflict, or by a rewording (`statement_dice`) on dates that fit one
+another. Dates compare as day ranges and follow the figures' status rules over them:
+one outlet is `single_source`, one date `agreed`, dates sharing a day `compatible`,
+else `conflicting`. A planned sub-event (`PLANNED_WORDS`: 'expected', 'hope to'...) and a
+reported one on the same date are `compatible`: the plan came true; they do not say the
+same.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from schemas.consensus import FactStatus
+from service.merge.context import MergeContext
+from service.merge.drafts import (
+    Draft,
+    Observation,
+    count_outlets,
+    grouped_values,
+    observe,
+    outlets_of,
+    with_outlets,
+)
+from service.merge.grouping import group_linked, most_common
+from service.merge.intervals import Range, common, date_order, day_range
+from service.merge.statements import figures_fit, reworded, statement_similarity, statement_words
+from service.merge.tokens import WORDS, content_tokens, fold, plain
+from service.merge.tolerances import MergeTolerances
+from service.merge.vocabulary import PLANNED_WORDS
+
+
+def _planned(text: str) -> bool:
+    """A sub-event told as a plan or expectation ('engineers hope to build...')."""
+    return any(word in PLANNED_WORDS for word in WORDS.findall(fold(text)))
+
+
+def build_date_facts(ctx: MergeContext) -> list[Draft]:
+    """The event-date draft (from every record's `when`), then one draft per sub-event
+    the records date."""
+    drafts: list[Draft] = []
+    main = [
+        observe(ctx, record, record.when, record.when.date, group=record.when.date)
+        for record in ctx.records
+        if record.when is not None and record.when.date
+    ]
+    if main:
+        drafts.append(_date_draft(ctx, "event date", "Event date", main))
+    dated = [
+        (record, sub, sub.when) for record in ctx.records for sub in record.sub_events if sub.when
+    ]
+    sayers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record, sub, day in dated:
+        sayers[(plain(sub.what), day)].add(record.article_id)
+    nodes = sorted(sayers)
+    clusters = _sub_event_clusters(
+        ctx.tol,
+        [what for what, _ in nodes],
+        [day_range(day) for _, day in nodes],
+        [frozenset(sayers[node]) for node in nodes],
+    )
+    cluster_of = {nodes[i]: n for n, cluster in enumerate(clusters) for i in cluster}
+    grouped: dict[int, list[Observation]] = defaultdict(list)
+    for record, sub, day in dated:
+        grouped[cluster_of[(plain(sub.what), day)]].append(
+            observe(ctx, record, sub, day, label=sub.what.strip(), group=day)
+        )
+    for n in sorted(grouped):
+        obs = grouped[n]
+        counts: dict[str, set[str]] = defaultdict(set)
+        for o in obs:
+            counts[plain(o.label)].add(o.article_id)
+        what = most_common({k: len(v) for k, v in counts.items()}, lambda k: (len(k), k))
+        label = min(o.label for o in obs if plain(o.label) == what)
+        drafts.append(_date_draft(ctx, f"sub-event: {what}", label, obs))
+    return drafts
+
+
+def _sub_event_clusters(
+    tol: MergeTolerances,
+    texts: Sequence[str],
+    days: Sequence[tuple[int, int] | None],
+    articles: Sequence[frozenset[str]],
+) -> list[list[int]]:
+    """Sub-events saying the same: close wording whatever the dates (so that different
+    dates for one event conflict), or a rewording on dates that fit one another by
+    other articles (one article's two sub-events are two events)."""
+    tokens = [content_tokens(text) for text in texts]
+
+    def linked(a: int, b: int) -> bool:
+        if not figures_fit(texts[a], texts[b]):
+            return False
+        if statement_similarity(tokens[a], tokens[b], tol.subset_min_tokens) >= (
+            tol.statement_match
+        ):
+            return True
+        day_a, day_b = days[a], days[b]
+        return (
+            not articles[a] & articles[b]
+            and day_a is not None
+            and day_b is not None
+            and common((Range(*day_a), Range(*day_b)))
+            and reworded(texts[a], texts[b], tol.statement_dice)
+        )
+
+    return group_linked(len(texts), [statement_words(text) for text in texts], linked)
+
+
+def _date_draft(ctx: MergeContext, key: str, label: str, obs: list[Observation]) -> Draft:
+    dates = sorted({o.text for o in obs}, key=date_order)
+    planned = {_planned(o.label) for o in obs}
+    status: FactStatus
+    if count_outlets(obs) == 1:
+        status = "single_source"
+    elif len(dates) == 1:
+        # A plan and its outcome on the same date fit; they do not say the same.
+        status = "compatible" if len(planned) == 2 else "agreed"
+    else:
+        ranges = [day_range(d) for d in dates]
+        status = (
+            "compatible"
+            if all(r is not None for r in ranges)
+            and common(Range(r[0], r[1]) for r in ranges if r is not None)
+            else "conflicting"
+        )
+    if status == "conflicting":
+        parts = [
+            f"{d} ({', '.join(outlets_of(ctx, (o for o in obs if o.text == d)))})" for d in dates
+        ]
+        statement = f"{label}: conflicting — {'; '.join(parts)}"
+    else:
+        statement = with_outlets(f"{label}: {' / '.join(dates)}", obs)
+    return Draft("date", key, status, statement, grouped_values(ctx, obs, date_order), obs)

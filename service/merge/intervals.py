@@ -1,0 +1,195 @@
+"""Figures and dates as intervals of true values, and how a figure reads.
+
+Each figure becomes an interval from its hedge and `MergeTolerances`: "about X" is
+X ± `approx_rel`; "more than X" is (X, X·(1 + `open_bound_slack`)]; "at least X" closes
+that interval at X; "up to X" / "fewer than X" mirror them below X; a bare figure is
+X ± `exact_rel`; a range is its bounds ± `exact_rel`. Dates compare as day ranges, so
+"2025-09" is compatible with "2025-09-03".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from typing import Final, NamedTuple
+
+from schemas.consensus import Interval
+from schemas.record import Hedge
+from service.merge.tolerances import MergeTolerances
+from service.merge.vocabulary import HEDGE_WORDS
+
+ISO_DAY_CHARS: Final = len("2025-09-02")
+
+
+_ISO_DATE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@cache
+def day_range(iso: str | None) -> tuple[int, int] | None:
+    """The first and last day (proleptic ordinals) an ISO date covers, None if unparseable."""
+    if iso is None:
+        return None
+    match = _ISO_DATE.match(iso.strip())
+    if match is None:
+        return None
+    year, month, day = match.group(1, 2, 3)
+    try:
+        if day is not None:
+            ordinal = date(int(year), int(month), int(day)).toordinal()
+            return ordinal, ordinal
+        if month is not None:
+            first = date(int(year), int(month), 1)
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first.toordinal(), (following - timedelta(days=1)).toordinal()
+        return date(int(year), 1, 1).toordinal(), date(int(year), 12, 31).toordinal()
+    except ValueError:
+        return None
+
+
+def date_order(iso: str | None) -> tuple[int, int, int, str]:
+    """Sort key: parsed dates by range, then unparseable ones, then undated."""
+    days = day_range(iso)
+    if days is not None:
+        return (0, days[0], days[1], iso or "")
+    return (1 if iso is not None else 2, 0, 0, iso or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A closed, half-open or open interval of true values."""
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+    def to_schema(self) -> Interval:
+        return Interval(
+            low=self.low, high=self.high, low_open=self.low_open, high_open=self.high_open
+        )
+
+
+def common(ranges: Iterable[Range]) -> bool:
+    """True when one value lies in every range (pairwise overlap suffices on a line)."""
+    items = list(ranges)
+    low = max(r.low for r in items)
+    high = min(r.high for r in items)
+    if low != high:
+        return low < high
+    low_open = any(r.low_open for r in items if r.low == low)
+    high_open = any(r.high_open for r in items if r.high == high)
+    return not (low_open or high_open)
+
+
+def meets(a: Range, b: Range) -> bool:
+    """`common` for two ranges, spelled out: it runs for every pair of figures."""
+    if a.low < b.high and b.low < a.high:
+        return True
+    if a.low == b.high:
+        return not (a.low_open or b.high_open)
+    if b.low == a.high:
+        return not (b.low_open or a.high_open)
+    return False
+
+
+def _below(x: float, share: float) -> float:
+    return x - abs(x) * share
+
+
+def _above(x: float, share: float) -> float:
+    return x + abs(x) * share
+
+
+class Figure(NamedTuple):
+    """The parts of a quantity that decide its interval, plus when it held.
+
+    `scale` converts the figure's unit to its dimension's base unit (1 for counts).
+    """
+
+    value: float | None
+    low: float | None
+    high: float | None
+    hedge: Hedge
+    as_of: str | None
+    scale: float = 1.0
+
+    def scaled(self, tol: MergeTolerances) -> Range:
+        """The interval in the base unit, for comparing figures given in different units."""
+        own = self.range(tol)
+        if self.scale == 1.0:
+            return own
+        return Range(own.low * self.scale, own.high * self.scale, own.low_open, own.high_open)
+
+    def range(self, tol: MergeTolerances) -> Range:
+        """The interval of true values the hedged figure allows, in its own unit."""
+        if self.low is not None and self.high is not None:
+            lo, hi = self.low, self.high
+        elif self.value is not None:
+            lo = hi = self.value
+        else:  # Quantity's validator rules this out; keep the type checker honest.
+            raise ValueError("a quantity needs a value or both low and high")
+        slack = tol.open_bound_slack
+        match self.hedge:
+            case "about":
+                result = Range(_below(lo, tol.approx_rel), _above(hi, tol.approx_rel))
+            case "at_least":
+                result = Range(lo, _above(hi, slack))
+            case "more_than":
+                result = Range(lo, _above(hi, slack), low_open=True)
+            case "up_to":
+                result = Range(_below(lo, slack), hi)
+            case "less_than":
+                result = Range(_below(lo, slack), hi, high_open=True)
+            case _:
+                result = Range(_below(lo, tol.exact_rel), _above(hi, tol.exact_rel))
+        if result.low == result.high:
+            # "more than 0" or zero slack would make an empty interval; keep the point.
+            return Range(result.low, result.high)
+        return result
+
+    def order(self) -> tuple[object, ...]:
+        return (
+            date_order(self.as_of),
+            _optional(self.value),
+            _optional(self.low),
+            _optional(self.high),
+            self.hedge,
+            self.scale,
+        )
+
+
+def _optional(number: float | None) -> tuple[int, float]:
+    return (0, 0.0) if number is None else (1, number)
+
+
+def _format_number(number: float) -> str:
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}"
+    return f"{number:,.6f}".rstrip("0").rstrip(".")
+
+
+def _ordinal(number: float) -> str:
+    if not number.is_integer():
+        return _format_number(number)
+    whole = int(number)
+    suffix = (
+        "th"
+        if 10 <= abs(whole) % 100 <= 20
+        else {1: "st", 2: "nd", 3: "rd"}.get(abs(whole) % 10, "th")
+    )
+    return f"{whole:,}{suffix}"
+
+
+def render_figure(figure: Figure, *, ordinal: bool, unit: str | None) -> str:
+    """A figure as a statement shows it: 'at least 2,000', '1,300 km', '3rd'."""
+    if figure.low is not None and figure.high is not None:
+        body = f"{_format_number(figure.low)}\u2013{_format_number(figure.high)}"
+    elif figure.value is not None:
+        body = _ordinal(figure.value) if ordinal else _format_number(figure.value)
+    else:
+        body = "?"
+    text = HEDGE_WORDS[figure.hedge] + body
+    return f"{text} {unit}" if unit else text

@@ -1,0 +1,192 @@
+"""Revisions: superseded and current values of one figure cluster.
+
+A figure cluster may mix superseded and current values, as in the sample: "at least 600"
+killed as of April, then "about 2,000" / "roughly 2,000" / "at least 2,000". It is
+reported as two facts linked by `related_fact_ids`:
+
+* the *current* fact holds the values still standing and gets its status from them
+  (`compatible` in the sample);
+* a *revision* fact (key suffixed " (revision)", status `revised`) lists the superseded
+  values, oldest first, followed by the current ones ("600 → 2,000").
+
+A figure holds at its `as_of`; failing that, a running tally (`TALLY_TOKENS`: killed,
+missing...) holds on its article's publication day, and any other figure is read as
+current, so as the latest. A value is superseded when
+
+1. a value holding strictly later is disjoint from it and tells the same story: one of
+   them is unattributed and the figure is a running tally, they cite a common upstream
+   source, the older one's clause calls it older (`OLDER_MARKERS`: 'its initial
+   count'), or one outlet gives both ('more than 10,000 in 2024' from one agency against
+   'around 15,000' from another is a conflict, not a revision; a toll of 12, then 17,
+   then 23 from one agency over three days is a revision);
+2. it has no `as_of` but overlaps a value superseded under (1) and is disjoint from, and
+   not later than, a value that superseded that one (a repeat of the old figure:
+   "initial reports said at least 600"); or
+3. one outlet gives two disjoint values that time does not order: the one fewer outlets
+   back is the old one (ties: the earlier-published article, then the earlier mention).
+
+A value that still overlaps the later ones is not superseded: the figure held.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from service.merge.context import MergeContext
+from service.merge.drafts import Observation, figure_of
+from service.merge.intervals import ISO_DAY_CHARS, Figure, Range, day_range, meets
+
+
+class _Stamp(NamedTuple):
+    """A figure and the days it held: its `as_of`, or a tally's publication day, or None."""
+
+    figure: Figure
+    days: tuple[int, int] | None
+    explicit: bool
+
+    def later_than(self, other: _Stamp) -> bool:
+        """Strictly later; a figure of unknown time is read as current, so as the latest."""
+        if other.days is None:
+            return False
+        return self.days is None or self.days[0] > other.days[1]
+
+    def order(self) -> tuple[object, ...]:
+        days = (1, 0, 0) if self.days is None else (0, *self.days)
+        return (days, self.figure.order(), self.explicit)
+
+
+def held(ctx: MergeContext, o: Observation, *, published: bool = True) -> tuple[int, int] | None:
+    """When a figure held: its `as_of`, else (if `published`) its article's day."""
+    stated = day_range(figure_of(o).as_of)
+    if stated is not None or not published:
+        return stated
+    return day_range(ctx.published[o.article_id][:ISO_DAY_CHARS] or None)
+
+
+def split_revisions(
+    ctx: MergeContext, obs: Sequence[Observation], *, tally: bool
+) -> tuple[list[Observation], list[Observation]]:
+    """(superseded, current) observations of one figure cluster, by the rules above.
+
+    Works on stamps, a figure and when it held, so that one figure reported on two
+    days is two stamps. Every rule reads only the stamps, never the input order.
+    Publication days date undated figures only for running tallies (`tally`).
+    """
+    by_stamp: dict[_Stamp, list[Observation]] = defaultdict(list)
+    for o in obs:
+        figure = figure_of(o)
+        days = held(ctx, o, published=tally)
+        stamp = _Stamp(figure, days, day_range(figure.as_of) is not None)
+        by_stamp[stamp].append(o)
+    stamps = sorted(by_stamp, key=_Stamp.order)
+    ranges = {s: s.figure.scaled(ctx.tol) for s in stamps}
+    sources = {s: {o.source for o in by_stamp[s]} for s in stamps}
+    outlets = {s: {o.outlet_key for o in by_stamp[s]} for s in stamps}
+    older = {s: any(o.older for o in by_stamp[s]) for s in stamps}
+
+    def one_story(a: _Stamp, b: _Stamp) -> bool:
+        # A revision is one source updating itself; a different source with a different
+        # figure later is a conflict. Unattributed figures could be either: allowed
+        # for running tallies only. Elsewhere an `as_of` alone does not make another
+        # outlet's figure an update ('more than 10,000 in 2024' / 'around 15,000').
+        unattributed = tally and (None in sources[a] or None in sources[b])
+        return bool(
+            unattributed
+            or (sources[a] & sources[b]) - {None}
+            or outlets[a] & outlets[b]
+            or older[a]
+        )
+
+    # Only stamps starting after `s` ends (or of unknown time) can supersede it.
+    starts = [(1, 0) if t.days is None else (0, t.days[0]) for t in stamps]
+    superseders = {
+        s: [
+            t
+            for t in stamps[bisect_right(starts, (0, s.days[1])) :]
+            if t.later_than(s) and not meets(ranges[s], ranges[t]) and one_story(s, t)
+        ]
+        if s.days is not None
+        else []
+        for s in stamps
+    }
+    old = {s for s, newer in superseders.items() if newer}
+    echoes = {
+        u
+        for u in stamps
+        if not u.explicit
+        and u not in old
+        and any(
+            meets(ranges[u], ranges[d])
+            and any(not meets(ranges[u], ranges[w]) and not u.later_than(w) for w in superseders[d])
+            for d in old
+        )
+    }
+    if len(old | echoes) < len(stamps):  # never supersede every value
+        old |= echoes
+    still = [s for s in stamps if s not in old]
+    old_pairs = _same_outlet_revisions(ctx, still, by_stamp, ranges)
+    superseded: list[Observation] = []
+    current: list[Observation] = []
+    for stamp in stamps:
+        for o in by_stamp[stamp]:
+            is_old = stamp in old or (o.outlet_key, stamp) in old_pairs
+            (superseded if is_old else current).append(o)
+    return superseded, current
+
+
+def _same_outlet_revisions(
+    ctx: MergeContext,
+    stamps: Sequence[_Stamp],
+    by_stamp: Mapping[_Stamp, list[Observation]],
+    ranges: Mapping[_Stamp, Range],
+) -> set[tuple[str, _Stamp]]:
+    """(outlet, stamp) pairs an outlet superseded with a disjoint figure of its own.
+
+    Only pairs that time does not order are left to this rule, e.g. two undated
+    figures in one article: the figure more outlets back is the current one.
+    """
+    by_outlet: dict[str, set[_Stamp]] = defaultdict(set)
+    outlets_by_stamp: dict[_Stamp, set[str]] = defaultdict(set)
+    latest: dict[tuple[str, _Stamp], tuple[str, str, int]] = {}
+    for stamp in stamps:
+        for o in by_stamp[stamp]:
+            by_outlet[o.outlet_key].add(stamp)
+            outlets_by_stamp[stamp].add(o.outlet_key)
+            mention = (ctx.published[o.article_id], o.article_id, o.position)
+            slot = (o.outlet_key, stamp)
+            latest[slot] = max(latest.get(slot, mention), mention)
+    if not any(len(mine) > 1 for mine in by_outlet.values()):
+        return set()
+    support_cache: dict[_Stamp, int] = {}
+
+    def support(stamp: _Stamp) -> int:
+        # Computed only for stamps in a same-outlet clash: usually none at all.
+        if stamp not in support_cache:
+            support_cache[stamp] = len(
+                {
+                    outlet
+                    for other in stamps
+                    if meets(ranges[stamp], ranges[other])
+                    for outlet in outlets_by_stamp[other]
+                }
+            )
+        return support_cache[stamp]
+
+    old: set[tuple[str, _Stamp]] = set()
+    for outlet, mine in sorted(by_outlet.items()):
+        if len(mine) < 2:
+            continue
+
+        def rank(stamp: _Stamp, outlet: str = outlet) -> tuple[object, ...]:
+            return (support(stamp), latest[(outlet, stamp)], stamp.order())
+
+        ordered = sorted(mine, key=_Stamp.order)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1 :]:
+                unordered = not first.later_than(second) and not second.later_than(first)
+                if unordered and not meets(ranges[first], ranges[second]):
+                    old.add((outlet, min(first, second, key=rank)))
+    return old

@@ -1,0 +1,79 @@
+"""The named thresholds of the merge (`MergeTolerances`) and their defaults."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MergeTolerances(BaseModel):
+    """Every threshold the merge decides with; the defaults suit English news figures."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    approx_rel: float = Field(default=0.10, ge=0.0, lt=1.0)
+    """'about X' allows [X·(1 - approx_rel), X·(1 + approx_rel)]."""
+
+    open_bound_slack: float = Field(default=0.30, ge=0.0, lt=1.0)
+    """How far an open-ended figure reaches: 'more than X' → (X, X·(1 + slack)],
+    'at least X' → [X, X·(1 + slack)], 'up to X' → [X·(1 - slack), X],
+    'fewer than X' → [X·(1 - slack), X)."""
+
+    exact_rel: float = Field(default=0.0, ge=0.0, le=0.01)
+    """A bare figure X allows [X·(1 - exact_rel), X·(1 + exact_rel)]; a stated range widens
+    its bounds by the same share."""
+
+    name_match: float = Field(default=90.0, ge=0.0, le=100.0)
+    """rapidfuzz ratio (0-100) from which two normalised person or place names are one."""
+
+    counted_match: float = Field(default=0.6, gt=0.0, le=1.0)
+    """Dice similarity (0-1) of the normalised what-is-counted tokens from which two
+    figures count the same thing."""
+
+    quote_match: float = Field(default=90.0, ge=0.0, le=100.0)
+    """rapidfuzz ratio (0-100) from which two normalised quotes are the same words."""
+
+    quote_fragment_min_chars: int = Field(default=20, ge=1)
+    """A normalised quote at least this long also matches when it appears inside a longer
+    one (rapidfuzz partial ratio), as when an outlet quotes half a sentence."""
+
+    statement_match: float = Field(default=85.0, ge=0.0, le=100.0)
+    """rapidfuzz token ratio (0-100) from which two claims or sub-events say the same."""
+
+    same_source_statement_match: float = Field(default=70.0, ge=0.0, le=100.0)
+    """Lower bar for two claims that cite the same upstream source."""
+
+    statement_dice: float = Field(default=0.6, gt=0.0, le=1.0)
+    """Dice similarity (0-1) of two statements' stemmed content words from which they say
+    the same although worded apart ('Kim hosted families of soldiers killed...' / 'Kim met
+    families of dead soldiers...'). Sub-events must also have dates that fit one another.
+    Statements giving different figures never align."""
+
+    subset_min_tokens: int = Field(default=4, ge=1)
+    """A statement whose content words all appear in another matches it fully only when
+    it has at least this many content words; shorter ones are compared in full."""
+
+    source_match: float = Field(default=90.0, ge=0.0, le=100.0)
+    """rapidfuzz ratio (0-100) from which a source name is a known source's alias."""
+
+    derivative_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    """Jaccard similarity of word shingles from which two articles are derivative."""
+
+    derivative_containment: float = Field(default=0.8, ge=0.0, le=1.0)
+    """Share of the shorter article's shingles found in the longer one from which two
+    articles are derivative (a padded rewrite of a wire story)."""
+
+    derivative_min_shingles: int = Field(default=20, ge=1)
+    """The containment rule applies only when the shorter article has this many shingles,
+    so a two-line brief does not count as a copy of everything it overlaps."""
+
+    shingle_size: int = Field(default=5, ge=1)
+    """Words per shingle for derivative detection."""
+
+    max_shared_passages: int = Field(default=5, ge=0)
+    """Longest shared passages kept as evidence of a derivative pair."""
+
+
+DEFAULT_TOLERANCES: Final = MergeTolerances()
+"""The tolerances `merge_records` uses when none are given."""

@@ -1,0 +1,190 @@
+"""Each fact kind of the merge, built alone from a read-only `MergeContext`."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from schemas.article import Article
+from schemas.record import (
+    Actor,
+    Claim,
+    EventRecord,
+    Hedge,
+    Place,
+    Quantity,
+    Quote,
+    Span,
+    SubEvent,
+    When,
+)
+from service.merge.actors import build_actor_facts
+from service.merge.claims import build_claim_facts
+from service.merge.context import MergeContext
+from service.merge.counted import clause_around, counted_key, marked_older
+from service.merge.dates import build_date_facts
+from service.merge.drafts import Draft, to_fact
+from service.merge.event import build_event
+from service.merge.places import build_place_facts
+from service.merge.quantities import build_quantity_facts
+from service.merge.quotes import build_quote_facts
+from service.merge.tolerances import DEFAULT_TOLERANCES, MergeTolerances
+
+
+def record(article_id: str, outlet: str | None = None, **fields: object) -> EventRecord:
+    return EventRecord.model_validate(
+        {"article_id": article_id, "outlet": outlet, "headline": "Kim in Beijing", **fields}
+    )
+
+
+def context(*records: EventRecord, articles: tuple[Article, ...] = ()) -> MergeContext:
+    """The context `merge_records` builds: records sorted by id, ids distinct."""
+    ordered = sorted(records, key=lambda r: r.article_id)
+    return MergeContext.build(ordered, list(articles), DEFAULT_TOLERANCES)
+
+
+def figure(value: float, hedge: Hedge = "exact", *, as_of: str | None = None) -> Quantity:
+    return Quantity(value=value, hedge=hedge, counted="North Korean soldiers killed", as_of=as_of)
+
+
+def summary(drafts: list[Draft]) -> list[tuple[str, str]]:
+    return [(draft.key, draft.status) for draft in drafts]
+
+
+def test_the_context_is_built_once_and_read_only() -> None:
+    article = Article(
+        id="b", outlet="The Guardian", text="Kim arrived.", published_at=date(2025, 9, 3)
+    )
+    ctx = context(
+        record("a", "the guardian"), record("b"), record("c", "Yonhap"), articles=(article,)
+    )
+    # One outlet however it is spelled; a record without an outlet takes its article's.
+    assert ctx.outlet_key == {"a": "guardian", "b": "guardian", "c": "yonhap"}
+    assert ctx.outlet_name["guardian"] == "The Guardian"
+    assert ctx.published["b"] == "2025-09-03"
+    assert ctx.texts == {"b": "Kim arrived."}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.tol = MergeTolerances()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ctx.outlet_key["a"] = "bbc"  # type: ignore[index]
+
+
+def test_actor_facts_alone() -> None:
+    ctx = context(
+        record("a", "Wire", actors=[Actor(name="Mr Kim", canonical_name="Kim Jong Un")]),
+        record("b", "Daily", actors=[Actor(name="Comrade Kim Jong Un", canonical_name="Kim")]),
+        record("c", "Daily", actors=[Actor(name="Xi", canonical_name="Xi Jinping")]),
+    )
+    assert summary(build_actor_facts(ctx)) == [
+        ("kim jong un", "agreed"),
+        ("xi jinping", "single_source"),
+    ]
+
+
+def test_quantity_facts_alone_split_a_revision_from_the_current_figure() -> None:
+    ctx = context(
+        record("a", "Wire", quantities=[figure(600, "at_least", as_of="2025-04")]),
+        record("b", "Daily", quantities=[figure(2_000, "about")]),
+        record("c", "Post", quantities=[figure(2_000, "at_least")]),
+    )
+    current, revision = build_quantity_facts(ctx)
+    assert (current.key, current.status) == ("north korean soldier killed", "compatible")
+    assert (revision.key, revision.status) == ("north korean soldier killed (revision)", "revised")
+    assert [v.value for v in revision.values] == [600, 2_000, 2_000]
+    assert to_fact(ctx, current).related_fact_ids == [to_fact(ctx, revision).id]
+
+
+def test_date_facts_alone_a_plan_and_its_outcome_fit() -> None:
+    planned = SubEvent(what="Kim is expected to meet Xi", when="2025-09-04")
+    done = SubEvent(what="Kim meets Xi", when="2025-09-04")
+    ctx = context(
+        record("a", "Wire", when=When(date="2025-09"), sub_events=[planned]),
+        record("b", "Daily", when=When(date="2025-09-03"), sub_events=[done]),
+    )
+    drafts = build_date_facts(ctx)
+    assert drafts[0].key == "event date"
+    assert [d.status for d in drafts] == ["compatible", "compatible"]
+
+
+def test_place_facts_alone() -> None:
+    agreed = context(
+        record("a", "Wire", where=Place(name="Beijing", country="China")),
+        record("b", "Daily", where=Place(name="beijing")),
+    )
+    assert summary(build_place_facts(agreed)) == [("event place", "agreed")]
+    apart = context(
+        record("a", "Wire", where=Place(name="Beijing", country="China")),
+        record("b", "Daily", where=Place(name="Pyongyang")),
+    )
+    assert summary(build_place_facts(apart)) == [("event place", "conflicting")]
+    assert build_place_facts(context(record("a", "Wire"))) == []
+
+
+def test_quote_facts_alone_flag_a_second_speaker() -> None:
+    words = "We will never forget the sacrifice of our soldiers"
+    ctx = context(
+        record("a", "Wire", quotes=[Quote(text=words, speaker="Kim Jong Un")]),
+        record("b", "Daily", quotes=[Quote(text=f"“{words}.”", speaker="Xi Jinping")]),
+    )
+    [draft] = build_quote_facts(ctx)
+    assert draft.status == "conflicting"
+    assert draft.statement.endswith("conflicting attribution (2 outlets)")
+
+
+def test_claim_facts_alone_name_their_source() -> None:
+    claim = "North Korea sent troops to Russia"
+    ctx = context(
+        record("a", "Wire", claims=[Claim(statement=claim, according_to="the spy agency")]),
+        record("b", "Daily", claims=[Claim(statement=claim + ".", according_to="NIS")]),
+    )
+    [draft] = build_claim_facts(ctx)
+    assert draft.status == "agreed"
+    assert draft.statement == "NIS: North Korea sent troops to Russia (2 outlets)"
+    fact = to_fact(ctx, draft)
+    assert (fact.upstream_sources, fact.independent_origins) == (["NIS"], 1)
+
+
+def test_the_event_alone_is_what_most_records_say() -> None:
+    ctx = context(
+        record("a", "Wire", headline="Kim arrives in Beijing", where=Place(name="Beijing")),
+        record("b", "Daily", headline="Kim arrives in Beijing"),
+        record("c", "Post", headline="Parade in Beijing", when=When(date="2025-09-03")),
+    )
+    event = build_event(ctx)
+    assert (event.headline, event.when, event.where) == (
+        "Kim arrives in Beijing",
+        "2025-09-03",
+        "Beijing",
+    )
+
+
+def test_the_clause_around_a_figure_gives_its_scope_and_age() -> None:
+    text = "Its initial count was 600. Another 6,000 troops will follow, officials said."
+    another = clause_around(text, text.index("6,000"), text.index("6,000") + len("6,000"))
+    key, _ = counted_key("troops", "", False, another)
+    assert key.scope == frozenset({"additional"})
+    initial = clause_around(text, text.index("600"), text.index("600") + len("600"))
+    assert marked_older(initial) and not marked_older(another)
+    # The sentence break keeps 'another' out of the first figure's clause.
+    assert counted_key("troops", "", False, initial)[0].scope == frozenset()
+
+
+def test_a_quantity_clause_is_read_only_when_its_span_matches_the_text() -> None:
+    text = "Another 6,000 troops will follow."
+    phrase = "6,000 troops"
+    start = text.index(phrase)
+    spans = {
+        "right": Span(start=start, end=start + len(phrase), text=phrase),
+        "stale": Span(start=0, end=len(phrase), text=phrase),
+    }
+    keys = {}
+    for name, span in spans.items():
+        quantity = Quantity(value=6_000, counted="troops", evidence=[span], grounded=True)
+        ctx = context(
+            record("a", "Wire", quantities=[quantity]), articles=(Article(id="a", text=text),)
+        )
+        [draft] = build_quantity_facts(ctx)
+        keys[name] = draft.key
+    assert keys == {"right": "soldier additional", "stale": "soldier"}

@@ -11,6 +11,7 @@ server saw, and the seconds taken. Real back-off waits, so it takes a minute or 
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import sys
 import time
@@ -19,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # The repository root goes on the path first, so the script runs without an install.
-from schemas.extraction import CoreDraft  # noqa: E402
-from service.llm import OpenAICompatibleLLM  # noqa: E402
-from tests.support.fault_server import FAULT_KINDS, Fault, FaultServer  # noqa: E402
-from tests.support.fixtures import fault_settings  # noqa: E402
+from schemas.extraction import CoreDraft
+from service.llm import OpenAICompatibleLLM
+from tests.support.fault_server import FAULT_KINDS, Fault, FaultServer
+from tests.support.fixtures import fault_settings
 
 MESSAGES = [{"role": "user", "content": "Extract the event."}]
 
@@ -39,7 +40,7 @@ def run_case(fault: Fault, timeout: float) -> tuple[str, int, float, str]:
             outcome = type(exc).__name__
         seconds = time.perf_counter() - started
         arrivals = server.arrivals()
-        gaps = ", ".join(f"{b - a:.1f}" for a, b in zip(arrivals, arrivals[1:], strict=False))
+        gaps = ", ".join(f"{b - a:.1f}" for a, b in itertools.pairwise(arrivals))
         return outcome, server.stats().calls, seconds, gaps
 
 

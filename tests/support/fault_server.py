@@ -206,7 +206,7 @@ class _Handler(BaseHTTPRequestHandler):
     def client_gone(self) -> bool:
         """True when the client has closed its end (e.g. after its time-out)."""
         try:
-            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+            return bool(self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"")
         except BlockingIOError:
             return False
         except OSError:
@@ -248,8 +248,11 @@ class FaultServer:
         self._slots = slots
         self._busy = 0
         self._recent_prompts: deque[str] = deque(maxlen=8)
+        self._calls = self._in_flight = self._max_in_flight = 0
+        self._queued = self._max_queued = self._abandoned = self._other = 0
+        self._outcomes: dict[str, int] = {}
         self._bodies: list[Any] = []
-        self._reset_counts()
+        self._arrivals: list[float] = []
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -418,14 +421,11 @@ class FaultServer:
     # -- internals: listening -------------------------------------------------------------
 
     def _reset_counts(self) -> None:
-        self._calls = 0
-        self._outcomes: dict[str, int] = {}
-        self._in_flight = self._max_in_flight = 0
-        self._queued = self._max_queued = 0
-        self._abandoned = 0
-        self._other = 0
+        self._calls = self._in_flight = self._max_in_flight = 0
+        self._queued = self._max_queued = self._abandoned = self._other = 0
+        self._outcomes = {}
         self._bodies = []
-        self._arrivals: list[float] = []
+        self._arrivals = []
 
     def _go_up(self) -> None:
         with self._lock:
@@ -648,7 +648,8 @@ class FaultServer:
             cached = max((_common_prefix(prompt, p) for p in self._recent_prompts), default=0)
             self._recent_prompts.append(prompt)
             call = self._calls
-        prompt_tokens, cache_n = _tokens(prompt), cached // 4
+        prompt_tokens = _tokens(prompt)
+        cache_n = min(cached // 4, prompt_tokens - 1)  # llama.cpp re-reads the last token
         completion_tokens = _tokens(text)
         if finish == "length" and isinstance(body.get("max_tokens"), int):
             completion_tokens = body["max_tokens"]

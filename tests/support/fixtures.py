@@ -22,7 +22,7 @@ def fault_settings(server: FaultServer, **overrides: Any) -> Settings:
     """Settings whose LLM is `server` (no .env, no embedded model)."""
     values: dict[str, Any] = {"model": "llamacpp/fault-server", "base_url": server.base_url}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def fault_env(server: FaultServer, **overrides: str) -> dict[str, str]:

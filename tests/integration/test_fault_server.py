@@ -230,7 +230,7 @@ def test_latency_overlaps_concurrent_calls(http: httpx.Client, fault_server: Fau
         statuses = list(pool.map(lambda _: post(http, fault_server).status_code, range(4)))
     elapsed = time.perf_counter() - started
     assert statuses == [200] * 4
-    assert 0.2 <= elapsed < 0.6
+    assert 0.2 <= elapsed < 0.7  # one after another would take 0.8 s
     assert fault_server.stats().max_in_flight == 4
 
 

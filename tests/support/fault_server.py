@@ -364,12 +364,13 @@ class FaultServer:
 
     def restore(self) -> None:
         """Listen again on the same port after an outage."""
+        current = threading.current_thread()
         with self._lock:
-            timers, self._timers = self._timers, []
+            timers = [t for t in self._timers if t is not current]
+            self._timers = [t for t in self._timers if t is current]  # stop() joins it
         for timer in timers:
-            if timer is not threading.current_thread():
-                timer.cancel()
-                timer.join()
+            timer.cancel()
+            timer.join()
         self._go_up()
         self._check_outage()
 

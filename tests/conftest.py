@@ -12,6 +12,8 @@ import os
 
 import pytest
 
+from tests.support.fixtures import fault_server  # noqa: F401  (the fixture, for every test)
+
 
 @pytest.fixture(autouse=True)
 def _no_ambient_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,1 @@
+"""Test support code (not shipped): the fault-injecting OpenAI-compatible server."""

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +64,7 @@ from rapidfuzz import fuzz
 from schemas.article import Article
 from schemas.consensus import Consensus, Fact, FactKind, FactStatus
 from schemas.record import EventRecord, Quantity
+from service.text.fold import plain
 
 SCORER_VERSION: Final = "1.0.0"
 """Bump when any scorer changes what it returns: reports and baselines record it."""
@@ -265,15 +265,9 @@ STOPWORDS: Final = frozenset(
 )  # fmt: skip
 
 
-def fold(text: str) -> str:
-    """Casefolded text without accents, curly quotes straightened."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
-
-
 def tokens(text: str, *, drop: frozenset[str] = _ARTICLES) -> list[str]:
     """Lowercase word tokens of `text`, without the words in `drop`."""
-    return [w for w in _WORD.findall(fold(text)) if w not in drop and w != "s"]
+    return [w for w in _WORD.findall(plain(text)) if w not in drop and w != "s"]
 
 
 def token_f1(a: str, b: str, *, drop: frozenset[str] = _ARTICLES) -> float:
@@ -302,7 +296,7 @@ _HONORIFICS: Final = frozenset(
 
 def normalise_name(name: str) -> str:
     """'Mr Lee Seong-kweun' → 'lee seong kweun'; "South Korea's NIS" → 'south korea nis'."""
-    words = _WORD.findall(fold(name))
+    words = _WORD.findall(plain(name))
     while words and words[0] in _HONORIFICS:
         words = words[1:]
     return " ".join(w for w in words if w != "s")
@@ -414,7 +408,7 @@ def score_exact(gold: str | None, predicted: str | None) -> Score:
         return unscored("no gold value")
     if predicted is None:
         return Score(0.0, f"missing; gold {gold!r}", Counts(missing=1))
-    if fold(gold) == fold(predicted):
+    if plain(gold) == plain(predicted):
         return Score(1.0, f"{predicted!r} = gold", Counts(tp=1))
     return Score(0.0, f"{predicted!r} ≠ gold {gold!r}", Counts(wrong=1))
 
@@ -965,7 +959,7 @@ CONSENSUS_FIELDS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = {fold(x) for x in a}, {fold(x) for x in b}
+    sa, sb = {plain(x) for x in a}, {plain(x) for x in b}
     return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
 
 
@@ -1038,7 +1032,7 @@ def _date_overlap(gold: str, predicted: str) -> float:
 def score_citations(consensus: Consensus) -> Score:
     """Narrative citation precision: a sentence is right when every outlet it cites gives
     one of the facts it names. NaN when no sentence cites an outlet."""
-    outlets_of = {fact.id: {fold(o) for o in fact.outlets} for fact in consensus.facts}
+    outlets_of = {fact.id: {plain(o) for o in fact.outlets} for fact in consensus.facts}
     right = wrong = 0
     details: list[Detail] = []
     for sentence in consensus.narrative:
@@ -1047,7 +1041,7 @@ def score_citations(consensus: Consensus) -> Score:
         allowed: set[str] = set()
         for fact_id in sentence.fact_ids:
             allowed |= outlets_of.get(fact_id, set())
-        stray = [o for o in sentence.cited_outlets if fold(o) not in allowed]
+        stray = [o for o in sentence.cited_outlets if plain(o) not in allowed]
         if stray:
             wrong += 1
             details.append(

@@ -22,13 +22,9 @@ Choices worth knowing:
 from __future__ import annotations
 
 import re
-import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import snowballstemmer
 
 from schemas.article import Article
 from schemas.candidates import (
@@ -40,8 +36,10 @@ from schemas.candidates import (
     SourceCandidate,
 )
 from schemas.record import Granularity, Hedge, Span
+from service.text.sentences import LINE, split_sentences
+from service.text.stems import stem_words
 
-__all__ = ["mine", "parse_number", "split_sentences"]
+__all__ = ["mine", "parse_number", "stem_words"]
 
 _H = r"[^\S\n]"  # horizontal whitespace: no pattern runs across a paragraph break
 _AP = r"'\u2019"  # apostrophes, straight and typographic, for character classes
@@ -50,63 +48,6 @@ _AP = r"'\u2019"  # apostrophes, straight and typographic, for character classes
 def _words(table: str) -> list[str]:
     """Split a word table: long vocabularies read better as one string than as a list."""
     return table.split()
-
-
-# ------------------------------------------------------------------------------- sentences
-
-# Words whose trailing period does not end a sentence ("Mr. Kim", "Sept. 3", "Gen. Park").
-_ABBREVIATIONS = frozenset(
-    _words(
-        "mr mrs ms dr prof st jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon pres vs no "
-        "jan feb mar apr jun jul aug sep sept oct nov dec approx est dept fig"
-    )
-)
-# A possible sentence end: terminal punctuation plus closing quotes or brackets.
-_TERMINATOR = re.compile(r"[.!?]+[\"\u201d\u2019')\]]*")
-# What may open the next sentence; a lowercase word after a period is an abbreviation's tail.
-_OPENER = re.compile(r"\s+[A-Z0-9\"\u201c\u2018'(\[]")
-_LINE = re.compile(r"[^\n]+")
-_WORD_BEFORE = re.compile(r"[\w.]*$")
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Split `text` into sentence spans that index it exactly, in text order.
-
-    A line break always ends a sentence (headlines and captions carry no period). Within a
-    line, `.`/`!`/`?` (with any closing quotes) ends one when whitespace and a capital, digit
-    or opening quote follow, unless the word before is an abbreviation ("Mr", "Sept"), an
-    initial or a dotted acronym ("U.S."). Ellipses never split. Spans exclude surrounding
-    whitespace.
-    """
-    spans: list[Span] = []
-    for line in _LINE.finditer(text):
-        cut = line.start()
-        for m in _TERMINATOR.finditer(text, line.start(), line.end()):
-            if _ends_sentence(text, m, line.start(), line.end()):
-                _append_stripped(text, cut, m.end(), spans)
-                cut = m.end()
-        _append_stripped(text, cut, line.end(), spans)
-    return spans
-
-
-def _ends_sentence(text: str, m: re.Match[str], line_start: int, line_end: int) -> bool:
-    if m.group().startswith("..") or not _OPENER.match(text, m.end(), line_end):
-        return False
-    if m.group() != ".":
-        return True
-    before = _WORD_BEFORE.search(text, max(line_start, m.start() - 20), m.start())
-    word = before.group() if before else ""
-    initial = len(word) == 1 and word.isalpha()
-    return not (word.lower() in _ABBREVIATIONS or "." in word or initial)
-
-
-def _append_stripped(text: str, start: int, end: int, out: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        out.append(Span(start=start, end=end, text=text[start:end]))
 
 
 # Cues sit within a few words of what they qualify, and a candidate's context needs no more
@@ -707,7 +648,7 @@ def _region(text: str, open_pos: int, close_pos: int, close_end: int) -> _Region
 def _double_quotes(text: str) -> list[_Region]:
     """Pair double quotation marks per paragraph. An unclosed quotation continues into the next
     paragraph when that one opens with a quotation mark (news style), else ends with its own."""
-    lines = [m for m in _LINE.finditer(text) if m.group().strip()]
+    lines = [m for m in LINE.finditer(text) if m.group().strip()]
     regions: list[_Region] = []
     open_pos: int | None = None
     for li, line in enumerate(lines):
@@ -1058,85 +999,6 @@ def _dates_figure(text: str, hit: _DateHit, start: int, end: int) -> bool:
     between = text[hit.end : start] if hit.end <= start else text[end : hit.start]
     preceding = text[max(0, hit.start - 6) : hit.end]
     return not _NOT_AS_OF.search(between) and not re.search(r"\bsince\b", preceding, re.I)
-
-
-# ---------------------------------------------------------------------------------- action
-
-_MOVEMENTS = r"sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?"
-"""Actions that only move the counted somewhere."""
-_ACTION = re.compile(
-    r"\b(killed|died|dead|deaths?|slain|lost their lives|death toll|casualties|"
-    rf"{_MOVEMENTS}|"
-    r"attend(?:ed|ing)?|join(?:ed|ing)?|wounded|injured|missing|captured|arrested|"
-    r"displaced|evacuated|rescued|arrived|reached|travel(?:l?ed|l?ing))\b",
-    re.IGNORECASE,
-)
-_FATE = re.compile(
-    r"\b(?:killed|died|dead|deaths?|slain|lost their lives|death toll|wounded|injured|"
-    r"missing|captured|arrested)\b",
-    re.IGNORECASE,
-)
-_MOVEMENT = re.compile(rf"\b(?:{_MOVEMENTS})\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s*and\b|\b(?:but|while|whereas|and it|of whom|of them)\b")
-ACTION_ADJACENT_CHARS = 25
-ACTION_AFTER_CHARS = 90
-ACTION_BEFORE_CHARS = 60
-"""How far from a figure an action word may stand and still be what happened to it."""
-
-
-def action_near(sentence: str, start: int, end: int) -> str:
-    """The action word that says what happened to a figure at `sentence[start:end]`.
-
-    A verb right before the figure wins ('has sent around 15,000'); then words after it in
-    the same clause, a fate first ('2,000 soldiers deployed there have been killed'); then
-    a word a little before it. '' when none is close enough.
-    """
-    right_before = list(_ACTION.finditer(sentence, max(0, start - ACTION_ADJACENT_CHARS), start))
-    if right_before:
-        return right_before[-1].group(1).lower()
-    clause_end = min(len(sentence), end + ACTION_AFTER_CHARS)
-    cut = _CLAUSE_BREAK.search(sentence, end, clause_end)
-    after = list(_ACTION.finditer(sentence, end, cut.start() if cut else clause_end))
-    if after:
-        fates = [m for m in after if _FATE.match(m.group(1))]
-        return (fates or after)[0].group(1).lower()
-    before = list(_ACTION.finditer(sentence, max(0, start - ACTION_BEFORE_CHARS), start))
-    return before[-1].group(1).lower() if before else ""
-
-
-_ACTION_WORD = re.compile(r"[^\W\d_]{3,}")
-_STEMMERS = threading.local()
-
-
-def stem_words(words: Sequence[str]) -> list[str]:
-    """English Snowball stems ('deployed' → 'deploy'). A Snowball stemmer keeps state
-    while it works, so each thread (batch clusters run in parallel) has its own."""
-    stemmer = getattr(_STEMMERS, "english", None)
-    if stemmer is None:
-        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
-    return list(stemmer.stemWords(list(words)))
-
-
-def is_fate(action: str) -> bool:
-    """Whether an action names what befell the counted ('killed', 'missing'), not what
-    was done with them ('sent')."""
-    return _FATE.search(action) is not None
-
-
-def is_movement(action: str) -> bool:
-    """Whether an action only moves the counted somewhere ('sent', 'deployed to')."""
-    return _MOVEMENT.search(action) is not None
-
-
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem_words([w.casefold() for w in _ACTION_WORD.findall(text)]))
-
-
-def stated_in(action: str, sentence: str) -> bool:
-    """Whether a sentence states an action: each word of three letters or more, stemmed
-    ('deployed' / 'deploy'), occurs in it. An action it does not state is a guess."""
-    wanted = _stems(action)
-    return bool(wanted) and wanted <= _stems(sentence)
 
 
 # ------------------------------------------------------------------------------------ mine

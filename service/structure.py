@@ -51,9 +51,10 @@ from schemas.record import (
     When,
 )
 from service.errors import LLMError, ReplayMissError
-from service.ground import fold_text
 from service.llm import LLM, Message
-from service.mine import action_near, is_fate, is_movement, split_sentences, stated_in
+from service.text.fold import fold_text
+from service.text.sentences import split_sentences
+from service.text.words import action_near, is_fate, is_movement, stated_in
 
 LLM_TEXT_CHARS = 12_000
 """Characters of article text shown to the LLM; candidates are mined from all of it."""

@@ -7,7 +7,6 @@ is produced the same way wherever it is asked for.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -39,21 +38,37 @@ NO_MODEL = "none"
 NARRATE_PROMPT = "narrate"
 
 
-def _record_code_hash() -> str:
-    """sha256 over the source of the steps that shape a record (mine, structure, ground,
-    the LLM client and the record schema): a new release never reuses a cached record
-    that older code produced."""
+PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
+"""The folder holding the `service` and `schemas` packages (a checkout or site-packages)."""
+
+RECORD_CODE: Final = (
+    "schemas",
+    "service/text",
+    "service/mine",
+    "service/structure.py",
+    "service/ground.py",
+    "service/llm.py",
+)
+"""The code that shapes a record, relative to `PROJECT_ROOT`. A folder counts whole: every
+`.py` file below it, so a module added to a package is covered without a change here."""
+
+
+def record_code_hash(root: Path = PROJECT_ROOT) -> str:
+    """sha256 over the paths and bytes of every file of `RECORD_CODE` under `root`: a new
+    release never reuses a cached record that older code produced."""
     digest = hashlib.sha256()
-    for step in (mine, Structurer, ground_record, open_llm, EventRecord):
-        source = inspect.getsourcefile(step)
-        if source is None:  # pragma: no cover - only for code without a source file
-            raise RuntimeError(f"no source file for {step!r}")
-        digest.update(Path(source).name.encode())
-        digest.update(Path(source).read_bytes())
+    for part in RECORD_CODE:
+        path = root / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        if not files or not all(f.is_file() for f in files):
+            raise RuntimeError(f"record code {part!r} is missing under {root}")
+        for file in files:
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-RECORD_CODE_HASH: Final = _record_code_hash()
+RECORD_CODE_HASH: Final = record_code_hash()
 
 
 @dataclass

@@ -176,11 +176,14 @@ class ServicePipeline(Protocol):
 
     settings: Settings
     llm: LLM | None
-    prompt_hash: str
 
     @property
     def model_id(self) -> str:
         """The model behind the pipeline, or 'none'."""
+        ...
+
+    def cache_key(self, article: Article) -> RecordCacheKey:
+        """The record-cache key of `article` (prompt, lexicon, record code and model)."""
         ...
 
     def extract(self, article: Article) -> EventRecord:
@@ -515,9 +518,7 @@ class JobRunner:
 
     def record(self, article: Article) -> EventRecord:
         """One article's record, from the record cache when the same work was done before."""
-        key = RecordCacheKey.for_article(
-            article, prompt_hash=self.pipeline.prompt_hash, model_id=self.pipeline.model_id
-        )
+        key = self.pipeline.cache_key(article)
         cached = self.store.get_cached_record(key)
         if cached is not None:
             CACHE_HITS.inc()

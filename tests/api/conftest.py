@@ -25,6 +25,7 @@ from service.api.deps import ApiConfig, ServicePipeline
 from service.llm import LLM
 from service.pipeline import Pipeline
 from service.settings import Settings
+from service.store import RecordCacheKey
 
 DATASET = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "kim-beijing-2025"
 
@@ -69,13 +70,15 @@ class FakeBlockingPipeline:
         self.inner = inner
         self.settings = inner.settings
         self.llm = inner.llm
-        self.prompt_hash = inner.prompt_hash
         self.started = threading.Event()
         self._gate = threading.Event()
 
     @property
     def model_id(self) -> str:
         return self.inner.model_id
+
+    def cache_key(self, article: Article) -> RecordCacheKey:
+        return self.inner.cache_key(article)
 
     def release(self) -> None:
         self._gate.set()
@@ -102,12 +105,14 @@ class FakeFailingPipeline:
         self.inner = inner
         self.settings = inner.settings
         self.llm = inner.llm
-        self.prompt_hash = inner.prompt_hash
         self.error = error
 
     @property
     def model_id(self) -> str:
         return self.inner.model_id
+
+    def cache_key(self, article: Article) -> RecordCacheKey:
+        return self.inner.cache_key(article)
 
     def extract(self, article: Article) -> EventRecord:
         raise self.error

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -217,3 +219,22 @@ def test_a_fate_nearby_overrides_only_a_movement() -> None:
 
     record = Pipeline(settings(), FakeLLM(make)).extract(article)
     assert [q.counted for q in record.quantities] == ["visit make"]
+
+
+def test_record_code_hash_covers_every_file_of_the_mine_package(tmp_path: Path) -> None:
+    for part in pipeline_module.RECORD_CODE:
+        source = pipeline_module.PROJECT_ROOT / part
+        target = tmp_path / part
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    before = pipeline_module.record_code_hash(tmp_path)
+    assert before == pipeline_module.RECORD_CODE_HASH
+    quotes = tmp_path / "service" / "mine" / "quotes.py"
+    quotes.write_text(quotes.read_text() + "\n# a changed miner\n")
+    changed = pipeline_module.record_code_hash(tmp_path)
+    assert changed != before
+    (tmp_path / "service" / "mine" / "tables.py").write_text("WORDS = ()\n")  # a new module
+    assert pipeline_module.record_code_hash(tmp_path) not in (before, changed)

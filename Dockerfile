@@ -7,6 +7,7 @@ WORKDIR /src
 COPY pyproject.toml constraints.txt README.md ./
 COPY schemas schemas
 COPY prompts prompts
+COPY lexicon lexicon
 COPY service service
 COPY evals evals
 # llama.cpp comes prebuilt in the xllamacpp wheel (portable CPU build, no -march=native).

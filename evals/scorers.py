@@ -61,6 +61,7 @@ from typing import Any, Final, Literal, ParamSpec, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
+import lexicon
 from schemas.article import Article
 from schemas.consensus import Consensus, Fact, FactKind, FactStatus
 from schemas.record import EventRecord, Quantity
@@ -254,15 +255,10 @@ def aggregate(scores: Sequence[Score], metrics: Sequence[str]) -> dict[str, floa
 
 # -- text normalisation ---------------------------------------------------------------------
 
+_EN = lexicon.load("en")
 _WORD = re.compile(r"[0-9a-z]+")
 _ARTICLES: Final = frozenset({"a", "an", "the"})
-STOPWORDS: Final = frozenset(
-    {
-        *_ARTICLES, "s", "of", "to", "in", "on", "at", "for", "by", "with", "and", "or", "is",
-        "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "that", "this",
-        "as", "from", "will", "would", "his", "her", "their", "he", "she", "they", "said",
-    }
-)  # fmt: skip
+STOPWORDS: Final = frozenset(_EN.words("stop_words"))
 
 
 def tokens(text: str, *, drop: frozenset[str] = _ARTICLES) -> list[str]:
@@ -289,9 +285,7 @@ def _sim(a: str, b: str, *, drop: frozenset[str] = _ARTICLES) -> float:
     return 0.0 if math.isnan(value) else value
 
 
-_HONORIFICS: Final = frozenset(
-    {"mr", "mrs", "ms", "dr", "comrade", "sir", "madam", "president", "the", "citing"}
-)
+_HONORIFICS: Final = frozenset(_EN.words("names.compare_prefixes"))
 
 
 def normalise_name(name: str) -> str:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+import lexicon
 from prompts import Prompt, load
 from schemas.article import Article
 from schemas.consensus import Consensus, PromptRef
@@ -85,7 +86,8 @@ class PipelineStats:
 class Pipeline:
     """Turns articles into grounded records with one prompt version and one (optional) LLM.
 
-    With a `store`, records are cached by (article, prompt hash, model, `RECORD_CODE_HASH`):
+    With a `store`, records are cached by (article, model, prompt hash, lexicon stamp,
+    `RECORD_CODE_HASH`):
     the same work is never done twice, so a re-run makes no LLM call.
     """
 
@@ -101,9 +103,11 @@ class Pipeline:
         self.store = store
         self.prompt: Prompt = load(PROMPT_NAME, prompt_version)
         self.prompt_hash = prompt_hash(self.prompt)
-        # What a cached record must match: the prompt hash folded with the record code hash.
+        self.lexicon = lexicon.stamp()
+        # What a cached record must match: the prompt hash (prompt file and response
+        # schemas), the lexicons and the code that shapes a record.
         self._cache_version = hashlib.sha256(
-            f"{self.prompt_hash}:{RECORD_CODE_HASH}".encode()
+            f"{self.prompt_hash}:{self.lexicon.sha256}:{RECORD_CODE_HASH}".encode()
         ).hexdigest()
         self.narrate_prompt: Prompt = load(NARRATE_PROMPT)
         self.narrate_hash = narrate_hash(self.narrate_prompt)
@@ -144,6 +148,8 @@ class Pipeline:
             prompt_name=self.prompt.name,
             prompt_version=self.prompt.version,
             prompt_hash=self.prompt_hash,
+            lexicon_version=self.lexicon.version,
+            lexicon_hash=self.lexicon.sha256,
             created_at=datetime.now(UTC),
             seconds=round(time.perf_counter() - started, 3),
             prompt_tokens=sum(r.prompt_tokens for r in run.reports.values()),
@@ -188,6 +194,7 @@ class Pipeline:
         consensus.narrative_mode = told.mode  # type: ignore[assignment]
         consensus.narrative_detail = told.detail
         prov = consensus.provenance
+        prov.lexicon_version, prov.lexicon_hash = self.lexicon.version, self.lexicon.sha256
         prov.prompts = sorted(
             [
                 *prov.prompts,

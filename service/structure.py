@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+import lexicon
 from prompts import Prompt
 from schemas.article import Article
 from schemas.candidates import (
@@ -54,12 +55,14 @@ from service.errors import LLMError, ReplayMissError
 from service.llm import LLM, Message
 from service.text.fold import fold_text
 from service.text.sentences import split_sentences
-from service.text.words import action_near, is_fate, is_movement, stated_in
+from service.text.words import action_near, alternation, is_fate, is_movement, stated_in
 
 LLM_TEXT_CHARS = 12_000
 """Characters of article text shown to the LLM; candidates are mined from all of it."""
 
-_HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|comrade|sir|madam|president|leader)\.?\s+)+", re.I)
+_HONORIFICS = re.compile(
+    rf"^(?:(?:{alternation(lexicon.load('en').words('names.leading_titles'))})\.?\s+)+", re.I
+)
 
 
 def prompt_hash(prompt: Prompt) -> str:

@@ -9,23 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import lexicon
 from schemas.candidates import PersonCandidate
 from service.mine.doc import AP, Doc, H, Taken
+from service.text.words import alternation
 
-_TITLE_WORDS = (
-    "president|vice[- ]president|prime minister|minister|premier|chancellor|leader|lawmaker|"
-    "legislator|senator|congressman|congresswoman|mp|director|aide|adviser|advisor|secretary|"
-    "spokesperson|spokesman|spokeswoman|official|chairman|chairwoman|chair|ambassador|envoy|"
-    "governor|mayor|general|colonel|commander|admiral|marshal|professor|analyst|researcher|"
-    "chief|head|founder|ceo|editor|correspondent|counterpart|deputy|judge|king|queen|prince|"
-    "princess|emperor|pope"
-)
-HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gen|Col|Lt|Capt|Sgt|Comrade)\b\.?"
+_EN = lexicon.load("en")
+_TITLE_WORDS = alternation(_EN.words("names.titles"))
+HONORIFIC = rf"(?:{alternation(_EN.words('names.honorifics'))})\b\.?"
 # Lowercase words that may precede a title: "foreign minister Choe", "former premier".
-_TITLE_MOD = (
-    r"(?i:foreign|prime|defen[cs]e|vice|deputy|former|senior|chief|supreme|top|opposition|"
-    r"interior|finance|trade|unification|state)"
-)
+_TITLE_MOD = rf"(?i:{alternation(_EN.words('names.title_modifiers'))})"
 # A capitalised word; a period stays only inside "U.S." style acronyms.
 CAPW = rf"[A-Z](?:[\w{AP}-]|\.(?=\w|{H}+[A-Z]))*"
 _NAME_TOK = rf"[A-Z]\w*(?:-[A-Za-z]\w*)?(?:[{AP}][A-Z]\w*)?"  # Seong-kweun, O'Brien; not Kim's
@@ -43,39 +36,17 @@ _APPOSITIVE = re.compile(
     rf"{NOT_AFTER_WORD}(?P<name>{NAME}),{H}+(?:(?:the|a|an){H}+)?"
     rf"(?P<title>(?:[\w{AP}-]+{H}+){{0,3}}?(?:{_TITLE_WORDS}))\b(?!{H}+[A-Z])"
 )
-_SPEECH = (
-    "said|says|told|added|adds|noted|notes|wrote|writes|explained|argued|argues|warned|"
-    "insisted|stressed"
-)
+_SPEECH = alternation(_EN.words("names.speech_verbs"))
 # "Lee said", "Town notes": a capitalised run right before a speech verb.
 _NAME_SAYS = re.compile(rf"{NOT_AFTER_WORD}(?P<name>{NAME}){H}+(?:{_SPEECH})\b")
 _NAME_RUN = re.compile(rf"{NOT_AFTER_WORD}{NAME}")
 _TOKEN_IN_NAME = re.compile(_NAME_TOK)
 # Capitalised words that are not (parts of) personal names; the LLM step filters the rest.
-_NOT_NAME = frozenset(
-    str.split(
-        "north south east west northern southern korea korean koreans china chinese russia "
-        "russian japan japanese beijing pyongyang moscow seoul kyiv ukraine ukrainian tianjin "
-        "washington tokyo europe european america american iran iranian india indian vietnam "
-        "britain british the a an in on at as but and or it he she they we i you this that these "
-        "his her their our its after before while when since if then there here also however "
-        "meanwhile earlier later january february march april may june july august september "
-        "october november december sept monday tuesday wednesday thursday friday saturday sunday "
-        "state party ministry agency news service department committee republic central national "
-        "world war government foreign intelligence council office university institute "
-        "organisation organization association union company group bank court police army forces "
-        "command media times post daily journal press network television radio kremlin white "
-        "house congress parliament square station railway mr mrs ms miss dr prof comrade reuters "
-        "yonhap xinhua tass afp jazeera al bbc cnn sputnik anadolu read sign related top download "
-        "already get start show more most popular editors picks avatar article image feed "
-        "writing please one new global western"
-    )
-    + str.split(_TITLE_WORDS.replace("|", " ").replace("[- ]", " "))
+_NOT_NAME = frozenset(_EN.words("names.not_names")) | frozenset(
+    word for title in _EN.words("names.titles") for word in re.split(r"[\s-]+", title)
 )
 # A capitalised run right after these words is a title of a publication, not a person.
-_ORG_NOUNS = frozenset(
-    str.split("newspaper agency daily broadcaster outlet channel magazine network")
-)
+_ORG_NOUNS = frozenset(_EN.words("names.org_nouns"))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import cast, get_args
 
+import lexicon
+from lexicon import LexiconNotFoundError
 from schemas.candidates import QuantityCandidate
 from schemas.record import Hedge
 from service.mine.dates import DateHit
@@ -25,15 +28,21 @@ from service.mine.numbers import (
     number_value,
 )
 from service.mine.people import NOT_AFTER_WORD
+from service.text.words import alternation
+
+_EN = lexicon.load("en")
+
+
+def _hedge(kind: str) -> Hedge:
+    if kind not in get_args(Hedge):
+        raise LexiconNotFoundError(f"lexicon figures.hedges: {kind!r} is no hedge")
+    return cast(Hedge, kind)
+
 
 _HEDGES: dict[str, Hedge] = {
-    **dict.fromkeys(str.split("about around roughly approximately approx. some nearly"), "about"),
-    **dict.fromkeys(("almost", "circa", "estimated"), "about"),
-    **dict.fromkeys(("an estimated", "close to"), "about"),
-    **dict.fromkeys(("at least", "no fewer than", "no less than", "a minimum of"), "at_least"),
-    **dict.fromkeys(("more than", "over", "upwards of", "in excess of", "above"), "more_than"),
-    **dict.fromkeys(("up to", "as many as", "as much as"), "up_to"),
-    **dict.fromkeys(("fewer than", "less than", "under", "below"), "less_than"),
+    phrase: _hedge(kind)
+    for kind, phrases in _EN.groups("figures.hedges").items()
+    for phrase in phrases
 }
 _HEDGE_BEFORE = re.compile(
     rf"(?i)\b(?P<h>{'|'.join(sorted(map(re.escape, _HEDGES), key=len, reverse=True))}){H}+$"
@@ -50,11 +59,11 @@ _WORD_NUM = re.compile(
 )
 _ORD_WORD = re.compile(rf"(?i){NOT_AFTER_WORD}(?P<num>{'|'.join(ORDINALS)})(?![\w{AP}-])")
 # "thousands of troops": kept as more_than its unit so consensus can weigh it against figures.
+_VAGUE_VALUE = _EN.numbers("figures.vague_counts")
 _VAGUE = re.compile(
-    rf"(?i)(?<![\w-])(?P<num>(?:tens|hundreds){H}+of{H}+thousands|dozens|hundreds|thousands|"
-    rf"millions|billions){H}+of\b"
+    rf"(?i)(?<![\w-])(?P<num>(?:tens|hundreds){H}+of{H}+thousands|{alternation(_VAGUE_VALUE)})"
+    rf"{H}+of\b"
 )
-_VAGUE_VALUE = {"dozens": 12.0, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 _NUM_ANY = rf"{DIGITS}|{WORD_NUMBER}"
 _RANGE = re.compile(
     rf"(?i)(?<![\w.,])(?:between{H}+(?P<a>{_NUM_ANY}){H}+and{H}+(?P<b>{_NUM_ANY})"
@@ -68,32 +77,13 @@ _NOT_FIGURE = re.compile(
     r"|\b[0-9]{4}\s*(?:GMT|UTC)\b|\b[0-9]{1,3}[-\s]years?[-\s]old\b|\baged\s+[0-9]{1,3}\b"
 )
 _PERCENT = re.compile(rf"{H}?(?:%|(?i:per{H}?cent|percent|percentage{H}+points?)\b)")
-_UNIT = re.compile(
-    rf"(?:{H}|-)?(?P<u>km/h|kilomet(?:re|er)s?|km|miles?|kN|kilonewtons?|hours?|hrs?|minutes?|"
-    r"mins?|seconds?|days?|weeks?|months?|years?|tonnes?|tons?|kilograms?|kg|metres?|meters?|m|"
-    r"feet|foot|ft|acres?|hectares?|litres?|liters?|barrels?|degrees?|mph|MW|GW|kWh)(?![\w/])"
-)
-_UNIT_NAMES = {
-    "kilometre": "km", "kilometer": "km", "mile": "miles", "kn": "kN", "kilonewton": "kN",
-    "hour": "hours", "hr": "hours", "minute": "minutes", "min": "minutes", "second": "seconds",
-    "day": "days", "week": "weeks", "month": "months", "year": "years", "tonne": "tonnes",
-    "ton": "tonnes", "kilogram": "kg", "metre": "m", "meter": "m", "feet": "ft", "foot": "ft",
-    "acre": "acres", "hectare": "hectares", "litre": "litres", "liter": "litres",
-    "barrel": "barrels", "degree": "degrees", "mw": "MW", "gw": "GW", "kwh": "kWh",
-}  # fmt: skip
-_GLUED_UNIT = re.compile(r"(?:km|kg|kN|mm|cm|m|%)(?!\w)")  # "10km", "5%"
-_MONEY_WORD = re.compile(rf"{H}+(?P<w>dollars|euros|yuan|won|yen|roubles|rubles|rupees)\b")
-_MONEY = {"$": "USD", "US$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD", "NZ$": "NZD",
-          "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "dollars": "USD", "euros": "EUR",
-          "yuan": "CNY", "won": "KRW", "yen": "JPY", "roubles": "RUB", "rubles": "RUB",
-          "rupees": "INR"}  # fmt: skip
+_UNITS = _EN.mapping("figures.units")
+_UNIT = re.compile(rf"(?:{H}|-)?(?P<u>{alternation(_UNITS)})(?![\w/])")
+_GLUED_UNIT = re.compile(rf"(?:{alternation(_EN.words('figures.glued_units'))})(?!\w)")  # "10km"
+_MONEY = _EN.mapping("figures.currencies")
+_MONEY_WORD = re.compile(rf"{H}+(?P<w>{alternation(w for w in _MONEY if w.isalpha())})\b")
 # Words that cannot be (part of) a counted noun, including non-plurals ending in -s.
-_STOP = (
-    "was|is|has|his|its|this|us|as|thus|yes|plus|less|unless|across|always|perhaps|besides|does|"
-    "goes|whereas|sometimes|of|the|a|an|to|in|on|at|and|or|for|from|with|by|had|have|were|are|"
-    "will|would|could|been|being|that|which|who|more|than|already|now|per|each|they|them|their|"
-    "these|those|since|after|before|during|into|over|under|about|around"
-)
+_STOP = alternation(_EN.words("figures.not_nouns"))
 _LOWER_WORD = rf"(?!(?:{_STOP})\b)[a-z][\w-]*"
 _PLURAL = rf"{_LOWER_WORD}(?<![sui])s"  # not "business", "bus", "crisis"
 # "2,000 North Korean soldiers and engineers": up to three capitalised and two lowercase
@@ -104,7 +94,7 @@ _COUNTED = re.compile(
 )
 # "80th anniversary", "fourth such initiative": the noun after at most one adjective.
 _ORDINAL_NOUN = re.compile(
-    rf"{H}+(?P<hint>(?:(?:such|consecutive|straight|successive|annual|[a-z]+est){H}+)?"
+    rf"{H}+(?P<hint>(?:(?:{alternation(_EN.words('figures.ordinal_adjectives'))}|[a-z]+est){H}+)?"
     rf"(?P<noun>{_LOWER_WORD}))\b"
 )
 _PREV_WORD = re.compile(rf"(?P<w>\S+){H}+$")
@@ -135,8 +125,7 @@ def _tail(text: str, pos: int, ordinal: bool, money: str) -> tuple[int, str, str
     if m := _MONEY_WORD.match(text, pos):
         return m.end(), _MONEY[m.group("w")], ""
     if m := _UNIT.match(text, pos):
-        raw = m.group("u").lower()
-        return m.end(), _UNIT_NAMES.get(raw) or _UNIT_NAMES.get(raw[:-1], m.group("u")), ""
+        return m.end(), _UNITS[m.group("u")], ""
     if m := _COUNTED.match(text, pos):
         return m.end(), m.group("noun"), m.group("hint")
     return pos, "", ""
@@ -239,7 +228,7 @@ def _nearest_date(doc: Doc, dated: list[DateHit], start: int, end: int) -> DateH
     return min(near, key=lambda h: start - h.end if h.end <= start else h.start - end, default=None)
 
 
-_NOT_AS_OF = re.compile(r"\b(?:but|now|updated|latest|currently|however|since|until)\b", re.I)
+_NOT_AS_OF = re.compile(rf"\b(?:{alternation(_EN.words('figures.date_breakers'))})\b", re.I)
 """Words that cut a date off a figure: 'in April it was 600, but now about 2,000' dates only
 the 600, and 'met five times since 2011' gives no date the count refers to."""
 

@@ -6,21 +6,21 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+import lexicon
 from schemas.candidates import PersonCandidate, QuoteCandidate
 from service.mine.doc import AP, WINDOW, Doc, H, Taken
 from service.mine.people import CAPW, HONORIFIC
 from service.mine.sources import CUE_BEFORE_SOURCE, source_after
 from service.text.sentences import LINE
+from service.text.words import alternation
 
-_VERB = (
-    "said|says|added|adds|told|tells|wrote|writes|noted|notes|explained|warned|stated|declared|"
-    "insisted|stressed|reported|claimed|asked|replied|continued|argued|quoted"
-)
+_EN = lexicon.load("en")
+_VERB = alternation(_EN.words("quotes.verbs"))
 _WHO = (
     rf"(?:{HONORIFIC}{H}+)?{CAPW}(?:{H}+{CAPW}){{0,4}}"
     rf"|[Tt]he(?:{H}+[\w{AP}-]+){{1,3}}?"
     rf"|(?:[a-z][\w-]*{H}+){{0,2}}"
-    r"(?:media|officials|sources|authorities|police|spokes(?:man|woman|person))"
+    rf"(?:{alternation(_EN.words('quotes.group_speakers'))})"
     r"|[Hh]e|[Ss]he|[Tt]hey"
 )  # fmt: skip
 _APPOSITION = r"(?:,[^\"\u201c\u201d\n]{1,160}?,)?"  # "Jenny Town, the director of ..., told"
@@ -34,7 +34,7 @@ _AFTER_VERB_WHO = re.compile(rf"{H}*,?{H}*(?P<verb>{_VERB}){H}+(?P<who>{_WHO})")
 _BEFORE_WHO_VERB = re.compile(rf"(?P<who>{_WHO}){_APPOSITION}{H}+{_AUX}(?P<verb>{_VERB})\b")
 _VIA = re.compile(
     rf"{H}+(?P<via>{CAPW}(?:{H}+{CAPW}){{0,3}}"
-    rf"(?:{H}+(?:news agency|newspaper|television|TV|radio|broadcaster))?)"
+    rf"(?:{H}+(?:{alternation(_EN.words('quotes.via_suffixes'))}))?)"
 )  # fmt: skip
 # A cue right next to a short quotation makes it a quote, not a scare quote.
 _CUE_NEXT_AFTER = re.compile(rf"{H}*,?{H}*(?:(?:{_VERB})\b|(?:{_WHO}){H}+(?:{_VERB})\b)")

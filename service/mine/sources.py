@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import re
 
+import lexicon
 from schemas.candidates import SourceCandidate
 from service.mine.dates import WEEKDAY
 from service.mine.doc import AP, WINDOW, Doc, H
 from service.mine.people import HONORIFIC, NAME, NOT_AFTER_WORD, name_part
+from service.text.words import alternation
 
 # Attribution verbs after their source: "KCNA reported", "NIS told lawmakers". A passive
 # auxiliary before them ("are estimated", "was told") means the subject is no source.
+_EN = lexicon.load("en")
 _CUE_AFTER_SOURCE = re.compile(
     rf"{NOT_AFTER_WORD}(?P<aux>(?:is|are|was|were|be|been|being|it[{AP}]s){H}+)?"
-    rf"(?:(?:has|have|had){H}+)?(?P<cue>(?:reported|said|says|claimed|claims|told|tells|"
-    r"quoted|announced|stated|confirmed|cited|estimated|estimates|assessed|assesses|believed|"
-    r"believes|added)\b"
-    rf"(?:{H}+(?:lawmakers|reporters|journalists|parliament|legislators)\b)?)"
+    rf"(?:(?:has|have|had){H}+)?(?P<cue>(?:{alternation(_EN.words('sources.cue_verbs'))})\b"
+    rf"(?:{H}+(?:{alternation(_EN.words('sources.audiences'))})\b)?)"
     rf"(?!{H}+(?:from|of|by)\b)"
 )
 # Attribution words before their source: "according to Yonhap", "citing X", "reports from X".
 CUE_BEFORE_SOURCE = re.compile(
-    rf"\b(?P<cue>(?i:according{H}+to|citing|quoting|reports?{H}+from)){H}+"
+    rf"\b(?P<cue>(?i:{alternation(_EN.words('sources.cues_before'), space=H + '+')})){H}+"
 )
 # `...," said Kim, director of ...`: the source after the verb, only right after a quotation.
 _SAID_NAME = re.compile(
@@ -29,37 +30,13 @@ _SAID_NAME = re.compile(
 )
 _TOKEN = re.compile(r"\S+")
 # Lowercase words allowed inside a source's noun phrase ("the state-run news agency").
-_SOURCE_WORDS = frozenset(
-    str.split(
-        "the state media news agency agencies newspaper daily intelligence service services spy "
-        "ministry foreign defence defense military government office official officials "
-        "spokesperson spokesman spokeswoman broadcaster television radio outlet police army "
-        "lawmaker lawmakers leader president minister aide director secretary security sources "
-        "statement report authorities and of in"
-    )
-)
+_SOURCE_WORDS = frozenset(_EN.words("sources.words"))
 # Nouns that make a lowercase phrase a source ("state media", "the agency", "officials").
-_SOURCE_HEADS = frozenset(
-    str.split(
-        "media agency agencies newspaper daily service ministry government office official "
-        "officials spokesperson spokesman spokeswoman broadcaster police army military "
-        "authorities statement report sources leader"
-    )
+_SOURCE_HEADS = frozenset(_EN.words("sources.heads"))
+_LEADING_NOISE = frozenset(_EN.words("sources.leading_noise")) | frozenset(
+    WEEKDAY.lower().split("|")
 )
-_LEADING_NOISE = frozenset(
-    str.split(
-        "and of in but as when while after before meanwhile however earlier later also then "
-        "since separately it he she they we i there here this that on at recent initial"
-    )
-    + str.split(WEEKDAY.lower().replace("|", " "))
-)
-_FORWARD_STOP = frozenset(
-    str.split(
-        "that which who whom whose on in at as when while to for with because after before "
-        "indicate indicates suggest suggests show shows say says said is are was were has have "
-        "had will would could may might and"
-    )
-)
+_FORWARD_STOP = frozenset(_EN.words("sources.forward_stops"))
 _QUOTE_CHARS = '"\u201c\u201d\u2018'
 
 

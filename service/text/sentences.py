@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import re
 
+import lexicon
 from schemas.record import Span
 
 # Words whose trailing period does not end a sentence ("Mr. Kim", "Sept. 3", "Gen. Park").
-_ABBREVIATIONS = frozenset(
-    str.split(
-        "mr mrs ms dr prof st jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon pres vs no "
-        "jan feb mar apr jun jul aug sep sept oct nov dec approx est dept fig"
-    )
-)
+_ABBREVIATIONS = frozenset(lexicon.load("en").words("sentences.abbreviations"))
 # A possible sentence end: terminal punctuation plus closing quotes or brackets.
 _TERMINATOR = re.compile(r"[.!?]+[\"\u201d\u2019')\]]*")
 # What may open the next sentence; a lowercase word after a period is an abbreviation's tail.

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+import lexicon
 from service.text.stems import stems
 
-_MOVEMENTS = r"sent|send|sending|gone|went|deploy(?:ed|ing|ment)?|dispatch(?:ed|ing)?"
-"""Actions that only move the counted somewhere."""
+
+def alternation(entries: Iterable[str], *, space: str = " ") -> str:
+    """A regex alternation of word-table entries, in table order, each escaped; the words of
+    a phrase are joined by the pattern `space` (e.g. any run of blanks)."""
+    return "|".join(space.join(map(re.escape, entry.split())) for entry in entries)
+
+
+_EN = lexicon.load("en")
+_FATES = _EN.words("actions.fates")
+_MOVEMENTS = _EN.words("actions.movements")
 _ACTION = re.compile(
-    r"\b(killed|died|dead|deaths?|slain|lost their lives|death toll|casualties|"
-    rf"{_MOVEMENTS}|"
-    r"attend(?:ed|ing)?|join(?:ed|ing)?|wounded|injured|missing|captured|arrested|"
-    r"displaced|evacuated|rescued|arrived|reached|travel(?:l?ed|l?ing))\b",
-    re.IGNORECASE,
+    rf"\b({alternation((*_FATES, *_EN.words('actions.others'), *_MOVEMENTS))})\b", re.IGNORECASE
 )
-_FATE = re.compile(
-    r"\b(?:killed|died|dead|deaths?|slain|lost their lives|death toll|wounded|injured|"
-    r"missing|captured|arrested)\b",
-    re.IGNORECASE,
-)
-_MOVEMENT = re.compile(rf"\b(?:{_MOVEMENTS})\b", re.IGNORECASE)
+_FATE = re.compile(rf"\b(?:{alternation(_FATES)})\b", re.IGNORECASE)
+_MOVEMENT = re.compile(rf"\b(?:{alternation(_MOVEMENTS)})\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*and\b|\b(?:but|while|whereas|and it|of whom|of them)\b")
 ACTION_ADJACENT_CHARS = 25
 ACTION_AFTER_CHARS = 90

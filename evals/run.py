@@ -24,8 +24,8 @@ import inspect
 import json
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,13 @@ import typer
 from rich.console import Console
 
 from evals import external
+from evals.replay import (
+    CONSENSUS_TAPE,
+    DEFAULT_CASSETTES,
+    REPLAY_BASE_URL,
+    cassette,
+    cassette_path,
+)
 from evals.report import (
     DEFAULT_TOLERANCE,
     GOLD_MERGE_PREFIX,
@@ -71,7 +78,7 @@ from schemas.article import Article
 from schemas.consensus import Consensus
 from schemas.record import EventRecord
 from service import errors
-from service.errors import ConfigError, CorroborateError, InputError, ReplayMissError, exit_code
+from service.errors import CorroborateError, InputError, ReplayMissError, exit_code
 from service.inputs import expand_paths, read_article
 from service.merge import merge_records
 from service.pipeline import Pipeline, open_pipeline
@@ -81,95 +88,9 @@ EVALS_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = EVALS_DIR.parent
 BUILTIN_DATASETS: Final = EVALS_DIR / "datasets"
 DEFAULT_BASELINE: Final = EVALS_DIR / "baseline.json"
-DEFAULT_CASSETTES: Final = REPO_ROOT / "tests" / "integration" / "cassettes" / "eval"
 DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
-REPLAY_BASE_URL: Final = "http://127.0.0.1:9/v1"
-"""Where replayed requests pretend to go: nothing listens there, VCR answers first."""
 
 Mode = Literal["replay", "live", "baseline"]
-CONSENSUS_TAPE: Final = "_consensus"
-"""Cassette name (per cluster) of the narrative's LLM call."""
-
-
-# -- cassettes -------------------------------------------------------------------------------
-
-
-def _canonical(body: Any) -> Any:
-    if body is None:
-        return None
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", errors="replace")
-    try:
-        return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return body
-
-
-def canonical_body_matcher(r1: Any, r2: Any) -> None:
-    """VCR matcher: JSON bodies equal after key sorting (as tests/conftest.py matches)."""
-    assert _canonical(r1.body) == _canonical(r2.body), "request bodies differ"
-
-
-def cassette_path(root: Path, cluster_key: str, article_id: str, prompt_hash: str) -> Path:
-    """`<root>/<dataset>/<article_id>-<prompthash12>.yaml`: a new prompt, a new file."""
-    return root / cluster_key / f"{article_id}-{prompt_hash[:12]}.yaml"
-
-
-def _request_key(request: Any) -> tuple[str, str, Any]:
-    return (str(request.method).upper(), str(request.path), _canonical(request.body))
-
-
-@contextmanager
-def cassette(path: Path, *, record: bool) -> Iterator[None]:
-    """Replay (record mode `none`) or record (`all`, after removing the old file) one
-    cassette around the LLM calls made inside the block.
-
-    In replay, a request the cassette does not hold raises `ReplayMissError` when the
-    block ends, even if the caller swallowed the transport error on the way: a stale
-    cassette must never degrade silently into mined-only records.
-    """
-    try:
-        import vcr
-    except ImportError as exc:  # vcrpy is a dev dependency
-        raise ConfigError(
-            "replay and --record need vcrpy: pip install -e '.[dev]'", setting="mode"
-        ) from exc
-    if record:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-    seen: dict[tuple[str, str, Any], None] = {}
-
-    def note(request: Any) -> Any:
-        seen.setdefault(_request_key(request), None)
-        return request
-
-    recorder = vcr.VCR(
-        record_mode="all" if record else "none",
-        match_on=("method", "path", "canonical_body"),
-        filter_headers=["authorization", "api-key", "x-api-key", "cookie"],
-        decode_compressed_response=True,
-        before_record_request=note,
-    )
-    recorder.register_matcher("canonical_body", canonical_body_matcher)
-    with recorder.use_cassette(str(path)) as tape:
-        failure: BaseException | None = None
-        try:
-            yield
-        except Exception as exc:
-            failure = exc
-        if not record:
-            held = {_request_key(request) for request in tape.requests}
-            missed = [key for key in seen if key not in held]
-            if missed:
-                method, url_path, _ = missed[0]
-                raise ReplayMissError(
-                    f"{len(missed)} LLM request(s) not in the cassette (first: {method} "
-                    f"{url_path}): the prompt, schema, model or input changed since it was "
-                    "recorded",
-                    cassette=str(path),
-                ) from failure
-        if failure is not None:
-            raise failure
 
 
 # -- datasets --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.run import (
+from evals.replay import (
     CONSENSUS_TAPE,
     DEFAULT_CASSETTES,
     REPLAY_BASE_URL,

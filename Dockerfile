@@ -10,6 +10,7 @@ COPY prompts prompts
 COPY lexicon lexicon
 COPY service service
 COPY evals evals
+COPY app app
 # llama.cpp comes prebuilt in the xllamacpp wheel (portable CPU build, no -march=native).
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install -c constraints.txt '.[local]' \

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.batch import load_clusters, run_batch
+from app.batch import load_clusters, run_batch
 from service.errors import InputError
 from service.pipeline import Pipeline
 from service.settings import Settings
@@ -24,7 +24,7 @@ SAMPLE = ROOT / "evals" / "datasets" / "kim-beijing-2025"
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
+        [sys.executable, "-m", "app.cli", *args],
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(cwd)},
     )  # fmt: skip

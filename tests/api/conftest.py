@@ -21,7 +21,8 @@ from schemas.article import Article
 from schemas.consensus import Consensus
 from schemas.record import EventRecord
 from service.api.app import create_app
-from service.api.deps import ApiConfig, ServicePipeline
+from service.api.config import ApiConfig
+from service.api.jobs import ServicePipeline
 from service.llm import LLM
 from service.pipeline import Pipeline
 from service.settings import Settings

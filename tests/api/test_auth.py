@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr
 
-from service.api.deps import ANONYMOUS, ApiConfig, Authenticator, RateLimiter, key_digest
+from service.api.auth import ANONYMOUS, Authenticator, RateLimiter, key_digest
+from service.api.config import ApiConfig
 from service.settings import Settings
 from tests.api.conftest import ClientMaker, article_payload, assert_problem
 

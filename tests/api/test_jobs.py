@@ -159,7 +159,7 @@ def test_a_new_app_over_the_same_database_finishes_the_old_ones_job(
     from contextlib import nullcontext
 
     from service.api.app import create_app
-    from service.api.deps import ApiConfig
+    from service.api.config import ApiConfig
 
     def app_over(pipeline: object) -> TestClient:
         factory = lambda _s: nullcontext(pipeline)  # noqa: E731

@@ -52,8 +52,8 @@ record-consensus: install-local
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
-	$(VENV)/bin/mypy schemas prompts service evals
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy schemas prompts lexicon service evals app tests
 	$(VENV)/bin/lint-imports
 
 smoke: install-local

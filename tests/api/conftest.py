@@ -127,9 +127,7 @@ class FakeFailingPipeline:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings over a fresh SQLite file, no model endpoint."""
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}"
-    )
+    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}")
 
 
 ClientMaker = Callable[..., TestClient]

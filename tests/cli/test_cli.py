@@ -74,7 +74,7 @@ def _clusters(tmp_path: Path) -> Path:
 
 
 def test_batch_second_run_makes_no_llm_call(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     clusters = load_clusters(_clusters(tmp_path))
     first = run_batch(Pipeline(settings, FakeLLM(responder), store=store), clusters, tmp_path / "o")
@@ -86,7 +86,7 @@ def test_batch_second_run_makes_no_llm_call(tmp_path: Path) -> None:
 
 
 def test_interrupted_batch_resumes_from_cached_records(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     clusters = load_clusters(_clusters(tmp_path))
     kim = next(c for c in clusters if c.key == "kim-beijing-2025")

@@ -35,7 +35,7 @@ BY_ID = {a.id: a for a in ARTICLES}
 
 
 def replay_pipeline() -> Pipeline:
-    settings = Settings(_env_file=None, base_url=REPLAY_BASE_URL, retries=0)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, base_url=REPLAY_BASE_URL, retries=0)
     return Pipeline(settings, OpenAICompatibleLLM(settings))
 
 

@@ -66,9 +66,7 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 def llm(url: str, **overrides: Any) -> OpenAICompatibleLLM:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, model="local/qwen2.5-coder-1.5b", base_url=url, **overrides
-    )
+    settings = Settings(_env_file=None, model="local/qwen2.5-coder-1.5b", base_url=url, **overrides)
     return OpenAICompatibleLLM(settings)
 
 

@@ -22,7 +22,7 @@ def value(
         value=number,
         hedge=hedge,
         text=text,
-        as_of=as_of,  # type: ignore[arg-type]
+        as_of=as_of,
         outlets=sorted(outlets),
         article_ids=sorted(o.lower() for o in outlets),
     )
@@ -38,7 +38,7 @@ def fact(fid: str, status: str, statement: str, values: list[FactValue]) -> Fact
         status=status,
         values=values,
         independent_origins=len(outlets),
-        outlets=outlets,  # type: ignore[arg-type]
+        outlets=outlets,
     )
 
 

@@ -36,7 +36,7 @@ def test_settings_read_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("CORROBORATE_MODEL", "ollama/qwen2.5:7b")
     monkeypatch.setenv("CORROBORATE_BASE_URL", "http://127.0.0.1:11434/v1")
     monkeypatch.setenv("CORROBORATE_API_KEY", "sekrit")
-    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    s = Settings(_env_file=None)
     assert s.model == "ollama/qwen2.5:7b" and not s.is_local
     assert "sekrit" not in repr(s)
     assert endpoint_model_name(s.model) == "qwen2.5:7b"

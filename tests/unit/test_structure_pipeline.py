@@ -30,7 +30,7 @@ ARTICLE = Article(id="flood-1", outlet="Valley Courier", published_at=date(2025,
 
 
 def settings() -> Settings:
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+    return Settings(_env_file=None)
 
 
 def count_items(messages: list[Message]) -> int:

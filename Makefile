@@ -45,8 +45,11 @@ eval: install
 
 record: install-local
 	$(VENV)/bin/corroborate eval --mode live --record --out $(OUT)/eval-record
+	$(PY) -m tests.support.narrative
 
-# After a merge-only change: replay extraction, re-record the narrative cassettes.
+# After a merge-only change: replay extraction, re-record the eval's narrative cassettes.
+# Optional: `make test` never needs it, and until then `make eval` scores the facts and
+# leaves the narrative's scores unscored ("narrative cassette stale").
 record-consensus: install-local
 	$(VENV)/bin/corroborate eval --mode live --record-consensus --out $(OUT)/eval-record
 

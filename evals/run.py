@@ -9,7 +9,11 @@ Modes:
 * `replay` (default): the LLM answers come from recorded cassettes,
   `tests/integration/cassettes/eval/<dataset>/<article_id>-<prompthash12>.yaml`, matched
   on method, path and the canonical JSON body. A prompt, schema or input change finds no
-  recording and fails with `ReplayMissError` (exit 6).
+  recording and fails with `ReplayMissError` (exit 6). The narrative's cassette
+  (`_consensus-<narratehash12>.yaml`) holds merge output, so after a merge change it goes
+  stale: the facts are still scored, the narrative's scores (`NARRATIVE_FIELDS`) are
+  unscored with the reason `STALE_NARRATIVE`, and one line says so; `make
+  record-consensus` re-records it.
 * `live`: the embedded model, or any endpoint given by `CORROBORATE_BASE_URL`;
   `--record` also writes the cassettes that `replay` reads.
 * `baseline`: no LLM, mined candidates only.
@@ -73,6 +77,7 @@ from evals.scorers import (
     builtin_record_scorer,
     load_embedder,
     score_consensus,
+    unscored,
 )
 from schemas.article import Article
 from schemas.consensus import Consensus
@@ -91,6 +96,9 @@ DEFAULT_BASELINE: Final = EVALS_DIR / "baseline.json"
 DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
 
 Mode = Literal["replay", "live", "baseline"]
+NARRATIVE_FIELDS: Final = ("consensus.citations",)
+"""Consensus scores that rest on the narrative rather than on the merged facts."""
+STALE_NARRATIVE: Final = "narrative cassette stale: make record-consensus"
 
 
 # -- datasets --------------------------------------------------------------------------------
@@ -264,6 +272,7 @@ class _Runner:
         self.replaying = options.mode == "replay"
         self.recording = options.record
         self.warned: set[str] = set()
+        self.stale_narratives: list[str] = []
 
     def tape(self, pipe: Pipeline, cluster: Cluster, name: str, prompt_hash: str = "") -> Any:
         # --record-consensus: extraction replays, only the narrative is recorded anew
@@ -335,9 +344,21 @@ class _Runner:
         articles = [case.article for case in cluster.cases]
         # The narrative's LLM calls (if any) replay from one cassette per cluster, named by
         # the narrate prompt's hash when the pipeline has one.
-        with self.tape(pipe, cluster, CONSENSUS_TAPE, str(getattr(pipe, "narrate_hash", ""))):
-            consensus = build_consensus(pipe, records, articles)
+        try:
+            with self.tape(pipe, cluster, CONSENSUS_TAPE, str(getattr(pipe, "narrate_hash", ""))):
+                consensus = build_consensus(pipe, records, articles)
+        except ReplayMissError:
+            if not self.replaying:
+                raise
+            # The narrator is shown merge output: after a merge change its cassette no longer
+            # matches. The facts are still scored; what rests on the narrative is not.
+            self.stale_narratives.append(cluster.key)
+            consensus = merge_records(list(records), articles=list(articles))
         scores = dict(cluster.score_consensus(consensus))
+        if cluster.key in self.stale_narratives:
+            for name in NARRATIVE_FIELDS:
+                if name in scores:
+                    scores[name] = unscored(STALE_NARRATIVE)
         gold_merge_facts = 0
         if cluster.gold_records:
             gold_consensus = merge_records(list(cluster.gold_records), articles=articles)
@@ -411,6 +432,12 @@ def run(options: EvalOptions, console: Console | None = None) -> tuple[EvalRepor
             datasets=sorted({c.key for c in clusters}),
             skipped=skipped,
             recorded=options.record,
+        )
+    if runner.stale_narratives:
+        console.print(
+            f"[yellow]note[/yellow] {STALE_NARRATIVE} ({', '.join(runner.stale_narratives)}: "
+            "facts scored, narrative scores unscored)",
+            soft_wrap=True,
         )
     report = EvalReport(
         header=header, summary=summarise(groups), cases=cases, clusters=cluster_results

@@ -4,6 +4,7 @@
     ├── InputError                       caller's mistake                    (exit 2, HTTP 422)
     │   ├── ArticleTooLongError          text over the accepted length       (exit 2, HTTP 422)
     │   ├── UnsupportedInputError        a file or media type we can't read  (exit 2, HTTP 415)
+    │   ├── PromptNotFoundError          an unknown prompt name or version   (exit 2, HTTP 422)
     │   └── NotFoundError                an unknown job or resource          (exit 2, HTTP 404)
     ├── ConfigError                      bad settings                        (exit 3, HTTP 500)
     ├── ModelError                       the model could not be had          (exit 4, HTTP 503)
@@ -23,6 +24,8 @@ Errors carry their context as attributes. The mapping to exit codes lives in
 from __future__ import annotations
 
 from pathlib import Path
+
+import prompts
 
 
 class CorroborateError(Exception):
@@ -55,6 +58,14 @@ class UnsupportedInputError(InputError):
     """A file or media type we cannot read."""
 
     title = "Unsupported input"
+
+
+class PromptNotFoundError(InputError, prompts.PromptNotFoundError):
+    """No prompt of that name or version (e.g. `--prompt-version v9`); also a
+    `prompts.PromptNotFoundError`, which the prompt loader raises and the service re-raises
+    as this one."""
+
+    title = "Unknown prompt"
 
 
 class NotFoundError(InputError):

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Final
 
 import lexicon
-from prompts import Prompt, load
+import prompts
+from prompts import Prompt
 from schemas.article import Article
 from schemas.consensus import Consensus, PromptRef
 from schemas.record import EventRecord, Provenance
-from service.errors import InputError
+from service.errors import InputError, PromptNotFoundError
 from service.ground import ground_record
 from service.llm import LLM, open_llm
 from service.merge import merge_records
@@ -72,6 +73,17 @@ def record_code_hash(root: Path = PROJECT_ROOT) -> str:
 RECORD_CODE_HASH: Final = record_code_hash()
 
 
+def load_prompt(name: str, version: str | None = None) -> Prompt:
+    """`prompts.load`, with an unknown name or version raised as the caller's mistake
+    (`PromptNotFoundError` of the error tree: exit 2, HTTP 422)."""
+    try:
+        return prompts.load(name, version)
+    except prompts.PromptNotFoundError as exc:
+        if isinstance(exc, PromptNotFoundError):
+            raise
+        raise PromptNotFoundError(str(exc), prompt=name, version=version) from exc
+
+
 @dataclass
 class PipelineStats:
     """Running totals for a pipeline's lifetime: what a batch summary or /metrics shows."""
@@ -101,7 +113,7 @@ class Pipeline:
         self.settings = settings
         self.llm = llm
         self.store = store
-        self.prompt: Prompt = load(PROMPT_NAME, prompt_version)
+        self.prompt: Prompt = load_prompt(PROMPT_NAME, prompt_version)
         self.prompt_hash = prompt_hash(self.prompt)
         self.lexicon = lexicon.stamp()
         # What a cached record must match: the prompt hash (prompt file and response
@@ -109,7 +121,7 @@ class Pipeline:
         self._cache_version = hashlib.sha256(
             f"{self.prompt_hash}:{self.lexicon.sha256}:{RECORD_CODE_HASH}".encode()
         ).hexdigest()
-        self.narrate_prompt: Prompt = load(NARRATE_PROMPT)
+        self.narrate_prompt: Prompt = load_prompt(NARRATE_PROMPT)
         self.narrate_hash = narrate_hash(self.narrate_prompt)
         self.stats = PipelineStats()
         self._stats_lock = threading.Lock()  # batch runs extract from several threads

@@ -103,3 +103,9 @@ def test_batch_jsonl_needs_cluster_keys(tmp_path: Path) -> None:
     lines.write_text(json.dumps({"text": "no cluster here"}) + "\n")
     with pytest.raises(InputError, match="cluster"):
         load_clusters(lines)
+
+
+def test_an_unknown_prompt_version_exits_2_with_one_line(tmp_path: Path) -> None:
+    done = cli("extract", str(SAMPLE), "--no-llm", "--prompt-version", "v9", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "error: prompt 'extract_event' has no version 'v9'; have ['v1']\n"

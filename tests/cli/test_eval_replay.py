@@ -153,7 +153,7 @@ def test_replay_after_a_prompt_change_fails_loudly(
         parts = {**prompt.parts, "system": prompt.parts["system"] + "\nBe terse."}
         return dataclasses.replace(prompt, text=prompt.text + "#", sha256="0" * 64, parts=parts)
 
-    monkeypatch.setattr("service.pipeline.load", edited)
+    monkeypatch.setattr(prompts, "load", edited)
     monkeypatch.setattr(eval_run, "get_settings", lambda: settings)
     code = eval_run.main(
         [str(CLUSTER), "--mode", "replay", "--limit-docs", "1",

@@ -96,6 +96,7 @@ DEFAULT_BASELINE: Final = EVALS_DIR / "baseline.json"
 DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
 
 Mode = Literal["replay", "live", "baseline"]
+LLM_ERROR_FIELDS: Final = ("model", "attempt", "raw_output")
 NARRATIVE_FIELDS: Final = ("consensus.citations",)
 """Consensus scores that rest on the narrative rather than on the merged facts."""
 STALE_NARRATIVE: Final = "narrative cassette stale: make record-consensus"
@@ -319,7 +320,10 @@ class _Runner:
                     f"{cluster.key}/{case.case_id}: {exc.message} (cassette {path}"
                     f"{'' if path.is_file() else ', which does not exist'}); re-record with "
                     "`corroborate eval --mode live --record`",
-                    **exc.context,
+                    model=exc.model,
+                    attempt=exc.attempt,
+                    raw_output=exc.raw_output,
+                    **{k: v for k, v in exc.context.items() if k not in LLM_ERROR_FIELDS},
                 ) from exc
             records.append(predicted)
             scores = case.score(predicted)

@@ -119,9 +119,24 @@ class EvalRegressionError(CorroborateError):
 
 
 class LLMError(CorroborateError):
-    """An LLM call failed; `model`, `attempt` and `raw_output` say how."""
+    """An LLM call failed; `model`, `attempt` and `raw_output` say how (None when unknown)."""
 
     title = "LLM call failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        attempt: int | None = None,
+        raw_output: str | None = None,
+        **context: object,
+    ) -> None:
+        known = {"model": model, "attempt": attempt, "raw_output": raw_output}
+        super().__init__(message, **{k: v for k, v in known.items() if v is not None}, **context)
+        self.model = model
+        self.attempt = attempt
+        self.raw_output = raw_output
 
 
 class LLMUnavailableError(LLMError):

@@ -84,3 +84,13 @@ def test_an_unknown_prompt_is_the_callers_mistake_in_the_error_tree() -> None:
     assert isinstance(caught.value, InputError) and exit_code(caught.value) == 2
     assert isinstance(caught.value, prompts.PromptNotFoundError)  # the loader's error too
     assert caught.value.context == {"prompt": "extract_event", "version": "v999"}
+
+
+def test_llm_errors_carry_model_attempt_and_raw_output_as_attributes() -> None:
+    error = LLMOutputError("garbled", model="local/m", attempt=2, raw_output="{oops")
+    assert (error.model, error.attempt, error.raw_output) == ("local/m", 2, "{oops")
+    assert error.context == {"model": "local/m", "attempt": 2, "raw_output": "{oops"}
+    bare = LLMUnavailableError("down")
+    assert (bare.model, bare.attempt, bare.raw_output, bare.context) == (None, None, None, {})
+    miss = ReplayMissError("stale", model="local/m", cassette="a.yaml")
+    assert miss.model == "local/m" and miss.context == {"model": "local/m", "cassette": "a.yaml"}

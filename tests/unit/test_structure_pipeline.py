@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from schemas.article import Article
+from schemas.article import MAX_ARTICLE_CHARS, Article
 from service import pipeline as pipeline_module
 from service.errors import LLMOutputError, ReplayMissError
-from service.llm import Message
+from service.llm import CHARS_PER_TOKEN, Message, context_needed
 from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Store
@@ -238,3 +238,23 @@ def test_record_code_hash_covers_every_file_of_the_mine_package(tmp_path: Path) 
     assert changed != before
     (tmp_path / "service" / "mine" / "tables.py").write_text("WORDS = ()\n")  # a new module
     assert pipeline_module.record_code_hash(tmp_path) not in (before, changed)
+
+
+def test_a_60000_character_article_is_sent_whole_and_fits_the_context() -> None:
+    paragraph = TEXT + "\n\n"
+    text = (paragraph * (MAX_ARTICLE_CHARS // len(paragraph) + 1))[:MAX_ARTICLE_CHARS].strip()
+    article = Article(id="long", outlet="Valley Courier", published_at=date(2025, 3, 4), text=text)
+    sizes: list[tuple[int, int]] = []
+
+    class Measuring(FakeLLM):
+        def complete(
+            self, messages: list[Message], response_model: Any, *, max_tokens: int | None = None
+        ) -> Any:
+            assert text in messages[-1]["content"]  # the whole article, not a prefix
+            sizes.append((sum(len(m["content"]) for m in messages), max_tokens or 0))
+            return super().complete(messages, response_model, max_tokens=max_tokens)
+
+    Pipeline(settings(), Measuring(responder)).extract(article)
+    assert len(sizes) == 4
+    for chars, answer in sizes:
+        assert chars / CHARS_PER_TOKEN + answer <= context_needed() <= settings().n_ctx

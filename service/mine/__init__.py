@@ -18,7 +18,7 @@ from service.mine.dates import date_hits, find_dates
 from service.mine.doc import Doc
 from service.mine.numbers import parse_number
 from service.mine.people import find_people
-from service.mine.quantities import find_quantities
+from service.mine.quantities import find_quantities, is_counted_year
 from service.mine.quotes import find_quotes
 from service.mine.sources import find_sources
 from service.text.stems import stem_words
@@ -35,7 +35,11 @@ def mine(article: Article) -> Candidates:
     dates resolve against `article.published_at`; without it they are left out.
     """
     doc = Doc.of(article.text)
-    hits = date_hits(article.text, article.published_date)
+    hits = [
+        h
+        for h in date_hits(article.text, article.published_date)
+        if not is_counted_year(article.text, h)
+    ]
     people = find_people(doc)
     return Candidates(
         quotes=find_quotes(doc, people),

@@ -2,7 +2,9 @@
 
 A figure's span runs from its hedge to its unit or counted noun ("About 2,000 North Korean
 soldiers"). Vague plurals ("thousands of troops") are kept as `more_than` their unit (1000);
-"one" and "first" are never figures; a bare 1900-2099 is a year, never a figure.
+"one" and "first" are never figures. A bare 1900-2099 is a year, unless a counted noun or
+a fate follows it and no lead word or determiner precedes it: "2000 people", "2000
+killed" are figures; "in 2000", "the 2024 elections", "by 2030" stay years.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from service.mine.numbers import (
     number_value,
 )
 from service.mine.people import NOT_AFTER_WORD
-from service.text.words import alternation
+from service.text.words import alternation, is_fate
 
 _EN = lexicon.load("en")
 
@@ -160,6 +162,29 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
             return None  # "Route 66", "38 North", "World War Two"
     start = hedge_m.start() if hedge_m else start
     return _Figure(start, tail_end, value, hedge=hedge, unit=unit, hint=hint, ordinal=ordinal)
+
+
+_NEXT_WORD = re.compile(rf"{H}+(?P<w>[^\W\d_]+)")
+_PLURALS_WITHOUT_S = frozenset(_EN.words("figures.plurals_without_s"))
+_DETERMINER_BEFORE = re.compile(
+    rf"(?i)\b(?:the|a|an|this|that|its|their|his|her|our|whose){H}+$"
+)  # "the 2024 elections", "her 2019 visit": a year that names something
+
+
+def is_counted_year(text: str, hit: DateHit) -> bool:
+    """Whether a bare 1900-2099 the date patterns took for a year counts something: no
+    lead word ('in 2000'), no determiner before it, and a counted noun or a fate after it
+    ('2000 people', '2000 killed')."""
+    if hit.granularity != "year" or not text[hit.start : hit.end].isdigit():
+        return False
+    if _DETERMINER_BEFORE.search(text, max(0, hit.start - 8), hit.start):
+        return False
+    if _COUNTED.match(text, hit.end):
+        return True
+    word = _NEXT_WORD.match(text, hit.end)
+    return word is not None and (
+        word.group("w").lower() in _PLURALS_WITHOUT_S or is_fate(word.group("w"))
+    )
 
 
 def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidate]:

@@ -339,3 +339,23 @@ def test_mining_is_fast() -> None:
     mine(article)
     # Generous bound: catches runaway backtracking, not machine noise (typically ~15 ms).
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "year"),
+    [
+        ("Officials said 2000 killed in the blast.", 2000.0, None),
+        ("About 2000 people fled the town.", 2000.0, None),
+        ("Some 1950 soldiers were sent north.", 1950.0, None),
+        ("It was built in 1998 and rebuilt later.", None, "1998"),
+        ("The 2024 elections were close.", None, "2024"),
+        ("By 2030 troops will leave the valley.", None, "2030"),
+        ("The mill closed in 1999.", None, "1999"),
+    ],
+)
+def test_a_bare_year_counting_something_is_a_figure(
+    text: str, figure: float | None, year: str | None
+) -> None:
+    mined = mine(Article(text=text, published_at=PUBLISHED))
+    assert [q.value for q in mined.quantities] == ([figure] if figure else [])
+    assert [d.iso for d in mined.dates] == ([year] if year else [])

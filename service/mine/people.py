@@ -47,6 +47,8 @@ _NOT_NAME = frozenset(_EN.words("names.not_names")) | frozenset(
 )
 # A capitalised run right after these words is a title of a publication, not a person.
 _ORG_NOUNS = frozenset(_EN.words("names.org_nouns"))
+# A capitalised run holding one of these names an organisation ("Central News Agency").
+_ORG_WORDS = frozenset(_EN.words("names.org_words"))
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,11 @@ def name_part(text: str, start: int, end: int, keep: str) -> tuple[int, int] | N
     return (min(s for s, _ in kept), max(e for _, e in kept)) if kept else None
 
 
+def _names_an_organisation(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised run holds an organisation word ('Central News Agency')."""
+    return any(text[s:e].lower() in _ORG_WORDS for s, e in _name_tokens(text, start, end))
+
+
 def find_people(doc: Doc) -> list[PersonCandidate]:
     """Titled names, appositive titles, names before a speech verb, then repeats of those."""
     text, mentions = doc.text, list[_Mention]()
@@ -87,6 +94,8 @@ def find_people(doc: Doc) -> list[PersonCandidate]:
             before = text[max(0, m.start() - 12) : m.start()].split()
             if part is None or (pattern is _NAME_SAYS and before and before[-1] in _ORG_NOUNS):
                 continue
+            if _names_an_organisation(text, *m.span("name")):
+                continue  # "the official Korean Central News Agency": no person
             title = m.groupdict().get("title")
             start = m.start("title") if pattern is _TITLED else part[0]
             mentions.append(_Mention(start, part[1], *part, title))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -9,10 +10,12 @@ import pytest
 
 import lexicon
 from schemas.article import Article
+from schemas.record import EventRecord
 from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Store
 
+DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
 TEXT = (
     "Flood waters swept through the river town of Brenford on Monday, officials said. "
     "At least 14 people were killed, the regional emergency office said on Tuesday."
@@ -81,3 +84,50 @@ def test_another_lexicon_gets_another_record_cache_key(
     assert after.cache_key(article) != before.cache_key(article)
     after.extract(article)
     assert after.stats.cache_hits == 0
+
+
+def _story_names() -> dict[str, str]:
+    """Names that belong to one story of the built-in datasets, folded, with where they come
+    from: outlets, gold places and countries, and the named people, organisations and
+    sources of the gold records and alias tables."""
+    names: dict[str, str] = {}
+
+    def add(name: str | None, origin: str) -> None:
+        if name and name.strip():
+            names.setdefault(name.strip().casefold(), origin)
+
+    for path in sorted(DATASETS.glob("**/articles/*.json")):
+        add(json.loads(path.read_text(encoding="utf-8")).get("outlet"), f"outlet of {path.name}")
+    for path in sorted(DATASETS.glob("**/gold/*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if path.name == "aliases.json":
+            for canonical, variants in gold.items():
+                for name in (canonical, *variants):
+                    add(name, f"alias in {path.parent.parent.name}")
+            continue
+        record = EventRecord.model_validate(gold)
+        if record.where is not None:
+            add(record.where.name, f"place of {path.name}")
+            add(record.where.country, f"country of {path.name}")
+        for actor in record.actors:
+            add(actor.canonical_name, f"actor of {path.name}")
+        for claim in record.claims:
+            add(claim.according_to, f"source in {path.name}")
+        for quantity in record.quantities:
+            add(quantity.attributed_to, f"source in {path.name}")
+        for quote in record.quotes:
+            add(quote.speaker, f"speaker in {path.name}")
+            add(quote.via, f"quote relayed by, in {path.name}")
+    return names
+
+
+def test_the_lexicon_holds_general_language_only() -> None:
+    story = _story_names()
+    assert {"gulf wire", "beijing", "valdoria", "yonhap", "reuters"} <= set(story)  # the net
+    found = [
+        f"{lex.name}/{lex.version} {key}: {entry!r} is the {story[entry.casefold()]}"
+        for lex in (lexicon.load(name) for name in lexicon.names())
+        for key, entry in lex.entries()
+        if entry.casefold() in story
+    ]
+    assert not found, "\n".join(found)

@@ -359,3 +359,12 @@ def test_a_bare_year_counting_something_is_a_figure(
     mined = mine(Article(text=text, published_at=PUBLISHED))
     assert [q.value for q in mined.quantities] == ([figure] if figure else [])
     assert [d.iso for d in mined.dates] == ([year] if year else [])
+
+
+def test_a_capitalised_run_with_an_organisation_word_is_no_person() -> None:
+    text = (
+        "The official Ostrevian Central News Agency reported the deal on Monday. "
+        "Ostrevian state media said Chairman Pavel Strand signed it."
+    )
+    names = {p.name for p in mine(Article(text=text, published_at=PUBLISHED)).people}
+    assert names == {"Pavel Strand"}

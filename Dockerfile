@@ -7,8 +7,10 @@ WORKDIR /src
 COPY pyproject.toml constraints.txt README.md ./
 COPY schemas schemas
 COPY prompts prompts
+COPY lexicon lexicon
 COPY service service
 COPY evals evals
+COPY app app
 # llama.cpp comes prebuilt in the xllamacpp wheel (portable CPU build, no -march=native).
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install -c constraints.txt '.[local]' \

@@ -45,15 +45,18 @@ eval: install
 
 record: install-local
 	$(VENV)/bin/corroborate eval --mode live --record --out $(OUT)/eval-record
+	$(PY) -m tests.support.narrative
 
-# After a merge-only change: replay extraction, re-record the narrative cassettes.
+# After a merge-only change: replay extraction, re-record the eval's narrative cassettes.
+# Optional: `make test` never needs it, and until then `make eval` scores the facts and
+# leaves the narrative's scores unscored ("narrative cassette stale").
 record-consensus: install-local
 	$(VENV)/bin/corroborate eval --mode live --record-consensus --out $(OUT)/eval-record
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
-	$(VENV)/bin/mypy schemas prompts service evals
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy schemas prompts lexicon service evals app tests
 	$(VENV)/bin/lint-imports
 
 smoke: install-local

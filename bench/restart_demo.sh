@@ -4,7 +4,7 @@ set -u
 cd "$(dirname "$0")/.."
 DB=sqlite:////tmp/restart-demo.sqlite3; rm -f /tmp/restart-demo.sqlite3
 PORT=8765; export CORROBORATE_DATABASE_URL=$DB CORROBORATE_MODEL=local/qwen2.5-coder-0.5b
-start() { .venv/bin/python -m service.cli serve --port $PORT >> /tmp/restart-demo.log 2>&1 & echo $!; }
+start() { .venv/bin/python -m app.cli serve --port $PORT >> /tmp/restart-demo.log 2>&1 & echo $!; }
 wait_ready() { for i in $(seq 1 120); do curl -sf localhost:$PORT/readyz >/dev/null && return 0; sleep 1; done; return 1; }
 PID=$(start); wait_ready || { echo "server did not come up"; exit 1; }
 JOB=$(curl -s -X POST "localhost:$PORT/v1/records?mode=async" -H 'Content-Type: application/json' \

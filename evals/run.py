@@ -9,7 +9,11 @@ Modes:
 * `replay` (default): the LLM answers come from recorded cassettes,
   `tests/integration/cassettes/eval/<dataset>/<article_id>-<prompthash12>.yaml`, matched
   on method, path and the canonical JSON body. A prompt, schema or input change finds no
-  recording and fails with `ReplayMissError` (exit 6).
+  recording and fails with `ReplayMissError` (exit 6). The narrative's cassette
+  (`_consensus-<narratehash12>.yaml`) holds merge output, so after a merge change it goes
+  stale: the facts are still scored, the narrative's scores (`NARRATIVE_FIELDS`) are
+  unscored with the reason `STALE_NARRATIVE`, and one line says so; `make
+  record-consensus` re-records it.
 * `live`: the embedded model, or any endpoint given by `CORROBORATE_BASE_URL`;
   `--record` also writes the cassettes that `replay` reads.
 * `baseline`: no LLM, mined candidates only.
@@ -24,8 +28,8 @@ import inspect
 import json
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +39,13 @@ import typer
 from rich.console import Console
 
 from evals import external
+from evals.replay import (
+    CONSENSUS_TAPE,
+    DEFAULT_CASSETTES,
+    REPLAY_BASE_URL,
+    cassette,
+    cassette_path,
+)
 from evals.report import (
     DEFAULT_TOLERANCE,
     GOLD_MERGE_PREFIX,
@@ -66,12 +77,13 @@ from evals.scorers import (
     builtin_record_scorer,
     load_embedder,
     score_consensus,
+    unscored,
 )
 from schemas.article import Article
 from schemas.consensus import Consensus
 from schemas.record import EventRecord
 from service import errors
-from service.errors import ConfigError, CorroborateError, InputError, ReplayMissError, exit_code
+from service.errors import CorroborateError, InputError, ReplayMissError, exit_code
 from service.inputs import expand_paths, read_article
 from service.merge import merge_records
 from service.pipeline import Pipeline, open_pipeline
@@ -81,95 +93,13 @@ EVALS_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = EVALS_DIR.parent
 BUILTIN_DATASETS: Final = EVALS_DIR / "datasets"
 DEFAULT_BASELINE: Final = EVALS_DIR / "baseline.json"
-DEFAULT_CASSETTES: Final = REPO_ROOT / "tests" / "integration" / "cassettes" / "eval"
 DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
-REPLAY_BASE_URL: Final = "http://127.0.0.1:9/v1"
-"""Where replayed requests pretend to go: nothing listens there, VCR answers first."""
 
 Mode = Literal["replay", "live", "baseline"]
-CONSENSUS_TAPE: Final = "_consensus"
-"""Cassette name (per cluster) of the narrative's LLM call."""
-
-
-# -- cassettes -------------------------------------------------------------------------------
-
-
-def _canonical(body: Any) -> Any:
-    if body is None:
-        return None
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", errors="replace")
-    try:
-        return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return body
-
-
-def canonical_body_matcher(r1: Any, r2: Any) -> None:
-    """VCR matcher: JSON bodies equal after key sorting (as tests/conftest.py matches)."""
-    assert _canonical(r1.body) == _canonical(r2.body), "request bodies differ"
-
-
-def cassette_path(root: Path, cluster_key: str, article_id: str, prompt_hash: str) -> Path:
-    """`<root>/<dataset>/<article_id>-<prompthash12>.yaml`: a new prompt, a new file."""
-    return root / cluster_key / f"{article_id}-{prompt_hash[:12]}.yaml"
-
-
-def _request_key(request: Any) -> tuple[str, str, Any]:
-    return (str(request.method).upper(), str(request.path), _canonical(request.body))
-
-
-@contextmanager
-def cassette(path: Path, *, record: bool) -> Iterator[None]:
-    """Replay (record mode `none`) or record (`all`, after removing the old file) one
-    cassette around the LLM calls made inside the block.
-
-    In replay, a request the cassette does not hold raises `ReplayMissError` when the
-    block ends, even if the caller swallowed the transport error on the way: a stale
-    cassette must never degrade silently into mined-only records.
-    """
-    try:
-        import vcr
-    except ImportError as exc:  # vcrpy is a dev dependency
-        raise ConfigError(
-            "replay and --record need vcrpy: pip install -e '.[dev]'", setting="mode"
-        ) from exc
-    if record:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-    seen: dict[tuple[str, str, Any], None] = {}
-
-    def note(request: Any) -> Any:
-        seen.setdefault(_request_key(request), None)
-        return request
-
-    recorder = vcr.VCR(
-        record_mode="all" if record else "none",
-        match_on=("method", "path", "canonical_body"),
-        filter_headers=["authorization", "api-key", "x-api-key", "cookie"],
-        decode_compressed_response=True,
-        before_record_request=note,
-    )
-    recorder.register_matcher("canonical_body", canonical_body_matcher)
-    with recorder.use_cassette(str(path)) as tape:
-        failure: BaseException | None = None
-        try:
-            yield
-        except Exception as exc:
-            failure = exc
-        if not record:
-            held = {_request_key(request) for request in tape.requests}
-            missed = [key for key in seen if key not in held]
-            if missed:
-                method, url_path, _ = missed[0]
-                raise ReplayMissError(
-                    f"{len(missed)} LLM request(s) not in the cassette (first: {method} "
-                    f"{url_path}): the prompt, schema, model or input changed since it was "
-                    "recorded",
-                    cassette=str(path),
-                ) from failure
-        if failure is not None:
-            raise failure
+LLM_ERROR_FIELDS: Final = ("model", "attempt", "raw_output")
+NARRATIVE_FIELDS: Final = ("consensus.citations",)
+"""Consensus scores that rest on the narrative rather than on the merged facts."""
+STALE_NARRATIVE: Final = "narrative cassette stale: make record-consensus"
 
 
 # -- datasets --------------------------------------------------------------------------------
@@ -343,6 +273,7 @@ class _Runner:
         self.replaying = options.mode == "replay"
         self.recording = options.record
         self.warned: set[str] = set()
+        self.stale_narratives: list[str] = []
 
     def tape(self, pipe: Pipeline, cluster: Cluster, name: str, prompt_hash: str = "") -> Any:
         # --record-consensus: extraction replays, only the narrative is recorded anew
@@ -389,7 +320,10 @@ class _Runner:
                     f"{cluster.key}/{case.case_id}: {exc.message} (cassette {path}"
                     f"{'' if path.is_file() else ', which does not exist'}); re-record with "
                     "`corroborate eval --mode live --record`",
-                    **exc.context,
+                    model=exc.model,
+                    attempt=exc.attempt,
+                    raw_output=exc.raw_output,
+                    **{k: v for k, v in exc.context.items() if k not in LLM_ERROR_FIELDS},
                 ) from exc
             records.append(predicted)
             scores = case.score(predicted)
@@ -414,9 +348,21 @@ class _Runner:
         articles = [case.article for case in cluster.cases]
         # The narrative's LLM calls (if any) replay from one cassette per cluster, named by
         # the narrate prompt's hash when the pipeline has one.
-        with self.tape(pipe, cluster, CONSENSUS_TAPE, str(getattr(pipe, "narrate_hash", ""))):
-            consensus = build_consensus(pipe, records, articles)
+        try:
+            with self.tape(pipe, cluster, CONSENSUS_TAPE, str(getattr(pipe, "narrate_hash", ""))):
+                consensus = build_consensus(pipe, records, articles)
+        except ReplayMissError:
+            if not self.replaying:
+                raise
+            # The narrator is shown merge output: after a merge change its cassette no longer
+            # matches. The facts are still scored; what rests on the narrative is not.
+            self.stale_narratives.append(cluster.key)
+            consensus = merge_records(list(records), articles=list(articles))
         scores = dict(cluster.score_consensus(consensus))
+        if cluster.key in self.stale_narratives:
+            for name in NARRATIVE_FIELDS:
+                if name in scores:
+                    scores[name] = unscored(STALE_NARRATIVE)
         gold_merge_facts = 0
         if cluster.gold_records:
             gold_consensus = merge_records(list(cluster.gold_records), articles=articles)
@@ -490,6 +436,12 @@ def run(options: EvalOptions, console: Console | None = None) -> tuple[EvalRepor
             datasets=sorted({c.key for c in clusters}),
             skipped=skipped,
             recorded=options.record,
+        )
+    if runner.stale_narratives:
+        console.print(
+            f"[yellow]note[/yellow] {STALE_NARRATIVE} ({', '.join(runner.stale_narratives)}: "
+            "facts scored, narrative scores unscored)",
+            soft_wrap=True,
         )
     report = EvalReport(
         header=header, summary=summarise(groups), cases=cases, clusters=cluster_results

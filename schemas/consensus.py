@@ -237,6 +237,12 @@ class ConsensusProvenance(BaseModel):
     tolerances: dict[str, float] = Field(
         default_factory=dict, description="The merge tolerances the facts were decided with."
     )
+    lexicon_version: str | None = Field(
+        default=None, description="The word lexicons used, e.g. 'en/v1' (comma-separated)."
+    )
+    lexicon_hash: str | None = Field(
+        default=None, description="sha256 over the lexicon files named by `lexicon_version`."
+    )
 
 
 class Consensus(BaseModel):

@@ -235,6 +235,12 @@ class Provenance(BaseModel):
     prompt_name: str
     prompt_version: str
     prompt_hash: str = Field(description="sha256 over the prompt file and the response schemas.")
+    lexicon_version: str | None = Field(
+        default=None, description="The word lexicons used, e.g. 'en/v1' (comma-separated)."
+    )
+    lexicon_hash: str | None = Field(
+        default=None, description="sha256 over the lexicon files named by `lexicon_version`."
+    )
     created_at: datetime
     seconds: float = 0.0
     prompt_tokens: int = 0

@@ -236,7 +236,7 @@ class LocalServer:
         model_path: Path,
         *,
         port: int | None = None,
-        n_ctx: int = 8192,
+        n_ctx: int = 32_768,
         threads: int | None = None,
         n_parallel: int = 1,
         startup_timeout: float = 120.0,
@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="run the server in the foreground until stdin closes")
     serve.add_argument("--model", type=Path, required=True)
     serve.add_argument("--port", type=int, required=True)
-    serve.add_argument("--n-ctx", type=int, default=8192)
+    serve.add_argument("--n-ctx", type=int, default=32_768)
     serve.add_argument("--threads", type=int, default=_cpu_count())
     serve.add_argument("--n-parallel", type=int, default=1)
     serve.add_argument("--alias", default=None)

@@ -4,6 +4,7 @@
     ├── InputError                       caller's mistake                    (exit 2, HTTP 422)
     │   ├── ArticleTooLongError          text over the accepted length       (exit 2, HTTP 422)
     │   ├── UnsupportedInputError        a file or media type we can't read  (exit 2, HTTP 415)
+    │   ├── PromptNotFoundError          an unknown prompt name or version   (exit 2, HTTP 422)
     │   └── NotFoundError                an unknown job or resource          (exit 2, HTTP 404)
     ├── ConfigError                      bad settings                        (exit 3, HTTP 500)
     ├── ModelError                       the model could not be had          (exit 4, HTTP 503)
@@ -23,6 +24,8 @@ Errors carry their context as attributes. The mapping to exit codes lives in
 from __future__ import annotations
 
 from pathlib import Path
+
+import prompts
 
 
 class CorroborateError(Exception):
@@ -55,6 +58,14 @@ class UnsupportedInputError(InputError):
     """A file or media type we cannot read."""
 
     title = "Unsupported input"
+
+
+class PromptNotFoundError(InputError, prompts.PromptNotFoundError):
+    """No prompt of that name or version (e.g. `--prompt-version v9`); also a
+    `prompts.PromptNotFoundError`, which the prompt loader raises and the service re-raises
+    as this one."""
+
+    title = "Unknown prompt"
 
 
 class NotFoundError(InputError):
@@ -108,9 +119,24 @@ class EvalRegressionError(CorroborateError):
 
 
 class LLMError(CorroborateError):
-    """An LLM call failed; `model`, `attempt` and `raw_output` say how."""
+    """An LLM call failed; `model`, `attempt` and `raw_output` say how (None when unknown)."""
 
     title = "LLM call failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        attempt: int | None = None,
+        raw_output: str | None = None,
+        **context: object,
+    ) -> None:
+        known = {"model": model, "attempt": attempt, "raw_output": raw_output}
+        super().__init__(message, **{k: v for k, v in known.items() if v is not None}, **context)
+        self.model = model
+        self.attempt = attempt
+        self.raw_output = raw_output
 
 
 class LLMUnavailableError(LLMError):

@@ -9,8 +9,6 @@ is dropped. Every returned span satisfies `span.text == text[span.start:span.end
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rapidfuzz import fuzz
 
 from schemas.article import Article
@@ -27,65 +25,14 @@ from schemas.record import (
     SubEvent,
     When,
 )
+from service.text.fold import fold_text, fold_with_index
+from service.text.sentences import split_sentences
 
 FUZZY_THRESHOLD = 88.0
 """Minimum rapidfuzz partial-ratio (0-100) for a fuzzy match of a non-quote item."""
 
 PARAPHRASE_THRESHOLD = 70.0
 """Minimum token-set ratio for a paraphrased claim or sub-event to match a sentence."""
-
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": " ",
-        "\u2011": " ",
-        "\u2012": " ",
-        "\u2013": " ",
-        "\u2014": " ",
-        "-": " ",
-        "\u00a0": " ",
-    }
-)
-
-
-@dataclass(frozen=True)
-class _Folded:
-    """A normalised copy of a text and, per normalised char, its original index."""
-
-    text: str
-    index: list[int]
-
-
-def _fold(text: str) -> _Folded:
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        c = ch.translate(_FOLD).casefold()
-        if c.isspace() or not c:
-            c = " "
-        for piece in c:
-            if piece == " " and out and out[-1] == " ":
-                continue  # collapse runs of whitespace
-            out.append(piece)
-            index.append(i)
-    return _Folded("".join(out), index)
-
-
-def fold_text(text: str) -> str:
-    """Case-, whitespace-, quote- and dash-insensitive form of `text` (stripped)."""
-    return _fold(text).text.strip()
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -97,7 +44,7 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._folded = _fold(text)
+        self._folded = fold_with_index(text)
 
     def _back(self, fstart: int, fend: int) -> Span:
         # Map a folded range back to original offsets, trimming spaces folding introduced.
@@ -224,7 +171,7 @@ def _ground_paraphrase(item: Claim | SubEvent, statement: str, loc: Locator) -> 
         _mark(item, span, kind, None)
         return
     best: tuple[float, Span] | None = None
-    for sentence in _sentences(loc.text):
+    for sentence in split_sentences(loc.text):
         score = fuzz.token_set_ratio(fold_text(statement), fold_text(sentence.text))
         if best is None or score > best[0]:
             best = (score, sentence)
@@ -232,13 +179,6 @@ def _ground_paraphrase(item: Claim | SubEvent, statement: str, loc: Locator) -> 
         _mark(item, best[1], "fuzzy", f"paraphrase of this sentence ({best[0]:.0f}/100)")
     else:
         _mark(item, None, "none", "no sentence of the text states this")
-
-
-def _sentences(text: str) -> list[Span]:
-    # Imported lazily so ground stays usable without the miner's dependencies loaded.
-    from service.mine import split_sentences
-
-    return split_sentences(text)
 
 
 def _ground_when(when: When, loc: Locator) -> None:

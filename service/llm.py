@@ -14,6 +14,7 @@ object, its token usage and the time it took.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from schemas.article import MAX_ARTICLE_CHARS
 from service.errors import (
     ConfigError,
     LLMError,
@@ -218,11 +220,38 @@ class OpenAICompatibleLLM:
         return value, raw
 
 
+CHARS_PER_TOKEN = 3.0
+"""A floor on the characters per token of news text for the embedded models' tokenizer
+(Qwen2.5 averages about 4 on English), so the context window is sized with room to spare."""
+
+PROMPT_TOKENS = 4_096
+"""Room for everything around the article in one call: instructions, the candidate lines
+and the answer."""
+
+
+def context_needed(article_chars: int = MAX_ARTICLE_CHARS) -> int:
+    """Context tokens one call needs for an article of `article_chars` characters (by default
+    the longest accepted, 60,000): an article is sent whole, never truncated."""
+    return math.ceil(article_chars / CHARS_PER_TOKEN) + PROMPT_TOKENS
+
+
 @contextmanager
 def local_endpoint(settings: Settings) -> Iterator[str]:
-    """Start the embedded llama.cpp server for `settings.model`; yield its base URL."""
+    """Start the embedded llama.cpp server for `settings.model`; yield its base URL.
+
+    Refused (`ConfigError`) before anything starts when `n_ctx` cannot hold the longest
+    accepted article with its prompt.
+    """
     from service.embedded import LocalServer, ensure_model
 
+    needed = context_needed()
+    if settings.n_ctx < needed:
+        raise ConfigError(
+            f"CORROBORATE_N_CTX={settings.n_ctx} is too small: an article of up to "
+            f"{MAX_ARTICLE_CHARS:,} characters is sent whole with its prompt, which needs "
+            f"{needed:,} tokens of context; set CORROBORATE_N_CTX to {needed} or more",
+            setting="CORROBORATE_N_CTX",
+        )
     path = ensure_model(settings.model, settings.cache_dir / "models")
     server = LocalServer(
         path,

@@ -7,7 +7,6 @@ is produced the same way wherever it is asked for.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -17,11 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from prompts import Prompt, load
+import lexicon
+import prompts
+from prompts import Prompt
 from schemas.article import Article
 from schemas.consensus import Consensus, PromptRef
 from schemas.record import EventRecord, Provenance
-from service.errors import InputError
+from service.errors import InputError, PromptNotFoundError
 from service.ground import ground_record
 from service.llm import LLM, open_llm
 from service.merge import merge_records
@@ -39,21 +40,48 @@ NO_MODEL = "none"
 NARRATE_PROMPT = "narrate"
 
 
-def _record_code_hash() -> str:
-    """sha256 over the source of the steps that shape a record (mine, structure, ground,
-    the LLM client and the record schema): a new release never reuses a cached record
-    that older code produced."""
+PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
+"""The folder holding the `service` and `schemas` packages (a checkout or site-packages)."""
+
+RECORD_CODE: Final = (
+    "schemas",
+    "service/text",
+    "service/mine",
+    "service/structure.py",
+    "service/ground.py",
+    "service/llm.py",
+)
+"""The code that shapes a record, relative to `PROJECT_ROOT`. A folder counts whole: every
+`.py` file below it, so a module added to a package is covered without a change here."""
+
+
+def record_code_hash(root: Path = PROJECT_ROOT) -> str:
+    """sha256 over the paths and bytes of every file of `RECORD_CODE` under `root`: a new
+    release never reuses a cached record that older code produced."""
     digest = hashlib.sha256()
-    for step in (mine, Structurer, ground_record, open_llm, EventRecord):
-        source = inspect.getsourcefile(step)
-        if source is None:  # pragma: no cover - only for code without a source file
-            raise RuntimeError(f"no source file for {step!r}")
-        digest.update(Path(source).name.encode())
-        digest.update(Path(source).read_bytes())
+    for part in RECORD_CODE:
+        path = root / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        if not files or not all(f.is_file() for f in files):
+            raise RuntimeError(f"record code {part!r} is missing under {root}")
+        for file in files:
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-RECORD_CODE_HASH: Final = _record_code_hash()
+RECORD_CODE_HASH: Final = record_code_hash()
+
+
+def load_prompt(name: str, version: str | None = None) -> Prompt:
+    """`prompts.load`, with an unknown name or version raised as the caller's mistake
+    (`PromptNotFoundError` of the error tree: exit 2, HTTP 422)."""
+    try:
+        return prompts.load(name, version)
+    except prompts.PromptNotFoundError as exc:
+        if isinstance(exc, PromptNotFoundError):
+            raise
+        raise PromptNotFoundError(str(exc), prompt=name, version=version) from exc
 
 
 @dataclass
@@ -70,7 +98,8 @@ class PipelineStats:
 class Pipeline:
     """Turns articles into grounded records with one prompt version and one (optional) LLM.
 
-    With a `store`, records are cached by (article, prompt hash, model, `RECORD_CODE_HASH`):
+    With a `store`, records are cached by (article, model, prompt hash, lexicon stamp,
+    `RECORD_CODE_HASH`):
     the same work is never done twice, so a re-run makes no LLM call.
     """
 
@@ -84,13 +113,15 @@ class Pipeline:
         self.settings = settings
         self.llm = llm
         self.store = store
-        self.prompt: Prompt = load(PROMPT_NAME, prompt_version)
+        self.prompt: Prompt = load_prompt(PROMPT_NAME, prompt_version)
         self.prompt_hash = prompt_hash(self.prompt)
-        # What a cached record must match: the prompt hash folded with the record code hash.
+        self.lexicon = lexicon.stamp()
+        # What a cached record must match: the prompt hash (prompt file and response
+        # schemas), the lexicons and the code that shapes a record.
         self._cache_version = hashlib.sha256(
-            f"{self.prompt_hash}:{RECORD_CODE_HASH}".encode()
+            f"{self.prompt_hash}:{self.lexicon.sha256}:{RECORD_CODE_HASH}".encode()
         ).hexdigest()
-        self.narrate_prompt: Prompt = load(NARRATE_PROMPT)
+        self.narrate_prompt: Prompt = load_prompt(NARRATE_PROMPT)
         self.narrate_hash = narrate_hash(self.narrate_prompt)
         self.stats = PipelineStats()
         self._stats_lock = threading.Lock()  # batch runs extract from several threads
@@ -129,6 +160,8 @@ class Pipeline:
             prompt_name=self.prompt.name,
             prompt_version=self.prompt.version,
             prompt_hash=self.prompt_hash,
+            lexicon_version=self.lexicon.version,
+            lexicon_hash=self.lexicon.sha256,
             created_at=datetime.now(UTC),
             seconds=round(time.perf_counter() - started, 3),
             prompt_tokens=sum(r.prompt_tokens for r in run.reports.values()),
@@ -173,6 +206,7 @@ class Pipeline:
         consensus.narrative_mode = told.mode  # type: ignore[assignment]
         consensus.narrative_detail = told.detail
         prov = consensus.provenance
+        prov.lexicon_version, prov.lexicon_hash = self.lexicon.version, self.lexicon.sha256
         prov.prompts = sorted(
             [
                 *prov.prompts,

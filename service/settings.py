@@ -46,7 +46,12 @@ class Settings(BaseSettings):
         description="Where the assembled model and the result cache live.",
     )
     threads: int | None = Field(default=None, description="llama.cpp threads; None = all cores.")
-    n_ctx: int = Field(default=8_192, gt=0, description="llama.cpp context window.")
+    n_ctx: int = Field(
+        default=32_768,
+        gt=0,
+        description="llama.cpp context window, in tokens: a 60,000-character article is sent "
+        "whole with its prompt (about 24,000 tokens at most).",
+    )
     server_start_timeout_s: float = Field(default=180.0, gt=0)
     max_candidates: int = Field(
         default=14, ge=1, description="Most candidates per facet shown to the LLM."

@@ -1,12 +1,13 @@
 """Structure step: article + mined candidates → an (ungrounded) `EventRecord`.
 
 The LLM is asked one facet at a time — core (what/when/where/who), quantities,
-quotes, claims — with the article text first and identical in every call, so a
-llama.cpp server reuses its prompt cache. Label facets show numbered candidates and
-demand exactly one label per candidate; the figure, the quoted words and the
-sentence come from the miner, the LLM only says what they mean. A facet whose call
-fails falls back to the mined candidates alone and says so in the provenance: a
-weak or failing model makes the record poorer, never wrong.
+quotes, claims — with the whole article text first and identical in every call, so a
+llama.cpp server reuses its prompt cache (the embedded server's context window is sized
+for the longest accepted article: `service.llm.context_needed`). Label facets show
+numbered candidates and demand exactly one label per candidate; the figure, the quoted
+words and the sentence come from the miner, the LLM only says what they mean. A facet
+whose call fails falls back to the mined candidates alone and says so in the provenance:
+a weak or failing model makes the record poorer, never wrong.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+import lexicon
 from prompts import Prompt
 from schemas.article import Article
 from schemas.candidates import (
@@ -51,14 +53,14 @@ from schemas.record import (
     When,
 )
 from service.errors import LLMError, ReplayMissError
-from service.ground import fold_text
 from service.llm import LLM, Message
-from service.mine import action_near, is_fate, is_movement, split_sentences, stated_in
+from service.text.fold import fold_text
+from service.text.sentences import split_sentences
+from service.text.words import action_near, alternation, is_fate, is_movement, stated_in
 
-LLM_TEXT_CHARS = 12_000
-"""Characters of article text shown to the LLM; candidates are mined from all of it."""
-
-_HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|comrade|sir|madam|president|leader)\.?\s+)+", re.I)
+_HONORIFICS = re.compile(
+    rf"^(?:(?:{alternation(lexicon.load('en').words('names.leading_titles'))})\.?\s+)+", re.I
+)
 
 
 def prompt_hash(prompt: Prompt) -> str:
@@ -105,7 +107,7 @@ class Structurer:
             outlet=article.outlet or "unknown",
             published=published,
             title=article.title or "",
-            text=article.text[:LLM_TEXT_CHARS].strip(),
+            text=article.text.strip(),  # the whole article: never truncated
         )
         return [
             {"role": "system", "content": self.prompt.parts["system"].strip()},
@@ -462,4 +464,4 @@ def _actors(cands: Candidates, core: CoreDraft | None) -> list[Actor]:
     return actors
 
 
-__all__ = ["LLM_TEXT_CHARS", "FacetRun", "Structurer", "canonical_name", "prompt_hash"]
+__all__ = ["FacetRun", "Structurer", "canonical_name", "prompt_hash"]

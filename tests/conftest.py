@@ -1,7 +1,7 @@
 """Shared test setup.
 
 LLM exchanges are replayed from cassettes recorded off a real llama.cpp server by
-`make record` (see `evals.run.cassette`: requests match on method, path and a
+`make record` (see `evals.replay.cassette`: requests match on method, path and a
 canonical JSON body; the prompt hash is in each file name). The suite runs with
 pytest-recording's `--block-network` (see pyproject), so nothing reaches past loopback.
 """

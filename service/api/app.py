@@ -23,18 +23,11 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas.api import ConsensusRequest, ProblemResponse, RecordRequest
-from service.api.deps import (
-    HTTP_LATENCY,
-    HTTP_REQUESTS,
-    ApiConfig,
-    Authenticator,
-    JobRunner,
-    PipelineFactory,
-    RateLimiter,
-    Services,
-    WebhookSender,
-    pipeline_factory,
-)
+from service.api.auth import Authenticator, RateLimiter
+from service.api.config import ApiConfig
+from service.api.deps import PipelineFactory, Services, pipeline_factory
+from service.api.jobs import JobRunner
+from service.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from service.api.problems import (
     API_PROBLEMS,
     PROBLEM_MEDIA_TYPE,
@@ -45,6 +38,7 @@ from service.api.problems import (
     problem_type,
 )
 from service.api.routes import ops, v1
+from service.api.webhooks import WebhookSender
 from service.settings import Settings, get_settings
 from service.store import Store
 
@@ -246,7 +240,7 @@ def create_app(
             stack.callback(store.close)
             pipeline = stack.enter_context(factory(settings))
             webhooks = WebhookSender(store, config)
-            runner = JobRunner(store, pipeline, webhooks)
+            runner = JobRunner(store, pipeline, on_final=webhooks.schedule)
             app.state.services = Services(
                 settings=settings,
                 config=config,

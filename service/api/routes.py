@@ -30,7 +30,9 @@ from schemas.api import (
     RecordResponse,
 )
 from schemas.article import Article
-from service.api.deps import Caller, Services, get_caller, get_services, job_response, llm_reachable
+from service.api.auth import Caller
+from service.api.deps import Services, get_caller, get_services, llm_reachable
+from service.api.jobs import job_response
 from service.api.problems import (
     API_PROBLEMS,
     ApiProblem,

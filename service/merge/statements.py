@@ -15,7 +15,7 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from service.merge.tokens import content_tokens, dice, lemmatise
-from service.mine import stem_words
+from service.text.stems import stem_words
 
 _FIGURE_IN_TEXT: Final = re.compile(r"\d(?:[\d,.]*\d)?")
 

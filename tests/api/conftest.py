@@ -21,10 +21,12 @@ from schemas.article import Article
 from schemas.consensus import Consensus
 from schemas.record import EventRecord
 from service.api.app import create_app
-from service.api.deps import ApiConfig, ServicePipeline
+from service.api.config import ApiConfig
+from service.api.jobs import ServicePipeline
 from service.llm import LLM
 from service.pipeline import Pipeline
 from service.settings import Settings
+from service.store import RecordCacheKey
 
 DATASET = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "kim-beijing-2025"
 
@@ -69,13 +71,15 @@ class FakeBlockingPipeline:
         self.inner = inner
         self.settings = inner.settings
         self.llm = inner.llm
-        self.prompt_hash = inner.prompt_hash
         self.started = threading.Event()
         self._gate = threading.Event()
 
     @property
     def model_id(self) -> str:
         return self.inner.model_id
+
+    def cache_key(self, article: Article) -> RecordCacheKey:
+        return self.inner.cache_key(article)
 
     def release(self) -> None:
         self._gate.set()
@@ -102,12 +106,14 @@ class FakeFailingPipeline:
         self.inner = inner
         self.settings = inner.settings
         self.llm = inner.llm
-        self.prompt_hash = inner.prompt_hash
         self.error = error
 
     @property
     def model_id(self) -> str:
         return self.inner.model_id
+
+    def cache_key(self, article: Article) -> RecordCacheKey:
+        return self.inner.cache_key(article)
 
     def extract(self, article: Article) -> EventRecord:
         raise self.error
@@ -121,9 +127,7 @@ class FakeFailingPipeline:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings over a fresh SQLite file, no model endpoint."""
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}"
-    )
+    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}")
 
 
 ClientMaker = Callable[..., TestClient]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr
 
-from service.api.deps import ANONYMOUS, ApiConfig, Authenticator, RateLimiter, key_digest
+from service.api.auth import ANONYMOUS, Authenticator, RateLimiter, key_digest
+from service.api.config import ApiConfig
 from service.settings import Settings
 from tests.api.conftest import ClientMaker, article_payload, assert_problem
 
@@ -65,11 +66,11 @@ def test_keys_come_from_settings_hashed() -> None:
         api_keys: list[SecretStr] = Field(default_factory=lambda: [SecretStr(KEY)])
         rate_limit_per_minute: int = 7
 
-    config = ApiConfig.from_settings(KeyedSettings(_env_file=None))  # type: ignore[call-arg]
+    config = ApiConfig.from_settings(KeyedSettings(_env_file=None))
     assert config.api_key_digests == (key_digest(KEY),)
     assert config.rate_limit_per_minute == 7
     assert KEY not in repr(config)
-    plain = ApiConfig.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    plain = ApiConfig.from_settings(Settings(_env_file=None))
     assert plain.api_key_digests == ()
     assert Authenticator(plain.api_key_digests).identify(None) == ANONYMOUS
 

@@ -159,9 +159,10 @@ def test_a_new_app_over_the_same_database_finishes_the_old_ones_job(
     from contextlib import nullcontext
 
     from service.api.app import create_app
-    from service.api.deps import ApiConfig
+    from service.api.config import ApiConfig
+    from service.api.jobs import ServicePipeline
 
-    def app_over(pipeline: object) -> TestClient:
+    def app_over(pipeline: ServicePipeline) -> TestClient:
         factory = lambda _s: nullcontext(pipeline)  # noqa: E731
         return TestClient(create_app(settings, pipeline_factory=factory, config=ApiConfig()))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.api.deps import MeteredLLM, key_digest
+from service.api.auth import key_digest
+from service.api.metrics import MeteredLLM
 from service.errors import LLMError
 from service.settings import Settings
 from tests.api.conftest import ClientMaker, article_payload, assert_problem, make_pipeline

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from schemas.article import MAX_ARTICLE_CHARS
 from schemas.record import EventRecord
+from service import pipeline as pipeline_module
 from service.errors import LLMUnavailableError, ReplayMissError
 from tests.api.conftest import (
     TEXT,
@@ -41,6 +44,18 @@ def test_same_article_twice_is_served_from_the_record_cache(make_client: ClientM
     second = client.post("/v1/records", json=article_payload()).json()
     assert second == first  # the cached record, provenance included
     assert _metric(client, "corroborate_record_cache_hits_total") == before + 1
+
+
+def test_the_record_cache_is_not_reused_by_other_record_code(
+    make_client: ClientMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_client().post("/v1/records", json=article_payload()).json()
+    monkeypatch.setattr(pipeline_module, "RECORD_CODE_HASH", "0" * 64)  # a new release
+    client = make_client()  # same database
+    before = _metric(client, "corroborate_record_cache_hits_total")
+    second = client.post("/v1/records", json=article_payload()).json()
+    assert _metric(client, "corroborate_record_cache_hits_total") == before
+    assert second["provenance"]["created_at"] != first["provenance"]["created_at"]
 
 
 def test_html_page_is_cleaned_and_query_fields_override(make_client: ClientMaker) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from service.api.deps import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_callback, verify_callback
+from service.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_callback, verify_callback
 from tests.api.conftest import ClientMaker, article_payload, wait_for_job
 
 SECRET = "whsec-test"

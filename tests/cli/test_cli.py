@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.batch import load_clusters, run_batch
+from app.batch import load_clusters, run_batch
 from service.errors import InputError
 from service.pipeline import Pipeline
 from service.settings import Settings
@@ -24,7 +24,7 @@ SAMPLE = ROOT / "evals" / "datasets" / "kim-beijing-2025"
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
+        [sys.executable, "-m", "app.cli", *args],
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(cwd)},
     )  # fmt: skip
@@ -74,7 +74,7 @@ def _clusters(tmp_path: Path) -> Path:
 
 
 def test_batch_second_run_makes_no_llm_call(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     clusters = load_clusters(_clusters(tmp_path))
     first = run_batch(Pipeline(settings, FakeLLM(responder), store=store), clusters, tmp_path / "o")
@@ -86,7 +86,7 @@ def test_batch_second_run_makes_no_llm_call(tmp_path: Path) -> None:
 
 
 def test_interrupted_batch_resumes_from_cached_records(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     clusters = load_clusters(_clusters(tmp_path))
     kim = next(c for c in clusters if c.key == "kim-beijing-2025")
@@ -103,3 +103,9 @@ def test_batch_jsonl_needs_cluster_keys(tmp_path: Path) -> None:
     lines.write_text(json.dumps({"text": "no cluster here"}) + "\n")
     with pytest.raises(InputError, match="cluster"):
         load_clusters(lines)
+
+
+def test_an_unknown_prompt_version_exits_2_with_one_line(tmp_path: Path) -> None:
+    done = cli("extract", str(SAMPLE), "--no-llm", "--prompt-version", "v9", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "error: prompt 'extract_event' has no version 'v9'; have ['v1']\n"

@@ -94,13 +94,13 @@ def test_bad_arguments(tmp_path: Path) -> None:
 
 def test_corroborate_eval_command(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "service.cli", "eval", *_args(tmp_path)],
+        [sys.executable, "-m", "app.cli", "eval", *_args(tmp_path)],
         capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "per-field scores" in done.stdout
     helped = subprocess.run(
-        [sys.executable, "-m", "service.cli", "eval", "--help"],
+        [sys.executable, "-m", "app.cli", "eval", "--help"],
         capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
     )  # fmt: skip
     assert helped.returncode == 0 and "--limit-docs" in helped.stdout

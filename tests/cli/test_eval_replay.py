@@ -153,7 +153,7 @@ def test_replay_after_a_prompt_change_fails_loudly(
         parts = {**prompt.parts, "system": prompt.parts["system"] + "\nBe terse."}
         return dataclasses.replace(prompt, text=prompt.text + "#", sha256="0" * 64, parts=parts)
 
-    monkeypatch.setattr("service.pipeline.load", edited)
+    monkeypatch.setattr(prompts, "load", edited)
     monkeypatch.setattr(eval_run, "get_settings", lambda: settings)
     code = eval_run.main(
         [str(CLUSTER), "--mode", "replay", "--limit-docs", "1",
@@ -202,3 +202,35 @@ def test_external_datasets_are_not_replayed_from_the_repository(tmp_path: Path) 
         [str(seeds), "--seeds-gold", str(gold), "--baseline", str(tmp_path / "b.json")]
     )
     assert code == 2  # replay of third-party text from the repo's cassettes: refused
+
+
+def test_a_stale_narrative_cassette_leaves_the_facts_scored(
+    tmp_path: Path,
+    fake_server: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = Settings(_env_file=None, model="test/fake", base_url=fake_server, retries=0)
+    recorded, _ = eval_run.run(_options(tmp_path, settings, record=True, limit_docs=2))
+    assert list((tmp_path / "cassettes" / "port-deal").glob("_consensus-*.yaml"))
+
+    from service.merge import merge_records as merge
+
+    def changed_merge(*args: Any, **kwargs: Any) -> Any:  # a merge-only change
+        consensus = merge(*args, **kwargs)
+        consensus.event.headline += " (merged anew)"
+        return consensus
+
+    monkeypatch.setattr("service.pipeline.merge_records", changed_merge)
+    replayed, _ = eval_run.run(_options(tmp_path, settings, mode="replay", limit_docs=2))
+    assert _scores(replayed) == _scores(recorded)  # extraction replayed as recorded
+    cluster = replayed.clusters[0].scores
+    assert cluster["consensus.citations"]["value"] is None
+    assert cluster["consensus.citations"]["explanation"] == eval_run.STALE_NARRATIVE
+    before = {k: v["value"] for k, v in recorded.clusters[0].scores.items()}
+    after = {k: v["value"] for k, v in cluster.items()}
+    assert {k: v for k, v in after.items() if k != "consensus.citations"} == {
+        k: v for k, v in before.items() if k != "consensus.citations"
+    }
+    err = " ".join(capsys.readouterr().err.split())
+    assert "narrative cassette stale: make record-consensus (port-deal" in err

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from schemas.article import Article
 from schemas.candidates import Candidate, Candidates
-from service.mine import mine, parse_number, split_sentences
+from service.mine import mine, parse_number
+from service.text.sentences import split_sentences
 
 FRAGMENTS = [
     '"', "\u201c", "\u201d", "\u2018", "\u2019", "'", " ", "  ", "\n", "\n\n", ".", ",", ":",

@@ -1,1 +1,2 @@
-"""Test support code (not shipped): the fault-injecting OpenAI-compatible server."""
+"""Test support code (not shipped): the fault-injecting OpenAI-compatible server, and
+recorded-exchange fixtures with their recorders."""

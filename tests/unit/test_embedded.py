@@ -9,15 +9,8 @@ from pathlib import Path
 import pytest
 
 from service import embedded
-from service.embedded import (
-    MODEL_SPECS,
-    LocalServer,
-    ModelIntegrityError,
-    ModelNotInstalledError,
-    ModelSpec,
-    ServerStartError,
-    assemble_model,
-)
+from service.embedded import MODEL_SPECS, LocalServer, ModelSpec, assemble_model
+from service.errors import ModelIntegrityError, ModelNotInstalledError, ServerStartError
 
 FAKE_PART_BYTES = [b"GGUF-fake-part-one|", b"fake-part-two-is-longer|" * 3, b"fake-part-three"]
 _fake_ids = itertools.count()

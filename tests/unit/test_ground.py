@@ -15,7 +15,7 @@ ARTICLE = Article(text=TEXT, outlet="Test Wire")
 
 
 def _record(**items: object) -> EventRecord:
-    return EventRecord(article_id=ARTICLE.id, headline="Ferry docks", **items)  # type: ignore[arg-type]
+    return EventRecord(article_id=ARTICLE.id, headline="Ferry docks", **items)
 
 
 def test_exact_match_spans_index_the_text() -> None:

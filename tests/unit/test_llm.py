@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from service.errors import LLMOutputError, LLMUnavailableError
-from service.llm import OpenAICompatibleLLM
+from service.errors import ConfigError, LLMOutputError, LLMUnavailableError
+from service.llm import OpenAICompatibleLLM, context_needed, local_endpoint
 from service.settings import Settings
 
 
@@ -66,9 +66,7 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 def llm(url: str, **overrides: Any) -> OpenAICompatibleLLM:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, model="local/qwen2.5-coder-1.5b", base_url=url, **overrides
-    )
+    settings = Settings(_env_file=None, model="local/qwen2.5-coder-1.5b", base_url=url, **overrides)
     return OpenAICompatibleLLM(settings)
 
 
@@ -110,3 +108,18 @@ def test_server_errors_are_retried_then_unavailable(server: FakeOpenAIServer) ->
 def test_refused_connection_is_unavailable() -> None:
     with pytest.raises(LLMUnavailableError):
         llm("http://127.0.0.1:9/v1", retries=0, reasks=0).complete(MESSAGES, Answer)
+
+
+def test_the_embedded_server_refuses_a_context_too_small_for_a_whole_article(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_model(*args: Any) -> Any:
+        raise AssertionError("nothing may start before the context is checked")
+
+    monkeypatch.setattr("service.embedded.ensure_model", no_model)
+    small = Settings(_env_file=None, n_ctx=8_192)
+    too_small = pytest.raises(ConfigError, match="CORROBORATE_N_CTX=8192 is too small")
+    with too_small as caught, local_endpoint(small):
+        pass
+    assert caught.value.context == {"setting": "CORROBORATE_N_CTX"}
+    assert Settings(_env_file=None).n_ctx >= context_needed() >= 60_000 / 4

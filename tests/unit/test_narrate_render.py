@@ -11,6 +11,7 @@ from service.errors import LLMUnavailableError
 from service.narrate import check_sentence, narrate, select_facts
 from service.render import consensus_markdown
 from tests.fakes import FakeLLM
+from tests.support.narrative import fixed_consensus
 
 PROMPT = load("narrate")
 
@@ -22,7 +23,7 @@ def value(
         value=number,
         hedge=hedge,
         text=text,
-        as_of=as_of,  # type: ignore[arg-type]
+        as_of=as_of,
         outlets=sorted(outlets),
         article_ids=sorted(o.lower() for o in outlets),
     )
@@ -38,7 +39,7 @@ def fact(fid: str, status: str, statement: str, values: list[FactValue]) -> Fact
         status=status,
         values=values,
         independent_origins=len(outlets),
-        outlets=outlets,  # type: ignore[arg-type]
+        outlets=outlets,
     )
 
 
@@ -140,3 +141,29 @@ def test_markdown_shows_conflicts_before_everything_else() -> None:
     assert text.index("Conflicts") < text.index("Revised") < text.index("Agreed")
     assert "| strikers | about 900 | Ledger |" in text
     assert "at least 12 (as of 2025-03)" in text
+
+
+def test_the_fixed_consensus_is_narrated_from_its_selected_facts() -> None:
+    consensus = fixed_consensus()  # a stored consensus of the sample cluster: no merge run
+    facts = select_facts(consensus)
+    conflict = next(f for f in facts if f.status == "conflicting" and f.kind == "quantity")
+    label = f"F{facts.index(conflict) + 1}"
+    fake = FakeLLM().enqueue(
+        _draft(
+            [
+                {
+                    "text": "Seoul Desk puts the troops at around 15,000, others at 10,000.",
+                    "fact_ids": [label],
+                    "cited_outlets": conflict.outlets,
+                }
+            ]
+        )
+    )
+    told = narrate(consensus, fake, PROMPT)
+    assert told.mode == "llm" and told.sentences[0].fact_ids == [conflict.id]
+    listing = fake.calls[0][0][-1]["content"]
+    assert all(f"F{i} ({f.status}, {f.kind})" in listing for i, f in enumerate(facts, start=1))
+    stray = FakeLLM().enqueue(
+        _draft([{"text": "It was 99.", "fact_ids": [label], "cited_outlets": conflict.outlets}])
+    )
+    assert narrate(consensus, stray, PROMPT).mode == "template"  # 99 is no figure of the facts

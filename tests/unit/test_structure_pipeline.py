@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from schemas.article import Article
+from schemas.article import MAX_ARTICLE_CHARS, Article
 from service import pipeline as pipeline_module
 from service.errors import LLMOutputError, ReplayMissError
-from service.llm import Message
+from service.llm import CHARS_PER_TOKEN, Message, context_needed
 from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Store
@@ -28,7 +30,7 @@ ARTICLE = Article(id="flood-1", outlet="Valley Courier", published_at=date(2025,
 
 
 def settings() -> Settings:
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+    return Settings(_env_file=None)
 
 
 def count_items(messages: list[Message]) -> int:
@@ -217,3 +219,42 @@ def test_a_fate_nearby_overrides_only_a_movement() -> None:
 
     record = Pipeline(settings(), FakeLLM(make)).extract(article)
     assert [q.counted for q in record.quantities] == ["visit make"]
+
+
+def test_record_code_hash_covers_every_file_of_the_mine_package(tmp_path: Path) -> None:
+    for part in pipeline_module.RECORD_CODE:
+        source = pipeline_module.PROJECT_ROOT / part
+        target = tmp_path / part
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    before = pipeline_module.record_code_hash(tmp_path)
+    assert before == pipeline_module.RECORD_CODE_HASH
+    quotes = tmp_path / "service" / "mine" / "quotes.py"
+    quotes.write_text(quotes.read_text() + "\n# a changed miner\n")
+    changed = pipeline_module.record_code_hash(tmp_path)
+    assert changed != before
+    (tmp_path / "service" / "mine" / "tables.py").write_text("WORDS = ()\n")  # a new module
+    assert pipeline_module.record_code_hash(tmp_path) not in (before, changed)
+
+
+def test_a_60000_character_article_is_sent_whole_and_fits_the_context() -> None:
+    paragraph = TEXT + "\n\n"
+    text = (paragraph * (MAX_ARTICLE_CHARS // len(paragraph) + 1))[:MAX_ARTICLE_CHARS].strip()
+    article = Article(id="long", outlet="Valley Courier", published_at=date(2025, 3, 4), text=text)
+    sizes: list[tuple[int, int]] = []
+
+    class Measuring(FakeLLM):
+        def complete(
+            self, messages: list[Message], response_model: Any, *, max_tokens: int | None = None
+        ) -> Any:
+            assert text in messages[-1]["content"]  # the whole article, not a prefix
+            sizes.append((sum(len(m["content"]) for m in messages), max_tokens or 0))
+            return super().complete(messages, response_model, max_tokens=max_tokens)
+
+    Pipeline(settings(), Measuring(responder)).extract(article)
+    assert len(sizes) == 4
+    for chars, answer in sizes:
+        assert chars / CHARS_PER_TOKEN + answer <= context_needed() <= settings().n_ctx

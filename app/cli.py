@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
+from evals.run import main as run_eval
 from schemas.record import EventRecord
 from service.errors import CorroborateError, InputError, exit_code
 from service.inputs import expand_paths, read_article
@@ -183,7 +184,7 @@ def batch(
     """Many clusters, resumable: finished clusters and cached records are never redone."""
     from rich.progress import Progress
 
-    from service.batch import load_clusters, run_batch
+    from app.batch import load_clusters, run_batch
 
     clusters = load_clusters(path)
     settings = _settings(model, base_url)
@@ -274,10 +275,6 @@ def serve(
 )
 def eval_(ctx: typer.Context) -> None:
     """Score the pipeline against gold datasets (`corroborate eval --help` for options)."""
-    import importlib
-
-    # evals sits above service: imported by name at call time, never at module level.
-    run_eval = importlib.import_module("evals.run").main
     code = run_eval(list(ctx.args))
     if code:
         raise SystemExit(code)

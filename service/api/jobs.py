@@ -1,0 +1,177 @@
+"""Jobs: every record or consensus request is a row in the store, run one at a time.
+
+Model work runs in a worker thread, one job at a time (the embedded llama.cpp server has
+one slot), so the event loop keeps answering polls, health checks and metrics. A
+synchronous request waits for its job up to `sync_timeout_s`. A job that reaches a final
+state is handed to `on_final` (the webhook sender).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import anyio.to_thread
+
+from schemas.api import ConsensusRequest, JobLinksResponse, JobResponse, ProblemResponse
+from schemas.article import Article
+from schemas.consensus import Consensus
+from schemas.record import EventRecord
+from service.api.metrics import CACHE_HITS, CACHE_MISSES, JOBS_FINISHED, JOBS_QUEUED
+from service.api.problems import error_problem, internal_problem
+from service.errors import CorroborateError
+from service.llm import LLM
+from service.settings import Settings
+from service.store import Job, RecordCacheKey, Store
+
+log = logging.getLogger("corroborate.api")
+
+
+class ServicePipeline(Protocol):
+    """What the API needs of `service.pipeline.Pipeline`."""
+
+    settings: Settings
+    llm: LLM | None
+
+    @property
+    def model_id(self) -> str:
+        """The model behind the pipeline, or 'none'."""
+        ...
+
+    def cache_key(self, article: Article) -> RecordCacheKey:
+        """The record-cache key of `article` (prompt, lexicon, record code and model)."""
+        ...
+
+    def extract(self, article: Article) -> EventRecord:
+        """One article → one record."""
+        ...
+
+    def summarise(
+        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+    ) -> Consensus:
+        """A cluster of articles (and their records, if already made) → their consensus."""
+        ...
+
+
+def job_response(job: Job) -> JobResponse:
+    """The API view of a stored job."""
+    base = f"/v1/jobs/{job.id}"
+    return JobResponse(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        attempts=job.attempts,
+        callback_url=job.callback_url,
+        callback_state=job.callback_state,
+        callback_attempts=job.callback_attempts,
+        error=ProblemResponse.model_validate(job.error) if job.error else None,
+        links=JobLinksResponse(self=base, result=base + "/result"),
+    )
+
+
+class JobRunner:
+    """Runs queued jobs one at a time in a worker thread; wakes the requests waiting on them."""
+
+    def __init__(
+        self,
+        store: Store,
+        pipeline: ServicePipeline,
+        on_final: Callable[[Job], None] = lambda job: None,
+    ) -> None:
+        """`on_final` receives every job the runner brings to a final state (its webhook)."""
+        self.store = store
+        self.pipeline = pipeline
+        self.on_final = on_final
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._done: dict[str, asyncio.Event] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Re-queue jobs a previous process left open, then start working."""
+        for job in self.store.requeue_open_jobs():
+            self.submit(job.id)
+        if self._queue.qsize():
+            log.info("resuming %d unfinished job(s)", self._queue.qsize())
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name="job-runner")
+
+    async def stop(self) -> None:
+        """Stop taking jobs. A running job's thread is abandoned; it is re-run at next start."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        JOBS_QUEUED.set(0)
+
+    def submit(self, job_id: str) -> None:
+        """Queue a stored job."""
+        self._queue.put_nowait(job_id)
+        JOBS_QUEUED.set(self._queue.qsize())
+
+    def finished(self, job_id: str) -> None:
+        """Wake whoever waits on `job_id` (it finished, failed or was cancelled)."""
+        event = self._done.pop(job_id, None)
+        if event is not None:
+            event.set()
+
+    async def wait(self, job_id: str, timeout_s: float) -> Job | None:
+        """The job once it is final, or as it is after `timeout_s` seconds."""
+        event = self._done.setdefault(job_id, asyncio.Event())
+        job = self.store.get_job(job_id)
+        if job is None or not job.is_open:
+            return job
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout_s)
+        return self.store.get_job(job_id)
+
+    async def _loop(self) -> None:
+        while True:
+            job_id = await self._queue.get()
+            JOBS_QUEUED.set(self._queue.qsize())
+            await self._run(job_id)
+
+    async def _run(self, job_id: str) -> None:
+        job = self.store.start_job(job_id)
+        if job is None:  # cancelled while queued
+            self.finished(job_id)
+            return
+        instance = f"/v1/jobs/{job_id}"
+        final: Job | None
+        try:
+            result = await anyio.to_thread.run_sync(self._work, job, abandon_on_cancel=True)
+        except CorroborateError as exc:
+            final = self.store.fail_job(job_id, error_problem(exc, instance=instance))
+        except Exception:
+            log.exception("job %s failed", job_id)
+            final = self.store.fail_job(job_id, internal_problem(instance=instance))
+        else:
+            final = self.store.finish_job(job_id, result)
+        if final is not None:  # None: cancelled while running, result discarded
+            JOBS_FINISHED.labels(final.kind, final.status).inc()
+            self.on_final(final)
+        self.finished(job_id)
+
+    def _work(self, job: Job) -> str:
+        """The model work of one job, in the worker thread; returns the result JSON."""
+        if job.kind == "record":
+            return self.record(Article.model_validate_json(job.request_json)).model_dump_json()
+        request = ConsensusRequest.model_validate_json(job.request_json)
+        # Records go through the record cache, so a cluster re-sent costs no model call.
+        records = [self.record(a) for a in request.articles]
+        return self.pipeline.summarise(request.articles, records).model_dump_json()
+
+    def record(self, article: Article) -> EventRecord:
+        """One article's record, from the record cache when the same work was done before."""
+        key = self.pipeline.cache_key(article)
+        cached = self.store.get_cached_record(key)
+        if cached is not None:
+            CACHE_HITS.inc()
+            return cached
+        CACHE_MISSES.inc()
+        record = self.pipeline.extract(article)
+        self.store.put_cached_record(key, record)
+        return record

@@ -1,0 +1,69 @@
+"""Numbers: digits with separators and decimals, number words, scales and currencies."""
+
+from __future__ import annotations
+
+import re
+
+from service.mine.doc import H
+
+SMALL = {
+    w: i
+    for i, w in enumerate(
+        str.split(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen"
+        )
+    )
+}
+_TENS_WORDS = str.split("twenty thirty forty fifty sixty seventy eighty ninety")
+TENS = {w: 10 * i for i, w in enumerate(_TENS_WORDS, start=2)}
+ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        str.split(
+            "second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+            "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+        ),
+        start=2,
+    )
+} | {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+     "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
+SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+          "bn": 1e9, "mn": 1e6}  # fmt: skip
+SCALE_WORDS = "million|billion|trillion|thousand|hundred|bn|mn"
+DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{1,15}(?:\.[0-9]+)?"
+WORD_NUMBER = (
+    rf"(?:{'|'.join(TENS)})(?:(?:-|{H})(?:{'|'.join(list(SMALL)[1:10])})\b)?"
+    rf"|(?:a|one){H}+(?:hundred|thousand|million|billion)|(?:a{H}+)?dozen"
+    rf"|{'|'.join(sorted(SMALL, key=len, reverse=True))}"
+)
+CURRENCY = r"(?:US|A|C|HK|NZ)?\$|\u20ac|\u00a3|\u00a5"  # $ EUR GBP JPY signs
+_PARSE = re.compile(
+    rf"(?:{CURRENCY})?\s*(?P<n>{DIGITS}|{WORD_NUMBER})(?:\s*(?P<s>{SCALE_WORDS}))?", re.I
+)
+
+
+def parse_number(text: str) -> float | None:
+    """Read one figure: '2,000' -> 2000.0, '1.3 million' -> 1300000.0, 'two' -> 2.0.
+
+    Accepts digits with thousands separators and decimals, number words up to ninety-nine,
+    'a dozen', 'a hundred', an optional currency sign and a scale word; anything else -> None.
+    """
+    m = _PARSE.fullmatch(text.strip())
+    if not m:
+        return None
+    value = number_value(m.group("n"))
+    return value * SCALE[m.group("s").lower()] if m.group("s") else value
+
+
+def number_value(raw: str) -> float:
+    """The value of a number the patterns matched: digits, or number words ('twenty-one')."""
+    raw = raw.lower()
+    if raw[0].isdigit():
+        return float(raw.replace(",", ""))
+    parts = re.split(r"[\s-]+", raw)
+    if parts[0] in ("a", "one") and len(parts) > 1:
+        return 12.0 if parts[1] == "dozen" else SCALE[parts[1]]
+    if parts[0] == "dozen":
+        return 12.0
+    return float(sum(TENS.get(p, 0) + SMALL.get(p, 0) for p in parts))

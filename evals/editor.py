@@ -46,11 +46,11 @@ from evals.scorers import (
     Score,
     ScoringContext,
     date_credit,
-    fold,
     number_credit,
     unscored,
 )
 from schemas.consensus import Consensus, Fact, FactStatus, FactValue
+from service.text.fold import plain as fold
 
 CONFIDENT: Final = 0.7
 """Facts at or above this alignment confidence are shown first; the rest under 'check'."""

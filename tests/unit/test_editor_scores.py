@@ -26,7 +26,7 @@ def _value(number: float, hedge: str, outlets: list[str]) -> FactValue:
         hedge=hedge,
         text=f"{number:g}",
         outlets=outlets,
-        article_ids=outlets,  # type: ignore[arg-type]
+        article_ids=outlets,
     )
 
 
@@ -43,7 +43,7 @@ def _fact(fid: str, status: str, values: list[FactValue]) -> Fact:
         kind="quantity",
         key=fid,
         statement=fid,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         values=values,
         independent_origins=1,
         outlets=outlets,

@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 CONSTRAINTS := constraints.txt
-SAMPLE := evals/datasets/kim-beijing-2025
+SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
 .PHONY: run test record record-consensus lint eval eval-live bench smoke serve install install-local image-steps clean help

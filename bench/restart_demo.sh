@@ -8,7 +8,7 @@ start() { .venv/bin/python -m app.cli serve --port $PORT >> /tmp/restart-demo.lo
 wait_ready() { for i in $(seq 1 120); do curl -sf localhost:$PORT/readyz >/dev/null && return 0; sleep 1; done; return 1; }
 PID=$(start); wait_ready || { echo "server did not come up"; exit 1; }
 JOB=$(curl -s -X POST "localhost:$PORT/v1/records?mode=async" -H 'Content-Type: application/json' \
-  --data-binary @evals/datasets/port-deal/articles/port-harbor-gazette.json | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')
+  --data-binary @evals/datasets/dev/port-deal/articles/port-harbor-gazette.json | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')
 echo "job $JOB submitted"; sleep 8
 curl -s localhost:$PORT/v1/jobs/$JOB | python3 -c 'import sys,json; print("before kill:", json.load(sys.stdin)["status"])'
 kill -9 $PID; sleep 2; echo "server killed (-9)"

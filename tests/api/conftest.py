@@ -28,7 +28,7 @@ from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import RecordCacheKey
 
-DATASET = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "kim-beijing-2025"
+DATASET = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev" / "kim-beijing-2025"
 
 TEXT = (
     "BEIJING, Sept 2 - North Korean leader Kim Jong Un arrived in Beijing on Tuesday for a "

@@ -19,7 +19,7 @@ from tests.fakes import FakeLLM
 from tests.unit.test_structure_pipeline import responder
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "evals" / "datasets" / "kim-beijing-2025"
+SAMPLE = ROOT / "evals" / "datasets" / "dev" / "kim-beijing-2025"
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -69,7 +69,7 @@ def test_summarise_without_llm_prints_json_consensus(tmp_path: Path) -> None:
 def _clusters(tmp_path: Path) -> Path:
     root = tmp_path / "clusters"
     for name in ("kim-beijing-2025", "river-flood"):
-        shutil.copytree(ROOT / "evals" / "datasets" / name / "articles", root / name)
+        shutil.copytree(ROOT / "evals" / "datasets" / "dev" / name / "articles", root / name)
     return root
 
 

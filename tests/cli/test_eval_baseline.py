@@ -13,7 +13,7 @@ from evals import run as eval_run
 from evals.report import REGRESSION_EXIT_CODE
 
 ROOT = Path(__file__).resolve().parents[2]
-CLUSTER = ROOT / "evals" / "datasets" / "port-deal"
+CLUSTER = ROOT / "evals" / "datasets" / "dev" / "port-deal"
 
 
 def _args(tmp_path: Path, *extra: str) -> list[str]:

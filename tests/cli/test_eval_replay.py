@@ -19,7 +19,7 @@ from evals.report import EvalReport
 from prompts import Prompt
 from service.settings import Settings
 
-CLUSTER = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "port-deal"
+CLUSTER = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev" / "port-deal"
 
 
 def _instance(schema: dict[str, Any], defs: dict[str, Any]) -> Any:

@@ -30,7 +30,7 @@ from service.settings import DEFAULT_MODEL, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER = "kim-beijing-2025"
-ARTICLES = [read_article(p) for p in expand_paths([ROOT / "evals" / "datasets" / CLUSTER])]
+ARTICLES = [read_article(p) for p in expand_paths([ROOT / "evals" / "datasets" / "dev" / CLUSTER])]
 BY_ID = {a.id: a for a in ARTICLES}
 
 

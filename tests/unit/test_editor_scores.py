@@ -11,7 +11,7 @@ from schemas.consensus import Consensus, ConsensusEvent, Fact, FactValue
 from schemas.record import EventType
 
 ROOT = Path(__file__).resolve().parents[2]
-KIM = ROOT / "evals" / "datasets" / "kim-beijing-2025"
+KIM = ROOT / "evals" / "datasets" / "dev" / "kim-beijing-2025"
 
 
 def _gold() -> list[GoldFact]:

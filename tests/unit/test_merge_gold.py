@@ -14,7 +14,7 @@ from schemas.record import EventRecord
 from service.inputs import expand_paths, read_article
 from service.merge import merge_records
 
-CLUSTER = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "kim-beijing-2025"
+CLUSTER = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev" / "kim-beijing-2025"
 
 
 def consensus() -> Consensus:

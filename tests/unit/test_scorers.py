@@ -58,7 +58,7 @@ from schemas.record import EventRecord, EventType, Quantity
 from service.merge import merge_records
 
 DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
-KIM = DATASETS / "kim-beijing-2025"
+KIM = DATASETS / "dev" / "kim-beijing-2025"
 
 
 def _gold(name: str) -> EventRecord:
@@ -264,7 +264,7 @@ def _facts(cluster: Path) -> list[GoldFact]:
 
 
 def test_merging_the_gold_records_scores_high_on_consensus_gold() -> None:
-    cluster = DATASETS / "river-flood"
+    cluster = DATASETS / "dev" / "river-flood"
     golds = [
         EventRecord.model_validate_json(p.read_text())
         for p in sorted((cluster / "gold").glob("flood-*.json"))

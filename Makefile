@@ -40,18 +40,22 @@ run: install-local
 test: install
 	$(PY) -m pytest -q
 
+# Replay covers the clusters with recorded exchanges; the no-LLM run covers every dev and
+# test cluster.
+RECORDED := evals/datasets/dev/kim-beijing-2025 evals/datasets/dev/river-flood evals/datasets/dev/port-deal
+
 eval: install
-	$(VENV)/bin/corroborate eval --mode replay --out $(OUT)/eval
+	$(VENV)/bin/corroborate eval --mode replay --out $(OUT)/eval $(RECORDED)
 
 record: install-local
-	$(VENV)/bin/corroborate eval --mode live --record --out $(OUT)/eval-record
+	$(VENV)/bin/corroborate eval --mode live --record --out $(OUT)/eval-record $(RECORDED)
 	$(PY) -m tests.support.narrative
 
 # After a merge-only change: replay extraction, re-record the eval's narrative cassettes.
 # Optional: `make test` never needs it, and until then `make eval` scores the facts and
 # leaves the narrative's scores unscored ("narrative cassette stale").
 record-consensus: install-local
-	$(VENV)/bin/corroborate eval --mode live --record-consensus --out $(OUT)/eval-record
+	$(VENV)/bin/corroborate eval --mode live --record-consensus --out $(OUT)/eval-record $(RECORDED)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -110,6 +110,14 @@ def is_builtin_cluster(path: Path) -> bool:
     return (path / "articles").is_dir() and (path / "gold").is_dir()
 
 
+def _cluster_dirs(path: Path) -> list[Path]:
+    """Built-in clusters in `path`, or one level down in its splits (`dev/`, `test/`)."""
+    found = [p for p in sorted(path.iterdir()) if is_builtin_cluster(p)]
+    for split in sorted(p for p in path.iterdir() if p.is_dir() and not is_builtin_cluster(p)):
+        found += [p for p in sorted(split.iterdir()) if is_builtin_cluster(p)]
+    return found
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -201,11 +209,10 @@ def load_datasets(options: EvalOptions, console: Console) -> tuple[list[Cluster]
             )
         elif is_builtin_cluster(path):
             found = [load_builtin_cluster(path, limit_docs=options.limit_docs, embedder=embedder)]
-        elif path.is_dir() and any(is_builtin_cluster(p) for p in path.iterdir()):
+        elif path.is_dir() and _cluster_dirs(path):
             found = [
                 load_builtin_cluster(p, limit_docs=options.limit_docs, embedder=embedder)
-                for p in sorted(path.iterdir())
-                if is_builtin_cluster(p)
+                for p in _cluster_dirs(path)
             ][: options.limit_clusters]
         elif external.is_seeds(path, options.seeds_gold):
             found = external.load_seeds(

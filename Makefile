@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: run test record record-consensus lint eval eval-live bench smoke serve install install-local image-steps clean help
+.PHONY: run test record record-consensus lint eval eval-live bench smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint    - ruff, mypy --strict, import-linter contracts"
 	@echo "make eval    - score against gold (replay), fail on regression vs evals/baseline.json"
 	@echo "make bench   - merge benchmark"
+	@echo "make screenshots - the sample review page at desktop and phone width (needs chromium)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +82,10 @@ image-steps:
 
 bench: install
 	$(PY) bench/bench_merge.py
+
+# The editor's review page of the sample cluster (no-LLM consensus), shot by Debian's Chromium.
+screenshots: install
+	$(PY) -m tests.browser.screenshots --out $(OUT)/screenshots
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

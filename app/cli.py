@@ -17,6 +17,7 @@ from service.errors import CorroborateError, InputError, exit_code
 from service.inputs import expand_paths, read_article
 from service.pipeline import open_pipeline
 from service.render import consensus_markdown
+from service.review import review_page
 from service.settings import Settings, get_settings
 from service.store import Store
 
@@ -108,7 +109,7 @@ def extract(
 
 
 FormatOpt = Annotated[
-    str, typer.Option("--format", help="stdout format: json or markdown (conflicts first).")
+    str, typer.Option("--format", help="stdout format: json, markdown or html (review page).")
 ]
 CacheOpt = Annotated[
     str | None,
@@ -127,7 +128,7 @@ def summarise(
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Directory for consensus.json, consensus.md and records/."),
+        typer.Option("--out", help="Directory for consensus.json/.md/.html and records/."),
     ] = None,
     fmt: FormatOpt = "markdown",
     model: ModelOpt = None,
@@ -138,8 +139,8 @@ def summarise(
     cache: CacheOpt = None,
 ) -> None:
     """One cluster → records → claim-level consensus with a cited narrative."""
-    if fmt not in ("json", "markdown"):
-        raise InputError(f"--format must be json or markdown, not {fmt!r}")
+    if fmt not in ("json", "markdown", "html"):
+        raise InputError(f"--format must be json, markdown or html, not {fmt!r}")
     when = _date(published_at)
     articles = [read_article(p, published_at=when) for p in expand_paths(inputs)]
     settings = _settings(model, base_url)
@@ -154,14 +155,16 @@ def summarise(
             _report(article.id, record)
         consensus = pipe.summarise(articles, records)
     markdown = consensus_markdown(consensus)
+    page = review_page(consensus, articles)
     if out is not None:
         (out / "records").mkdir(parents=True, exist_ok=True)
         for record in records:
             (out / "records" / f"{record.article_id}.json").write_text(_dump(record) + "\n")
         (out / "consensus.json").write_text(_dump(consensus) + "\n", encoding="utf-8")
         (out / "consensus.md").write_text(markdown, encoding="utf-8")
-        typer.echo(f"wrote {out}/consensus.json, consensus.md and records/", err=True)
-    sys.stdout.write(_dump(consensus) + "\n" if fmt == "json" else markdown)
+        (out / "consensus.html").write_text(page, encoding="utf-8")
+        typer.echo(f"wrote {out}/consensus.json, .md, .html and records/", err=True)
+    sys.stdout.write({"json": _dump(consensus) + "\n", "html": page}.get(fmt, markdown))
     _usage_line(pipe.stats.llm_calls, pipe.stats.cache_hits, pipe.stats.prompt_tokens,
                 pipe.stats.completion_tokens, settings)  # fmt: skip
 

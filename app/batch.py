@@ -25,6 +25,7 @@ from service.errors import InputError
 from service.inputs import article_from_payload, expand_paths, read_article
 from service.pipeline import Pipeline
 from service.render import consensus_markdown
+from service.review import review_page
 
 CLUSTER_KEY = "cluster"
 """Field of a JSONL article line naming its cluster."""
@@ -129,6 +130,7 @@ def run_batch(
         # Written before the key: a crash in between only costs a re-merge of cached records.
         target.write_text(consensus.model_dump_json(indent=2) + "\n", encoding="utf-8")
         (out / f"{cluster.key}.md").write_text(consensus_markdown(consensus), encoding="utf-8")
+        (out / f"{cluster.key}.html").write_text(review_page(consensus, cluster.articles), "utf-8")
         key_file.write_text(fingerprint)
         return "done"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from schemas.api import ConsensusRequest
 from schemas.consensus import Consensus
-from service.review.page import review_page
+from service.review.page import content_security_policy, review_page
 
-__all__ = ["page_from_job", "review_page"]
+__all__ = ["content_security_policy", "page_from_job", "review_page"]
 
 
 def page_from_job(request_json: str, result_json: str) -> str:

@@ -58,6 +58,16 @@ def _csp_hash(code: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+@cache
+def content_security_policy() -> str:
+    """The page's policy: nothing may load; only its own inline style and script run."""
+    css, js = _asset("review.css"), _asset("review.js")
+    return (
+        f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
+        "img-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -411,10 +421,7 @@ class _Page:
             else ""
         )
         css, js = _asset("review.css"), _asset("review.js")
-        csp = (
-            f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
-            "img-src 'none'; base-uri 'none'; form-action 'none'"
-        )
+        csp = content_security_policy()
         title = f"Review: {self.consensus.event.headline}"
         return (
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

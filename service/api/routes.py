@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ValidationError
 
@@ -40,6 +40,7 @@ from service.api.problems import (
     problem_response,
     problem_type,
 )
+from service.api.review import HTML_RESULT, REVIEW_PAGE, VARY_ACCEPT, prefers_html, review_response
 from service.errors import InputError, NotFoundError, UnsupportedInputError
 from service.inputs import article_from_html
 from service.store import Job
@@ -116,6 +117,7 @@ IdempotencyHeader = Annotated[
     ),
 ]
 JobIdPath = Annotated[str, Path(max_length=64, description="The job id.")]
+AcceptHeader = Annotated[str | None, Header(description="`text/html`: the review page.")]
 
 
 # -- body parsing ---------------------------------------------------------------------------
@@ -343,14 +345,19 @@ async def get_job(job_id: JobIdPath, services: ServicesDep, caller: CallerDep) -
     "/jobs/{job_id}/result",
     summary="A finished job's result",
     response_model=RecordResponse | ConsensusResponse,
-    responses=_problems(*_V1_PROBLEMS, 404, 409, 422),
+    responses={**_problems(*_V1_PROBLEMS, 404, 409, 422), **HTML_RESULT},
 )
-async def get_job_result(job_id: JobIdPath, services: ServicesDep, caller: CallerDep) -> Response:
+async def get_job_result(
+    job_id: JobIdPath, services: ServicesDep, caller: CallerDep, accept: AcceptHeader = None
+) -> Response:
     """The record or consensus of a succeeded job; 409 while it runs, or if it failed or
-    was cancelled (`job_status` and, for a failure, `job_error` say which)."""
+    was cancelled (`job_status` and, for a failure, `job_error` say which). A consensus
+    comes as its HTML review page when `Accept` prefers `text/html`."""
     job = _owned_job(services, caller, job_id)
     if job.status == "succeeded" and job.result_json is not None:
-        return Response(job.result_json, media_type="application/json")
+        if job.kind == "consensus" and prefers_html(accept):
+            return review_response(job)
+        return Response(job.result_json, media_type="application/json", headers=VARY_ACCEPT)
     slugs = {"failed": "job-failed", "cancelled": "job-cancelled"}
     slug = slugs.get(job.status, "job-not-finished")
     raise ApiProblem(
@@ -361,6 +368,21 @@ async def get_job_result(job_id: JobIdPath, services: ServicesDep, caller: Calle
         job_status=job.status,
         job_error=job.error,
     )
+
+
+@v1.get(
+    "/jobs/{job_id}/result.html",
+    summary="A finished consensus job's review page",
+    response_class=HTMLResponse,
+    responses={**_problems(*_V1_PROBLEMS, 404, 409, 422), **REVIEW_PAGE},
+)
+async def get_job_review(job_id: JobIdPath, services: ServicesDep, caller: CallerDep) -> Response:
+    """The consensus with its evidence as one self-contained HTML page; 406 for a record
+    job, 409 as for `/result`."""
+    job = _owned_job(services, caller, job_id)
+    if job.status == "succeeded" and job.result_json is not None:
+        return review_response(job)
+    return await get_job_result(job_id, services, caller)
 
 
 @v1.delete(

@@ -33,11 +33,15 @@
       tab.tabIndex = on ? 0 : -1;
       document.getElementById(tab.getAttribute("aria-controls")).hidden = !on;
     });
-    var list = shown.parentNode;
-    if (list.scrollWidth > list.clientWidth) {
-      list.scrollLeft = shown.offsetLeft - list.offsetLeft - 16;
-    }
+    revealTab(shown);
     return shown;
+  }
+
+  function revealTab(tab) {
+    var list = tab.parentNode;
+    if (list.scrollWidth > list.clientWidth) {
+      list.scrollLeft = tab.offsetLeft - list.offsetLeft - 16;
+    }
   }
 
   function countMarks() {
@@ -92,7 +96,7 @@
     var articleId = target
       ? target.closest("article").getAttribute("data-article")
       : button.getAttribute("data-article");
-    showArticle(articleId);
+    var shownTab = showArticle(articleId);
 
     var fact = button.closest(".fact");
     var label = fact ? fact.getAttribute("data-subject") : "";
@@ -136,6 +140,7 @@
     if (valueText) valueText.setAttribute("aria-current", "true");
     chosen = button;
     reader.classList.add("open");
+    revealTab(shownTab);  // the tab strip only has a width once the reader is shown
     scrollToMark(target);
     if (narrow()) title.focus();
   }

@@ -182,6 +182,8 @@ def test_at_phone_width_the_article_opens_over_the_facts_and_escape_closes_it(
         expect(page.locator("#reader")).to_be_visible()
         expect(page.locator("#reader-body .m.current").first).to_be_in_viewport()
         expect(page.locator("#reader-title")).to_be_focused()
+        chosen_tab = page.locator('#reader [role="tab"][aria-selected="true"]')
+        expect(chosen_tab).to_be_in_viewport(ratio=0.9)  # the tab strip scrolls to it
         page.keyboard.press("Escape")
         expect(page.locator("#reader")).to_be_hidden()
         expect(button).to_be_focused()

@@ -305,11 +305,17 @@ class _Page:
         )
         tolerances = ", ".join(f"{k} {v:g}" for k, v in sorted(prov.tolerances.items()))
         created = prov.created_at.isoformat() if prov.created_at else "unknown"
+        lexicon = (
+            f"<p>Lexicon: {_e(prov.lexicon_version)} <code>{_e(prov.lexicon_hash or '')}</code>"
+            " (sha256 over its files).</p>"
+            if prov.lexicon_version
+            else ""
+        )
         return (
             '<footer id="provenance" aria-labelledby="h-provenance">'
             '<h2 id="h-provenance">How this was made</h2>'
             f"<p>Models: {_e(', '.join(prov.models) or 'none')}. Newest record: {_e(created)}."
-            f" Narrative: {_e(self.consensus.narrative_mode)}.</p>"
+            f" Narrative: {_e(self.consensus.narrative_mode)}.</p>{lexicon}"
             '<table class="prompts"><caption>Prompts (hash: sha256 over the prompt file and'
             " the response schemas)</caption><thead><tr><th>Prompt</th><th>Version</th>"
             f"<th>Hash</th></tr></thead><tbody>{rows}</tbody></table>"

@@ -144,16 +144,18 @@ CONSENSUS = Consensus(
             PromptRef(name="extract_event", version="v1", hash="ab" * 32),
             PromptRef(name="narrate", version="v1", hash="cd" * 32),
         ],
+        lexicon_version="en/v1",
+        lexicon_hash="ef" * 32,
     ),
 )
 
 
 @pytest.fixture(scope="module")
-def page() -> str:
+def html() -> str:
     return review_page(CONSENSUS, ARTICLES)
 
 
-def test_sections_follow_the_editors_order(page: str) -> None:
+def test_sections_follow_the_editors_order(html: str) -> None:
     order = [
         'id="conflicts"',
         'id="revisions"',
@@ -164,71 +166,72 @@ def test_sections_follow_the_editors_order(page: str) -> None:
         'id="provenance"',
         'id="reader"',
     ]
-    at = [page.index(marker) for marker in order]
+    at = [html.index(marker) for marker in order]
     assert at == sorted(at)
-    assert page.index("<h1>") < page.index('id="conflicts"')
-    assert re.search(r'<section id="single"[^>]*><details><summary>', page)  # collapsed
+    assert html.index("<h1>") < html.index('id="conflicts"')
+    assert re.search(r'<section id="single"[^>]*><details><summary>', html)  # collapsed
 
 
-def test_statuses_are_words_and_ungrounded_values_are_marked(page: str) -> None:
+def test_statuses_are_words_and_ungrounded_values_are_marked(html: str) -> None:
     for word in ("Conflicting", "Agreed", "Compatible", "Single source"):
-        assert f'<span class="status">{word}</span>' in page
-    assert page.count("Ungrounded: not found in the text") == 1
-    assert "1 values are ungrounded" in page
-    assert "according to Officials" in page and "as of 2025-08" in page
-    assert "alignment confidence 0.80" in page and "matched on entity, happening" in page
+        assert f'<span class="status">{word}</span>' in html
+    assert html.count("Ungrounded: not found in the text") == 1
+    assert "1 values are ungrounded" in html
+    assert "according to Officials" in html and "as of 2025-08" in html
+    assert "alignment confidence 0.80" in html and "matched on entity, happening" in html
 
 
-def test_text_is_escaped_and_only_our_script_runs(page: str) -> None:
-    assert '<script>alert("a")</script>' not in page
-    assert "&lt;script&gt;alert(&quot;a&quot;)&lt;/script&gt;" in page
-    assert "&lt;b&gt;Troops&lt;/b&gt;" in page and "Troops &lt;sent&gt;" in page
-    assert page.count("<script>") == 1 and page.count("<style>") == 1
+def test_text_is_escaped_and_only_our_script_runs(html: str) -> None:
+    assert '<script>alert("a")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;a&quot;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Troops&lt;/b&gt;" in html and "Troops &lt;sent&gt;" in html
+    assert html.count("<script>") == 1 and html.count("<style>") == 1
 
 
-def test_the_page_is_self_contained_and_its_policy_allows_only_its_own_code(page: str) -> None:
-    assert not re.search(r"\s(src|srcset)=", page)
-    assert "<link" not in page and "@import" not in page and "url(" not in page
-    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+def test_the_page_is_self_contained_and_its_policy_allows_only_its_own_code(html: str) -> None:
+    assert not re.search(r"\s(src|srcset)=", html)
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
     assert csp and "default-src 'none'" in csp.group(1)
     for tag in ("script", "style"):
-        code = re.search(rf"<{tag}>(.*?)</{tag}>", page, re.S)
+        code = re.search(rf"<{tag}>(.*?)</{tag}>", html, re.S)
         assert code
         digest = base64.b64encode(hashlib.sha256(code.group(1).encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp.group(1)
-    assert page.count('href="https://') == 1  # the article's original, a plain link
+    assert html.count('href="https://') == 1  # the article's original, a plain link
 
 
-def test_every_value_button_points_at_its_marked_span(page: str) -> None:
-    conflict = re.findall(r'<button type="button" class="v" data-fact="f-conflict"[^>]*>', page)
+def test_every_value_button_points_at_its_marked_span(html: str) -> None:
+    conflict = re.findall(r'<button type="button" class="v" data-fact="f-conflict"[^>]*>', html)
     assert len(conflict) == 2
     for button in conflict:
         mark = re.search(r'data-open="(e\d+)"', button)
         assert mark
-        assert re.search(rf'<span class="m" data-m="[^"]*\b{mark.group(1)}\b[^"]*">', page)
-    ghost = re.search(r'<button[^>]*data-fact="f-ungrounded"[^>]*>', page)
+        assert re.search(rf'<span class="m" data-m="[^"]*\b{mark.group(1)}\b[^"]*">', html)
+    ghost = re.search(r'<button[^>]*data-fact="f-ungrounded"[^>]*>', html)
     assert ghost and 'data-open=""' in ghost.group(0) and 'data-grounded="false"' in ghost.group(0)
 
 
-def test_provenance_names_models_prompt_versions_and_full_hashes(page: str) -> None:
-    assert "local/qwen2.5-coder-1.5b" in page
-    assert "extract_event v1 (abababababab)" in page
-    assert "ab" * 32 in page and "cd" * 32 in page
+def test_provenance_names_models_prompt_versions_and_full_hashes(html: str) -> None:
+    assert "local/qwen2.5-coder-1.5b" in html
+    assert "extract_event v1 (abababababab)" in html
+    assert "ab" * 32 in html and "cd" * 32 in html
+    assert f"Lexicon: en/v1 <code>{'ef' * 32}</code>" in html
 
 
-def test_derivative_note_names_who_rewrites_whom(page: str) -> None:
-    assert "Wire rewrites Ledger; counted once." in page
-    assert "Shared passages in Ledger" in page and "Shared passages in Wire" in page
+def test_derivative_note_names_who_rewrites_whom(html: str) -> None:
+    assert "Wire rewrites Ledger; counted once." in html
+    assert "Shared passages in Ledger" in html and "Shared passages in Wire" in html
 
 
-def test_narrative_cites_outlets_and_links_facts(page: str) -> None:
-    assert "Narrative (written by the model)" in page
-    assert "[Ledger, Wire]" in page and 'href="#fact-f-conflict"' in page
+def test_narrative_cites_outlets_and_links_facts(html: str) -> None:
+    assert "Narrative (written by the model)" in html
+    assert "[Ledger, Wire]" in html and 'href="#fact-f-conflict"' in html
 
 
-def test_event_line_and_outlets_earliest_first(page: str) -> None:
-    assert "Seoul, South Korea" in page and "military" in page
-    assert "Ledger 06:00, Wire 09:00 (UTC, 2025-09-02)" in page
+def test_event_line_and_outlets_earliest_first(html: str) -> None:
+    assert "Seoul, South Korea" in html and "military" in html
+    assert "Ledger 06:00, Wire 09:00 (UTC, 2025-09-02)" in html
 
 
 def test_marks_split_overlaps_and_refuse_spans_that_do_not_match() -> None:

@@ -3,7 +3,12 @@
 `EvalReport` is the single source every rendering reads. `evals/baseline.json` keeps one
 compact snapshot per *baseline key* (`baseline` for the no-LLM run, `llm/<model>` for
 replayed or live model runs), so a replay is compared with the last accepted replay of
-the same model and a prompt change that lowers a score shows up as a regression.
+the same model and a prompt change that lowers a score shows up as a regression (a rise,
+for the fields of `evals.editor.LOWER_IS_BETTER`).
+
+Every aggregate is given per summary group: the suite as a whole (`builtin`: all its
+clusters) and, for clusters with a split, the suite's split (`builtin/dev`,
+`builtin/test`); the held-out `test` group is labelled as such wherever it is shown.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from pydantic import BaseModel, Field
 from rich.console import Console
 from rich.table import Table
 
+from evals.builtin import HELD_OUT, SPLITS
+from evals.editor import LOWER_IS_BETTER
 from evals.scorers import Score, aggregate
 
 REGRESSION_EXIT_CODE: Final = 7
@@ -31,6 +38,11 @@ BASELINE_FORMAT: Final = 1
 
 GOLD_MERGE_PREFIX: Final = "gold_merge."
 """Prefix of consensus fields scored on the merge of the gold records."""
+
+
+def lower_is_better(name: str) -> bool:
+    """Whether a rise of this field is a regression (false alarms, single-source share)."""
+    return name.removeprefix(GOLD_MERGE_PREFIX) in LOWER_IS_BETTER
 
 
 def _num(value: float) -> float | None:
@@ -55,6 +67,7 @@ class Header(BaseModel):
     datasets: list[str] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Dataset paths not found.")
     recorded: bool = False
+    split: str = Field(default="all", description="`--split`: dev, test or all.")
 
     @property
     def baseline_key(self) -> str:
@@ -67,6 +80,7 @@ class CaseResult(BaseModel):
 
     id: str
     suite: str
+    split: str | None = Field(default=None, description="dev, test (held out) or none.")
     cluster: str
     article_id: str
     gold: Any = None
@@ -80,6 +94,7 @@ class ClusterResult(BaseModel):
 
     id: str
     suite: str
+    split: str | None = Field(default=None, description="dev, test (held out) or none.")
     scores: dict[str, dict[str, Any]] = Field(default_factory=dict)
     facts: int = 0
     gold_merge_facts: int = 0
@@ -90,33 +105,67 @@ class EvalReport(BaseModel):
 
     header: Header
     summary: dict[str, dict[str, dict[str, float | None]]] = Field(
-        default_factory=dict, description="suite → field → metric → value."
+        default_factory=dict,
+        description="group → field → metric → value; a group is a suite ('builtin': all its "
+        "clusters) or a suite's split ('builtin/dev', 'builtin/test': held out).",
     )
     cases: list[CaseResult] = Field(default_factory=list)
     clusters: list[ClusterResult] = Field(default_factory=list)
 
 
-def summarise(
-    groups: Iterable[tuple[str, Mapping[str, Score], Mapping[str, tuple[str, ...]]]],
-) -> dict[str, dict[str, dict[str, float | None]]]:
-    """Aggregate scores per suite and field with each field's declared metrics.
+def summary_keys(suite: str, split: str | None) -> tuple[str, ...]:
+    """The summary groups a case or cluster counts in: its suite, and its suite's split."""
+    return (suite,) if split is None else (suite, f"{suite}/{split}")
 
-    `groups` yields (suite, field → score, field → metrics) for each case or cluster.
+
+def _group_rank(keys: Iterable[str]) -> dict[str, tuple[int, int, str]]:
+    """Suites in first-seen order, each followed by its splits (dev, then test)."""
+    suites = list(dict.fromkeys(k.partition("/")[0] for k in keys))
+    order = {"": 0} | {split: i + 1 for i, split in enumerate(SPLITS)}
+    rank = {}
+    for key in keys:
+        suite, _, split = key.partition("/")
+        rank[key] = (suites.index(suite), order.get(split, len(order)), split)
+    return rank
+
+
+def summarise(
+    groups: Iterable[tuple[tuple[str, ...], Mapping[str, Score], Mapping[str, tuple[str, ...]]]],
+) -> dict[str, dict[str, dict[str, float | None]]]:
+    """Aggregate scores per summary group and field with each field's declared metrics.
+
+    `groups` yields (summary groups, field → score, field → metrics) for each case or
+    cluster; `summary_keys` gives its groups.
     """
     collected: dict[str, dict[str, list[Score]]] = {}
     metrics_of: dict[str, tuple[str, ...]] = {}
-    for suite, scores, fields in groups:
-        per_field = collected.setdefault(suite, {})
-        for name, score in scores.items():
-            per_field.setdefault(name, []).append(score)
-            metrics_of.setdefault(name, fields.get(name, ("n", "mean")))
+    for keys, scores, fields in groups:
+        for key in keys:
+            per_field = collected.setdefault(key, {})
+            for name, score in scores.items():
+                per_field.setdefault(name, []).append(score)
+                metrics_of.setdefault(name, fields.get(name, ("n", "mean")))
+    rank = _group_rank(collected)
     return {
-        suite: {
+        key: {
             name: {k: _num(v) for k, v in aggregate(scores, metrics_of[name]).items()}
-            for name, scores in per_field.items()
+            for name, scores in collected[key].items()
         }
-        for suite, per_field in collected.items()
+        for key in sorted(collected, key=rank.__getitem__)
     }
+
+
+def group_title(key: str, keys: Iterable[str] = ()) -> str:
+    """How a summary group is shown: 'builtin · all', 'builtin · dev',
+    'builtin · test (held out: never tuned on)'; a suite without splits by its name."""
+    suite, _, split = key.partition("/")
+    if split == HELD_OUT:
+        return f"{suite} · {split} (held out: never tuned on)"
+    if split:
+        return f"{suite} · {split}"
+    if any(k.startswith(f"{suite}/") for k in keys):
+        return f"{suite} · all"
+    return suite
 
 
 # -- baseline and diff -------------------------------------------------------------------------
@@ -233,9 +282,10 @@ def _compare(
             if before is not None and name in new:
                 diff.notes.append(f"{id_} {name}: no longer scored (was {before:.3f})")
             continue
-        if after < before - tolerance:
+        worse = after - before if lower_is_better(name) else before - after
+        if worse > tolerance:  # for a lower-is-better field, a rise is the regression
             diff.regressed.append(Change(id=id_, field=name, old=before, new=after))
-        elif after > before + tolerance:
+        elif worse < -tolerance:
             diff.improved.append(Change(id=id_, field=name, old=before, new=after))
 
 
@@ -294,7 +344,27 @@ def _fmt(value: float | None, metric: str = "mean") -> str:
     return f"{value:.0f}" if metric == "n" else f"{value:.3f}"
 
 
-def _header_lines(h: Header) -> list[tuple[str, str]]:
+def _split_label(split: str | None) -> str:
+    if split is None:
+        return "no split"
+    return f"{split} (held out)" if split == HELD_OUT else split
+
+
+def _datasets_line(report: EvalReport) -> str:
+    """The datasets that ran, by split when they have one."""
+    split_of = {c.cluster: c.split for c in report.cases} | {c.id: c.split for c in report.clusters}
+    names = report.header.datasets
+    if not any(split_of.get(n) for n in names):
+        return ", ".join(names) or "none"
+    by_split: dict[str | None, list[str]] = {}
+    for name in names:
+        by_split.setdefault(split_of.get(name), []).append(name)
+    ordered = sorted(by_split, key=lambda s: (s is None, SPLITS.index(s) if s in SPLITS else 9))
+    return "; ".join(f"{_split_label(s)}: {', '.join(by_split[s])}" for s in ordered)
+
+
+def _header_lines(report: EvalReport) -> list[tuple[str, str]]:
+    h = report.header
     return [
         ("mode", h.mode + (" (recorded)" if h.recorded else "")),
         ("model", h.model),
@@ -306,22 +376,36 @@ def _header_lines(h: Header) -> list[tuple[str, str]]:
         ("cost", f"{h.cost:.4f}"),
         ("time", f"{h.seconds:.1f} s"),
         ("timestamp", h.timestamp),
-        ("datasets", ", ".join(h.datasets) or "none"),
+        ("split", h.split),
+        ("datasets", _datasets_line(report)),
     ] + ([("skipped", ", ".join(h.skipped))] if h.skipped else [])
+
+
+LOWER_MARK: Final = " ↓"
+"""Shown after a lower-is-better field's name in the tables."""
+LEGEND: Final = "↓: lower is better (a count or share of false alarms; a rise is a regression)."
+
+
+def _shown(name: str) -> str:
+    return name + (LOWER_MARK if lower_is_better(name) else "")
 
 
 def print_report(report: EvalReport, diff: Diff | None, console: Console | None = None) -> None:
     """Per-suite field tables (P/R/F1) and the baseline diff, on the terminal."""
     console = console or Console()
-    for key, value in _header_lines(report.header):
-        console.print(f"[bold]{key}[/bold]: {value}")
-    for suite, fields in report.summary.items():
-        table = Table(title=f"{suite}: per-field scores", show_lines=False)
+    for key, value in _header_lines(report):
+        console.print(f"[bold]{key}[/bold]: {value}", soft_wrap=True)
+    for group, fields in report.summary.items():
+        table = Table(
+            title=f"{group_title(group, report.summary)}: per-field scores",
+            caption=LEGEND if any(lower_is_better(n) for n in fields) else None,
+            show_lines=False,
+        )
         table.add_column("field", style="bold")
         for column in COLUMNS:
             table.add_column(column, justify="right")
         for name, metrics in fields.items():
-            table.add_row(name, *(_fmt(metrics.get(c), c) for c in COLUMNS))
+            table.add_row(_shown(name), *(_fmt(metrics.get(c), c) for c in COLUMNS))
         console.print(table)
     if diff is not None:
         _print_diff(diff, console)
@@ -353,16 +437,57 @@ def _md_table(fields: Mapping[str, Mapping[str, float | None]]) -> list[str]:
     lines = ["| field | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
     for name, metrics in fields.items():
         cells = " | ".join(_fmt(metrics.get(c), c) for c in COLUMNS)
-        lines.append(f"| `{name}` | {cells} |")
+        mark = LOWER_MARK if lower_is_better(name) else ""
+        lines.append(f"| `{name}`{mark} | {cells} |")
+    if any(lower_is_better(n) for n in fields):
+        lines += ["", LEGEND]
+    return lines
+
+
+CLUSTER_COLUMNS: Final = {
+    "consensus.fact_recall": "fact recall",
+    "consensus.status": "status F1",
+    "editor.conflicts": "conflicts F1",
+    "editor.conflicts.confident": "confident F1",
+    "editor.revisions": "revisions F1",
+    "editor.false_conflicts": "false conflicts ↓",
+    "editor.false_date_place": "false date/place ↓",
+    "editor.single_source_shown": "single-source shown ↓",
+}
+"""The per-cluster consensus scores the Markdown report tabulates (all are in the JSON)."""
+
+
+def _md_clusters(clusters: Sequence[ClusterResult]) -> list[str]:
+    """Per-cluster tables of the consensus scores: predicted records merged, gold merged."""
+    lines: list[str] = []
+    for title, prefix in (
+        ("predicted records merged", ""),
+        ("gold records merged", GOLD_MERGE_PREFIX),
+    ):
+        columns = [c for c in CLUSTER_COLUMNS if any(prefix + c in k.scores for k in clusters)]
+        if not columns:
+            continue
+        lines += [
+            "",
+            f"## Clusters: {title}",
+            "",
+            "| cluster | split | " + " | ".join(CLUSTER_COLUMNS[c] for c in columns) + " |",
+            "|---|---" + "|---" * len(columns) + "|",
+        ]
+        for cluster in clusters:
+            cells = " | ".join(
+                _fmt(cluster.scores.get(prefix + c, {}).get("value")) for c in columns
+            )
+            lines.append(f"| `{cluster.id}` | {_split_label(cluster.split)} | {cells} |")
     return lines
 
 
 def render_markdown(report: EvalReport, diff: Diff | None) -> str:
     """The report as Markdown: header, per-suite tables, diff, weakest cases."""
     lines = ["# Corroborate eval", ""]
-    lines += [f"- **{k}**: {v}" for k, v in _header_lines(report.header)]
-    for suite, fields in report.summary.items():
-        lines += ["", f"## {suite}", "", *_md_table(fields)]
+    lines += [f"- **{k}**: {v}" for k, v in _header_lines(report)]
+    for group, fields in report.summary.items():
+        lines += ["", f"## {group_title(group, report.summary)}", "", *_md_table(fields)]
     if diff is not None:
         lines += ["", f"## Baseline diff ({diff.key})", ""]
         if not diff.found:
@@ -381,11 +506,12 @@ def render_markdown(report: EvalReport, diff: Diff | None) -> str:
                 ]
         if diff.notes:
             lines += ["", "### Notes", ""] + [f"- {n}" for n in diff.notes]
+    lines += _md_clusters(report.clusters)
     lines += ["", "## Cases", ""]
     for case in report.cases:
         values = {k: v.get("value") for k, v in case.scores.items()}
         shown = ", ".join(f"{k} {_fmt(v)}" for k, v in values.items() if v is not None)
-        lines.append(f"- `{case.id}`: {shown}")
+        lines.append(f"- `{case.id}` ({_split_label(case.split)}): {shown}")
     return "\n".join(lines) + "\n"
 
 
@@ -411,13 +537,17 @@ def _html_fields(fields: Mapping[str, Mapping[str, float | None]]) -> str:
     head = "".join(f"<th>{c}</th>" for c in ("field", *COLUMNS))
     rows = []
     for name, metrics in fields.items():
+        # a lower-is-better count has no good/bad scale: left uncoloured
+        plain = lower_is_better(name)
         cells = "".join(
-            f'<td class="num {_cls(metrics.get(c)) if c != "n" else ""}">'
+            f'<td class="num {_cls(metrics.get(c)) if c != "n" and not plain else ""}">'
             f"{_fmt(metrics.get(c), c)}</td>"
             for c in COLUMNS
         )
-        rows.append(f"<tr><td><code>{html.escape(name)}</code></td>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+        mark = html.escape(LOWER_MARK) if plain else ""
+        rows.append(f"<tr><td><code>{html.escape(name)}</code>{mark}</td>{cells}</tr>")
+    legend = f"<p>{html.escape(LEGEND)}</p>" if any(lower_is_better(n) for n in fields) else ""
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>{legend}"
 
 
 def _html_scores(scores: Mapping[str, Mapping[str, Any]]) -> str:
@@ -439,7 +569,8 @@ def _html_scores(scores: Mapping[str, Mapping[str, Any]]) -> str:
             else ""
         )
         parts.append(
-            f'<details><summary><code>{html.escape(name)}</code> <span class="{_cls(value)}">'
+            f"<details><summary><code>{html.escape(name)}</code> "
+            f'<span class="{"" if lower_is_better(name) else _cls(value)}">'
             f"{_fmt(value)}</span> {html.escape(str(score.get('explanation', '')))}</summary>"
             f"{table}</details>"
         )
@@ -450,11 +581,12 @@ def render_html(report: EvalReport, diff: Diff | None) -> str:
     """The report as one self-contained HTML page (inline CSS, no scripts, no links out)."""
     header = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-        for k, v in _header_lines(report.header)
+        for k, v in _header_lines(report)
     )
     body = [f"<h1>Corroborate eval</h1><table>{header}</table>"]
-    for suite, fields in report.summary.items():
-        body.append(f"<h2>{html.escape(suite)}</h2>{_html_fields(fields)}")
+    for group, fields in report.summary.items():
+        title = html.escape(group_title(group, report.summary))
+        body.append(f"<h2>{title}</h2>{_html_fields(fields)}")
     if diff is not None:
         body.append(f"<h2>Baseline diff ({html.escape(diff.key)})</h2>")
         if not diff.found:
@@ -477,7 +609,8 @@ def render_html(report: EvalReport, diff: Diff | None) -> str:
     body.append("<h2>Clusters</h2>")
     for cluster in report.clusters:
         body.append(
-            f"<details><summary><b>{html.escape(cluster.id)}</b> ({cluster.facts} facts; "
+            f"<details><summary><b>{html.escape(cluster.id)}</b> "
+            f"({html.escape(_split_label(cluster.split))}; {cluster.facts} facts; "
             f"{cluster.gold_merge_facts} from gold records)</summary>"
             f"{_html_scores(cluster.scores)}</details>"
         )
@@ -488,7 +621,8 @@ def render_html(report: EvalReport, diff: Diff | None) -> str:
             json.dumps(case.predicted, indent=1, ensure_ascii=False, default=str)
         )
         body.append(
-            f"<details><summary><b>{html.escape(case.id)}</b></summary>"
+            f"<details><summary><b>{html.escape(case.id)}</b> "
+            f"({html.escape(_split_label(case.split))})</summary>"
             f"{_html_scores(case.scores)}"
             f"<details><summary>gold</summary><pre>{gold}</pre></details>"
             f"<details><summary>predicted</summary><pre>{predicted}</pre></details></details>"

@@ -1,8 +1,11 @@
 """The eval runner: `corroborate eval` / `python -m evals.run`.
 
 Runs the pipeline over datasets, scores every record against its gold and every
-cluster's merged consensus against the consensus gold, prints per-field tables, writes
-JSON / Markdown / HTML reports and compares the run with `evals/baseline.json`.
+cluster's merged consensus against the consensus gold (facts and statuses, and what an
+editor reads: `evals.editor`), prints per-field tables, writes JSON / Markdown / HTML
+reports and compares the run with `evals/baseline.json`. Built-in clusters sit in a split
+(`evals.builtin`): every table is given for all clusters, for `dev` and for the held-out
+`test`; `--split dev|test` runs one split only.
 
 Modes:
 
@@ -25,7 +28,6 @@ against the baseline (`REGRESSION_EXIT_CODE`).
 from __future__ import annotations
 
 import inspect
-import json
 import subprocess
 import time
 from collections.abc import Sequence
@@ -39,6 +41,16 @@ import typer
 from rich.console import Console
 
 from evals import external
+from evals.builtin import (
+    BUILTIN_DATASETS,
+    SPLIT_CHOICES,
+    SplitChoice,
+    cluster_dirs,
+    has_clusters,
+    in_split,
+    is_builtin_cluster,
+    load_builtin_cluster,
+)
 from evals.replay import (
     CONSENSUS_TAPE,
     DEFAULT_CASSETTES,
@@ -60,38 +72,23 @@ from evals.report import (
     print_report,
     score_json,
     summarise,
+    summary_keys,
     updated_baseline,
     write_baseline,
     write_reports,
 )
-from evals.scorers import (
-    CONSENSUS_FIELDS,
-    RECORD_FIELDS,
-    SCORER_VERSION,
-    AliasTable,
-    Case,
-    Cluster,
-    GoldFact,
-    Score,
-    ScoringContext,
-    builtin_record_scorer,
-    load_embedder,
-    score_consensus,
-    unscored,
-)
+from evals.scorers import SCORER_VERSION, Cluster, Score, load_embedder, unscored
 from schemas.article import Article
 from schemas.consensus import Consensus
 from schemas.record import EventRecord
 from service import errors
 from service.errors import CorroborateError, InputError, ReplayMissError, exit_code
-from service.inputs import expand_paths, read_article
 from service.merge import merge_records
 from service.pipeline import Pipeline, open_pipeline
 from service.settings import Settings, get_settings
 
 EVALS_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = EVALS_DIR.parent
-BUILTIN_DATASETS: Final = EVALS_DIR / "datasets"
 DEFAULT_BASELINE: Final = EVALS_DIR / "baseline.json"
 DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
 
@@ -103,69 +100,6 @@ STALE_NARRATIVE: Final = "narrative cassette stale: make record-consensus"
 
 
 # -- datasets --------------------------------------------------------------------------------
-
-
-def is_builtin_cluster(path: Path) -> bool:
-    """A built-in cluster: `articles/`, `gold/` and `consensus_gold.json`."""
-    return (path / "articles").is_dir() and (path / "gold").is_dir()
-
-
-def _cluster_dirs(path: Path) -> list[Path]:
-    """Built-in clusters in `path`, or one level down in its splits (`dev/`, `test/`)."""
-    found = [p for p in sorted(path.iterdir()) if is_builtin_cluster(p)]
-    for split in sorted(p for p in path.iterdir() if p.is_dir() and not is_builtin_cluster(p)):
-        found += [p for p in sorted(split.iterdir()) if is_builtin_cluster(p)]
-    return found
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: {exc}", source=str(path)) from exc
-
-
-def load_builtin_cluster(
-    path: Path, *, limit_docs: int | None = None, embedder: Any = None
-) -> Cluster:
-    """One built-in cluster: articles, gold records, aliases and consensus gold."""
-    aliases_file = path / "gold" / "aliases.json"
-    aliases = AliasTable(_read_json(aliases_file) if aliases_file.is_file() else {})
-    ctx = ScoringContext(aliases=aliases, embedder=embedder)
-    articles = [read_article(p) for p in expand_paths([path / "articles"])]
-    cases: list[Case] = []
-    golds: list[EventRecord] = []
-    for article in articles:
-        gold_file = path / "gold" / f"{article.id}.json"
-        if not gold_file.is_file():
-            raise InputError(f"{path.name}: no gold record for article {article.id!r}")
-        gold = EventRecord.model_validate_json(gold_file.read_text(encoding="utf-8"))
-        golds.append(gold)
-        cases.append(
-            Case(
-                case_id=article.id,
-                article=article,
-                score=builtin_record_scorer(gold, ctx),
-                fields=RECORD_FIELDS,
-                gold=gold.model_dump(mode="json"),
-            )
-        )
-    if limit_docs is not None:
-        cases, golds = cases[:limit_docs], golds[:limit_docs]
-    consensus_file = path / "consensus_gold.json"
-    facts = (
-        [GoldFact.model_validate(f) for f in _read_json(consensus_file)]
-        if consensus_file.is_file()
-        else []
-    )
-    return Cluster(
-        suite="builtin",
-        name=path.name,
-        cases=tuple(cases),
-        score_consensus=lambda consensus: score_consensus(facts, consensus, ctx),
-        consensus_fields=CONSENSUS_FIELDS,
-        gold_records=tuple(golds),
-    )
 
 
 @dataclass
@@ -186,14 +120,19 @@ class EvalOptions:
     limit_clusters: int | None = None
     limit_docs: int | None = None
     tolerance: float = DEFAULT_TOLERANCE
+    split: SplitChoice = "all"
+    """Which built-in clusters run: `dev`, `test` (held out) or `all`."""
     settings: Settings | None = None
 
 
 def load_datasets(options: EvalOptions, console: Console) -> tuple[list[Cluster], list[str]]:
-    """Clusters of every dataset path; paths that do not exist are reported and skipped."""
+    """Clusters of every dataset path that run under `options.split`; paths that do not
+    exist are reported and skipped, and so (with `--split dev|test`) are clusters of the
+    other split and datasets without one (ad-hoc paths, ECB+, seeds)."""
     embedder = load_embedder()
     clusters: list[Cluster] = []
     skipped: list[str] = []
+    choice = options.split
     for path in options.datasets:
         if not path.exists():
             console.print(f"[yellow]skipped[/yellow] {path}: no such dataset path")
@@ -209,10 +148,10 @@ def load_datasets(options: EvalOptions, console: Console) -> tuple[list[Cluster]
             )
         elif is_builtin_cluster(path):
             found = [load_builtin_cluster(path, limit_docs=options.limit_docs, embedder=embedder)]
-        elif path.is_dir() and _cluster_dirs(path):
+        elif has_clusters(path):
             found = [
                 load_builtin_cluster(p, limit_docs=options.limit_docs, embedder=embedder)
-                for p in _cluster_dirs(path)
+                for p in cluster_dirs(path, choice)
             ][: options.limit_clusters]
         elif external.is_seeds(path, options.seeds_gold):
             found = external.load_seeds(
@@ -224,7 +163,14 @@ def load_datasets(options: EvalOptions, console: Console) -> tuple[list[Cluster]
                 "a folder of them, an ECB+ folder with gold.json, or the seeds folder)",
                 source=str(path),
             )
-        clusters.extend(found)
+        kept = [c for c in found if in_split(c.split, choice)]
+        if len(kept) < len(found):
+            names = ", ".join(c.key for c in found if c not in kept)
+            console.print(
+                f"[yellow]skipped[/yellow] {names}: not in the {choice} split (--split {choice})",
+                soft_wrap=True,
+            )
+        clusters.extend(kept)
     return clusters, skipped
 
 
@@ -339,6 +285,7 @@ class _Runner:
                 CaseResult(
                     id=f"{cluster.key}/{case.case_id}",
                     suite=cluster.suite,
+                    split=cluster.split,
                     cluster=cluster.key,
                     article_id=case.case_id,
                     gold=case.gold,
@@ -379,6 +326,7 @@ class _Runner:
         result = ClusterResult(
             id=cluster.key,
             suite=cluster.suite,
+            split=cluster.split,
             scores=score_json(scores),
             facts=len(consensus.facts),
             gold_merge_facts=gold_merge_facts,
@@ -399,7 +347,7 @@ def run(options: EvalOptions, console: Console | None = None) -> tuple[EvalRepor
     runner = _Runner(options, console)
     cases: list[CaseResult] = []
     cluster_results: list[ClusterResult] = []
-    groups: list[tuple[str, dict[str, Score], Any]] = []
+    groups: list[tuple[tuple[str, ...], dict[str, Score], Any]] = []
     prompt_tokens = completion_tokens = 0
     with open_pipeline(
         settings, use_llm=options.mode != "baseline", prompt_version=options.prompt_version
@@ -407,13 +355,14 @@ def run(options: EvalOptions, console: Console | None = None) -> tuple[EvalRepor
         for cluster in clusters:
             results, scores, cluster_result, cluster_scores = runner.run_cluster(pipe, cluster)
             cases.extend(results)
+            keys = summary_keys(cluster.suite, cluster.split)
             for case, case_scores in zip(cluster.cases, scores, strict=True):
-                groups.append((cluster.suite, case_scores, case.fields))
+                groups.append((keys, case_scores, case.fields))
             if cluster_result is not None:
                 cluster_results.append(cluster_result)
                 fields = dict(cluster.consensus_fields)
                 fields |= {GOLD_MERGE_PREFIX + k: v for k, v in cluster.consensus_fields.items()}
-                groups.append((cluster.suite, cluster_scores, fields))
+                groups.append((keys, cluster_scores, fields))
         stats = getattr(pipe, "stats", None)  # counts the narrative's calls too
         if stats is not None:
             prompt_tokens = int(getattr(stats, "prompt_tokens", 0))
@@ -443,6 +392,7 @@ def run(options: EvalOptions, console: Console | None = None) -> tuple[EvalRepor
             datasets=sorted({c.key for c in clusters}),
             skipped=skipped,
             recorded=options.record,
+            split=options.split,
         )
     if runner.stale_narratives:
         console.print(
@@ -523,6 +473,14 @@ def eval_command(
     tolerance: Annotated[
         float, typer.Option("--tolerance", min=0.0, help="Score changes below this are noise.")
     ] = DEFAULT_TOLERANCE,
+    split: Annotated[
+        str,
+        typer.Option(
+            "--split",
+            help="Which built-in clusters run: dev, test (held out) or all. With dev or test, "
+            "datasets without a split (ad-hoc paths, ECB+, seeds) are skipped.",
+        ),
+    ] = "all",
 ) -> None:
     """Run the pipeline on gold datasets, score it, report, and compare with the baseline.
 
@@ -530,6 +488,8 @@ def eval_command(
     """
     if mode not in ("replay", "live", "baseline"):
         raise InputError(f"--mode: {mode!r} is not one of replay, live, baseline")
+    if split not in SPLIT_CHOICES:
+        raise InputError(f"--split: {split!r} is not one of {', '.join(SPLIT_CHOICES)}")
     options = EvalOptions(
         datasets=[*(paths or []), *(dataset or [])] or [BUILTIN_DATASETS],
         mode=mode,  # type: ignore[arg-type]  # checked above
@@ -545,6 +505,7 @@ def eval_command(
         limit_clusters=limit_clusters,
         limit_docs=limit_docs,
         tolerance=tolerance,
+        split=split,  # narrowed by the check above
     )
     console = Console(stderr=True)
     report, diff = run(options, console)

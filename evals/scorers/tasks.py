@@ -44,6 +44,8 @@ class Cluster:
     consensus_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     gold_records: tuple[EventRecord, ...] = ()
     """Gold records merged on their own, to score the merge engine apart from extraction."""
+    split: str | None = None
+    """'dev', 'test' (held out) or None (an ad-hoc path, an external dataset)."""
 
     @property
     def key(self) -> str:

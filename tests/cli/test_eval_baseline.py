@@ -14,6 +14,7 @@ from evals.report import REGRESSION_EXIT_CODE
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER = ROOT / "evals" / "datasets" / "dev" / "port-deal"
+HELD_OUT = ROOT / "evals" / "datasets" / "test" / "rally-seoul-2024"
 
 
 def _args(tmp_path: Path, *extra: str) -> list[str]:
@@ -27,8 +28,10 @@ def test_baseline_mode_writes_reports(tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "out"
     assert eval_run.main(_args(tmp_path, "--out", str(out))) == 0
     printed = capsys.readouterr().out
-    assert "builtin: per-field scores" in printed and "quantities" in printed
+    assert "builtin · dev: per-field scores" in printed and "quantities" in printed
+    assert "editor.false_conflicts ↓" in printed
     report = json.loads((out / "report.json").read_text())
+    assert list(report["summary"]) == ["builtin", "builtin/dev"]
     header = report["header"]
     assert header["mode"] == "baseline" and header["model"] == "none"
     assert len(header["prompt_hash"]) == 64 and header["scorer_version"]
@@ -44,10 +47,49 @@ def test_baseline_mode_writes_reports(tmp_path: Path, capsys: pytest.CaptureFixt
         quantities["details"][0]
     )
     cluster = report["clusters"][0]
+    assert cluster["split"] == "dev" and case["split"] == "dev"
     assert "consensus.status.agreed" in cluster["scores"]
     assert "gold_merge.consensus.status.agreed" in cluster["scores"]
+    assert {"editor.conflicts", "gold_merge.editor.false_conflicts"} <= set(cluster["scores"])
     assert (out / "report.html").read_text().startswith("<!doctype html>")
     assert "| `quantities` |" in (out / "report.md").read_text()
+
+
+def test_dev_and_test_are_reported_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = [*_args(tmp_path, "--out", str(out)), "--dataset", str(HELD_OUT)]
+    assert eval_run.main(args) == 0
+    printed = capsys.readouterr().out
+    assert "builtin · test (held out: never tuned on): per-field scores" in printed
+    report = json.loads((out / "report.json").read_text())
+    summary = report["summary"]
+    assert list(summary) == ["builtin", "builtin/dev", "builtin/test"]
+    n = {group: fields["headline"]["n"] for group, fields in summary.items()}
+    assert n == {"builtin": 9, "builtin/dev": 4, "builtin/test": 5}
+    assert summary["builtin/test"]["editor.conflicts"]["n"] == 1
+    assert {c["id"]: c["split"] for c in report["clusters"]} == {
+        "port-deal": "dev", "rally-seoul-2024": "test",
+    }  # fmt: skip
+    markdown = (out / "report.md").read_text()
+    assert "## builtin · test (held out: never tuned on)" in markdown
+    assert "| `rally-seoul-2024` | test (held out) |" in markdown
+    assert "test (held out)" in (out / "report.html").read_text()
+
+
+def test_split_option_chooses_the_clusters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = [*_args(tmp_path, "--out", str(out)), "--dataset", str(HELD_OUT), "--split", "test"]
+    assert eval_run.main(args) == 0
+    assert "not in the test split" in " ".join(capsys.readouterr().err.split())
+    report = json.loads((out / "report.json").read_text())
+    assert report["header"]["split"] == "test"
+    assert [c["id"] for c in report["clusters"]] == ["rally-seoul-2024"]
+    assert list(report["summary"]) == ["builtin", "builtin/test"]
+    assert eval_run.main([*args, "--split", "holdout"]) == 2
 
 
 def test_update_baseline_then_regression_exits_7(
@@ -103,4 +145,4 @@ def test_corroborate_eval_command(tmp_path: Path) -> None:
         [sys.executable, "-m", "app.cli", "eval", "--help"],
         capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
     )  # fmt: skip
-    assert helped.returncode == 0 and "--limit-docs" in helped.stdout
+    assert helped.returncode == 0 and "--limit-docs" in helped.stdout and "--split" in helped.stdout

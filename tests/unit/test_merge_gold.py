@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.run import load_builtin_cluster
+from evals.builtin import load_builtin_cluster
 from evals.scorers import STATUSES
 from schemas.consensus import Consensus, Fact
 from schemas.record import EventRecord

@@ -15,10 +15,13 @@ from evals.report import (
     EvalReport,
     Header,
     diff_reports,
+    group_title,
+    lower_is_better,
     render_html,
     render_markdown,
     snapshot,
     summarise,
+    summary_keys,
     updated_baseline,
 )
 from evals.scorers import (
@@ -330,7 +333,12 @@ def test_citation_precision() -> None:
 # -- reports and the baseline diff ------------------------------------------------------------
 
 
-def _report(values: dict[str, dict[str, float | None]], *, mode: str = "baseline") -> EvalReport:
+def _report(
+    values: dict[str, dict[str, float | None]],
+    *,
+    mode: str = "baseline",
+    clusters: dict[str, dict[str, float]] | None = None,
+) -> EvalReport:
     header = Header(
         mode=mode, model="none", prompt_name="extract_event", prompt_version="v1",
         prompt_hash="ab" * 32, scorer_version=SCORER_VERSION, git_sha="x", timestamp="t",
@@ -345,15 +353,22 @@ def _report(values: dict[str, dict[str, float | None]], *, mode: str = "baseline
         )
         for case_id, fields in values.items()
     ]
-    groups: list[tuple[str, dict[str, Score], dict[str, tuple[str, ...]]]] = [
-        ("builtin", {k: Score(float("nan") if v is None else v, "") for k, v in f.items()}, {})
+    groups: list[tuple[tuple[str, ...], dict[str, Score], dict[str, tuple[str, ...]]]] = [
+        (("builtin",), {k: Score(float("nan") if v is None else v, "") for k, v in f.items()}, {})
         for f in values.values()
     ]
     return EvalReport(
         header=header,
         summary=summarise(groups),
         cases=cases,
-        clusters=[ClusterResult(id="c", suite="builtin", scores={})],
+        clusters=[
+            ClusterResult(
+                id=cluster_id,
+                suite="builtin",
+                scores={k: {"value": v, "explanation": "", "details": []} for k, v in f.items()},
+            )
+            for cluster_id, f in (clusters or {"c": {}}).items()
+        ],
     )
 
 
@@ -365,6 +380,37 @@ def test_diff_lists_regressions_and_improvements_beyond_tolerance() -> None:
     assert diff.found and diff.has_regressions
     assert [(c.id, c.field, c.old, c.new) for c in diff.regressed] == [("c/a", "when", 1.0, 0.5)]
     assert [(c.id, c.field) for c in diff.improved] == [("c/b", "when")]  # 1e-9 is noise
+
+
+def test_a_lower_is_better_field_that_rises_is_a_regression() -> None:
+    old = {"editor.false_conflicts": 1.0, "gold_merge.editor.single_source_shown": 0.4}
+    document = updated_baseline({"runs": {}}, _report({}, clusters={"c": old | {"x": 0.5}}))
+    new = {"editor.false_conflicts": 3.0, "gold_merge.editor.single_source_shown": 0.2}
+    diff = diff_reports(document, _report({}, clusters={"c": new | {"x": 0.75}}))
+    assert [(c.field, c.old, c.new) for c in diff.regressed] == [
+        ("editor.false_conflicts", 1.0, 3.0)
+    ]
+    assert [c.field for c in diff.improved] == ["gold_merge.editor.single_source_shown", "x"]
+    assert lower_is_better("editor.false_date_place") and not lower_is_better("editor.conflicts")
+
+
+def test_each_split_is_summarised_apart() -> None:
+    def scores(value: float) -> dict[str, Score]:
+        return {"when": Score(value, "")}
+
+    groups: list[tuple[tuple[str, ...], dict[str, Score], dict[str, tuple[str, ...]]]] = [
+        (summary_keys("builtin", "test"), scores(0.0), {}),
+        (summary_keys("builtin", "dev"), scores(1.0), {}),
+        (summary_keys("builtin", "dev"), scores(0.5), {}),
+        (summary_keys("seeds", None), scores(1.0), {}),
+    ]
+    summary = summarise(groups)
+    assert list(summary) == ["builtin", "builtin/dev", "builtin/test", "seeds"]
+    means = {group: fields["when"]["mean"] for group, fields in summary.items()}
+    assert means == {"builtin": 0.5, "builtin/dev": 0.75, "builtin/test": 0.0, "seeds": 1.0}
+    assert group_title("builtin/test") == "builtin · test (held out: never tuned on)"
+    assert group_title("builtin", summary) == "builtin · all"
+    assert group_title("seeds", summary) == "seeds"
 
 
 def test_diff_without_a_baseline_section_is_not_a_regression() -> None:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Final
 
 from schemas.consensus import FactStatus
+from schemas.record import EventRecord
 from service.merge.context import MergeContext
 from service.merge.drafts import (
     Draft,
@@ -27,11 +29,14 @@ from service.merge.drafts import (
     with_outlets,
 )
 from service.merge.grouping import group_linked, most_common
-from service.merge.intervals import Range, common, date_order, day_range
+from service.merge.intervals import ISO_DAY_CHARS, Range, common, date_order, day_range
 from service.merge.statements import figures_fit, reworded, statement_similarity, statement_words
 from service.merge.tokens import WORDS, content_tokens, fold, plain
 from service.merge.tolerances import MergeTolerances
 from service.merge.vocabulary import PLANNED_WORDS
+
+_UNSURE: Final = 0.5
+"""Confidence of dates from reports of different days: they may be different days."""
 
 
 def _planned(text: str) -> bool:
@@ -46,7 +51,7 @@ def build_date_facts(ctx: MergeContext) -> list[Draft]:
     main = [
         observe(ctx, record, record.when, record.when.date, group=record.when.date)
         for record in ctx.records
-        if record.when is not None and record.when.date
+        if record.when is not None and record.when.date and not _echoes_publication(ctx, record)
     ]
     if main:
         drafts.append(_date_draft(ctx, "event date", "Event date", main))
@@ -78,6 +83,16 @@ def build_date_facts(ctx: MergeContext) -> list[Draft]:
         label = min(o.label for o in obs if plain(o.label) == what)
         drafts.append(_date_draft(ctx, f"sub-event: {what}", label, obs))
     return drafts
+
+
+def _echoes_publication(ctx: MergeContext, record: EventRecord) -> bool:
+    """The record's event date is its own publication day with nothing in the text
+    stating it: a publication date, not an event date."""
+    when = record.when
+    if when is None or when.grounded:
+        return False
+    published = ctx.published[record.article_id][:ISO_DAY_CHARS]
+    return bool(published) and (when.date or "") == published
 
 
 def _sub_event_clusters(
@@ -113,6 +128,7 @@ def _sub_event_clusters(
 def _date_draft(ctx: MergeContext, key: str, label: str, obs: list[Observation]) -> Draft:
     dates = sorted({o.text for o in obs}, key=date_order)
     planned = {_planned(o.label) for o in obs}
+    confidence: float | None = 1.0
     status: FactStatus
     if count_outlets(obs) == 1:
         status = "single_source"
@@ -121,12 +137,16 @@ def _date_draft(ctx: MergeContext, key: str, label: str, obs: list[Observation])
         status = "compatible" if len(planned) == 2 else "agreed"
     else:
         ranges = [day_range(d) for d in dates]
-        status = (
-            "compatible"
-            if all(r is not None for r in ranges)
-            and common(Range(r[0], r[1]) for r in ranges if r is not None)
-            else "conflicting"
-        )
+        known = all(r is not None for r in ranges)
+        if known and common(Range(r[0], r[1]) for r in ranges if r is not None):
+            status = "compatible"
+        elif known and not _told_after(ctx, obs):
+            # An article could not date what happened after it was written: dates of
+            # reports from different days may be different days of one story.
+            status = "compatible"
+            confidence = _UNSURE
+        else:
+            status = "conflicting"
     if status == "conflicting":
         parts = [
             f"{d} ({', '.join(outlets_of(ctx, (o for o in obs if o.text == d)))})" for d in dates
@@ -134,4 +154,24 @@ def _date_draft(ctx: MergeContext, key: str, label: str, obs: list[Observation])
         statement = f"{label}: conflicting — {'; '.join(parts)}"
     else:
         statement = with_outlets(f"{label}: {' / '.join(dates)}", obs)
-    return Draft("date", key, status, statement, grouped_values(ctx, obs, date_order), obs)
+    return Draft(
+        "date",
+        key,
+        status,
+        statement,
+        grouped_values(ctx, obs, date_order),
+        obs,
+        confidence=confidence if status != "single_source" else None,
+    )
+
+
+def _told_after(ctx: MergeContext, obs: Sequence[Observation]) -> bool:
+    """Every article giving one of the dates was published after all of them ended: two
+    such articles giving different dates disagree about the past."""
+    ends = [day_range(o.text) for o in obs]
+    last = max(r[1] for r in ends if r is not None)
+    for o in obs:
+        published = day_range(ctx.published[o.article_id][:ISO_DAY_CHARS] or None)
+        if published is None or published[0] < last:
+            return False
+    return True

@@ -74,6 +74,9 @@ class Draft:
     values: list[FactValue]
     obs: list[Observation]
     related: list[str] = field(default_factory=list)
+    confidence: float | None = None
+    """How sure the alignment is (figures only); None for single-source facts."""
+    matched_slots: list[str] = field(default_factory=list)
 
 
 def observe(
@@ -199,4 +202,6 @@ def to_fact(ctx: MergeContext, draft: Draft) -> Fact:
         independent_origins=count_independent_origins(origins, ctx.derivative_edges),
         outlets=outlets_of(ctx, draft.obs),
         related_fact_ids=sorted(draft.related),
+        confidence=draft.confidence,
+        matched_slots=draft.matched_slots,
     )

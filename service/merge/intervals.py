@@ -193,3 +193,32 @@ def render_figure(figure: Figure, *, ordinal: bool, unit: str | None) -> str:
         body = "?"
     text = HEDGE_WORDS[figure.hedge] + body
     return f"{text} {unit}" if unit else text
+
+
+def centre(figure: Figure) -> float:
+    """The number a figure states, scaled to its dimension's base unit: the value, or
+    the middle of a stated range."""
+    if figure.low is not None and figure.high is not None:
+        middle = (figure.low + figure.high) / 2
+    elif figure.value is not None:
+        middle = figure.value
+    else:  # Quantity's validator rules this out; keep the type checker honest.
+        raise ValueError("a quantity needs a value or both low and high")
+    return middle * figure.scale
+
+
+def _inside(x: float, r: Range) -> bool:
+    above = x > r.low or (x == r.low and not r.low_open)
+    below = x < r.high or (x == r.high and not r.high_open)
+    return above and below
+
+
+def figures_fit(a: Figure, b: Figure, tol: MergeTolerances) -> bool:
+    """Two figures can stand side by side: the number one states lies in the range the
+    other allows ('at least 1,000' and 'about 1,200'; 'about 2,000' and 'at least 2,000').
+
+    Comparing each stated number with the other's range, rather than the two ranges with
+    each other, keeps a verdict off the edge of a tolerance: 'more than 10,000' and
+    'around 15,000' stay apart whether 'more than' reaches 30% or 40% above its number.
+    """
+    return _inside(centre(a), b.scaled(tol)) or _inside(centre(b), a.scaled(tol))

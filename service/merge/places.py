@@ -1,9 +1,15 @@
-"""The place fact: the records' `where`, compared by normalised name.
+"""The place fact: the records' `where`, compared by name and by the gazetteer.
 
-Places conflict only when their names differ and their stated countries do not match.
+Two places fit when one lies in the other ("Altadena" in "Los Angeles County", "Paris"
+in "France", as the gazetteer or a stated country says), or when their names are alike.
+They conflict only when they are shown to lie in different countries. Places the
+gazetteer does not know and whose names differ stay `compatible`, with a low confidence,
+so an editor is asked to check them rather than told they disagree.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 from rapidfuzz import fuzz
 
@@ -19,6 +25,11 @@ from service.merge.drafts import (
 )
 from service.merge.tokens import place_key, plain
 from service.merge.tolerances import MergeTolerances
+from service.nlp.places import contains, country_of
+from service.nlp.places import fold as fold_place
+
+_UNSURE: Final = 0.5
+"""Confidence of two places that may nest but that nothing shows to."""
 
 
 def build_place_facts(ctx: MergeContext) -> list[Draft]:
@@ -40,14 +51,16 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
     names = {plain(g.split("\x1f")[0]) for g in groups}
     countries = {g.split("\x1f")[1] for g in groups} - {""}
     status: FactStatus
+    confidence: float | None = None
     if count_outlets(obs) == 1:
         status = "single_source"
     elif len(names) == 1 and len(countries) <= 1:
         status = "agreed"
-    elif all(_places_fit(ctx.tol, a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]):
-        status = "compatible"
+        confidence = 1.0
     else:
-        status = "conflicting"
+        fits = [_places_fit(ctx.tol, a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]]
+        status = "conflicting" if False in fits else "compatible"
+        confidence = _UNSURE if None in fits else 1.0
     values = grouped_values(ctx, obs, lambda g: g)
     shown = " / ".join(dict.fromkeys(v.text for v in values))
     statement = with_outlets(f"Event place: {shown}", obs)
@@ -55,19 +68,29 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
         statement = "Event place: conflicting — " + "; ".join(
             f"{v.text} ({', '.join(v.outlets)})" for v in values
         )
-    return [Draft("place", "event place", status, statement, values, obs)]
+    return [Draft("place", "event place", status, statement, values, obs, confidence=confidence)]
 
 
-def _places_fit(tol: MergeTolerances, a: str, b: str) -> bool:
-    """Whether two (name, country) place keys can both be right about one event."""
+def _places_fit(tol: MergeTolerances, a: str, b: str) -> bool | None:
+    """Whether two (name, country) place keys can both be right about one event: True
+    when they nest or read alike, False when they lie in different countries, None when
+    nothing tells."""
     name_a, country_a = a.split("\x1f")
     name_b, country_b = b.split("\x1f")
-    if country_a and country_b and country_a != country_b:
+    stated = {fold_place(c) for c in (country_a, country_b) if c}
+    if len(stated) > 1:
+        return False
+    country = next(iter(stated), "")
+    found = {country_of(n, country) for n in (name_a, name_b)} - {None}
+    if len(found) > 1:
         return False
     words_a, words_b = set(name_a.split()), set(name_b.split())
     if words_a <= words_b or words_b <= words_a:
         return True
     if fuzz.ratio(name_a, name_b) >= tol.name_match:
         return True
-    # Without a gazetteer, a shared stated country is the best sign of nesting.
-    return bool(country_a) and country_a == country_b
+    if contains(name_a, name_b, country) or contains(name_b, name_a, country):
+        return True
+    if (country and fold_place(name_a) == country) or fold_place(name_b) == country:
+        return True
+    return None

@@ -1,37 +1,36 @@
-"""Quantity facts: figures that count the same thing (see `counted`), and their status.
+"""Quantity facts: figures whose frames fit (see `alignment`), and their status.
 
 Over the current values of a fact (`revisions` takes the superseded ones apart):
 
 * `single_source`: one outlet gives them all (checked first);
 * `agreed`: every value has the same figure and hedge;
-* `compatible`: the intervals share a common point;
-* `conflicting`: they do not ("more than 10,000" → (10000, 13000] against "around
-  15,000" → [13500, 16500]).
+* `compatible`: every two values can stand side by side: the number one states lies
+  in the range the other allows (`intervals.figures_fit`);
+* `conflicting`: some two cannot ("more than 10,000" against "around 15,000"); the
+  statement names who gives which value.
 
 Vague counts ('thousands of troops') are `single_source` or `compatible`, never
-conflicting or revised.
+conflicting or revised. Each fact carries the confidence of its alignment and the frame
+slots its values share.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 
 from schemas.consensus import FactStatus, FactValue
-from schemas.record import Quantity
+from schemas.record import EventRecord, Quantity
+from service.merge.alignment import OCCASION_HAPPENINGS, Days, Fit, cluster_frames, fit
 from service.merge.context import MergeContext
 from service.merge.counted import (
     COUNT_CLASS,
     NO_CLAUSE,
     Clause,
-    CountedKey,
     classify_unit,
     clause_around,
-    cluster_quantities,
-    counted_key,
-    is_vague,
     marked_older,
-    plain_hits,
 )
 from service.merge.drafts import (
     Draft,
@@ -41,60 +40,157 @@ from service.merge.drafts import (
     fact_value,
     figure_of,
     observe,
-    outlets_of,
     with_outlets,
 )
+from service.merge.frames import FigureFrame, clause_scope, frame_of
 from service.merge.grouping import most_common
-from service.merge.intervals import Figure, common, render_figure
+from service.merge.intervals import (
+    ISO_DAY_CHARS,
+    Figure,
+    day_range,
+    figures_fit,
+    render_figure,
+)
 from service.merge.revisions import held, split_revisions
-from service.merge.vocabulary import TALLY_TOKENS
+from service.merge.tokens import place_key
+
+_OCCASION_WINDOW_DAYS = 1
+"""An occasion count without a date is read as of its article's day or the day before."""
 
 
 def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
-    """Drafts for every cluster of figures counting the same thing: the current fact,
-    and a revision fact when some values were superseded."""
-    by_key: dict[CountedKey, list[Observation]] = defaultdict(list)
-    ordered_tokens: dict[CountedKey, set[tuple[str, ...]]] = defaultdict(set)
+    """Drafts for every cluster of figures that are one fact: the current fact, and a
+    revision fact when some values were superseded."""
+    places = event_places(ctx)
+    nodes: dict[tuple[FigureFrame, Days], list[Observation]] = defaultdict(list)
     for record in ctx.records:
         for quantity in record.quantities:
             clause = _clause_of(ctx, record.article_id, quantity)
-            qkey, tokens = counted_key(
-                quantity.counted,
-                quantity.unit,
-                quantity.ordinal,
-                clause,
-                is_vague(quantity.phrase),
-            )
-            ordered_tokens[qkey].add(tokens)
-            figure = _quantity_figure(quantity)
-            words = quantity.phrase or render_figure(figure, ordinal=quantity.ordinal, unit=None)
-            observation = observe(
-                ctx,
-                record,
-                quantity,
-                words,
-                label=quantity.counted.strip() or quantity.unit.strip(),
-                unit=quantity.unit,
-                figure=figure,
-                attributed_to=quantity.attributed_to,
-                upstream=quantity.attributed_to,
-            )
-            if marked_older(clause):
-                observation = observation._replace(older=True)
-            by_key[qkey].append(observation)
-    keys = sorted(by_key, key=CountedKey.order)
+            frame = frame_of(quantity, places, clause_scope(clause))
+            observation = _observe(ctx, record, quantity, clause)
+            nodes[(frame, _days(ctx, frame, record.article_id))].append(observation)
+    keys = sorted(nodes, key=lambda k: _node_order(k, nodes[k]))
+    frames = [frame for frame, _ in keys]
+
+    places = _places_of_kind(frames)
+
+    def pair_fit(i: int, j: int) -> Fit | None:
+        a, b = frames[i], frames[j]
+        named = a.place or b.place
+        lone = places.get(_kind(a), frozenset()) | places.get(_kind(b), frozenset()) == {named}
+        return fit(a, b, keys[i][1], keys[j][1], lone_place=lone)
+
+    clusters = cluster_frames(
+        len(keys),
+        [_blocking_keys(frame) for frame in frames],
+        pair_fit,
+        list(range(len(keys))),
+    )
     drafts: list[Draft] = []
-    for cluster in cluster_quantities(ctx, keys):
-        members = [keys[i] for i in cluster]
-        drafts.extend(_figure_drafts(ctx, members, by_key, ordered_tokens))
+    used: set[str] = set()
+    for members, confidence, slots in clusters:
+        obs = [o for i in members for o in nodes[keys[i]]]
+        member_frames = [frames[i] for i in members]
+        drafts.extend(_figure_drafts(ctx, obs, member_frames, confidence, slots, used))
     return drafts
 
 
-def _quantity_figure(quantity: Quantity) -> Figure:
-    _, scale, _ = classify_unit(quantity.unit)
-    return Figure(
-        quantity.value, quantity.low, quantity.high, quantity.hedge, quantity.as_of, scale
+def _kind(frame: FigureFrame) -> tuple[object, ...]:
+    return (frame.dimension, frame.entity, frame.happening)
+
+
+def _places_of_kind(frames: Sequence[FigureFrame]) -> dict[tuple[object, ...], frozenset[str]]:
+    """For each kind of figure (dimension, thing, happening), the places its figures
+    name: one place alone narrows nothing; several make each a fact of its own."""
+    found: dict[tuple[object, ...], set[str]] = defaultdict(set)
+    for frame in frames:
+        if frame.place:
+            found[_kind(frame)].add(frame.place)
+    return {kind: frozenset(places) for kind, places in found.items()}
+
+
+def event_places(ctx: MergeContext) -> frozenset[str]:
+    """Keys of the place most records give for the event, and of its country: a figure
+    scoped to them counts the whole event."""
+    places = [record.where for record in ctx.records if record.where is not None]
+    if not places:
+        return frozenset()
+    counts = Counter(place_key(place.name) for place in places)
+    top = most_common(counts, lambda p: p)
+    keys = {top}
+    keys.update(place_key(p.country) for p in places if p.country and place_key(p.name) == top)
+    return frozenset(k for k in keys if k)
+
+
+def _observe(
+    ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause
+) -> Observation:
+    figure = Figure(
+        quantity.value,
+        quantity.low,
+        quantity.high,
+        quantity.hedge,
+        quantity.as_of,
+        classify_unit(quantity.unit)[1],
     )
+    words = quantity.phrase or render_figure(figure, ordinal=quantity.ordinal, unit=None)
+    observation = observe(
+        ctx,
+        record,
+        quantity,
+        words,
+        label=quantity.counted.strip() or quantity.unit.strip(),
+        unit=quantity.unit,
+        figure=figure,
+        attributed_to=quantity.attributed_to,
+        upstream=quantity.attributed_to,
+    )
+    if marked_older(clause):
+        observation = observation._replace(older=True)
+    return observation
+
+
+def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
+    """When a figure holds for alignment: its `as_of`; else its article's day (for an
+    occasion count, that day or the day before); None for a running tally without one."""
+    if frame.days is not None:
+        return frame.days
+    published = ctx.published[article_id][:ISO_DAY_CHARS]
+    days = day_range(published or None)
+    if days is None or frame.tally:
+        return None
+    if frame.happening & OCCASION_HAPPENINGS:
+        return days[0] - _OCCASION_WINDOW_DAYS, days[1]
+    return days
+
+
+def _node_order(key: tuple[FigureFrame, Days], obs: Sequence[Observation]) -> tuple[object, ...]:
+    frame, days = key
+    return (
+        frame.dimension,
+        frame.entity,
+        tuple(sorted(frame.happening)),
+        tuple(sorted(frame.qualifier)),
+        tuple(sorted(frame.scope)),
+        frame.place,
+        frame.ordinal,
+        frame.vague,
+        frame.derived,
+        (0, *days) if days else (1, 0, 0),
+        (0, *frame.days) if frame.days else (1, 0, 0),
+        tuple(sorted(frame.counted)),
+        min((o.article_id, o.position, o.text) for o in obs),
+    )
+
+
+def _blocking_keys(frame: FigureFrame) -> list[tuple[object, ...]]:
+    """Keys two frames must share to be compared: their dimension and scope, and their
+    counted thing or a happening."""
+    base = (frame.dimension, frame.ordinal, frame.vague, frame.scope)
+    keys: list[tuple[object, ...]] = [(*base, "h", h) for h in sorted(frame.happening)]
+    if frame.entity:
+        keys.append((*base, "e", frame.entity))
+    return keys
 
 
 def _clause_of(ctx: MergeContext, article_id: str, quantity: Quantity) -> Clause:
@@ -110,26 +206,29 @@ def _clause_of(ctx: MergeContext, article_id: str, quantity: Quantity) -> Clause
 
 def _figure_drafts(
     ctx: MergeContext,
-    members: Sequence[CountedKey],
-    by_key: Mapping[CountedKey, list[Observation]],
-    ordered_tokens: Mapping[CountedKey, set[tuple[str, ...]]],
+    obs: list[Observation],
+    frames: Sequence[FigureFrame],
+    confidence: float,
+    slots: frozenset[str],
+    used: set[str],
 ) -> list[Draft]:
-    """The current fact of one cluster of counted keys and, when some of its values were
-    superseded, the revision fact linked to it."""
-    obs = [o for qkey in members for o in by_key[qkey]]
-    main = _main_key(members, by_key)
-    key, label = _key_and_label(main, by_key[main], ordered_tokens[main])
-    vague = main.vague
-    tally = any(qkey.tokens & TALLY_TOKENS for qkey in members)
+    """The current fact of one cluster and, when some of its values were superseded, the
+    revision fact linked to it."""
+    main = _main_frame(frames)
+    key = _unique(_key(main), used)
+    label = _label(obs, main)
+    tally = any(frame.tally for frame in frames)
     # A vague count ('thousands of') neither revises nor contradicts anything.
-    old, current = ([], obs) if vague else split_revisions(ctx, obs, tally=tally)
-    ordinal = main.ordinal
-    measure = main.unit_class != COUNT_CLASS
+    old, current = ([], obs) if main.vague else split_revisions(ctx, obs, tally=tally)
+    measure = main.dimension != COUNT_CLASS
+    several = count_outlets(obs) > 1
+    shown_confidence = confidence if several else None
+    shown_slots = sorted(slots) if several else []
 
     def rendered(group: Sequence[Observation], dated: bool) -> str:
         rep = min(group, key=Observation.rep_order)
         figure = figure_of(rep)
-        text = render_figure(figure, ordinal=ordinal, unit=rep.unit if measure else None)
+        text = render_figure(figure, ordinal=main.ordinal, unit=rep.unit if measure else None)
         if dated and figure.as_of:
             text += f" (as of {figure.as_of})"
         return text
@@ -137,15 +236,24 @@ def _figure_drafts(
     current_groups = _figure_groups(ctx, current)
     values = [_figure_value(ctx, g) for g in current_groups]
     status = _figure_status(ctx, current)
-    if vague and status != "single_source":
+    if main.vague and status != "single_source":
         status = "compatible"
     renders = list(dict.fromkeys(rendered(g, False) for g in current_groups))
     if status == "conflicting":
-        parts = [f"{rendered(g, True)} ({', '.join(outlets_of(ctx, g))})" for g in current_groups]
+        parts = [f"{rendered(g, True)} ({_who(ctx, g)})" for g in current_groups]
         statement = f"{label}: conflicting — {'; '.join(parts)}"
     else:
         statement = with_outlets(f"{label}: {' / '.join(renders)}", current)
-    current_draft = Draft("quantity", key, status, statement, values, current)
+    current_draft = Draft(
+        "quantity",
+        key,
+        status,
+        statement,
+        values,
+        current,
+        confidence=shown_confidence,
+        matched_slots=shown_slots,
+    )
     if not old:
         return [current_draft]
     old_groups = _figure_groups(ctx, old)
@@ -160,50 +268,81 @@ def _figure_drafts(
         old_values + values,
         obs,
         related=[fact_id("quantity", key)],
+        confidence=shown_confidence,
+        matched_slots=shown_slots,
     )
     current_draft.related.append(fact_id("quantity", revision_key))
     return [current_draft, revision]
 
 
-def _main_key(
-    members: Sequence[CountedKey], by_key: Mapping[CountedKey, list[Observation]]
-) -> CountedKey:
-    """The key most articles use; among equals the one sharing most words with the rest
-    of the cluster, a medoid that is neither the vaguest nor the wordiest wording."""
-    articles = {qkey: len({o.article_id for o in by_key[qkey]}) for qkey in members}
-    spread: Counter[str] = Counter()
-    for qkey in members:
-        spread.update(dict.fromkeys(qkey.tokens, articles[qkey]))
+def _who(ctx: MergeContext, group: Sequence[Observation]) -> str:
+    """'police; Outlet A, Outlet B': the sources a value rests on, then its outlets."""
+    sources = sorted({o.source_display for o in group if o.source_display})
+    outlets = ", ".join(sorted({ctx.outlet_name[o.outlet_key] for o in group}))
+    return f"{' / '.join(sources)}; {outlets}" if sources else outlets
+
+
+def _main_frame(frames: Sequence[FigureFrame]) -> FigureFrame:
+    """The frame saying most: stated slots first, then the most words."""
     return min(
-        members,
-        key=lambda k: (-articles[k], -sum(spread[t] for t in k.tokens), k.order()),
+        frames,
+        key=lambda f: (
+            f.derived,
+            not f.entity,
+            f.generic,
+            not f.happening,
+            -len(f.qualifier),
+            -len(f.counted),
+            f.entity,
+            tuple(sorted(f.happening)),
+            tuple(sorted(f.counted)),
+        ),
     )
 
 
-def _key_and_label(
-    main: CountedKey, obs: Sequence[Observation], ordered_tokens: set[tuple[str, ...]]
-) -> tuple[str, str]:
-    """The fact key (`main`'s tokens in reading order, with its dimension, ordinal and
-    vagueness) and the label shown (the wording most articles of `main` give)."""
-    key = " ".join(min(ordered_tokens)) or "(uncounted)"
-    if main.unit_class != COUNT_CLASS:
-        key += f" [{main.unit_class}]"
-    if main.ordinal:
+def _key(frame: FigureFrame) -> str:
+    """A readable, normalised key: 'soldier dead north korean @ukraine'."""
+    parts = [
+        frame.entity or "(uncounted)",
+        "/".join(sorted(frame.happening)),
+        " ".join(sorted(frame.scope)),
+        " ".join(sorted(frame.qualifier)),
+    ]
+    key = " ".join(p for p in parts if p)
+    if frame.place:
+        key += f" @{frame.place}"
+    if frame.dimension != COUNT_CLASS:
+        key += f" [{frame.dimension}]"
+    if frame.ordinal:
         key += " [ordinal]"
-    if main.vague:
+    if frame.vague:
         key += " (vague)"
-    label_articles: dict[str, set[str]] = defaultdict(set)
+    if frame.days is not None and not frame.tally:
+        key += f" [{date.fromordinal(frame.days[0]).isoformat()}]"
+    return key
+
+
+def _unique(key: str, used: set[str]) -> str:
+    """`key`, or with ' #n' when an earlier fact took it."""
+    candidate, n = key, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{key} #{n}"
+    used.add(candidate)
+    return candidate
+
+
+def _label(obs: Sequence[Observation], main: FigureFrame) -> str:
+    """The description most articles give, shortest first among equals."""
+    articles: dict[str, set[str]] = defaultdict(set)
     for o in obs:
-        label_articles[o.label].add(o.article_id)
-    # Among equally common wordings, prefer the one saying 'killed' over 'died'.
-    label = most_common(
-        {name: len(ids) for name, ids in label_articles.items()},
-        lambda n: (n == "", -plain_hits(n, main.tokens), len(n), n),
-    )
-    label = label or "figure"
-    if main.vague:
-        label += " (vague count)"
-    return key, label
+        if o.label:
+            articles[o.label].add(o.article_id)
+    if not articles:
+        words = [main.entity, *sorted(main.happening)]
+        return " ".join(w for w in words if w) or "figure"
+    label = most_common({k: len(v) for k, v in articles.items()}, lambda n: (len(n), n))
+    return label + (" (vague count)" if main.vague else "")
 
 
 def _figure_value(ctx: MergeContext, group: Sequence[Observation]) -> FactValue:
@@ -227,9 +366,10 @@ def _figure_groups(ctx: MergeContext, obs: Iterable[Observation]) -> list[list[O
 def _figure_status(ctx: MergeContext, obs: Sequence[Observation]) -> FactStatus:
     if count_outlets(obs) == 1:
         return "single_source"
-    figures = {o.figure for o in obs if o.figure is not None}
+    figures = sorted({figure_of(o) for o in obs}, key=Figure.order)
     if len({(f.value, f.low, f.high, f.hedge, f.scale) for f in figures}) == 1:
         return "agreed"
-    if common(f.scaled(ctx.tol) for f in figures):
+    pairs = [(a, b) for i, a in enumerate(figures) for b in figures[i + 1 :]]
+    if all(figures_fit(a, b, ctx.tol) for a, b in pairs):
         return "compatible"
     return "conflicting"

@@ -13,12 +13,13 @@ A figure holds at its `as_of`; failing that, a running tally (`TALLY_TOKENS`: ki
 missing...) holds on its article's publication day, and any other figure is read as
 current, so as the latest. A value is superseded when
 
-1. a value holding strictly later is disjoint from it and tells the same story: one of
-   them is unattributed and the figure is a running tally, they cite a common upstream
-   source, the older one's clause calls it older (`OLDER_MARKERS`: 'its initial
-   count'), or one outlet gives both ('more than 10,000 in 2024' from one agency against
-   'around 15,000' from another is a conflict, not a revision; a toll of 12, then 17,
-   then 23 from one agency over three days is a revision);
+1. a value holding strictly later is disjoint from it and tells the same story: it is
+   a higher count of a running tally (tallies only grow, whoever counts), one
+   of them is unattributed, they cite a common upstream source, the older one's clause
+   calls it older (`OLDER_MARKERS`: 'its initial count'), or one outlet gives both
+   ('more than 10,000 in 2024' from one agency against 'around 15,000' from another is a
+   conflict, not a revision; a toll of 12, then 17, then 23 from one agency over three
+   days is a revision);
 2. it has no `as_of` but overlaps a value superseded under (1) and is disjoint from, and
    not later than, a value that superseded that one (a repeat of the old figure:
    "initial reports said at least 600"); or
@@ -37,7 +38,7 @@ from typing import NamedTuple
 
 from service.merge.context import MergeContext
 from service.merge.drafts import Observation, figure_of
-from service.merge.intervals import ISO_DAY_CHARS, Figure, Range, day_range, meets
+from service.merge.intervals import ISO_DAY_CHARS, Figure, Range, centre, day_range, meets
 
 
 class _Stamp(NamedTuple):
@@ -88,13 +89,16 @@ def split_revisions(
     older = {s: any(o.older for o in by_stamp[s]) for s in stamps}
 
     def one_story(a: _Stamp, b: _Stamp) -> bool:
-        # A revision is one source updating itself; a different source with a different
-        # figure later is a conflict. Unattributed figures could be either: allowed
-        # for running tallies only. Elsewhere an `as_of` alone does not make another
-        # outlet's figure an update ('more than 10,000 in 2024' / 'around 15,000').
-        unattributed = tally and (None in sources[a] or None in sources[b])
+        # A revision is a source chain updating itself: the same source, the same
+        # outlet, or an unattributed figure (an outlet's running count). A running
+        # tally only grows, whoever counts it, so a higher count later is an update
+        # too; a lower one from another source disputes it. Otherwise another named
+        # source's figure later is a conflict: an `as_of` alone does not make it an
+        # update ('more than 10,000 in 2024' / 'around 15,000').
+        unattributed = None in sources[a] or None in sources[b]
         return bool(
-            unattributed
+            (tally and centre(b.figure) > centre(a.figure))
+            or unattributed
             or (sources[a] & sources[b]) - {None}
             or outlets[a] & outlets[b]
             or older[a]

@@ -1,0 +1,201 @@
+"""Which figures are one fact: frames that fit, clustered so that every pair fits.
+
+Two figures fit when nothing in their frames tells them apart (`fit`): the same unit
+dimension, ordinal and vagueness, the same scope qualifiers ('another', 'already') and
+the same place ('' is the event's own place or the whole country), no two different
+counted things (a generic 'people' meets a specific 'civilians'), no two different
+happenings (killed vs injured), no two disjoint qualifiers (teachers vs rail staff), and
+for counts tied to an occasion (a march, a strike) the same day: a count for another day
+or city is another fact, never a revision. Running tallies (the dead, the missing) may
+come from different days: the later figure may revise the earlier.
+
+Each pair that fits gets a confidence (1 when entity and happening are stated on both
+sides and agree; less when a side leaves a slot open, names only a generic thing, or
+when the frame was read from a description) and the slots it matched. Clusters grow by
+complete linkage, surest pairs first, so a figure joins a fact only when it fits every
+figure already there; one that fits no fact well stays on its own rather than being
+chained into one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from service.merge.frame_words import PEOPLE_NOUNS
+from service.merge.frames import FigureFrame
+from service.merge.tokens import dice
+
+OCCASION_HAPPENINGS: Final = frozenset({"protest", "strike", "attending"})
+"""Counts of people doing something on a day: another day is another fact."""
+
+_OPEN_SLOT: Final = 0.75
+_OPEN_PLACE: Final = 0.85
+_GENERIC: Final = 0.85
+_OPEN_HAPPENING: Final = 0.7
+_NO_HAPPENING: Final = 0.85
+_OPEN_QUALIFIER: Final = 0.9
+_DERIVED: Final = 0.9
+_UNLIKE_WORDING: Final = 0.8
+_LIKE_WORDING: Final = 0.5
+"""Dice of the `counted` words from which two descriptions read alike."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How sure two frames are about one thing, and the slots they agree on."""
+
+    confidence: float
+    slots: frozenset[str]
+
+
+def fit(
+    a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, *, lone_place: bool = False
+) -> Fit | None:
+    """Whether two figures may be one fact, and how sure that is; None when a slot tells
+    them apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
+    occasion count its publication days). `lone_place`: when one figure names a place
+    and the other none, no figure of their kind names another place, so the place
+    narrows nothing ('killed in Ukraine' where every such count is in Ukraine)."""
+    if (a.dimension, a.ordinal, a.vague, a.scope) != (b.dimension, b.ordinal, b.vague, b.scope):
+        return None
+    confidence = 1.0
+    slots: set[str] = set()
+    if a.place != b.place:
+        if not (lone_place and not (a.place and b.place)):
+            return None
+        confidence *= _OPEN_PLACE
+    elif a.place:
+        slots.add("place")
+    if a.entity and b.entity:
+        if a.entity == b.entity:
+            if not a.generic:
+                slots.add("entity")
+            else:
+                confidence *= _GENERIC
+        elif _people_and_kind(a.entity, b.entity):
+            confidence *= _GENERIC
+        else:
+            return None
+    else:
+        confidence *= _OPEN_SLOT
+    if a.happening and b.happening:
+        if a.happening != b.happening:
+            return None
+        slots.add("happening")
+    elif a.happening or b.happening:
+        confidence *= _OPEN_HAPPENING
+    else:
+        confidence *= _NO_HAPPENING
+    if a.qualifier and b.qualifier:
+        if not a.qualifier & b.qualifier:
+            return None
+        slots.add("qualifier")
+    elif a.qualifier or b.qualifier:
+        confidence *= _OPEN_QUALIFIER
+    wording = dice(a.counted, b.counted) if a.counted and b.counted else None
+    alike = wording is not None and wording >= _LIKE_WORDING
+    one_sided = bool(a.happening) != bool(b.happening)
+    if one_sided and not alike and (a.generic or b.generic):
+        # 'a million' counts no one in particular: it is not '309 people arrested'.
+        return None
+    if not (a.happening or b.happening) and not alike and (a.generic or wording is not None):
+        # Neither says what happened: the descriptions must read alike, or a city's
+        # population would meet a death toll and a reign's years a relationship's.
+        return None
+    if bool(a.qualifier) != bool(b.qualifier) and not alike and wording is not None:
+        # 'Indian nationals on board' is a part of 'people on board'.
+        return None
+    if not _same_time(a, b, days_a, days_b):
+        return None
+    if days_a is not None and days_b is not None:
+        slots.add("time")
+    if wording is not None and wording < _LIKE_WORDING / 2:
+        confidence *= _UNLIKE_WORDING
+    if a.derived or b.derived:
+        confidence *= _DERIVED
+    return Fit(round(confidence, 6), frozenset(slots))
+
+
+Days = tuple[int, int] | None
+
+
+def _people_and_kind(a: str, b: str) -> bool:
+    """'people' meets any kind of people ('civilians'), and nothing else ('families')."""
+    return (a == "person" and b in PEOPLE_NOUNS) or (b == "person" and a in PEOPLE_NOUNS)
+
+
+_STALE_DAYS: Final = 31
+"""A figure dated this many days before another article's day is of another time."""
+
+
+def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days) -> bool:
+    """Whether two figures can be about the same time. Running tallies always can (a
+    later one may revise an earlier one). Occasion counts must hold on days that meet.
+    Other figures must meet when both are dated; a figure dated well before the other's
+    article (a previous year's revenue, an earlier quake) is of another time."""
+    if a.tally and b.tally:
+        return True
+    if days_a is None or days_b is None:
+        return True
+    if days_a[0] <= days_b[1] and days_b[0] <= days_a[1]:
+        return True
+    occasion = bool((a.happening | b.happening) & OCCASION_HAPPENINGS)
+    if occasion or (a.days is not None and b.days is not None):
+        return False
+    dated, undated = (days_a, days_b) if a.days is not None else (days_b, days_a)
+    return dated[1] >= undated[0] - _STALE_DAYS
+
+
+def cluster_frames(
+    count: int,
+    keys: Sequence[Sequence[Hashable]],
+    pair_fit: Callable[[int, int], Fit | None],
+    order: Sequence[int],
+) -> list[tuple[list[int], float, frozenset[str]]]:
+    """Complete-linkage clusters of nodes 0..count-1, surest pairs first.
+
+    Only nodes sharing a blocking key are compared. Returns each cluster (node indices,
+    ascending), the lowest confidence of its pairs and the slots every pair matched;
+    a lone node has confidence 1 and no slots. Ties are broken by `order`, so the
+    result does not depend on the input order.
+    """
+    postings: dict[Hashable, list[int]] = defaultdict(list)
+    for index, node_keys in enumerate(keys):
+        for key in set(node_keys):
+            postings[key].append(index)
+    fits: dict[tuple[int, int], Fit] = {}
+    for members in postings.values():
+        for x, first in enumerate(members):
+            for second in members[x + 1 :]:
+                pair = (first, second) if first < second else (second, first)
+                if pair not in fits:
+                    found = pair_fit(*pair)
+                    if found is not None:
+                        fits[pair] = found
+    ranked = sorted(fits, key=lambda p: (-fits[p].confidence, order[p[0]], order[p[1]]))
+    cluster_of = list(range(count))
+    members_of: dict[int, list[int]] = {i: [i] for i in range(count)}
+    for first, second in ranked:
+        ca, cb = cluster_of[first], cluster_of[second]
+        if ca == cb:
+            continue
+        if all((min(x, y), max(x, y)) in fits for x in members_of[ca] for y in members_of[cb]):
+            keep, gone = min(ca, cb), max(ca, cb)
+            for node in members_of[gone]:
+                cluster_of[node] = keep
+            members_of[keep].extend(members_of.pop(gone))
+    result: list[tuple[list[int], float, frozenset[str]]] = []
+    for members in members_of.values():
+        nodes = sorted(members)
+        pairs = [fits[(x, y)] for i, x in enumerate(nodes) for y in nodes[i + 1 :]]
+        if not pairs:
+            result.append((nodes, 1.0, frozenset()))
+            continue
+        confidence = min(p.confidence for p in pairs)
+        slots = frozenset.intersection(*(p.slots for p in pairs))
+        result.append((nodes, confidence, slots))
+    result.sort(key=lambda c: min(order[i] for i in c[0]))
+    return result

@@ -1,0 +1,239 @@
+"""Figure frames: what a figure counts, what happened to it, where and when, normalised.
+
+A record's `Quantity` carries its frame as written (`entity`, `happening`, `qualifier`,
+`place_scope`, `time_scope`, `as_of`, `attributed_to`). The merge compares normalised
+frames (`FigureFrame`): the happening and the counted thing folded into classes of
+meaning (`frame_words`), scope qualifiers ('another', 'already') kept apart from other
+qualifiers, a place reduced to a key ('' for the event's own place or the whole
+country), and the days the figure holds.
+
+A quantity without a frame (an older record, or a model that filled only `counted`)
+gets one read from its `counted` description and its unit, word by word: less sure, and
+said so by `FigureFrame.derived`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+from schemas.record import Quantity
+from service.merge.counted import COUNT_CLASS, Clause, classify_unit, is_vague
+from service.merge.frame_words import (
+    CLASS_HAPPENINGS,
+    ENTITY_CLASSES,
+    ENTITY_HAPPENINGS,
+    GENERIC_ENTITIES,
+    HAPPENING_CLASSES,
+    PLACE_PREFIXES,
+    SCOPE_QUALIFIERS,
+    TALLY_HAPPENINGS,
+    WHOLE_COUNTRY,
+)
+from service.merge.intervals import day_range
+from service.merge.tokens import WORDS, fold, singularise
+from service.merge.vocabulary import STOP_WORDS
+
+_NO_DAYS: Final = None
+
+
+def _phrases(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {form: name for name, forms in table.items() for form in forms}
+
+
+_HAPPENING_FORMS: Final = _phrases(HAPPENING_CLASSES)
+_ENTITY_FORMS: Final = _phrases(ENTITY_CLASSES)
+_LONGEST_FIRST: Final = tuple(
+    sorted(set(_HAPPENING_FORMS) | set(ENTITY_HAPPENINGS), key=lambda p: (-len(p.split()), p))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureFrame:
+    """A figure's frame, normalised for comparison with other figures."""
+
+    dimension: str
+    """'count' for things counted, else the unit's dimension ('percent', 'usd', 'length')."""
+    ordinal: bool
+    vague: bool
+    entity: str
+    """The counted thing's class ('person', 'soldier') or its singular word; '' unknown."""
+    happening: frozenset[str]
+    """Happening classes ('dead'; 'destroyed' + 'damaged' for 'destroyed or damaged')."""
+    qualifier: frozenset[str]
+    """Qualifier words, singular, stop words and scope words left out."""
+    scope: frozenset[str]
+    """Scope qualifiers ('additional', 'already'): a part of a whole."""
+    place: str
+    """Where the count applies; '' for the event's own place or the whole country."""
+    days: tuple[int, int] | None
+    """The days the figure holds, from its `as_of`; None when it states none."""
+    counted: frozenset[str]
+    """Content words of the `counted` description."""
+    derived: bool
+    """The frame was read from `counted` alone: the record gave none."""
+
+    @property
+    def tally(self) -> bool:
+        """A running count of things or people: a later figure of one source chain
+        revises an earlier one."""
+        return self.dimension == COUNT_CLASS and bool(self.happening & TALLY_HAPPENINGS)
+
+    @property
+    def generic(self) -> bool:
+        """The counted thing says little ('people', 'the toll')."""
+        return self.entity in GENERIC_ENTITIES or not self.entity
+
+
+@cache
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORDS.findall(fold(text)))
+
+
+@cache
+def happenings_in(text: str) -> frozenset[str]:
+    """Happening classes a phrase names ('destroyed or damaged' → destroyed, damaged)."""
+    words = " " + " ".join(_words(text)) + " "
+    found: set[str] = set()
+    for phrase in _LONGEST_FIRST:
+        padded = f" {phrase} "
+        if padded in words:
+            if phrase in _HAPPENING_FORMS:
+                found.add(_HAPPENING_FORMS[phrase])
+            else:
+                found.add(ENTITY_HAPPENINGS[phrase][1])
+            words = words.replace(padded, " | ")
+    for word in words.split():
+        if word != "|" and word not in STOP_WORDS and word not in _HAPPENING_FORMS:
+            stem = _stem(word)
+            if stem in _HAPPENING_FORMS:
+                found.add(_HAPPENING_FORMS[stem])
+    return frozenset(found)
+
+
+def _stem(word: str) -> str:
+    """A verb or plural form reduced by its ending ('marches' → 'march', 'cuts' → 'cut')."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+@cache
+def entity_of(text: str) -> tuple[str, str]:
+    """(entity class or singular word, happening it implies or '') of a counted noun."""
+    words = _words(text)
+    if not words:
+        return "", ""
+    joined = " ".join(words)
+    if joined in ENTITY_HAPPENINGS:
+        return ENTITY_HAPPENINGS[joined]
+    head = words[-1]
+    if head in ENTITY_HAPPENINGS:
+        return ENTITY_HAPPENINGS[head]
+    single = singularise(head)
+    entity = _ENTITY_FORMS.get(head) or _ENTITY_FORMS.get(single, single)
+    return entity, CLASS_HAPPENINGS.get(entity, "")
+
+
+@cache
+def qualifier_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(qualifier words, scope qualifiers) of a qualifier phrase."""
+    words: set[str] = set()
+    scopes: set[str] = set()
+    for word in _words(text):
+        if word in SCOPE_QUALIFIERS:
+            scopes.add(SCOPE_QUALIFIERS[word])
+        elif word not in STOP_WORDS and not word.isdigit():
+            words.add(singularise(word))
+    return frozenset(words), frozenset(scopes)
+
+
+@cache
+def place_of(text: str, event_places: frozenset[str]) -> str:
+    """The key of a place scope: '' for none, the whole country or the event's place."""
+    folded = " ".join(_words(text))
+    for prefix in PLACE_PREFIXES:
+        keep = prefix.strip() == "outside"
+        if folded.startswith(prefix) and not keep:
+            folded = folded[len(prefix) :]
+            break
+    if folded.startswith("the "):
+        folded = folded[4:]
+    if not folded or folded in WHOLE_COUNTRY or f"the {folded}" in WHOLE_COUNTRY:
+        return ""
+    if folded in event_places:
+        return ""
+    return folded
+
+
+def _content(text: str) -> frozenset[str]:
+    return frozenset(singularise(w) for w in _words(text) if w not in STOP_WORDS)
+
+
+def frame_of(
+    quantity: Quantity, event_places: frozenset[str], clause_scope: Iterable[str] = ()
+) -> FigureFrame:
+    """The normalised frame of a quantity; `event_places` are the keys of the event's own
+    place and country; `clause_scope` the scope words read around the figure in its text."""
+    dimension, _, unit_tokens = classify_unit(quantity.unit)
+    derived = not (quantity.entity or quantity.happening)
+    entity, implied = entity_of(quantity.entity) if quantity.entity else ("", "")
+    if not entity and dimension == COUNT_CLASS and unit_tokens:
+        entity, implied = entity_of(quantity.unit)
+    if not entity and quantity.counted:
+        entity, implied = _entity_from_description(quantity.counted)
+    happening = happenings_in(quantity.happening) if quantity.happening else frozenset()
+    if not happening and derived:
+        happening = happenings_in(quantity.counted)
+    if not happening and implied:
+        happening = frozenset({implied})
+    qualifier, scope = qualifier_words(quantity.qualifier)
+    scope = scope | frozenset(clause_scope)
+    if derived:
+        _, described_scope = qualifier_words(quantity.counted)
+        scope |= described_scope
+    return FigureFrame(
+        dimension=dimension,
+        ordinal=quantity.ordinal,
+        vague=is_vague(quantity.phrase),
+        entity=entity,
+        happening=happening,
+        qualifier=qualifier - {entity},
+        scope=scope,
+        place=place_of(quantity.place_scope, event_places) if quantity.place_scope else "",
+        days=day_range(quantity.as_of) if quantity.as_of else _NO_DAYS,
+        counted=_content(quantity.counted),
+        derived=derived,
+    )
+
+
+def _entity_from_description(counted: str) -> tuple[str, str]:
+    """The counted thing of a description: the first word naming a known thing, else the
+    first word before a happening ('soldiers killed in Ukraine' → soldier)."""
+    words = _words(counted)
+    for word in words:
+        if word in ENTITY_HAPPENINGS or word in _ENTITY_FORMS or singularise(word) in _ENTITY_FORMS:
+            return entity_of(word)
+    for word in words:
+        if word not in STOP_WORDS and word not in SCOPE_QUALIFIERS and not word.isdigit():
+            if _stem(word) in _HAPPENING_FORMS or word in _HAPPENING_FORMS:
+                break
+            return entity_of(word)
+    return "", ""
+
+
+def clause_scope(clause: Clause) -> frozenset[str]:
+    """Scope words in a figure's clause ('another 6,000', '1,000 of whom are already
+    there'); 'more' only when it is not 'more than'."""
+    scopes: set[str] = set()
+    for words in (clause.before.split(), clause.after.split()):
+        for index, word in enumerate(words):
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if word == "more" and following == "than":
+                continue
+            if word in SCOPE_QUALIFIERS and SCOPE_QUALIFIERS[word] in ("additional", "already"):
+                scopes.add(SCOPE_QUALIFIERS[word])
+    return frozenset(scopes)

@@ -1,0 +1,390 @@
+"""Figure frames read from a dependency parse: what a figure counts and the rest of its frame.
+
+For a figure's span in a parsed article, `read_frame` follows the parse:
+
+* the **number** is the token of the span whose head lies outside it;
+* the **counted thing** is the noun the number modifies ('2,000 soldiers'), or the noun
+  after 'of' ('30 of the dead', '40% of teachers'), or for a bare number the object or
+  subject of the verb it completes ('put the toll at 2,000', 'rose to 23', 'estimated
+  the damage at $120 million'); a generic noun ('number of demonstrators') gives way to
+  its 'of' noun, a pronoun ('1,000 of whom') to the noun it stands for;
+* the **happening** is a participle or state adjective on that noun ('soldiers killed',
+  'people missing'), else the verb the noun is subject or object of ('killed 12
+  people', 'have been killed'), skipping verbs of saying and of tallying ('the toll
+  rose to'), whose complement is used instead ('were on strike');
+* the **qualifier** is the noun's other modifiers ('North Korean', 'additional');
+* the **place** and **time** are a place or date attached to the number, the noun or the
+  verb by a preposition ('in Paris', 'on Thursday', 'nationwide');
+* the **source** is the 'according to' object of the sentence, else the subject of a verb
+  of saying above the figure ('police said', 'the ministry put the figure at'); a
+  definite description ('the agency') is read as the organisation last named before it.
+
+Each slot keeps its character span. What the parse leaves open stays empty: the LLM may
+label it, and the merge compares what is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+SAYING: Final = frozenset(
+    {
+        "say", "report", "estimate", "tell", "announce", "confirm", "claim", "state",
+        "put", "count", "give", "cite", "add", "note", "record", "register", "tally",
+        "calculate", "assess", "believe", "show", "indicate", "suggest", "quote", "warn",
+        "list", "place", "reveal", "publish", "release", "brief", "accord",
+    }
+)  # fmt: skip
+"""Verbs of saying and estimating: they give a figure, they are not what happened."""
+
+TALLYING: Final = frozenset(
+    {
+        "rise", "climb", "reach", "stand", "increase", "jump", "grow", "hit", "exceed",
+        "top", "surpass", "fall", "drop", "decrease", "total", "number", "be", "remain",
+        "bring", "push", "raise", "lower", "revise", "update", "have", "include",
+    }
+)  # fmt: skip
+"""Verbs that move or hold a tally: 'the toll rose to 23' says nothing of what happened."""
+
+GENERIC_NOUNS: Final = frozenset(
+    {"number", "figure", "total", "count", "tally", "estimate", "sum", "amount", "level"}
+)
+"""Nouns that stand for the count itself: their 'of' noun is the counted thing."""
+
+STATE_WORDS: Final = frozenset(
+    {
+        "dead", "injured", "missing", "wounded", "displaced", "homeless", "stranded",
+        "trapped", "unaccounted", "killed", "hurt", "affected", "evacuated", "arrested",
+        "detained", "jobless", "unemployed", "alive", "safe", "aboard", "additional",
+    }
+)  # fmt: skip
+"""Adjectives that say what happened to the counted things, not which of them."""
+
+WHOLE_COUNTRY_WORDS: Final = frozenset({"nationwide", "countrywide", "nationally"})
+PLACE_PREPOSITIONS: Final = frozenset(
+    {"in", "across", "at", "outside", "throughout", "inside", "within", "around", "near"}
+)
+TIME_PREPOSITIONS: Final = frozenset(
+    {"on", "by", "in", "as", "since", "until", "during", "through", "over", "at", "of"}
+)
+RELATIVES: Final = frozenset({"whom", "which", "who", "that"})
+PRONOUNS: Final = frozenset({"them", "those", "they", "these", "it", "whom", "which", "who"})
+_PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
+_TIME_LABELS: Final = frozenset({"DATE", "TIME"})
+_SOURCE_LABELS: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
+_LOOKBACK_TOKENS: Final = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A slot's words and their character span in the article text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrameReading:
+    """The frame the parse gives one figure; None where it says nothing."""
+
+    entity: Slot | None = None
+    happening: Slot | None = None
+    qualifier: Slot | None = None
+    place: Slot | None = None
+    time: Slot | None = None
+    source: Slot | None = None
+
+    def as_dict(self) -> dict[str, Slot]:
+        """The filled slots by name."""
+        named = {
+            "entity": self.entity,
+            "happening": self.happening,
+            "qualifier": self.qualifier,
+            "place_scope": self.place,
+            "time_scope": self.time,
+            "source": self.source,
+        }
+        return {name: slot for name, slot in named.items() if slot is not None}
+
+
+_CUT: Final = frozenset({"appos", "relcl", "acl", "conj", "cc", "punct", "advcl", "parataxis"})
+
+
+def _phrase(head: Token) -> list[Token]:
+    """A head's words without clauses, appositions and lists hanging on it."""
+    words = [head]
+    for child in head.children:
+        if child.dep_ not in _CUT:
+            words.extend(_phrase(child))
+    return words
+
+
+def _slot(tokens: list[Token]) -> Slot | None:
+    if not tokens:
+        return None
+    tokens = sorted(tokens, key=lambda t: t.i)
+    doc = tokens[0].doc
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return Slot(doc.text[start:end], start, end)
+
+
+def _is_number(token: Token) -> bool:
+    return bool(token.like_num) or token.pos_ == "NUM" or token.tag_ == "CD"
+
+
+def _anchor(span: Span) -> Token:
+    numbers = [t for t in span if _is_number(t)]
+    if not numbers:
+        return span.root
+    inside = range(span.start, span.end)
+    for token in reversed(numbers):
+        if token.head.i not in inside or token.head.i == token.i or not _is_number(token.head):
+            return token
+    return numbers[-1]
+
+
+def _of_noun(token: Token) -> Token | None:
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
+
+
+def _antecedent(pronoun: Token) -> Token | None:
+    """The noun a pronoun stands for: the one a relative clause hangs on, else the
+    nearest plural noun before it."""
+    if pronoun.lower_ in RELATIVES:
+        head = pronoun
+        while head.dep_ != "relcl" and head.head.i != head.i:
+            head = head.head
+        if head.dep_ == "relcl":
+            return head.head
+    doc = pronoun.doc
+    for token in reversed(doc[max(0, pronoun.i - _LOOKBACK_TOKENS) : pronoun.i]):
+        if token.tag_ == "NNS" and token.lemma_.lower() not in GENERIC_NOUNS:
+            return token
+    return None
+
+
+def _counted_noun(number: Token) -> Token | None:
+    noun: Token | None = None
+    head = number.head
+    if number.dep_ in ("nummod", "quantmod", "compound", "amod") and head.pos_ in (
+        "NOUN",
+        "PROPN",
+    ):
+        noun = head
+    if noun is not None and noun.lower_ in ("%", "percent", "per"):
+        noun = _of_noun(noun) or noun
+    if noun is None:
+        noun = _of_noun(number)
+    if noun is None and number.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+        verb = head.head
+        if verb.pos_ in ("VERB", "AUX"):
+            for child in verb.children:
+                if child.dep_ in ("dobj", "nsubj", "nsubjpass") and child.pos_ in (
+                    "NOUN",
+                    "PROPN",
+                    "PRON",
+                ):
+                    noun = child
+                    break
+        elif verb.pos_ == "NOUN" and head.lower_ == "of":
+            noun = verb  # 'a loss of $6 billion'
+    if (
+        noun is None
+        and number.dep_ in ("attr", "nsubj", "dobj", "nsubjpass")
+        and head.pos_
+        in (
+            "AUX",
+            "VERB",
+        )
+    ):
+        for child in head.children:
+            if (
+                child.dep_ in ("nsubj", "attr", "nsubjpass")
+                and child.i != number.i
+                and child.pos_ in ("NOUN", "PROPN")
+            ):
+                noun = child
+    if noun is not None and noun.lemma_.lower() in GENERIC_NOUNS:
+        noun = _of_noun(noun) or noun
+    if noun is not None and noun.lower_ in PRONOUNS:
+        noun = _antecedent(noun) or noun
+    return noun
+
+
+def _qualifier(noun: Token, number: Token) -> Slot | None:
+    words: list[Token] = []
+    for child in noun.lefts:
+        if child.i == number.i or _is_number(child):
+            continue
+        if child.dep_ == "det" and child.lower_ in ("another", "other"):
+            words.append(child)
+        elif child.dep_ in ("amod", "compound", "nmod") and not (
+            child.tag_ in ("VBN", "VBG") or child.lower_ in STATE_WORDS - {"additional"}
+        ):
+            words.extend(t for t in child.subtree if not _is_number(t) and t.dep_ != "punct")
+    for child in number.lefts:
+        if child.dep_ in ("amod", "advmod") and child.lower_ in ("first", "another", "additional"):
+            words.append(child)
+    return _slot(words)
+
+
+def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | None]:
+    base = noun if noun is not None else number
+    for child in base.children:
+        if (
+            child.dep_ in ("amod", "acl", "relcl")
+            and child.i != number.i
+            and (child.tag_ in ("VBN", "VBG") or child.lower_ in STATE_WORDS)
+            and child.lemma_ not in SAYING
+            and child.lower_ != "additional"
+        ):
+            return _slot([child, *(c for c in child.children if c.dep_ == "prt")]), child
+        if child.dep_ == "prep" and child.lower_ in ("on", "aboard") and child.i > base.i:
+            objects = [o for o in child.children if o.dep_ == "pobj" and not o.ent_type_]
+            if objects and objects[0].lower_ in ("board", "strike"):
+                return _slot([child, objects[0]]), None
+    node = base
+    while node.dep_ in ("conj", "appos") and node.head.i != node.i:
+        node = node.head
+    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
+        node = node.head.head  # '30 of the dead' → the number
+    verb = node.head
+    if node.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "npadvmod") and verb.pos_ in (
+        "VERB",
+        "AUX",
+    ):
+        if verb.lemma_ in TALLYING or verb.lemma_ in SAYING:
+            for child in verb.children:
+                if child.dep_ in ("acomp", "oprd") and child.i != number.i:
+                    return _slot([child]), verb
+                if child.dep_ == "prep" and child.lower_ == "on":
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            return _slot([child, obj]), verb
+                if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.lemma_ not in SAYING:
+                    return _slot([child]), child
+            return None, verb
+        particles = [c for c in verb.children if c.dep_ == "prt"]
+        return _slot([verb, *particles]), verb
+    return None, None
+
+
+def _entity_at(token: Token) -> Span | None:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
+    """A place and a time attached to the number, its noun or its verb."""
+    place: Slot | None = None
+    time: Slot | None = None
+    for head in anchors:
+        for child in head.children:
+            if child.dep_ == "prep":
+                for obj in child.children:
+                    if obj.dep_ != "pobj":
+                        continue
+                    ent = _entity_at(obj)
+                    label = ent.label_ if ent is not None else ""
+                    if label in _PLACE_LABELS and child.lower_ in PLACE_PREPOSITIONS:
+                        place = place or _slot([child, *_phrase(obj)])
+                    elif label in _TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
+                        time = time or _slot([child, *_phrase(obj)])
+            elif child.dep_ in ("npadvmod", "advmod", "nmod", "obl"):
+                ent = _entity_at(child)
+                if ent is not None and ent.label_ in _TIME_LABELS:
+                    time = time or _slot(_phrase(child))
+                elif child.lower_ in WHOLE_COUNTRY_WORDS:
+                    place = place or _slot([child])
+    return place, time
+
+
+def _named_before(phrase: Token) -> Token | None:
+    """For 'the agency': the organisation last named before it."""
+    doc = phrase.doc
+    for ent in reversed([e for e in doc.ents if e.end <= phrase.i]):
+        if ent.label_ == "ORG":
+            return ent.root
+    return None
+
+
+def _source_slot(head: Token) -> Slot | None:
+    """A source's words; 'the agency' or 'its report' read as the organisation last
+    named before; 'data from X' as X."""
+    if head.lemma_.lower() in ("data", "figure", "figures"):
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "from":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return _source_slot(obj)
+    words = _phrase(head)
+    pronoun_owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in head.children)
+    definite = head.pos_ == "NOUN" and any(t.dep_ == "det" for t in head.lefts)
+    unnamed = not any(t.pos_ == "PROPN" for t in words)
+    if head.pos_ == "PRON" or pronoun_owner or (definite and unnamed):
+        earlier = _named_before(head)
+        ent = _entity_at(earlier) if earlier is not None else None
+        return Slot(ent.text, ent.start_char, ent.end_char) if ent is not None else None
+    if any("(" in t.text or t.is_space for t in words):
+        return None
+    return _slot(words)
+
+
+def _source(number: Token) -> Slot | None:
+    sentence = number.sent
+    for token in sentence:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc):
+            following = token.doc[token.i + 1]
+            if following.lower_ == "to":
+                for obj in following.children:
+                    if obj.dep_ == "pobj":
+                        return _source_slot(obj)
+    node = number
+    while node.head.i != node.i:
+        node = node.head
+        if node.lemma_ in SAYING and node.pos_ == "VERB":
+            for child in node.children:
+                if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+                    return _source_slot(child)
+                if child.dep_ == "agent":
+                    for obj in child.children:
+                        return _source_slot(obj)
+    root = sentence.root
+    if root.lemma_ in SAYING:
+        for child in root.children:
+            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN"):
+                return _source_slot(child)
+    return None
+
+
+def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
+    """The frame of the figure at `doc.text[start:end]`; empty if the span is no figure."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return FrameReading()
+    number = _anchor(span)
+    noun = _counted_noun(number)
+    happening, verb = _happening(noun, number)
+    anchors = [t for t in (number, noun, verb) if t is not None]
+    place, time = _scopes(anchors)
+    entity = _slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
+    return FrameReading(
+        entity=entity,
+        happening=happening,
+        qualifier=_qualifier(noun, number) if noun is not None else None,
+        place=place,
+        time=time,
+        source=_source(number),
+    )

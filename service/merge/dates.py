@@ -166,12 +166,13 @@ def _date_draft(ctx: MergeContext, key: str, label: str, obs: list[Observation])
 
 
 def _told_after(ctx: MergeContext, obs: Sequence[Observation]) -> bool:
-    """Every article giving one of the dates was published after all of them ended: two
-    such articles giving different dates disagree about the past."""
+    """No article giving one of the dates was published before all of them ended: two
+    such articles giving different dates disagree about the past (an article of unknown
+    date is taken to look back)."""
     ends = [day_range(o.text) for o in obs]
     last = max(r[1] for r in ends if r is not None)
     for o in obs:
         published = day_range(ctx.published[o.article_id][:ISO_DAY_CHARS] or None)
-        if published is None or published[0] < last:
+        if published is not None and published[0] < last:
             return False
     return True

@@ -190,7 +190,7 @@ def frame_of(
         happening = happenings_in(quantity.counted)
     if not happening and implied:
         happening = frozenset({implied})
-    qualifier, scope = qualifier_words(quantity.qualifier)
+    qualifier, scope = qualifier_words(quantity.qualifier)  # a description's are noise
     scope = scope | frozenset(clause_scope)
     if derived:
         _, described_scope = qualifier_words(quantity.counted)
@@ -210,19 +210,46 @@ def frame_of(
     )
 
 
+_CUTS: Final = frozenset(
+    {"of", "in", "on", "at", "by", "for", "from", "to", "with", "since", "after", "during", "who"}
+)
+_PARTS: Final = frozenset({"share", "percentage", "proportion", "rate", "part"})
+
+
+def _ends_phrase(word: str, started: bool) -> bool:
+    """A preposition, a happening or (after a noun) a participle ends a noun phrase."""
+    if word in _CUTS or word in _HAPPENING_FORMS or _stem(word) in _HAPPENING_FORMS:
+        return True
+    return started and word.endswith(("ed", "ing")) and len(word) > 4
+
+
 def _entity_from_description(counted: str) -> tuple[str, str]:
-    """The counted thing of a description: the first word naming a known thing, else the
-    first word before a happening ('soldiers killed in Ukraine' → soldier)."""
-    words = _words(counted)
-    for word in words:
-        if word in ENTITY_HAPPENINGS or word in _ENTITY_FORMS or singularise(word) in _ENTITY_FORMS:
-            return entity_of(word)
-    for word in words:
-        if word not in STOP_WORDS and word not in SCOPE_QUALIFIERS and not word.isdigit():
-            if _stem(word) in _HAPPENING_FORMS or word in _HAPPENING_FORMS:
+    """The counted thing of a description: the head of its first noun phrase, cut at
+    the first happening or preposition ('North Korean soldiers killed in Ukraine' →
+    soldier); a generic head or a share gives way to the noun after 'of'."""
+    words = [w for w in _words(counted) if not w.isdigit()]
+    phrase: list[str] = []
+    rest: list[str] = []
+    for index, word in enumerate(words):
+        if _ends_phrase(word, bool(phrase)):
+            rest = words[index:]
+            break
+        if (word not in STOP_WORDS or word in GENERIC_ENTITIES) and word not in SCOPE_QUALIFIERS:
+            phrase.append(word)
+    if not phrase:
+        return "", ""
+    head = phrase[-1]
+    generic = singularise(head) in GENERIC_ENTITIES or head in _PARTS
+    if generic and rest[:1] == ["of"]:
+        following: list[str] = []
+        for word in rest[1:]:
+            if _ends_phrase(word, bool(following)):
                 break
-            return entity_of(word)
-    return "", ""
+            if word not in STOP_WORDS:
+                following.append(word)
+        if following:
+            return entity_of(following[-1])
+    return entity_of(head)
 
 
 def clause_scope(clause: Clause) -> frozenset[str]:

@@ -39,6 +39,15 @@ class QuantityCandidate(Candidate):
     ordinal: bool = False
     as_of: str | None = Field(default=None, description="ISO date stated in the same sentence.")
     as_of_phrase: str | None = None
+    entity: str = Field(default="", description="Head noun of what is counted, from the parse.")
+    happening: str = Field(default="", description="What happened to them, from the parse.")
+    qualifier: str = Field(default="", description="Which of them, from the parse.")
+    place_scope: str = Field(default="", description="Where the count applies, from the parse.")
+    time_scope: str = Field(default="", description="When the count applies, from the parse.")
+    source: str | None = Field(default=None, description="Who gives the figure, from the parse.")
+    slot_spans: dict[str, Span] = Field(
+        default_factory=dict, description="Span of each frame slot the parse found."
+    )
 
 
 class DateCandidate(Candidate):

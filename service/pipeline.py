@@ -47,6 +47,7 @@ RECORD_CODE: Final = (
     "schemas",
     "service/text",
     "service/mine",
+    "service/nlp",
     "service/structure.py",
     "service/ground.py",
     "service/llm.py",

@@ -215,12 +215,20 @@ class Structurer:
                     hedge=cand.hedge,
                     ordinal=cand.ordinal,
                     as_of=cand.as_of,
-                    attributed_to=_attribution(
+                    attributed_to=cand.source
+                    or _attribution(
                         sources.get(cand.sentence.start),
                         label.attributed_to if label else "",
                         known_sources,
                     ),
                     phrase=cand.span.text[:300],
+                    entity=cand.entity or _stated(label.what if label else "", cand, article),
+                    happening=cand.happening
+                    or _stated(label.action if label else "", cand, article),
+                    qualifier=cand.qualifier,
+                    place_scope=cand.place_scope,
+                    time_scope=cand.time_scope,
+                    slot_evidence=cand.slot_spans,
                     evidence=[cand.span],
                     candidate=cand.id,
                 )
@@ -351,6 +359,14 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
         if tail[:1] == ["of"]:
             what = " ".join([what, *tail[:6]]).rstrip(",.;")
     return " ".join(part for part in (what, action) if part)[:200]
+
+
+def _stated(labelled: str, cand: QuantityCandidate, article: Article) -> str:
+    """The LLM's word for a slot the parse left open, when the figure's sentence says it."""
+    words = labelled.strip()[:100]
+    if not words or any(c.isdigit() for c in words):
+        return ""
+    return words if stated_in(words, cand.sentence.text) else ""
 
 
 def _attribution(mined: str | None, labelled: str, known_sources: Sequence[str]) -> str | None:

@@ -1,7 +1,7 @@
 """Deterministic candidate mining: quotes, figures, dates, people and sources with exact spans.
 
-Regexes and small word tables only, no model: the same article always yields the same
-candidates in the same order, in a few milliseconds. The structure step shows them to the LLM,
+Regexes and small word tables, and a dependency parse for the frames of figures
+(`frames`): the same article always yields the same candidates in the same order. The structure step shows them to the LLM,
 which picks and corrects them, so the miner leans to recall where a false candidate is cheap to
 drop (people, sources) and to precision where a wrong value would mislead (figures, dates).
 
@@ -16,6 +16,7 @@ from schemas.article import Article
 from schemas.candidates import Candidates
 from service.mine.dates import date_hits, find_dates
 from service.mine.doc import Doc
+from service.mine.frames import add_frames
 from service.mine.numbers import parse_number
 from service.mine.people import find_people
 from service.mine.quantities import find_quantities, is_counted_year
@@ -41,9 +42,11 @@ def mine(article: Article) -> Candidates:
         if not is_counted_year(article.text, h)
     ]
     people = find_people(doc)
+    quantities = find_quantities(doc, hits)
+    add_frames(article.text, quantities, hits)
     return Candidates(
         quotes=find_quotes(doc, people),
-        quantities=find_quantities(doc, hits),
+        quantities=quantities,
         dates=find_dates(doc, hits),
         people=people,
         sources=find_sources(doc),

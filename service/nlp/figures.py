@@ -312,10 +312,16 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
 
 
 def _named_before(phrase: Token) -> Token | None:
-    """For 'the agency': the organisation last named before it."""
+    """For 'the agency' or 'its report': the organisation last named before it whose name
+    holds the description's noun ('the agency' → 'the Korean Central News Agency'); for a
+    pronoun, the organisation last named. None when no name fits: the description stays."""
     doc = phrase.doc
+    noun = phrase.lemma_.lower() if phrase.pos_ == "NOUN" else ""
+    owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in phrase.children)
     for ent in reversed([e for e in doc.ents if e.end <= phrase.i]):
-        if ent.label_ == "ORG":
+        if ent.label_ != "ORG":
+            continue
+        if owner or phrase.pos_ == "PRON" or noun in {t.lemma_.lower() for t in ent}:
             return ent.root
     return None
 
@@ -336,7 +342,10 @@ def _source_slot(head: Token) -> Slot | None:
     if head.pos_ == "PRON" or pronoun_owner or (definite and unnamed):
         earlier = _named_before(head)
         ent = _entity_at(earlier) if earlier is not None else None
-        return Slot(ent.text, ent.start_char, ent.end_char) if ent is not None else None
+        if ent is not None:
+            return Slot(ent.text, ent.start_char, ent.end_char)
+        if head.pos_ == "PRON" or pronoun_owner:
+            return None
     if any("(" in t.text or t.is_space for t in words):
         return None
     return _slot(words)

@@ -1,0 +1,43 @@
+"""Figure frames for the mined figures: what each counts, what happened to it, where,
+when and whose figure it is, read from the article's dependency parse
+(`service.nlp.figures`), each slot with its span.
+
+A time slot that holds a resolved date dates the figure (`as_of`): 'on Thursday' for a
+march, 'in April' for a toll. The parse is the one language model the miner uses; it is
+loaded on first use and checked against recorded hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemas.candidates import QuantityCandidate
+from schemas.record import Span
+from service.mine.dates import DateHit
+from service.nlp.figures import read_frame
+from service.nlp.parse import parse
+
+
+def add_frames(text: str, quantities: Sequence[QuantityCandidate], hits: Sequence[DateHit]) -> None:
+    """Fill the frame slots of `quantities` (in place) from the parse of `text`."""
+    if not quantities:
+        return
+    doc = parse(text)
+    dated = [h for h in hits if h.iso]
+    for quantity in quantities:
+        reading = read_frame(doc, quantity.span.start, quantity.span.end)
+        spans: dict[str, Span] = {}
+        for name, slot in reading.as_dict().items():
+            spans[name] = Span(start=slot.start, end=slot.end, text=text[slot.start : slot.end])
+        quantity.entity = reading.entity.text[:100] if reading.entity else ""
+        quantity.happening = reading.happening.text[:100] if reading.happening else ""
+        quantity.qualifier = reading.qualifier.text[:100] if reading.qualifier else ""
+        quantity.place_scope = reading.place.text[:100] if reading.place else ""
+        quantity.time_scope = reading.time.text[:100] if reading.time else ""
+        quantity.source = reading.source.text[:200] if reading.source else None
+        quantity.slot_spans = spans
+        if reading.time is not None:
+            inside = [h for h in dated if reading.time.start <= h.start < reading.time.end]
+            if inside:
+                quantity.as_of = inside[0].iso
+                quantity.as_of_phrase = text[inside[0].start : inside[0].end]

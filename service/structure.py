@@ -222,9 +222,9 @@ class Structurer:
                         known_sources,
                     ),
                     phrase=cand.span.text[:300],
-                    entity=cand.entity or _stated(label.what if label else "", cand, article),
+                    entity=cand.entity or _stated(label.what if label else "", cand.sentence.text),
                     happening=cand.happening
-                    or _stated(label.action if label else "", cand, article),
+                    or _stated(label.action if label else "", cand.sentence.text),
                     qualifier=cand.qualifier,
                     place_scope=cand.place_scope,
                     time_scope=cand.time_scope,
@@ -348,8 +348,13 @@ def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> 
 
 
 def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
-    """'North Korean soldiers' + 'killed': the miner's noun wins over the LLM's; the
-    action comes from `_action`."""
+    """What is counted, in words: the parsed frame when it names the thing ('North
+    Korean soldiers killed in Paris'); else the miner's noun (over the LLM's) and the
+    action from `_action`."""
+    if cand.entity:
+        happening = cand.happening or _stated(label.action if label else "", cand.sentence.text)
+        parts = (cand.qualifier, cand.entity, happening, cand.place_scope)
+        return " ".join(" ".join(p.split()) for p in parts if p)[:200]
     llm_what = label.what if label and not any(c.isdigit() for c in label.what) else ""
     what = cand.counted_hint or cand.unit or llm_what  # a small model may echo the figure
     rel_start = cand.span.start - cand.sentence.start
@@ -361,12 +366,12 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
     return " ".join(part for part in (what, action) if part)[:200]
 
 
-def _stated(labelled: str, cand: QuantityCandidate, article: Article) -> str:
+def _stated(labelled: str, sentence: str) -> str:
     """The LLM's word for a slot the parse left open, when the figure's sentence says it."""
     words = labelled.strip()[:100]
     if not words or any(c.isdigit() for c in words):
         return ""
-    return words if stated_in(words, cand.sentence.text) else ""
+    return words if stated_in(words, sentence) else ""
 
 
 def _attribution(mined: str | None, labelled: str, known_sources: Sequence[str]) -> str | None:

@@ -24,12 +24,10 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from service.merge.frame_words import PEOPLE_NOUNS
+from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS
 from service.merge.frames import FigureFrame
 from service.merge.tokens import dice
 
-OCCASION_HAPPENINGS: Final = frozenset({"protest", "strike", "attending"})
-"""Counts of people doing something on a day: another day is another fact."""
 
 _OPEN_SLOT: Final = 0.75
 _OPEN_PLACE: Final = 0.85
@@ -96,17 +94,24 @@ def fit(
     elif a.qualifier or b.qualifier:
         confidence *= _OPEN_QUALIFIER
     wording = dice(a.counted, b.counted) if a.counted and b.counted else None
-    alike = wording is not None and wording >= _LIKE_WORDING
+    # Descriptions read alike when they share words besides the thing counted: 'troops'
+    # and 'troops' say nothing more than the entity did.
+    beyond = (a.counted & b.counted) - {a.entity, b.entity, *a.qualifier, *b.qualifier}
+    alike = wording is not None and wording >= _LIKE_WORDING and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
     if one_sided and not alike and (a.generic or b.generic):
         # 'a million' counts no one in particular: it is not '309 people arrested'.
         return None
-    if not (a.happening or b.happening) and not alike and (a.generic or wording is not None):
+    named = a.named_thing and b.named_thing and a.entity == b.entity
+    if not (a.happening or b.happening) and not alike and not named:
         # Neither says what happened: the descriptions must read alike, or a city's
-        # population would meet a death toll and a reign's years a relationship's.
+        # population would meet a death toll, '26 countries' '2 countries' and a reign's
+        # years a relationship's. A sum or measure of a named thing ('damage' in dollars)
+        # needs no happening.
         return None
-    if bool(a.qualifier) != bool(b.qualifier) and not alike and wording is not None:
-        # 'Indian nationals on board' is a part of 'people on board'.
+    if bool(a.qualifier) != bool(b.qualifier) and not alike and a.entity != b.entity:
+        # 'Indian nationals on board' is a part of 'people on board'; 'North Korean
+        # troops' and 'troops' count the same troops.
         return None
     if not _same_time(a, b, days_a, days_b):
         return None

@@ -86,6 +86,15 @@ class FigureFrame:
         """The counted thing says little ('people', 'the toll')."""
         return self.entity in GENERIC_ENTITIES or not self.entity
 
+    @property
+    def named_thing(self) -> bool:
+        """A measure or sum with a thing of its own ('damage' in dollars, 'altitude' in
+        feet): the thing alone says what is measured, with no happening."""
+        return self.dimension != COUNT_CLASS and not self.generic and not self.unit_word
+
+    unit_word: bool = False
+    """The counted thing is only the unit's word ('14 years', '300 kilometres')."""
+
 
 @cache
 def _words(text: str) -> tuple[str, ...]:
@@ -191,11 +200,19 @@ def frame_of(
     if not happening and implied:
         happening = frozenset({implied})
     qualifier, scope = qualifier_words(quantity.qualifier)  # a description's are noise
+    if dimension == "percent":
+        # A share is a share of something: '51% stake in Corvina', '49% of Corvina',
+        # '40% of teachers'. What it is a share of is its qualifier.
+        of, _ = qualifier_words(quantity.entity) if quantity.entity else (frozenset(), frozenset())
+        qualifier = (qualifier | of) - _SHARE_WORDS
+        entity = "share"
     scope = scope | frozenset(clause_scope)
     if derived:
         _, described_scope = qualifier_words(quantity.counted)
         scope |= described_scope
+    unit_word = bool(entity) and entity in {singularise(w) for w in _words(quantity.unit)}
     return FigureFrame(
+        unit_word=unit_word,
         dimension=dimension,
         ordinal=quantity.ordinal,
         vague=is_vague(quantity.phrase),
@@ -214,6 +231,7 @@ _CUTS: Final = frozenset(
     {"of", "in", "on", "at", "by", "for", "from", "to", "with", "since", "after", "during", "who"}
 )
 _PARTS: Final = frozenset({"share", "percentage", "proportion", "rate", "part"})
+_SHARE_WORDS: Final = _PARTS | {"stake", "percent", "cent", "per", "pct"}
 
 
 def _ends_phrase(word: str, started: bool) -> bool:

@@ -22,7 +22,7 @@ from datetime import date
 
 from schemas.consensus import FactStatus, FactValue
 from schemas.record import EventRecord, Quantity
-from service.merge.alignment import OCCASION_HAPPENINGS, Days, Fit, cluster_frames, fit
+from service.merge.alignment import Days, Fit, cluster_frames, fit
 from service.merge.context import MergeContext
 from service.merge.counted import (
     COUNT_CLASS,
@@ -42,6 +42,7 @@ from service.merge.drafts import (
     observe,
     with_outlets,
 )
+from service.merge.frame_words import OCCASION_HAPPENINGS
 from service.merge.frames import FigureFrame, clause_scope, frame_of
 from service.merge.grouping import most_common
 from service.merge.intervals import (
@@ -62,15 +63,19 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     """Drafts for every cluster of figures that are one fact: the current fact, and a
     revision fact when some values were superseded."""
     places = event_places(ctx)
-    nodes: dict[tuple[FigureFrame, Days], list[Observation]] = defaultdict(list)
+    nodes: dict[tuple[FigureFrame, Days, int], list[Observation]] = defaultdict(list)
     for record in ctx.records:
         for quantity in record.quantities:
             clause = _clause_of(ctx, record.article_id, quantity)
             frame = frame_of(quantity, places, clause_scope(clause))
             observation = _observe(ctx, record, quantity, clause)
-            nodes[(frame, _days(ctx, frame, record.article_id))].append(observation)
+            days = _days(ctx, frame, record.article_id)
+            # A frame too bare to meet even itself ('$5 billion' and nothing else) does
+            # not make two figures one fact: each stays a node of its own.
+            alone = 0 if fit(frame, frame, days, days) is not None else len(nodes) + 1
+            nodes[(frame, days, alone)].append(observation)
     keys = sorted(nodes, key=lambda k: _node_order(k, nodes[k]))
-    frames = [frame for frame, _ in keys]
+    frames = [frame for frame, _, _ in keys]
 
     places = _places_of_kind(frames)
 
@@ -164,8 +169,10 @@ def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     return days
 
 
-def _node_order(key: tuple[FigureFrame, Days], obs: Sequence[Observation]) -> tuple[object, ...]:
-    frame, days = key
+def _node_order(
+    key: tuple[FigureFrame, Days, int], obs: Sequence[Observation]
+) -> tuple[object, ...]:
+    frame, days, _ = key
     return (
         frame.dimension,
         frame.entity,

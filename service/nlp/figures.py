@@ -28,49 +28,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from lexicon import load
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
-SAYING: Final = frozenset(
-    {
-        "say", "report", "estimate", "tell", "announce", "confirm", "claim", "state",
-        "put", "count", "give", "cite", "add", "note", "record", "register", "tally",
-        "calculate", "assess", "believe", "show", "indicate", "suggest", "quote", "warn",
-        "list", "place", "reveal", "publish", "release", "brief", "accord",
-    }
-)  # fmt: skip
+_LEX: Final = load("frames")
+
+SAYING: Final = frozenset(_LEX.words("parse.saying"))
 """Verbs of saying and estimating: they give a figure, they are not what happened."""
 
-TALLYING: Final = frozenset(
-    {
-        "rise", "climb", "reach", "stand", "increase", "jump", "grow", "hit", "exceed",
-        "top", "surpass", "fall", "drop", "decrease", "total", "number", "be", "remain",
-        "bring", "push", "raise", "lower", "revise", "update", "have", "include",
-    }
-)  # fmt: skip
+TALLYING: Final = frozenset(_LEX.words("parse.tallying"))
 """Verbs that move or hold a tally: 'the toll rose to 23' says nothing of what happened."""
 
-GENERIC_NOUNS: Final = frozenset(
-    {"number", "figure", "total", "count", "tally", "estimate", "sum", "amount", "level"}
-)
+GENERIC_NOUNS: Final = frozenset(_LEX.words("parse.count_nouns"))
 """Nouns that stand for the count itself: their 'of' noun is the counted thing."""
 
-STATE_WORDS: Final = frozenset(
-    {
-        "dead", "injured", "missing", "wounded", "displaced", "homeless", "stranded",
-        "trapped", "unaccounted", "killed", "hurt", "affected", "evacuated", "arrested",
-        "detained", "jobless", "unemployed", "alive", "safe", "aboard", "additional",
-    }
-)  # fmt: skip
+STATE_WORDS: Final = frozenset(_LEX.words("parse.states"))
 """Adjectives that say what happened to the counted things, not which of them."""
 
-WHOLE_COUNTRY_WORDS: Final = frozenset({"nationwide", "countrywide", "nationally"})
-PLACE_PREPOSITIONS: Final = frozenset(
-    {"in", "across", "at", "outside", "throughout", "inside", "within", "around", "near"}
+WHOLE_COUNTRY_WORDS: Final = frozenset(_LEX.words("parse.whole_country"))
+PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
+TIME_PREPOSITIONS: Final = frozenset(_LEX.words("parse.time_prepositions"))
+_FATES: Final = frozenset(
+    form
+    for name, forms in _LEX.groups("happenings.classes").items()
+    if name in _LEX.words("happenings.tallies")
+    for form in forms
 )
-TIME_PREPOSITIONS: Final = frozenset(
-    {"on", "by", "in", "as", "since", "until", "during", "through", "over", "at", "of"}
-)
+"""Words of a running tally's happening (killed, injured, missing): what befell the
+counted things, which outranks where they were sent or what they were doing."""
 RELATIVES: Final = frozenset({"whom", "which", "who", "that"})
 PRONOUNS: Final = frozenset({"them", "those", "they", "these", "it", "whom", "which", "who"})
 _PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
@@ -181,23 +168,27 @@ def _counted_noun(number: Token) -> Token | None:
         "PROPN",
     ):
         noun = head
-    if noun is not None and noun.lower_ in ("%", "percent", "per"):
-        noun = _of_noun(noun) or noun
+    if noun is not None and noun.lower_ in ("%", "percent", "per", "pct"):
+        # '40% of teachers'; 'a 51% stake': the share's 'of' noun, or the noun it modifies.
+        climbed = noun.head if noun.dep_ in ("compound", "amod", "nmod", "nummod") else None
+        noun = _of_noun(noun) or (climbed if climbed is not None else noun)
     if noun is None:
         noun = _of_noun(number)
     if noun is None and number.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         verb = head.head
         if verb.pos_ in ("VERB", "AUX"):
-            for child in verb.children:
-                if child.dep_ in ("dobj", "nsubj", "nsubjpass") and child.pos_ in (
-                    "NOUN",
-                    "PROPN",
-                    "PRON",
-                ):
-                    noun = child
+            # 'its assessment puts the toll at 2,000': the object is what is counted.
+            for dep in ("dobj", "nsubjpass", "nsubj"):
+                found = [
+                    c
+                    for c in verb.children
+                    if c.dep_ == dep and c.pos_ in ("NOUN", "PROPN", "PRON")
+                ]
+                if found:
+                    noun = found[0]
                     break
-        elif verb.pos_ == "NOUN" and head.lower_ == "of":
-            noun = verb  # 'a loss of $6 billion'
+        elif verb.pos_ == "NOUN":
+            noun = verb  # 'a loss of $6 billion', 'put the damage at $120 million'
     if (
         noun is None
         and number.dep_ in ("attr", "nsubj", "dobj", "nsubjpass")
@@ -224,7 +215,7 @@ def _counted_noun(number: Token) -> Token | None:
 def _qualifier(noun: Token, number: Token) -> Slot | None:
     words: list[Token] = []
     for child in noun.lefts:
-        if child.i == number.i or _is_number(child):
+        if child.i == number.i or _is_number(child) or not child.text[:1].isalpha():
             continue
         if child.dep_ == "det" and child.lower_ in ("another", "other"):
             words.append(child)
@@ -239,6 +230,10 @@ def _qualifier(noun: Token, number: Token) -> Slot | None:
 
 
 def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | None]:
+    """What happened to the counted things, and the verb the figure hangs on. A fate
+    ('killed', 'missing') outranks a movement or an activity ('sent', 'fighting'):
+    '2,000 soldiers sent to Russia have been killed' counts the killed."""
+    found: list[tuple[Slot, Token | None]] = []
     base = noun if noun is not None else number
     for child in base.children:
         if (
@@ -248,35 +243,68 @@ def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | 
             and child.lemma_ not in SAYING
             and child.lower_ != "additional"
         ):
-            return _slot([child, *(c for c in child.children if c.dep_ == "prt")]), child
+            slot = _slot([child, *(c for c in child.children if c.dep_ == "prt")])
+            if slot is not None:
+                found.append((slot, child))
         if child.dep_ == "prep" and child.lower_ in ("on", "aboard") and child.i > base.i:
             objects = [o for o in child.children if o.dep_ == "pobj" and not o.ent_type_]
             if objects and objects[0].lower_ in ("board", "strike"):
-                return _slot([child, objects[0]]), None
+                slot = _slot([child, objects[0]])
+                if slot is not None:
+                    found.append((slot, None))
+    verb_slot, verb = _governing(base, number)
+    if verb_slot is not None:
+        found.insert(0, (verb_slot, verb))  # the clause's own verb before modifiers
+    for slot, head in found:
+        if slot.text.casefold() in _FATES or slot.text.casefold().split()[-1] in _FATES:
+            return slot, head if head is not None else verb
+    if found:
+        return found[0][0], verb if verb is not None else found[0][1]
+    return None, verb
+
+
+def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
+    """The verb the counted noun (or the bare number) is subject or object of, as a
+    happening; a verb of saying or tallying gives its complement instead ('were on
+    strike'), or nothing."""
     node = base
     while node.dep_ in ("conj", "appos") and node.head.i != node.i:
         node = node.head
     if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
         node = node.head.head  # '30 of the dead' → the number
     verb = node.head
-    if node.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "npadvmod") and verb.pos_ in (
-        "VERB",
-        "AUX",
+    if node.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "npadvmod") or (
+        verb.pos_ not in ("VERB", "AUX")
     ):
-        if verb.lemma_ in TALLYING or verb.lemma_ in SAYING:
-            for child in verb.children:
-                if child.dep_ in ("acomp", "oprd") and child.i != number.i:
-                    return _slot([child]), verb
-                if child.dep_ == "prep" and child.lower_ == "on":
-                    for obj in child.children:
-                        if obj.dep_ == "pobj":
-                            return _slot([child, obj]), verb
-                if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.lemma_ not in SAYING:
-                    return _slot([child]), child
-            return None, verb
-        particles = [c for c in verb.children if c.dep_ == "prt"]
-        return _slot([verb, *particles]), verb
-    return None, None
+        return None, None
+    if verb.lemma_ in TALLYING or verb.lemma_ in SAYING:
+        for child in verb.children:
+            if child.dep_ in ("acomp", "oprd") and child.i != number.i:
+                return _slot([child]), verb
+            if child.dep_ == "prep" and child.lower_ == "on":
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and not obj.ent_type_:
+                        return _slot([child, obj]), verb
+            if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.lemma_ not in SAYING:
+                return _xcomp_happening(child), child
+        return None, verb
+    for child in verb.children:
+        # 'soldiers sent to help Russia have been killed', parsed with 'killed' hanging
+        # off 'sent': a fate in the verb's own chain is what befell the counted things.
+        if child.dep_ in ("advcl", "xcomp", "conj") and child.lower_ in _FATES:
+            return _slot([child]), child
+    particles = [c for c in verb.children if c.dep_ == "prt"]
+    return _slot([verb, *particles]), verb
+
+
+def _xcomp_happening(verb: Token) -> Slot | None:
+    """'are believed to have been killed': the innermost verb of the chain."""
+    node = verb
+    while True:
+        inner = [c for c in node.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+        if not inner:
+            return _slot([node])
+        node = inner[0]
 
 
 def _entity_at(token: Token) -> Span | None:
@@ -316,12 +344,16 @@ def _named_before(phrase: Token) -> Token | None:
     holds the description's noun ('the agency' → 'the Korean Central News Agency'); for a
     pronoun, the organisation last named. None when no name fits: the description stays."""
     doc = phrase.doc
-    noun = phrase.lemma_.lower() if phrase.pos_ == "NOUN" else ""
+    words = {
+        t.lemma_.lower()
+        for t in phrase.subtree
+        if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.dep_ not in ("poss",)
+    }
     owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in phrase.children)
     for ent in reversed([e for e in doc.ents if e.end <= phrase.i]):
         if ent.label_ != "ORG":
             continue
-        if owner or phrase.pos_ == "PRON" or noun in {t.lemma_.lower() for t in ent}:
+        if owner or phrase.pos_ == "PRON" or words <= {t.lemma_.lower() for t in ent}:
             return ent.root
     return None
 

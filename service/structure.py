@@ -56,6 +56,7 @@ from service.errors import LLMError, ReplayMissError
 from service.llm import LLM, Message
 from service.text.fold import fold_text
 from service.text.sentences import split_sentences
+from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
 from service.text.words import action_near, alternation, is_fate, is_movement, stated_in
 
 _HONORIFICS = re.compile(
@@ -351,7 +352,7 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
     """What is counted, in words: the parsed frame when it names the thing ('North
     Korean soldiers killed in Paris'); else the miner's noun (over the LLM's) and the
     action from `_action`."""
-    if cand.entity:
+    if cand.entity and cand.entity.casefold() not in COUNT_NOUNS:
         happening = cand.happening or _stated(label.action if label else "", cand.sentence.text)
         parts = (cand.qualifier, cand.entity, happening, cand.place_scope)
         return " ".join(" ".join(p.split()) for p in parts if p)[:200]

@@ -28,7 +28,6 @@ from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS
 from service.merge.frames import FigureFrame
 from service.merge.tokens import dice
 
-
 _OPEN_SLOT: Final = 0.75
 _OPEN_PLACE: Final = 0.85
 _GENERIC: Final = 0.85
@@ -99,8 +98,10 @@ def fit(
     beyond = (a.counted & b.counted) - {a.entity, b.entity, *a.qualifier, *b.qualifier}
     alike = wording is not None and wording >= _LIKE_WORDING and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
-    if one_sided and not alike and (a.generic or b.generic):
-        # 'a million' counts no one in particular: it is not '309 people arrested'.
+    if one_sided and not alike:
+        # '101 soldiers' on a memorial wall are not '2,000 soldiers killed', and 'a
+        # million' is not '309 people arrested': a happening one side leaves out must
+        # be made up for by descriptions that read alike.
         return None
     named = a.named_thing and b.named_thing and a.entity == b.entity
     if not (a.happening or b.happening) and not alike and not named:

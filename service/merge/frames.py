@@ -27,6 +27,7 @@ from service.merge.frame_words import (
     ENTITY_HAPPENINGS,
     GENERIC_ENTITIES,
     HAPPENING_CLASSES,
+    PEOPLE_NOUNS,
     PLACE_PREFIXES,
     SCOPE_QUALIFIERS,
     TALLY_HAPPENINGS,
@@ -199,6 +200,9 @@ def frame_of(
         happening = happenings_in(quantity.counted)
     if not happening and implied:
         happening = frozenset({implied})
+    if happening & _HUMAN_FATES and entity not in PEOPLE_NOUNS and entity not in _ENTITY_FORMS:
+        # 'the war dead', '600 dead': only people die, are injured or go missing.
+        entity = "person"
     qualifier, scope = qualifier_words(quantity.qualifier)  # a description's are noise
     if dimension == "percent":
         # A share is a share of something: '51% stake in Corvina', '49% of Corvina',
@@ -232,6 +236,8 @@ _CUTS: Final = frozenset(
 )
 _PARTS: Final = frozenset({"share", "percentage", "proportion", "rate", "part"})
 _SHARE_WORDS: Final = _PARTS | {"stake", "percent", "cent", "per", "pct"}
+_HUMAN_FATES: Final = frozenset({"dead", "injured", "missing", "casualties", "survived"})
+"""Happenings that befall people only: a thing counted as dead is people."""
 
 
 def _ends_phrase(word: str, started: bool) -> bool:

@@ -77,12 +77,13 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     keys = sorted(nodes, key=lambda k: _node_order(k, nodes[k]))
     frames = [frame for frame, _, _ in keys]
 
-    places = _places_of_kind(frames)
+    kind_places = _places_of_kind(frames)
 
     def pair_fit(i: int, j: int) -> Fit | None:
         a, b = frames[i], frames[j]
         named = a.place or b.place
-        lone = places.get(_kind(a), frozenset()) | places.get(_kind(b), frozenset()) == {named}
+        seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
+        lone = seen == {named}
         return fit(a, b, keys[i][1], keys[j][1], lone_place=lone)
 
     clusters = cluster_frames(

@@ -229,6 +229,20 @@ def _qualifier(noun: Token, number: Token) -> Slot | None:
     return _slot(words)
 
 
+def _among(number: Token) -> Slot | None:
+    """'6.13% in secondary schools', '40 among civilians': the group a figure is taken
+    in, when it is no place or date."""
+    for child in number.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "among"):
+            for obj in child.children:
+                ent = _entity_at(obj)
+                if obj.dep_ == "pobj" and (
+                    ent is None or ent.label_ not in _PLACE_LABELS | _TIME_LABELS
+                ):
+                    return _slot(_phrase(obj))
+    return None
+
+
 def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | None]:
     """What happened to the counted things, and the verb the figure hangs on. A fate
     ('killed', 'missing') outranks a movement or an activity ('sent', 'fighting'):
@@ -290,8 +304,10 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         return None, verb
     for child in verb.children:
         # 'soldiers sent to help Russia have been killed', parsed with 'killed' hanging
-        # off 'sent': a fate in the verb's own chain is what befell the counted things.
-        if child.dep_ in ("advcl", "xcomp", "conj") and child.lower_ in _FATES:
+        # off 'sent': a fate in the verb's own chain, with no subject of its own, is what
+        # befell the counted things ('after his father died' befell someone else).
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        if child.dep_ in ("advcl", "xcomp", "conj") and child.lower_ in _FATES and not own_subject:
             return _slot([child]), child
     particles = [c for c in verb.children if c.dep_ == "prt"]
     return _slot([verb, *particles]), verb
@@ -421,10 +437,11 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     anchors = [t for t in (number, noun, verb) if t is not None]
     place, time = _scopes(anchors)
     entity = _slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
+    qualifier = _qualifier(noun, number) if noun is not None else None
     return FrameReading(
         entity=entity,
         happening=happening,
-        qualifier=_qualifier(noun, number) if noun is not None else None,
+        qualifier=qualifier or _among(number),
         place=place,
         time=time,
         source=_source(number),

@@ -125,7 +125,9 @@ def test_consensus_shows_the_troop_conflict_and_the_compatible_toll(
     for value in conflict.values:
         said.setdefault(value.value, set()).update(value.outlets)
     assert said[15000.0] == {"Seoul Desk"}
-    assert {"Gulf Wire", "Daily Aggregator"} <= said[10000.0]
+    # Gulf Wire's 'more than 10,000' is dated 2024: a figure of another time, a fact of
+    # its own, not one side of today's disagreement.
+    assert "Daily Aggregator" in said[10000.0]
     toll = _quantity_fact(consensus, "compatible", 2000.0)
     assert len(toll.outlets) >= 3
     revised = _quantity_fact(consensus, "revised", 600.0)

@@ -93,7 +93,9 @@ def _story_names() -> dict[str, str]:
     names: dict[str, str] = {}
 
     def add(name: str | None, origin: str) -> None:
-        if name and name.strip():
+        # One lower-case word ('protesters', 'police') names no story: it is general
+        # language, whatever party it stands for in one article.
+        if name and name.strip() and not (name.strip().islower() and len(name.split()) == 1):
             names.setdefault(name.strip().casefold(), origin)
 
     for path in sorted(DATASETS.glob("**/articles/*.json")):

@@ -54,9 +54,9 @@ from schemas.record import (
 )
 from service.errors import LLMError, ReplayMissError
 from service.llm import LLM, Message
+from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
 from service.text.fold import fold_text
 from service.text.sentences import split_sentences
-from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
 from service.text.words import action_near, alternation, is_fate, is_movement, stated_in
 
 _HONORIFICS = re.compile(

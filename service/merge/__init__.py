@@ -14,8 +14,11 @@ context alone, by its own module, as drafts (`drafts.Draft`) that `drafts.to_fac
 into facts:
 
 * `actors`: people and bodies, aligned through `names`;
-* `quantities`: figures aligned by what they count (`counted`), compared as intervals
-  (`intervals`), superseded values split off as revisions (`revisions`);
+* `quantities`: figures aligned by their frames (`frames`: what is counted, what
+  happened to it, which of them, where, when; `alignment`: frames that fit, clustered by
+  complete linkage, with a confidence and the slots they share), compared by whether the
+  number one states lies in the range the other allows (`intervals`), superseded values
+  split off as revisions (`revisions`);
 * `dates`: the event date and dated sub-events (worded alike: `statements`);
 * `places`: the event place;
 * `quotes`: the same words, or a fragment of them;
@@ -23,7 +26,15 @@ into facts:
 * `event`: the headline, type, date and place most records give.
 
 `independence` finds upstream sources and derivative articles, `tolerances` holds every
-threshold, `vocabulary` every word table, `tokens` and `grouping` the shared helpers.
+threshold, `vocabulary` and `frame_words` (read from the `frames` lexicon) the word
+tables, `tokens` and `grouping` the shared helpers.
+
+Every fact two or more outlets give carries a `confidence` (how sure the alignment is)
+and `matched_slots`; views show confident conflicts first and the rest under "check".
+Event dates from reports of different days, and places the gazetteer (`service.nlp.places`)
+cannot show to lie in different countries, are `compatible` with a low confidence, never
+`conflicting`; a publication day given as the event date with nothing in the text to
+show for it never decides the status.
 
 Status: exactly one per fact
 ----------------------------

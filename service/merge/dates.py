@@ -51,10 +51,15 @@ def build_date_facts(ctx: MergeContext) -> list[Draft]:
     main = [
         observe(ctx, record, record.when, record.when.date, group=record.when.date)
         for record in ctx.records
-        if record.when is not None and record.when.date and not _echoes_publication(ctx, record)
+        if record.when is not None and record.when.date
     ]
+    echoes = {r.article_id for r in ctx.records if _echoes_publication(ctx, r)}
     if main:
-        drafts.append(_date_draft(ctx, "event date", "Event date", main))
+        # A publication day given as the event date with nothing in the text to show
+        # for it is kept as a value but never decides the status: publication dates
+        # are no conflict.
+        stated = [o for o in main if o.article_id not in echoes]
+        drafts.append(_date_draft(ctx, "event date", "Event date", main, decide=stated or None))
     dated = [
         (record, sub, sub.when) for record in ctx.records for sub in record.sub_events if sub.when
     ]
@@ -125,12 +130,25 @@ def _sub_event_clusters(
     return group_linked(len(texts), [statement_words(text) for text in texts], linked)
 
 
-def _date_draft(ctx: MergeContext, key: str, label: str, obs: list[Observation]) -> Draft:
+def _date_draft(
+    ctx: MergeContext,
+    key: str,
+    label: str,
+    obs: list[Observation],
+    decide: list[Observation] | None = None,
+) -> Draft:
+    """The draft of one date fact; its status is decided by `decide` (default: all)."""
+    shown = obs
+    obs = decide if decide is not None else obs
     dates = sorted({o.text for o in obs}, key=date_order)
     planned = {_planned(o.label) for o in obs}
     confidence: float | None = 1.0
     status: FactStatus
-    if count_outlets(obs) == 1:
+    if count_outlets(obs) == 1 and count_outlets(shown) > 1:
+        # The others only echo their publication days: nothing to agree or disagree on.
+        status = "compatible"
+        confidence = _UNSURE
+    elif count_outlets(obs) == 1:
         status = "single_source"
     elif len(dates) == 1:
         # A plan and its outcome on the same date fit; they do not say the same.
@@ -153,14 +171,15 @@ def _date_draft(ctx: MergeContext, key: str, label: str, obs: list[Observation])
         ]
         statement = f"{label}: conflicting — {'; '.join(parts)}"
     else:
-        statement = with_outlets(f"{label}: {' / '.join(dates)}", obs)
+        every = sorted({o.text for o in shown}, key=date_order)
+        statement = with_outlets(f"{label}: {' / '.join(every)}", shown)
     return Draft(
         "date",
         key,
         status,
         statement,
-        grouped_values(ctx, obs, date_order),
-        obs,
+        grouped_values(ctx, shown, date_order),
+        shown,
         confidence=confidence if status != "single_source" else None,
     )
 

@@ -197,7 +197,7 @@ def frame_of(
         entity, implied = _entity_from_description(quantity.counted)
     happening = happenings_in(quantity.happening) if quantity.happening else frozenset()
     if not happening and derived:
-        happening = happenings_in(quantity.counted)
+        happening = happenings_in(_happening_words(quantity.counted))
     if not happening and implied:
         happening = frozenset({implied})
     if happening & _HUMAN_FATES and entity not in PEOPLE_NOUNS and entity not in _ENTITY_FORMS:
@@ -232,10 +232,16 @@ def frame_of(
 
 
 _CUTS: Final = frozenset(
-    {"of", "in", "on", "at", "by", "for", "from", "to", "with", "since", "after", "during", "who"}
-)
+    {
+        "of", "in", "on", "at", "by", "for", "from", "to", "with", "since", "after",
+        "during", "who", "between", "among", "across", "over", "under", "against", "than",
+    }
+)  # fmt: skip
 _PARTS: Final = frozenset({"share", "percentage", "proportion", "rate", "part"})
 _SHARE_WORDS: Final = _PARTS | {"stake", "percent", "cent", "per", "pct"}
+_CLAUSE_SCOPES: Final = frozenset({"additional", "already", "planned"})
+"""Scope words read around a figure in its clause ('another 6,000', 'intends to send',
+'1,000 of whom are already there')."""
 _HUMAN_FATES: Final = frozenset({"dead", "injured", "missing", "casualties", "survived"})
 """Happenings that befall people only: a thing counted as dead is people."""
 
@@ -245,6 +251,25 @@ def _ends_phrase(word: str, started: bool) -> bool:
     if word in _CUTS or word in _HAPPENING_FORMS or _stem(word) in _HAPPENING_FORMS:
         return True
     return started and word.endswith(("ed", "ing")) and len(word) > 4
+
+
+def _happening_words(counted: str) -> str:
+    """The words right after a description's first noun phrase, up to a preposition:
+    'soldiers killed in Ukraine' → 'killed'; 'ceremonies honouring soldiers killed'
+    names no happening of the ceremonies."""
+    words = [w for w in _words(counted) if not w.isdigit()]
+    started = False
+    for index, word in enumerate(words):
+        if _ends_phrase(word, started):
+            tail: list[str] = []
+            for later in words[index:]:
+                happening = later in _HAPPENING_FORMS or _stem(later) in _HAPPENING_FORMS
+                if not (happening or (tail and later in ("or", "and"))):
+                    break
+                tail.append(later)
+            return " ".join(tail)
+        started = started or (word not in STOP_WORDS and word not in SCOPE_QUALIFIERS)
+    return ""
 
 
 def _entity_from_description(counted: str) -> tuple[str, str]:
@@ -285,6 +310,6 @@ def clause_scope(clause: Clause) -> frozenset[str]:
             following = words[index + 1] if index + 1 < len(words) else ""
             if word == "more" and following == "than":
                 continue
-            if word in SCOPE_QUALIFIERS and SCOPE_QUALIFIERS[word] in ("additional", "already"):
+            if word in SCOPE_QUALIFIERS and SCOPE_QUALIFIERS[word] in _CLAUSE_SCOPES:
                 scopes.add(SCOPE_QUALIFIERS[word])
     return frozenset(scopes)

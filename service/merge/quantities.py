@@ -63,27 +63,31 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     """Drafts for every cluster of figures that are one fact: the current fact, and a
     revision fact when some values were superseded."""
     places = event_places(ctx)
-    nodes: dict[tuple[FigureFrame, Days, int], list[Observation]] = defaultdict(list)
+    nodes: dict[tuple[FigureFrame, Days, tuple[object, ...]], list[Observation]] = defaultdict(list)
     for record in ctx.records:
         for quantity in record.quantities:
             clause = _clause_of(ctx, record.article_id, quantity)
             frame = frame_of(quantity, places, clause_scope(clause))
             observation = _observe(ctx, record, quantity, clause)
             days = _days(ctx, frame, record.article_id)
-            # A frame too bare to meet even itself ('$5 billion' and nothing else) does
-            # not make two figures one fact: each stays a node of its own.
-            alone = 0 if fit(frame, frame, days, days) is not None else len(nodes) + 1
-            nodes[(frame, days, alone)].append(observation)
+            # A frame too bare to meet even itself ('$5 billion', '4 km' and nothing
+            # else) makes figures one fact only when they also give the same figure.
+            bare = fit(frame, frame, days, days) is None
+            nodes[(frame, days, _figure_key(observation) if bare else ())].append(observation)
     keys = sorted(nodes, key=lambda k: _node_order(k, nodes[k]))
     frames = [frame for frame, _, _ in keys]
 
     kind_places = _places_of_kind(frames)
 
+    named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
+
     def pair_fit(i: int, j: int) -> Fit | None:
         a, b = frames[i], frames[j]
-        named = a.place or b.place
+        if named[i] and named[j] and named[i] != named[j]:
+            return None  # 'meetings between Kim and Xi' are not '... Kim and Putin'
+        place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
-        lone = seen == {named}
+        lone = seen == {place}
         return fit(a, b, keys[i][1], keys[j][1], lone_place=lone)
 
     clusters = cluster_frames(
@@ -170,8 +174,12 @@ def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     return days
 
 
+def _figure_key(observation: Observation) -> tuple[object, ...]:
+    return figure_of(observation).order()
+
+
 def _node_order(
-    key: tuple[FigureFrame, Days, int], obs: Sequence[Observation]
+    key: tuple[FigureFrame, Days, tuple[object, ...]], obs: Sequence[Observation]
 ) -> tuple[object, ...]:
     frame, days, _ = key
     return (

@@ -14,12 +14,12 @@ missing...) holds on its article's publication day, and any other figure is read
 current, so as the latest. A value is superseded when
 
 1. a value holding strictly later is disjoint from it and tells the same story: it is
-   a higher count of a running tally (tallies only grow, whoever counts), one
-   of them is unattributed, they cite a common upstream source, the older one's clause
-   calls it older (`OLDER_MARKERS`: 'its initial count'), or one outlet gives both
-   ('more than 10,000 in 2024' from one agency against 'around 15,000' from another is a
-   conflict, not a revision; a toll of 12, then 17, then 23 from one agency over three
-   days is a revision);
+   a higher count of a running tally (tallies only grow, whoever counts), one of them
+   is unattributed and the figure is a running tally, they cite a common upstream
+   source, the older one's clause calls it older (`OLDER_MARKERS`: 'its initial
+   count'), or one outlet gives both ('more than 10,000 in 2024' from one agency
+   against 'around 15,000' from another is a conflict, not a revision; a toll of 12,
+   then 17, then 23 from one agency over three days is a revision);
 2. it has no `as_of` but overlaps a value superseded under (1) and is disjoint from, and
    not later than, a value that superseded that one (a repeat of the old figure:
    "initial reports said at least 600"); or
@@ -90,12 +90,12 @@ def split_revisions(
 
     def one_story(a: _Stamp, b: _Stamp) -> bool:
         # A revision is a source chain updating itself: the same source, the same
-        # outlet, or an unattributed figure (an outlet's running count). A running
-        # tally only grows, whoever counts it, so a higher count later is an update
-        # too; a lower one from another source disputes it. Otherwise another named
+        # outlet, or for a running tally an unattributed figure (an outlet's running
+        # count). A running tally only grows, whoever counts it, so a higher count later
+        # is an update too; a lower one from another source disputes it. Otherwise another named
         # source's figure later is a conflict: an `as_of` alone does not make it an
         # update ('more than 10,000 in 2024' / 'around 15,000').
-        unattributed = None in sources[a] or None in sources[b]
+        unattributed = tally and (None in sources[a] or None in sources[b])
         return bool(
             (tally and centre(b.figure) > centre(a.figure))
             or unattributed

@@ -2,8 +2,9 @@
 
 Regexes and small word tables, and a dependency parse for the frames of figures
 (`frames`): the same article always yields the same candidates in the same order. The
-structure step shows them to the LLM, which picks and corrects them, so the miner leans to recall where a false candidate is cheap to
-drop (people, sources) and to precision where a wrong value would mislead (figures, dates).
+structure step shows them to the LLM, which picks and corrects them, so the miner leans to
+recall where a false candidate is cheap to drop (people, sources) and to precision where a
+wrong value would mislead (figures, dates).
 
 One module per kind of candidate: `numbers` (reading a figure), `dates`, `people`,
 `sources`, `quotes` and `quantities`, over the text of `doc`. Choices worth knowing are in

@@ -642,10 +642,11 @@ def test_an_older_marker_in_the_clause_makes_a_revision(
         return Article(id=article_id, outlet=f"Wire {article_id}", text=text), record
 
     drawn = [
-        told("a", "2025-09-02", "Its initial count was ", old, "at_least", sources[0]),
-        told("b", "2025-09-03", "The toll now stands at ", old * times, "exact", sources[1]),
+        told("a", "2025-09-02", "Its initial count was ", old * times, "at_least", sources[0]),
+        told("b", "2025-09-03", "The toll now stands at ", old, "exact", sources[1]),
     ]
-    # Two sources, two disjoint figures: a conflict, unless the clause calls one older.
+    # Two sources, two disjoint figures, the later one lower (a tally that grows later
+    # would be an update whoever counts): a conflict, unless the clause calls one older.
     blind = merge_records([r for _, r in drawn])
     assert [f.status for f in blind.facts if f.kind == "quantity"] == ["conflicting"]
     read = _merge(drawn)

@@ -137,9 +137,8 @@ def test_about_roughly_and_at_least_2000_killed_are_compatible() -> None:
         ("about", ["a", "b"]),
         ("at_least", ["c"]),
     ]
-    assert (
-        fact.statement == "North Korean soldiers killed: about 2,000 / at least 2,000 (3 outlets)"
-    )
+    assert fact.statement.endswith(": about 2,000 / at least 2,000 (3 outlets)")
+    assert fact.confidence is not None and "happening" in fact.matched_slots
 
 
 def test_earlier_dated_figure_is_a_revision_not_a_conflict() -> None:
@@ -253,10 +252,10 @@ def test_killed_and_deployed_never_align_and_units_of_measure_stay_apart() -> No
             record("b", quantities=[qty(15_000, "North Korean troops sent")]),
         ]
     )
-    by_key = {f.key: f for f in consensus.facts}
-    assert by_key["north korean soldier deployed"].status == "conflicting"
-    assert by_key["north korean soldier killed"].status == "single_source"
-    assert "north korean soldier march [length]" in by_key
+    by_value = {v.value: f for f in consensus.facts for v in f.values}
+    assert by_value[10_000].status == "conflicting" and by_value[15_000] is by_value[10_000]
+    assert by_value[2_000].status == "single_source"
+    assert any("[length]" in f.key for f in consensus.facts)
 
 
 def test_a_dated_figure_from_another_source_is_a_conflict_not_a_revision() -> None:
@@ -346,14 +345,16 @@ def test_counted_nouns_scopes_and_people_keep_similar_figures_apart() -> None:
             ),
         ]
     )
-    statuses = {f.key: f.status for f in consensus.facts if f.kind == "quantity"}
+    statuses = {
+        f.statement.split(":")[0]: f.status for f in consensus.facts if f.kind == "quantity"
+    }
     assert statuses == {
-        "north korean soldier killed ukraine war": "compatible",
-        "ceremony honouring north korean soldier killed ukraine war": "single_source",
-        "north korean soldier deployed russia": "conflicting",
-        "additional north korean soldier deployed russia": "single_source",
-        "meeting between kim jong un xi jinping": "single_source",
-        "meeting between kim jong un vladimir putin": "single_source",
+        killed: "compatible",
+        f"ceremonies honouring {killed}": "single_source",
+        "North Korean troops sent to Russia": "conflicting",
+        "additional North Korean soldiers to be sent to Russia": "single_source",
+        "meetings between Kim Jong Un and Xi Jinping": "single_source",
+        "meetings between Kim Jong Un and Vladimir Putin": "single_source",
     }
 
 
@@ -365,7 +366,12 @@ def test_a_bare_count_noun_joins_no_cluster_when_two_could_hold_it() -> None:
     assert sorted((f.status, len(f.values)) for f in facts) == [("single_source", 1)] * 3
     also_sent = record("d", quantities=[qty(12000, "troops sent", hedge="about", unit="troops")])
     joined = merge_records([sent, also_sent, bare]).facts
-    assert [(f.status, len(f.outlets)) for f in joined] == [("conflicting", 3)]
+    # A figure that says only 'soldiers' fits no fact well: it stays on its own rather
+    # than being forced into the one of soldiers sent.
+    assert sorted((f.status, len(f.outlets)) for f in joined) == [
+        ("compatible", 2),  # 12,000 lies in what 'more than 10,000' allows
+        ("single_source", 1),
+    ]
 
 
 def test_units_of_one_dimension_are_compared_after_conversion() -> None:

@@ -75,10 +75,8 @@ def test_a_vague_count_stays_in_a_fact_of_its_own_and_never_conflicts() -> None:
         articles=[article("east", east), article("west", west), article("north", north)],
     )  # fmt: skip
     statuses = {f.key: f.status for f in consensus.facts if f.kind == "quantity"}
-    assert statuses == {
-        "volunteer cleared": "single_source",
-        "volunteer cleared (vague)": "compatible",
-    }
+    assert sorted(statuses.values()) == ["compatible", "single_source"]
+    assert next(k for k, v in statuses.items() if v == "compatible").endswith("(vague)")
 
 
 def test_scope_words_in_the_clause_keep_a_planned_and_an_arrived_figure_apart() -> None:
@@ -163,17 +161,23 @@ def test_a_dated_figure_marked_as_older_in_its_clause_is_revised() -> None:
     }
 
 
-def test_the_clause_names_what_a_thin_counted_text_leaves_out() -> None:
+def test_a_frame_names_what_a_thin_counted_text_leaves_out() -> None:
+    """The miner's parse fills a figure's frame ('the toll' counts the dead; 'people
+    sent to the shelters have been killed' counts the killed); the merge compares
+    frames, so thin or misleading `counted` words do not keep one fact apart."""
     one = "Rescuers said the storm had killed at least 40 people across the valley."
     two = "Officials now put the toll at about 40, up sharply."
     three = "Roughly 40 people sent to the shelters have been killed, the mayor said."
+    killed = grounded(
+        one, "at least 40 people", 40, "people killed", hedge="at_least", unit="people"
+    )
+    toll = grounded(two, "about 40", 40, "about 40 put", hedge="about")
+    sent = grounded(three, "Roughly 40 people", 40, "people sent", hedge="about", unit="people")
     consensus = merge_records(
         [
-            record("one", grounded(one, "at least 40 people", 40, "people killed",
-                                   hedge="at_least", unit="people")),
-            record("two", grounded(two, "about 40", 40, "about 40 put", hedge="about")),
-            record("three", grounded(three, "Roughly 40 people", 40, "people sent",
-                                     hedge="about", unit="people")),
+            record("one", killed.model_copy(update={"entity": "people", "happening": "killed"})),
+            record("two", toll.model_copy(update={"entity": "toll"})),
+            record("three", sent.model_copy(update={"entity": "people", "happening": "killed"})),
             record("four", Quantity(value=40, counted="people killed in the valley",
                                     hedge="about", phrase="about 40")),
         ],

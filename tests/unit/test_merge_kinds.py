@@ -90,8 +90,8 @@ def test_quantity_facts_alone_split_a_revision_from_the_current_figure() -> None
         record("c", "Post", quantities=[figure(2_000, "at_least")]),
     )
     current, revision = build_quantity_facts(ctx)
-    assert (current.key, current.status) == ("north korean soldier killed", "compatible")
-    assert (revision.key, revision.status) == ("north korean soldier killed (revision)", "revised")
+    assert (current.key, current.status) == ("soldier dead", "compatible")
+    assert (revision.key, revision.status) == ("soldier dead (revision)", "revised")
     assert [v.value for v in revision.values] == [600, 2_000, 2_000]
     assert to_fact(ctx, current).related_fact_ids == [to_fact(ctx, revision).id]
 

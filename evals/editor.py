@@ -13,14 +13,16 @@ editor.conflicts               conflicting facts found vs the gold's conflicting
                                least two of the gold's values, each with one of the
                                outlets the gold gives it (P, R, F1)
 editor.conflicts.confident     the same over the conflicts shown first (confidence at
-                               or above `CONFIDENT`), the rest being under "check"
+                               or above `schemas.consensus.CONFIDENT`), the rest being
+                               under "check" (`service.render.sections`)
 editor.revisions               the same for revised facts
 editor.false_conflicts         conflicting facts that match no gold conflict (a count;
                                lower is better)
 editor.false_date_place        event-date and place conflicts where the gold has none
                                (a count; lower is better)
-editor.single_source_shown     share of the facts the view shows that one outlet alone
-                               gives (lower is better)
+editor.single_source_shown     share of the facts the view shows
+                               (`service.render.shown_facts`) that one outlet alone gives
+                               (lower is better)
 =============================  ===========================================================
 
 A value matches a gold value by figure (within `rel_tol`, or inside a gold range: half
@@ -49,14 +51,9 @@ from evals.scorers import (
     number_credit,
     unscored,
 )
-from schemas.consensus import Consensus, Fact, FactStatus, FactValue
+from schemas.consensus import CONFIDENT, Consensus, Fact, FactStatus, FactValue
+from service.render import shown_facts
 from service.text.fold import plain as fold
-
-CONFIDENT: Final = 0.7
-"""Facts at or above this alignment confidence are shown first; the rest under 'check'."""
-
-SINGLE_SOURCE_SHOWN: Final = 15
-"""Single-source facts a view lists; the JSON holds every fact."""
 
 EDITOR_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "editor.conflicts": SLOT,
@@ -72,14 +69,6 @@ LOWER_IS_BETTER: Final = frozenset(
     {"editor.false_conflicts", "editor.false_date_place", "editor.single_source_shown"}
 )
 """Fields where a rise is a regression."""
-
-
-def shown_facts(consensus: Consensus) -> list[Fact]:
-    """The facts a reader sees in the view: every fact two or more outlets give, then the
-    first `SINGLE_SOURCE_SHOWN` single-source facts in the consensus's order."""
-    several = [f for f in consensus.facts if f.status != "single_source"]
-    single = [f for f in consensus.facts if f.status == "single_source"]
-    return several + single[:SINGLE_SOURCE_SHOWN]
 
 
 def _outlets_meet(gold: GoldFactValue, value: FactValue) -> bool:

@@ -69,6 +69,9 @@ class SourceCandidate(Candidate):
 
     source: str
     cue: str = Field(description="The attribution words: 'according to', 'reported', 'said'.")
+    statement: Span | None = Field(
+        default=None, description="The clause the source is said to have said, from the parse."
+    )
 
 
 class Candidates(BaseModel):

@@ -10,11 +10,15 @@ item and points back at the article spans it came from.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, Field
 
 from schemas.record import EventType, Granularity, Hedge, Span
+
+CONFIDENT: Final = 0.7
+"""A fact two or more outlets give is shown with the confident findings when its
+`confidence` is at or above this; below it, under "check"."""
 
 FactKind = Literal["actor", "quantity", "date", "place", "quote", "claim"]
 """What a fact is about: a person or organisation, a figure, a date, the event's place,

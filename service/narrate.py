@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from prompts import Prompt
-from schemas.consensus import Consensus, Fact, FactValue, NarrativeSentence
+from schemas.consensus import CONFIDENT, Consensus, Fact, FactValue, NarrativeSentence
 from schemas.extraction import NarrativeDraft
 from service.errors import LLMError, ReplayMissError
 from service.llm import LLM, Usage
@@ -46,6 +46,7 @@ def select_facts(consensus: Consensus, limit: int = MAX_FACTS) -> list[Fact]:
     ranked = sorted(
         consensus.facts,
         key=lambda f: (
+            not confident(f),  # the confident findings lead; what to check comes after
             _STATUS_ORDER[f.status],
             _KIND_ORDER.get(f.kind, 9),
             -len(f.outlets),
@@ -53,6 +54,11 @@ def select_facts(consensus: Consensus, limit: int = MAX_FACTS) -> list[Fact]:
         ),
     )
     return ranked[:limit]
+
+
+def confident(fact: Fact) -> bool:
+    """One outlet's fact, or an alignment the merge is sure of (`CONFIDENT`)."""
+    return fact.confidence is None or fact.confidence >= CONFIDENT
 
 
 def _value_text(value: FactValue) -> str:
@@ -111,7 +117,31 @@ def _fact_lines(facts: Sequence[Fact]) -> tuple[str, dict[str, Fact]]:
 
 
 def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+    return {_plain_number(n) for n in _NUMBER.findall(text)}
+
+
+def _plain_number(raw: str) -> str:
+    """'9,000' → '9000', '2.40' → '2.4', '03' → '3': one spelling per number."""
+    text = raw.replace(",", "").rstrip(".")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.lstrip("0") or "0"
+
+
+def _figure(number: float) -> str:
+    return _plain_number(f"{number:.6f}")
+
+
+def fact_numbers(fact: Fact) -> set[str]:
+    """Every number a fact holds: in its statement and values as written, its figures
+    (value, bounds), and the year, month and day of its dates ('2025-04' gives 2025, 4;
+    a sentence may write 'April 2025'). A narrative may state any of them."""
+    texts = [fact.statement, *(v.text for v in fact.values)]
+    texts += [v.as_of for v in fact.values if v.as_of]
+    found = set().union(*(_numbers(t.replace("-", " ")) for t in texts))
+    for value in fact.values:
+        found |= {_figure(n) for n in (value.value, value.low, value.high) if n is not None}
+    return found
 
 
 def check_sentence(
@@ -126,9 +156,7 @@ def check_sentence(
     cited = sorted({o.strip() for o in outlets if o.strip()})
     if not cited or any(o not in allowed for o in cited):
         return None, f"cites {cited}, but the facts are reported by {sorted(allowed)}"
-    allowed_numbers = set().union(
-        *(_numbers(" ".join([f.statement, *(v.text for v in f.values)])) for f in known)
-    )
+    allowed_numbers = set().union(*(fact_numbers(f) for f in known))
     stray = _numbers(text) - allowed_numbers
     if stray:
         return None, f"states figures the facts do not give: {sorted(stray)}"

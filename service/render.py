@@ -8,17 +8,55 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.consensus import Consensus, Fact, FactValue
+from schemas.consensus import CONFIDENT, Consensus, Fact, FactValue
 
 _SECTIONS = (
     ("conflicting", "Conflicts: outlets disagree"),
     ("revised", "Revised figures"),
     ("compatible", "Compatible figures"),
     ("agreed", "Agreed by several outlets"),
-    ("single_source", "Reported by one outlet only"),
 )
-SINGLE_SOURCE_SHOWN = 15
-"""Single-source facts listed in the view; the JSON holds all of them."""
+_CHECK_TITLE = "Check: findings the merge is unsure of"
+SINGLE_SOURCE_SHOWN = 12
+"""Single-source facts listed in the view, the most telling first; the JSON holds all."""
+
+_KIND_RANK = {"quantity": 0, "claim": 1, "quote": 2, "date": 3, "place": 4, "actor": 5}
+
+
+def confident(fact: Fact) -> bool:
+    """Shown with the findings: one outlet's fact, or an alignment the merge is sure of."""
+    return fact.confidence is None or fact.confidence >= CONFIDENT
+
+
+def single_source_rank(fact: Fact) -> tuple[object, ...]:
+    """Most telling first: figures and claims before people, a named source and
+    grounded evidence before neither, then by id so the order is fixed."""
+    sourced = any(v.attributed_to for v in fact.values)
+    grounded = any(v.grounded for v in fact.values)
+    return (_KIND_RANK.get(fact.kind, 9), not sourced, not grounded, fact.id)
+
+
+def sections(consensus: Consensus) -> list[tuple[str, list[Fact]]]:
+    """The view's sections in reading order, each with its facts: confident findings by
+    status, then what to check, then the top single-source facts."""
+    out: list[tuple[str, list[Fact]]] = []
+    for status, title in _SECTIONS:
+        facts = [f for f in consensus.facts if f.status == status and confident(f)]
+        if facts:
+            out.append((title, facts))
+    unsure = [f for f in consensus.facts if f.status != "single_source" and not confident(f)]
+    if unsure:
+        out.append((_CHECK_TITLE, unsure))
+    single = sorted((f for f in consensus.facts if f.status == "single_source"),
+                    key=single_source_rank)  # fmt: skip
+    if single:
+        out.append(("Reported by one outlet only", single[:SINGLE_SOURCE_SHOWN]))
+    return out
+
+
+def shown_facts(consensus: Consensus) -> list[Fact]:
+    """Every fact the view shows, in its order."""
+    return [fact for _, facts in sections(consensus) for fact in facts]
 
 
 def _cell(text: str) -> str:
@@ -38,8 +76,11 @@ def _value_rows(facts: Sequence[Fact]) -> list[str]:
     rows = ["| Fact | Value | Outlets | Source | Independent origins |", "|---|---|---|---|---|"]
     for fact in facts:
         for i, value in enumerate(fact.values):
+            name = _subject(fact)
+            if not confident(fact):
+                name += f" ({fact.status}? confidence {fact.confidence:.2f})"
             rows.append(
-                f"| {_subject(fact) if i == 0 else ''} | {_value(value)} | "
+                f"| {name if i == 0 else ''} | {_value(value)} | "
                 f"{_cell(', '.join(value.outlets))} | {_cell(value.attributed_to or '')} | "
                 f"{fact.independent_origins if i == 0 else ''} |"
             )
@@ -67,25 +108,23 @@ def consensus_markdown(consensus: Consensus) -> str:
         + ", ".join(o.outlet or o.article_id for o in consensus.outlets),
         "",
     ]
-    by_status: dict[str, list[Fact]] = {}
-    for fact in consensus.facts:
-        by_status.setdefault(fact.status, []).append(fact)
-    for status, title in _SECTIONS:
-        facts = by_status.get(status, [])
-        if not facts:
-            continue
+    told = False
+    hidden = sum(1 for f in consensus.facts if f.status == "single_source") - sum(
+        len(facts) for title, facts in sections(consensus) if title.startswith("Reported by")
+    )
+    for title, facts in sections(consensus):
         lines += [f"## {title} ({len(facts)})", ""]
-        if status in ("conflicting", "revised", "compatible"):
+        if any(f.status in ("conflicting", "revised", "compatible") for f in facts):
             lines += _value_rows(facts)
         else:
-            shown = facts if status != "single_source" else facts[:SINGLE_SOURCE_SHOWN]
-            lines += _fact_rows(shown)
-            if len(shown) < len(facts):
-                lines.append(f"\n…and {len(facts) - len(shown)} more in the JSON output.")
+            lines += _fact_rows(facts)
+            if title.startswith("Reported by") and hidden:
+                lines.append(f"\n…and {hidden} more in the JSON output.")
         lines.append("")
-        if status == "conflicting":  # the narrative follows what an editor must see first
+        if title.startswith("Conflicts") and not told:  # what an editor must see first
             lines += _narrative(consensus)
-    if "conflicting" not in by_status:
+            told = True
+    if not told:
         lines += _narrative(consensus)
     if consensus.derivatives:
         lines += ["## Derivative articles", ""]

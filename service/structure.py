@@ -28,6 +28,7 @@ from schemas.candidates import (
     Candidate,
     Candidates,
     QuantityCandidate,
+    QuoteCandidate,
     SourceCandidate,
 )
 from schemas.extraction import (
@@ -245,7 +246,7 @@ class Structurer:
             label: QuoteLabel | None = labels.get(cand.id)
             out.append(
                 Quote(
-                    speaker=((label.speaker if label and label.speaker else cand.speaker) or None),
+                    speaker=_speaker(cand, label.speaker if label else "", article.text),
                     text=cand.span.text[:2_000],
                     via=((label.via if label and label.via else cand.via) or None),
                     evidence=[cand.span],
@@ -268,9 +269,10 @@ class Structurer:
             trusted = bool(named) and fold_text(named) in folded_text
             out.append(
                 Claim(
-                    statement=_clip(cand.sentence.text, 500),
+                    # The reported clause, not the whole sentence, when the parse shows it.
+                    statement=_clip((cand.statement or cand.sentence).text, 500),
                     according_to=named if trusted else cand.source,
-                    evidence=[cand.sentence],
+                    evidence=[cand.statement or cand.sentence],
                     candidate=cand.id,
                 )
             )
@@ -365,6 +367,32 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
         if tail[:1] == ["of"]:
             what = " ".join([what, *tail[:6]]).rstrip(",.;")
     return " ".join(part for part in (what, action) if part)[:200]
+
+
+SPEAKER_WINDOW_CHARS = 200
+"""How far past a quotation its attribution cue may sit ('..." the mayor told reporters')."""
+
+
+def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
+    """Whose words: the speaker the cue next to the quotation names; else the LLM's, only
+    when its name stands in the quotation's own sentence or the cue right after it. A
+    name from elsewhere in the article (the head of state a union leader talks about)
+    leaves the speaker unknown."""
+    name = labelled.strip()
+    if cand.speaker:
+        # 'Ada Quill' inside the cue's 'Mayor Ada Quill': the model trimmed the title.
+        inside = bool(name) and fold_text(name) in fold_text(cand.speaker)
+        return name if inside else cand.speaker
+    if not name:
+        return None
+    window = text[
+        cand.sentence.start : max(cand.sentence.end, cand.span.end + SPEAKER_WINDOW_CHARS)
+    ]
+    parts = [p for p in name.split() if len(p) > 2 and p[:1].isupper()]
+    found = fold_text(name) in fold_text(window) or (
+        bool(parts) and fold_text(parts[-1]) in fold_text(window)
+    )
+    return name if found else None
 
 
 def _stated(labelled: str, sentence: str) -> str:

@@ -17,7 +17,7 @@ from schemas.article import Article
 from schemas.candidates import Candidates
 from service.mine.dates import date_hits, find_dates
 from service.mine.doc import Doc
-from service.mine.frames import add_frames
+from service.mine.frames import add_frames, add_statements
 from service.mine.numbers import parse_number
 from service.mine.people import find_people
 from service.mine.quantities import find_quantities, is_counted_year
@@ -45,10 +45,12 @@ def mine(article: Article) -> Candidates:
     people = find_people(doc)
     quantities = find_quantities(doc, hits)
     add_frames(article.text, quantities, hits)
+    sources = find_sources(doc)
+    add_statements(article.text, sources)
     return Candidates(
         quotes=find_quotes(doc, people),
         quantities=quantities,
         dates=find_dates(doc, hits),
         people=people,
-        sources=find_sources(doc),
+        sources=sources,
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.candidates import QuantityCandidate
+from schemas.candidates import QuantityCandidate, SourceCandidate
 from schemas.record import Span
 from service.mine.dates import DateHit
-from service.nlp.figures import read_frame
+from service.nlp.figures import read_frame, reported_clause
 from service.nlp.parse import parse
 
 
@@ -41,3 +41,14 @@ def add_frames(text: str, quantities: Sequence[QuantityCandidate], hits: Sequenc
             if inside:
                 quantity.as_of = inside[0].iso
                 quantity.as_of_phrase = text[inside[0].start : inside[0].end]
+
+
+def add_statements(text: str, sources: Sequence[SourceCandidate]) -> None:
+    """Fill each source's `statement` (in place): the clause the parse shows it said."""
+    if not sources:
+        return
+    doc = parse(text)
+    for source in sources:
+        clause = reported_clause(doc, source.span.start, source.span.end)
+        if clause is not None:
+            source.statement = Span(start=clause.start, end=clause.end, text=clause.text)

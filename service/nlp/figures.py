@@ -446,3 +446,41 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         time=time,
         source=_source(number),
     )
+
+
+def reported_clause(doc: Doc, source_start: int, source_end: int) -> Slot | None:
+    """What a source is said to have said: the clause a verb of saying next to the
+    source reports ('police said [the march was peaceful]'), or for 'according to X,
+    ...' the sentence without that phrase. None when the parse shows no such clause."""
+    span = doc.char_span(source_start, source_end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    sentence = span.sent
+    before = doc[max(sentence.start, span.start - 3) : span.start]
+    for token in before:
+        if token.lower_ == "according":
+            phrase = {t.i for t in token.head.subtree} if token.head.dep_ == "prep" else set()
+            phrase |= {t.i for t in token.subtree}
+            words = [t for t in sentence if t.i not in phrase and not t.is_punct]
+            return _trimmed(words)
+    verbs = [t for t in sentence if t.lemma_ in SAYING and t.pos_ == "VERB"]
+    if not verbs:
+        return None
+    verb = min(verbs, key=lambda v: min(abs(v.i - t.i) for t in span))
+    clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+    if not clauses:
+        head = verb.head  # '..., police said' hangs the saying off the reported clause
+        if verb.dep_ in ("parataxis", "advcl", "ccomp") and head.i != verb.i:
+            words = [t for t in head.subtree if t.i not in {x.i for x in verb.subtree}]
+            return _trimmed([t for t in words if not t.is_punct])
+        return None
+    return _trimmed([t for t in clauses[0].subtree if not t.is_punct or t.text in "%$"])
+
+
+def _trimmed(words: list[Token]) -> Slot | None:
+    """The words as one span, leading 'that' and conjunctions dropped."""
+    while words and words[0].lower_ in ("that", "and", "but", ",", "while"):
+        words = words[1:]
+    if len(words) < 3:
+        return None
+    return _slot(words)

@@ -25,6 +25,7 @@ from importlib.resources import files
 
 from schemas.article import Article
 from schemas.consensus import Consensus, DerivativePair, Fact, FactStatus, FactValue
+from service.render import confident, single_source_rank
 from service.review.marks import Marks
 
 STATUS_WORDS: dict[FactStatus, str] = {
@@ -394,8 +395,15 @@ class _Page:
 
     def build(self) -> str:
         by_status: dict[str, list[Fact]] = {}
+        unsure: list[Fact] = []
         for fact in self.consensus.facts:
-            by_status.setdefault(fact.status, []).append(fact)
+            if fact.status != "single_source" and not confident(fact):
+                unsure.append(fact)  # shown under "check", after the findings
+            else:
+                by_status.setdefault(fact.status, []).append(fact)
+        by_status["single_source"] = sorted(
+            by_status.get("single_source", []), key=single_source_rank
+        )
         conflicts = by_status.get("conflicting", [])
         sections = [
             self.section(
@@ -410,6 +418,7 @@ class _Page:
                 "Compatible and agreed",
                 [*by_status.get("compatible", []), *by_status.get("agreed", [])],
             ),
+            self.section("check", "Check: findings the merge is unsure of", unsure),
             self.section(
                 "single",
                 "Reported by one outlet only",

@@ -22,10 +22,11 @@ def test_the_recorded_narrative_is_checked_against_the_fixed_facts() -> None:
     with cassette(path, record=False):
         told = narrate(consensus, OpenAICompatibleLLM(settings), prompt)
     assert told.llm_calls == 1 and told.usage.completion_tokens > 0  # the model was asked
-    # The small model states a figure no fact gives: the check catches it and the marked
-    # template is used, each sentence citing exactly its fact's outlets.
+    # The small model cites an outlet its facts do not list (its figures and dates are
+    # all ones the facts hold): the check catches it and the marked template is used,
+    # each sentence citing exactly its fact's outlets.
     assert told.mode == "template"
-    assert told.detail is not None and "states figures the facts do not give" in told.detail
+    assert told.detail is not None and "but the facts are reported by" in told.detail
     facts = {f.id: f for f in select_facts(consensus)}
     assert [s.fact_ids[0] for s in told.sentences] == list(facts)[: len(told.sentences)]
     for sentence in told.sentences:

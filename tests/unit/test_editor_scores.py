@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evals.editor import score_editor, shown_facts
+from evals.editor import score_editor
 from evals.scorers import AliasTable, GoldFact, ScoringContext
 from schemas.consensus import Consensus, ConsensusEvent, Fact, FactValue
 from schemas.record import EventType
+from service.render import shown_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 KIM = ROOT / "evals" / "datasets" / "dev" / "kim-beijing-2025"

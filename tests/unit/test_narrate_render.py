@@ -167,3 +167,26 @@ def test_the_fixed_consensus_is_narrated_from_its_selected_facts() -> None:
         _draft([{"text": "It was 99.", "fact_ids": [label], "cited_outlets": conflict.outlets}])
     )
     assert narrate(consensus, stray, PROMPT).mode == "template"  # 99 is no figure of the facts
+
+
+def test_a_narrative_may_state_the_dates_and_figures_its_facts_hold() -> None:
+    from schemas.consensus import Fact, FactValue
+    from service.narrate import fact_numbers
+
+    fact = Fact(
+        id="f1",
+        kind="quantity",
+        key="k",
+        statement="people killed: revised from at least 600 (as of 2025-04) to 2,000",
+        status="revised",
+        values=[
+            FactValue(value=600, hedge="at_least", text="at least 600", as_of="2025-04",
+                      outlets=["A"], article_ids=["a"]),
+            FactValue(value=9000.0, text="nine thousand", outlets=["B"], article_ids=["b"]),
+        ],
+        independent_origins=2,
+        outlets=["A", "B"],
+    )  # fmt: skip
+    numbers = fact_numbers(fact)
+    assert {"600", "2025", "4", "2000", "9000"} <= numbers
+    assert "31" not in numbers

@@ -56,6 +56,7 @@ from schemas.record import (
 from service.errors import LLMError, ReplayMissError
 from service.llm import LLM, Message
 from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
+from service.nlp.figures import SAYING
 from service.text.fold import fold_text
 from service.text.sentences import split_sentences
 from service.text.words import action_near, alternation, is_fate, is_movement, stated_in
@@ -217,7 +218,7 @@ class Structurer:
                     hedge=cand.hedge,
                     ordinal=cand.ordinal,
                     as_of=cand.as_of,
-                    attributed_to=cand.source
+                    attributed_to=_named(cand.source)
                     or _attribution(
                         sources.get(cand.sentence.start),
                         label.attributed_to if label else "",
@@ -369,6 +370,14 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
     return " ".join(part for part in (what, action) if part)[:200]
 
 
+def _named(source: str | None) -> str | None:
+    """The parse's source when it names someone ('the Interior Ministry', 'Yonhap'), not a
+    bare description ('the shipping line') the sentence's cue may name better."""
+    if source and any(word[:1].isupper() for word in source.split()[1:] or source.split()):
+        return source
+    return None
+
+
 SPEAKER_WINDOW_CHARS = 200
 """How far past a quotation its attribution cue may sit ('..." the mayor told reporters')."""
 
@@ -382,7 +391,11 @@ def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
     if cand.speaker:
         # 'Ada Quill' inside the cue's 'Mayor Ada Quill': the model trimmed the title.
         inside = bool(name) and fold_text(name) in fold_text(cand.speaker)
-        return name if inside else cand.speaker
+        # 'the agency said': the model may name the agency the text named just before.
+        described = cand.speaker.casefold().startswith("the ")
+        before = text[max(0, cand.span.start - SPEAKER_WINDOW_CHARS * 2) : cand.span.start]
+        named = described and bool(name) and fold_text(name) in fold_text(before)
+        return name if inside or named else cand.speaker
     if not name:
         return None
     window = text[
@@ -396,9 +409,13 @@ def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
 
 
 def _stated(labelled: str, sentence: str) -> str:
-    """The LLM's word for a slot the parse left open, when the figure's sentence says it."""
+    """The LLM's word for a slot the parse left open, when the figure's sentence says it
+    and it is no verb of saying ('estimated' gives a figure; it is not what happened)."""
     words = labelled.strip()[:100]
     if not words or any(c.isdigit() for c in words):
+        return ""
+    first = words.split()[0].casefold()
+    if {first, first.rstrip("s"), first.rstrip("d"), first.removesuffix("ed")} & SAYING:
         return ""
     return words if stated_in(words, sentence) else ""
 

@@ -98,12 +98,12 @@ def fit(
     beyond = (a.counted & b.counted) - {a.entity, b.entity, *a.qualifier, *b.qualifier}
     alike = wording is not None and wording >= _LIKE_WORDING and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
-    if one_sided and not alike:
+    named = a.named_thing and b.named_thing and a.entity == b.entity
+    if one_sided and not alike and not named:
         # '101 soldiers' on a memorial wall are not '2,000 soldiers killed', and 'a
         # million' is not '309 people arrested': a happening one side leaves out must
         # be made up for by descriptions that read alike.
         return None
-    named = a.named_thing and b.named_thing and a.entity == b.entity
     if not (a.happening or b.happening) and not alike and not named:
         # Neither says what happened: the descriptions must read alike, or a city's
         # population would meet a death toll, '26 countries' '2 countries' and a reign's

@@ -177,8 +177,12 @@ def _counted_noun(number: Token) -> Token | None:
     if noun is None and number.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         verb = head.head
         if verb.pos_ in ("VERB", "AUX"):
-            # 'its assessment puts the toll at 2,000': the object is what is counted.
-            for dep in ("dobj", "nsubjpass", "nsubj"):
+            # 'its assessment puts the toll at 2,000': the object is what is counted; the
+            # subject of a verb of saying ('the ministry put ...') is the source.
+            deps = (
+                ("dobj", "nsubjpass") if verb.lemma_ in SAYING else ("dobj", "nsubjpass", "nsubj")
+            )
+            for dep in deps:
                 found = [
                     c
                     for c in verb.children
@@ -302,15 +306,36 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
             if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.lemma_ not in SAYING:
                 return _xcomp_happening(child), child
         return None, verb
-    for child in verb.children:
-        # 'soldiers sent to help Russia have been killed', parsed with 'killed' hanging
-        # off 'sent': a fate in the verb's own chain, with no subject of its own, is what
-        # befell the counted things ('after his father died' befell someone else).
-        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
-        if child.dep_ in ("advcl", "xcomp", "conj") and child.lower_ in _FATES and not own_subject:
-            return _slot([child]), child
+    fate = _fate_in_chain(verb)
+    if fate is not None:
+        return _slot([fate]), fate
     particles = [c for c in verb.children if c.dep_ == "prt"]
     return _slot([verb, *particles]), verb
+
+
+_CHAIN: Final = frozenset({"advcl", "xcomp", "conj"})
+_CHAIN_DEPTH: Final = 3
+
+
+def _fate_in_chain(verb: Token) -> Token | None:
+    """'soldiers deployed to help Russia are estimated to have been killed', parsed with
+    'killed' two links below 'deployed': a fate in the verb's own chain of clauses, none
+    of which has a subject of its own, is what befell the counted things ('after his
+    father died' befell someone else)."""
+    frontier = [verb]
+    for _ in range(_CHAIN_DEPTH):
+        following: list[Token] = []
+        for node in frontier:
+            for child in node.children:
+                if child.dep_ not in _CHAIN or child.pos_ != "VERB":
+                    continue
+                if any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+                    continue
+                if child.lower_ in _FATES:
+                    return child
+                following.append(child)
+        frontier = following
+    return None
 
 
 def _xcomp_happening(verb: Token) -> Slot | None:
@@ -436,6 +461,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     happening, verb = _happening(noun, number)
     anchors = [t for t in (number, noun, verb) if t is not None]
     place, time = _scopes(anchors)
+    if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
+        noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
     entity = _slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
     qualifier = _qualifier(noun, number) if noun is not None else None
     return FrameReading(

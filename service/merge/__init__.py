@@ -27,7 +27,9 @@ into facts:
 
 `independence` finds upstream sources and derivative articles, `tolerances` holds every
 threshold, `vocabulary` and `frame_words` (read from the `frames` lexicon) the word
-tables, `tokens` and `grouping` the shared helpers.
+tables; `tokens` (words as the merge compares them), `counted` (a figure's unit, clause
+and vagueness) and `grouping` (majority picks) are shared helpers. Disjoint sets and
+connected components come from `service.text.groups`.
 
 Every fact two or more outlets give carries a `confidence` (how sure the alignment is)
 and `matched_slots`; views show confident conflicts first and the rest under "check".
@@ -52,33 +54,5 @@ from __future__ import annotations
 
 from service.merge.consensus import merge_records
 from service.merge.tolerances import DEFAULT_TOLERANCES, MergeTolerances
-from service.merge.vocabulary import (
-    ACTION_TOKENS,
-    CONTEXT_SCOPES,
-    COUNTED_PHRASES,
-    COUNTED_SYNONYMS,
-    MEASURE_UNITS,
-    OLDER_MARKERS,
-    SCOPE_TOKENS,
-    STOP_WORDS,
-    TALLY_TOKENS,
-    TITLE_WORDS,
-    VAGUE_COUNT,
-)
 
-__all__ = [
-    "ACTION_TOKENS",
-    "CONTEXT_SCOPES",
-    "COUNTED_PHRASES",
-    "COUNTED_SYNONYMS",
-    "DEFAULT_TOLERANCES",
-    "MEASURE_UNITS",
-    "OLDER_MARKERS",
-    "SCOPE_TOKENS",
-    "STOP_WORDS",
-    "TALLY_TOKENS",
-    "TITLE_WORDS",
-    "VAGUE_COUNT",
-    "MergeTolerances",
-    "merge_records",
-]
+__all__ = ["DEFAULT_TOLERANCES", "MergeTolerances", "merge_records"]

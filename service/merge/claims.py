@@ -20,9 +20,10 @@ from service.merge.drafts import (
     observe,
     with_outlets,
 )
-from service.merge.grouping import group_linked, most_common
+from service.merge.grouping import most_common
 from service.merge.statements import figures_fit, reworded, statement_similarity, statement_words
 from service.merge.tokens import content_tokens
+from service.text.groups import group_linked
 
 
 def build_claim_facts(ctx: MergeContext) -> list[Draft]:

@@ -28,12 +28,13 @@ from service.merge.drafts import (
     outlets_of,
     with_outlets,
 )
-from service.merge.grouping import group_linked, most_common
+from service.merge.grouping import most_common
 from service.merge.intervals import ISO_DAY_CHARS, Range, common, date_order, day_range
 from service.merge.statements import figures_fit, reworded, statement_similarity, statement_words
 from service.merge.tokens import WORDS, content_tokens, fold, plain
 from service.merge.tolerances import MergeTolerances
 from service.merge.vocabulary import PLANNED_WORDS
+from service.text.groups import group_linked
 
 _UNSURE: Final = 0.5
 """Confidence of dates from reports of different days: they may be different days."""

@@ -188,10 +188,10 @@ def frame_of(
 ) -> FigureFrame:
     """The normalised frame of a quantity; `event_places` are the keys of the event's own
     place and country; `clause_scope` the scope words read around the figure in its text."""
-    dimension, _, unit_tokens = classify_unit(quantity.unit)
+    dimension, _, unit_noun = classify_unit(quantity.unit)
     derived = not (quantity.entity or quantity.happening)
     entity, implied = entity_of(quantity.entity) if quantity.entity else ("", "")
-    if not entity and dimension == COUNT_CLASS and unit_tokens:
+    if not entity and dimension == COUNT_CLASS and unit_noun:
         entity, implied = entity_of(quantity.unit)
     if not entity and quantity.counted:
         entity, implied = _entity_from_description(quantity.counted)

@@ -32,6 +32,7 @@ from schemas.article import Article
 from schemas.consensus import DerivativePair, SharedPassage
 from schemas.record import Span
 from service.merge.vocabulary import GENERIC_ALIASES, SOURCE_ALIASES
+from service.text.groups import UnionFind
 
 _ALIAS_TO_SOURCE: dict[str, str] = {
     alias: display for display, aliases in SOURCE_ALIASES.items() for alias in aliases
@@ -135,33 +136,6 @@ class SourceResolver:
         return SourceKey(text, known=False)
 
 
-class UnionFind:
-    """Disjoint sets over string keys; the smallest key of a set is its root.
-
-    Choosing the smallest key as root makes `find` independent of the order in which
-    `union` was called, which keeps every caller order-independent.
-    """
-
-    def __init__(self) -> None:
-        self._parent: dict[str, str] = {}
-
-    def find(self, key: str) -> str:
-        """The root of `key`'s set, adding `key` as a singleton when it is new."""
-        parent = self._parent.setdefault(key, key)
-        while parent != key:
-            grand = self._parent[parent]
-            self._parent[key] = grand
-            key, parent = parent, grand
-        return key
-
-    def union(self, a: str, b: str) -> None:
-        """Join the sets of `a` and `b`."""
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            low, high = sorted((root_a, root_b))
-            self._parent[high] = low
-
-
 def count_independent_origins(
     origins_by_article: Mapping[str, Collection[str]],
     derivative_pairs: Iterable[tuple[str, str]] = (),
@@ -175,7 +149,7 @@ def count_independent_origins(
     """
     # Union-find over origin keys only (there are far fewer of them than articles): an
     # article joins all of its origins, and an article citing none stands for itself.
-    sets = UnionFind()
+    sets: UnionFind[str] = UnionFind()
     anchor: dict[str, str] = {}
     for article_id, origins in origins_by_article.items():
         keys = sorted(origins) or ["article\x00" + article_id]

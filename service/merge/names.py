@@ -18,10 +18,10 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from service.merge.grouping import group_linked
-from service.merge.independence import UnionFind, known_source
+from service.merge.independence import known_source
 from service.merge.tokens import WORDS, fold, lemmatise
 from service.merge.vocabulary import STOP_WORDS, TITLE_WORDS
+from service.text.groups import UnionFind, group_linked
 
 _MIN_DISTINCTIVE_CHARS: Final = 3
 
@@ -38,7 +38,7 @@ class NameIndex:
     """Clusters person and organisation names; resolves any mention to its cluster root."""
 
     def __init__(self, mentions: Iterable[Sequence[str]], name_match: float) -> None:
-        self._sets = UnionFind()
+        self._sets: UnionFind[str] = UnionFind()
         spaced: set[str] = set()
         for names in sorted({tuple(sorted(set(group))) for group in mentions}):
             strong = self._strong_keys(names)

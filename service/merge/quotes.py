@@ -25,8 +25,9 @@ from service.merge.drafts import (
     observe,
     with_outlets,
 )
-from service.merge.grouping import group_linked, most_common
+from service.merge.grouping import most_common
 from service.merge.tokens import WORDS, fold
+from service.text.groups import group_linked
 
 _QUOTE_CHARS: Final = str.maketrans(
     dict.fromkeys("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201f\u2039\u203a[]()\u2026", " ")

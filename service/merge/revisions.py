@@ -9,9 +9,10 @@ reported as two facts linked by `related_fact_ids`:
 * a *revision* fact (key suffixed " (revision)", status `revised`) lists the superseded
   values, oldest first, followed by the current ones ("600 → 2,000").
 
-A figure holds at its `as_of`; failing that, a running tally (`TALLY_TOKENS`: killed,
-missing...) holds on its article's publication day, and any other figure is read as
-current, so as the latest. A value is superseded when
+A figure holds at its `as_of`; failing that, a running tally
+(`frame_words.TALLY_HAPPENINGS`: the dead, the missing...) holds on its article's
+publication day, and any other figure is read as current, so as the latest. A value is
+superseded when
 
 1. a value holding strictly later is disjoint from it and tells the same story: it is
    a higher count of a running tally (tallies only grow, whoever counts), one of them

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from typing import Final
 
 from service.merge.vocabulary import COUNTED_SYNONYMS, STOP_WORDS
+from service.text.fold import plain as unaccented
 
 WORDS: Final = re.compile(r"[^\W_]+")
+_POSSESSIVE: Final = re.compile(r"'s\b")
 
 
 @cache
 def fold(text: str) -> str:
-    """Casefold, strip accents, straighten apostrophes and drop possessive 's."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    folded = folded.replace("\u2019", "'").replace("\u2018", "'")
-    return re.sub(r"'s\b", "", folded)
+    """`service.text.fold.plain` (casefolded, accents off, apostrophes straight) without
+    possessive 's."""
+    return _POSSESSIVE.sub("", unaccented(text))
 
 
 def singularise(word: str) -> str:

@@ -7,24 +7,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-COUNTED_PHRASES: Final[dict[str, str]] = {
-    "war dead": "killed",
-    "death toll": "killed",
-    "lost their lives": "killed",
-    "lost their life": "killed",
-    "taken prisoner": "captured",
-    "heads of state": "leader",
-    "head of state": "leader",
-    "world leaders": "leader",
-    "state leaders": "leader",
-    "foreign leaders": "leader",
-    "nation leaders": "leader",
-    "country leaders": "leader",
-    "national leaders": "leader",
-}
-"""Multi-word phrases folded to one token before tokenising what is counted."""
-
-
 COUNTED_SYNONYMS: Final[dict[str, str]] = {
     "troop": "soldier",
     "serviceman": "soldier",
@@ -78,45 +60,6 @@ COUNTED_SYNONYMS: Final[dict[str, str]] = {
 """Single words (after plural stripping) folded to one canonical token."""
 
 
-ACTION_TOKENS: Final[frozenset[str]] = frozenset(
-    {"killed", "deployed", "wounded", "casualty", "captured", "attending", "missing", "arrested"}
-)
-"""Canonical tokens naming what happened to the counted things: figures naming
-different actions never align, however alike the rest of their wording. 'casualty' is
-its own action: casualties count the wounded too."""
-
-
-SCOPE_TOKENS: Final[frozenset[str]] = frozenset(
-    {"additional", "already", "planned", "first", "remaining", "overall", "cumulative"}
-)
-"""Words that change which part of a whole is counted: '6,000 additional troops' is not
-'10,000 troops sent', however alike the wording. They guard alignment as actions do."""
-
-
-CONTEXT_SCOPES: Final[dict[str, str]] = {
-    "additional": "additional",
-    "another": "additional",
-    "further": "additional",
-    "extra": "additional",
-    "more": "additional",
-    "plan": "planned",
-    "plans": "planned",
-    "planned": "planned",
-    "planning": "planned",
-    "intend": "planned",
-    "intends": "planned",
-    "intended": "planned",
-    "prepare": "planned",
-    "prepares": "planned",
-    "preparing": "planned",
-    "already": "already",
-    "first": "already",
-}
-"""Scope words read around a figure in its article's clause (the extractor often drops
-them from `counted`): 'another 6,000', 'intends to send', '1,000 of whom are already
-there', 'the first 1,000'. 'more' counts only when it is not 'more than'."""
-
-
 OLDER_MARKERS: Final[frozenset[str]] = frozenset(
     {"initial", "initially", "earlier", "previous", "previously", "original", "former", "prior"}
 )
@@ -128,14 +71,6 @@ VAGUE_COUNT: Final = re.compile(
 )
 """A phrase with no digit and one of these words is a vague count ('thousands of troops'),
 which the miner turns into a bound such as 'more than 1,000'."""
-
-
-TALLY_TOKENS: Final[frozenset[str]] = frozenset(
-    {"killed", "wounded", "casualty", "missing", "displaced", "evacuated", "arrested", "rescued"}
-)
-"""Running tallies: counts that move as days pass (a death toll). Only for these does a
-later article's undated figure revise an earlier article's; an announced term (a 51%
-stake) given differently on the next day is a conflict."""
 
 
 MEASURE_UNITS: Final[dict[str, tuple[str, float]]] = {

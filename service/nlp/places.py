@@ -10,11 +10,12 @@ article gives, else as the most populous or highest-level one.
 from __future__ import annotations
 
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from typing import Any, Final
+
+from service.text.fold import plain
 
 CITY_POPULATION: Final = 15_000
 """Smallest city the gazetteer loads."""
@@ -60,9 +61,7 @@ class Place:
 def fold(name: str) -> str:
     """Casefolded, accents off, one space, without a leading 'the' and a 'state'/'province'
     suffix or prefix: how names are compared."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    words = text.replace(",", " ").split()
+    words = plain(name).replace(",", " ").split()
     if words[:1] == ["the"]:
         words = words[1:]
     if words[:2] in (["province", "of"], ["state", "of"], ["city", "of"]):

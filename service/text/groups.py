@@ -1,9 +1,10 @@
-"""Grouping: disjoint sets whose roots do not depend on the order of the unions."""
+"""Grouping: disjoint sets whose roots do not depend on the order of the unions, and
+connected components over blocked candidate pairs."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, Protocol, Self, TypeVar
 
 
@@ -46,3 +47,29 @@ class UnionFind(Generic[K]):
         for key in list(self._parent):
             members[self.find(key)].append(key)
         return [members[root] for root in sorted(members)]
+
+
+def candidate_pairs(blocks: Sequence[Iterable[Hashable]]) -> list[tuple[int, int]]:
+    """Index pairs sharing at least one blocking key: only these are compared."""
+    postings: dict[Hashable, list[int]] = defaultdict(list)
+    for index, keys in enumerate(blocks):
+        for key in set(keys):
+            postings[key].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for indices in postings.values():
+        for x, first in enumerate(indices):
+            for second in indices[x + 1 :]:
+                pairs.add((first, second))
+    return sorted(pairs)
+
+
+def group_linked(
+    count: int, blocks: Sequence[Iterable[Hashable]], linked: Callable[[int, int], bool]
+) -> list[list[int]]:
+    """Connected components of `linked` over 0..count-1, compared within blocks only;
+    components ordered by their smallest member, members ascending."""
+    sets = UnionFind(range(count))
+    for a, b in candidate_pairs(blocks):
+        if sets.find(a) != sets.find(b) and linked(a, b):
+            sets.union(a, b)
+    return sets.groups()

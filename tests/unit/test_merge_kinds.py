@@ -23,10 +23,11 @@ from schemas.record import (
 from service.merge.actors import build_actor_facts
 from service.merge.claims import build_claim_facts
 from service.merge.context import MergeContext
-from service.merge.counted import clause_around, counted_key, marked_older
+from service.merge.counted import clause_around, marked_older
 from service.merge.dates import build_date_facts
 from service.merge.drafts import Draft, to_fact
 from service.merge.event import build_event
+from service.merge.frames import clause_scope
 from service.merge.places import build_place_facts
 from service.merge.quantities import build_quantity_facts
 from service.merge.quotes import build_quote_facts
@@ -163,12 +164,11 @@ def test_the_event_alone_is_what_most_records_say() -> None:
 def test_the_clause_around_a_figure_gives_its_scope_and_age() -> None:
     text = "Its initial count was 600. Another 6,000 troops will follow, officials said."
     another = clause_around(text, text.index("6,000"), text.index("6,000") + len("6,000"))
-    key, _ = counted_key("troops", "", False, another)
-    assert key.scope == frozenset({"additional"})
+    assert clause_scope(another) == frozenset({"additional"})
     initial = clause_around(text, text.index("600"), text.index("600") + len("600"))
     assert marked_older(initial) and not marked_older(another)
     # The sentence break keeps 'another' out of the first figure's clause.
-    assert counted_key("troops", "", False, initial)[0].scope == frozenset()
+    assert clause_scope(initial) == frozenset()
 
 
 def test_a_quantity_clause_is_read_only_when_its_span_matches_the_text() -> None:

@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: run test record record-consensus lint eval eval-live bench bench-tolerances smoke serve install install-local image-steps clean help screenshots
+.PHONY: run test record record-consensus lint eval eval-live bench bench-tolerances bench-llm smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -18,6 +18,7 @@ help:
 	@echo "make eval    - score against gold (replay), fail on regression vs evals/baseline.json"
 	@echo "make bench   - merge benchmark"
 	@echo "make screenshots - the sample review page at desktop and phone width (needs chromium)"
+	@echo "make bench-llm - where an article's time goes with the embedded model (recorded llama.cpp timings)"
 	@echo "make bench-tolerances - conflict/revision F1 on dev and test with each merge tolerance at +-10/20%"
 
 $(PY):
@@ -90,6 +91,9 @@ screenshots: install
 
 # No LLM: extracts the dev and test clusters once (records cached in the temp dir), then
 # re-merges them with each MergeTolerances field moved alone. Prints numbers only.
+bench-llm: install
+	$(PY) bench/bench_llm_timings.py
+
 bench-tolerances: install
 	$(PY) bench/bench_tolerances.py
 

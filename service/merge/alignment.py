@@ -22,22 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Final
 
 from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS
 from service.merge.frames import FigureFrame
 from service.merge.tokens import dice
-
-_OPEN_SLOT: Final = 0.75
-_OPEN_PLACE: Final = 0.85
-_GENERIC: Final = 0.85
-_OPEN_HAPPENING: Final = 0.7
-_NO_HAPPENING: Final = 0.85
-_OPEN_QUALIFIER: Final = 0.9
-_DERIVED: Final = 0.9
-_UNLIKE_WORDING: Final = 0.8
-_LIKE_WORDING: Final = 0.5
-"""Dice of the `counted` words from which two descriptions read alike."""
+from service.merge.tolerances import MergeTolerances
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +38,20 @@ class Fit:
 
 
 def fit(
-    a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, *, lone_place: bool = False
+    a: FigureFrame,
+    b: FigureFrame,
+    days_a: Days,
+    days_b: Days,
+    tol: MergeTolerances,
+    *,
+    lone_place: bool = False,
 ) -> Fit | None:
     """Whether two figures may be one fact, and how sure that is; None when a slot tells
     them apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
     occasion count its publication days). `lone_place`: when one figure names a place
     and the other none, no figure of their kind names another place, so the place
-    narrows nothing ('killed in Ukraine' where every such count is in Ukraine)."""
+    narrows nothing ('killed in Ukraine' where every such count is in Ukraine). The
+    thresholds and confidence factors are `tol`'s `like_wording`, `stale_days` and `conf_*`."""
     if (a.dimension, a.ordinal, a.vague, a.scope) != (b.dimension, b.ordinal, b.vague, b.scope):
         return None
     confidence = 1.0
@@ -63,7 +59,7 @@ def fit(
     if a.place != b.place:
         if not (lone_place and not (a.place and b.place)):
             return None
-        confidence *= _OPEN_PLACE
+        confidence *= tol.conf_open_place
     elif a.place:
         slots.add("place")
     if a.entity and b.entity:
@@ -71,32 +67,32 @@ def fit(
             if not a.generic:
                 slots.add("entity")
             else:
-                confidence *= _GENERIC
+                confidence *= tol.conf_generic
         elif _people_and_kind(a.entity, b.entity):
-            confidence *= _GENERIC
+            confidence *= tol.conf_generic
         else:
             return None
     else:
-        confidence *= _OPEN_SLOT
+        confidence *= tol.conf_open_entity
     if a.happening and b.happening:
         if a.happening != b.happening:
             return None
         slots.add("happening")
     elif a.happening or b.happening:
-        confidence *= _OPEN_HAPPENING
+        confidence *= tol.conf_open_happening
     else:
-        confidence *= _NO_HAPPENING
+        confidence *= tol.conf_no_happening
     if a.qualifier and b.qualifier:
         if not a.qualifier & b.qualifier:
             return None
         slots.add("qualifier")
     elif a.qualifier or b.qualifier:
-        confidence *= _OPEN_QUALIFIER
+        confidence *= tol.conf_open_qualifier
     wording = dice(a.counted, b.counted) if a.counted and b.counted else None
     # Descriptions read alike when they share words besides the thing counted: 'troops'
     # and 'troops' say nothing more than the entity did.
     beyond = (a.counted & b.counted) - {a.entity, b.entity, *a.qualifier, *b.qualifier}
-    alike = wording is not None and wording >= _LIKE_WORDING and bool(beyond)
+    alike = wording is not None and wording >= tol.like_wording and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
     named = a.named_thing and b.named_thing and a.entity == b.entity
     if one_sided and not alike and not named:
@@ -114,14 +110,14 @@ def fit(
         # 'Indian nationals on board' is a part of 'people on board'; 'North Korean
         # troops' and 'troops' count the same troops.
         return None
-    if not _same_time(a, b, days_a, days_b):
+    if not _same_time(a, b, days_a, days_b, tol.stale_days):
         return None
     if days_a is not None and days_b is not None:
         slots.add("time")
-    if wording is not None and wording < _LIKE_WORDING / 2:
-        confidence *= _UNLIKE_WORDING
+    if wording is not None and wording < tol.like_wording / 2:
+        confidence *= tol.conf_unlike_wording
     if a.derived or b.derived:
-        confidence *= _DERIVED
+        confidence *= tol.conf_derived
     return Fit(round(confidence, 6), frozenset(slots))
 
 
@@ -133,15 +129,11 @@ def _people_and_kind(a: str, b: str) -> bool:
     return (a == "person" and b in PEOPLE_NOUNS) or (b == "person" and a in PEOPLE_NOUNS)
 
 
-_STALE_DAYS: Final = 31
-"""A figure dated this many days before another article's day is of another time."""
-
-
-def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days) -> bool:
+def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, stale: int) -> bool:
     """Whether two figures can be about the same time. Running tallies always can (a
     later one may revise an earlier one). Occasion counts must hold on days that meet.
     Other figures must meet when both are dated; a figure dated well before the other's
-    article (a previous year's revenue, an earlier quake) is of another time."""
+    article (a previous year's revenue, an earlier quake) is of another time (`stale` days)."""
     if a.tally and b.tally:
         return True
     if days_a is None or days_b is None:
@@ -152,7 +144,7 @@ def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days) -> bo
     if occasion or (a.days is not None and b.days is not None):
         return False
     dated, undated = (days_a, days_b) if a.days is not None else (days_b, days_a)
-    return dated[1] >= undated[0] - _STALE_DAYS
+    return dated[1] >= undated[0] - stale
 
 
 def cluster_frames(

@@ -55,9 +55,6 @@ from service.merge.intervals import (
 from service.merge.revisions import held, split_revisions
 from service.merge.tokens import place_key
 
-_OCCASION_WINDOW_DAYS = 1
-"""An occasion count without a date is read as of its article's day or the day before."""
-
 
 def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     """Drafts for every cluster of figures that are one fact: the current fact, and a
@@ -72,7 +69,7 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
             days = _days(ctx, frame, record.article_id)
             # A frame too bare to meet even itself ('$5 billion', '4 km' and nothing
             # else) makes figures one fact only when they also give the same figure.
-            bare = fit(frame, frame, days, days) is None
+            bare = fit(frame, frame, days, days, ctx.tol) is None
             nodes[(frame, days, _figure_key(observation) if bare else ())].append(observation)
     keys = sorted(nodes, key=lambda k: _node_order(k, nodes[k]))
     frames = [frame for frame, _, _ in keys]
@@ -88,7 +85,7 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
-        return fit(a, b, keys[i][1], keys[j][1], lone_place=lone)
+        return fit(a, b, keys[i][1], keys[j][1], ctx.tol, lone_place=lone)
 
     clusters = cluster_frames(
         len(keys),
@@ -162,7 +159,8 @@ def _observe(
 
 def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     """When a figure holds for alignment: its `as_of`; else its article's day (for an
-    occasion count, that day or the day before); None for a running tally without one."""
+    occasion count, that day or up to `occasion_window_days` before); None for a running
+    tally without one."""
     if frame.days is not None:
         return frame.days
     published = ctx.published[article_id][:ISO_DAY_CHARS]
@@ -170,7 +168,7 @@ def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     if days is None or frame.tally:
         return None
     if frame.happening & OCCASION_HAPPENINGS:
-        return days[0] - _OCCASION_WINDOW_DAYS, days[1]
+        return days[0] - ctx.tol.occasion_window_days, days[1]
     return days
 
 

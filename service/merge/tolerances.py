@@ -74,6 +74,45 @@ class MergeTolerances(BaseModel):
     max_shared_passages: int = Field(default=5, ge=0)
     """Longest shared passages kept as evidence of a derivative pair."""
 
+    like_wording: float = Field(default=0.5, gt=0.0, le=1.0)
+    """Dice similarity (0-1) of two figure descriptions' words from which they read alike:
+    a happening one side leaves out, or a qualifier only one side gives, is then made up
+    for by the wording. Below half of it the pair's confidence takes `conf_unlike_wording`."""
+
+    stale_days: int = Field(default=31, ge=0)
+    """A figure dated this many days before another article's day is of another time."""
+
+    occasion_window_days: int = Field(default=1, ge=0)
+    """An occasion count (a march, a strike) without a date is read as of its article's
+    day or up to this many days before."""
+
+    conf_open_entity: float = Field(default=0.75, gt=0.0, le=1.0)
+    """Confidence factor of a pair where a side leaves open what is counted."""
+
+    conf_open_place: float = Field(default=0.85, gt=0.0, le=1.0)
+    """Confidence factor of a pair where only one side names the place, no figure of
+    their kind naming another."""
+
+    conf_generic: float = Field(default=0.85, gt=0.0, le=1.0)
+    """Confidence factor of a pair that counts only generic things ('people') or a
+    generic thing against a kind of it ('civilians')."""
+
+    conf_open_happening: float = Field(default=0.7, gt=0.0, le=1.0)
+    """Confidence factor of a pair where one side leaves open what happened."""
+
+    conf_no_happening: float = Field(default=0.85, gt=0.0, le=1.0)
+    """Confidence factor of a pair where neither side says what happened."""
+
+    conf_open_qualifier: float = Field(default=0.9, gt=0.0, le=1.0)
+    """Confidence factor of a pair where only one side qualifies the counted things."""
+
+    conf_derived: float = Field(default=0.9, gt=0.0, le=1.0)
+    """Confidence factor of a pair with a frame read from a description, not a parse."""
+
+    conf_unlike_wording: float = Field(default=0.8, gt=0.0, le=1.0)
+    """Confidence factor of a pair whose descriptions share less than half of
+    `like_wording`."""
+
 
 DEFAULT_TOLERANCES: Final = MergeTolerances()
 """The tolerances `merge_records` uses when none are given."""

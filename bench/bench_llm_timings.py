@@ -1,0 +1,155 @@
+"""Where an article's time goes with the embedded model: per facet, prompt tokens the
+server evaluated, prompt tokens it reused from its prefix cache, tokens it generated and
+the seconds each took, read from llama.cpp's own `timings` in recorded exchanges.
+
+The cassettes under tests/integration/cassettes/eval were recorded from the real
+llama.cpp server (`make record`), so these are measured numbers, not estimates; they hold
+for the machine and load of the recording. Point it at another recording to compare:
+
+    python bench/bench_llm_timings.py [CASSETTE_DIR ...]
+
+It also prints the floor of the current design: one pass over each article's first
+prompt (the prefix every later facet reuses) at the measured prompt speed, and the
+generated tokens at the measured generation speed.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DIR = ROOT / "tests" / "integration" / "cassettes" / "eval"
+TARGET_SECONDS = 45.0
+
+
+@dataclass
+class Call:
+    facet: str
+    prompt_n: int
+    cache_n: int
+    predicted_n: int
+    prompt_s: float
+    predicted_s: float
+
+
+@dataclass
+class Article:
+    cluster: str
+    name: str
+    calls: list[Call] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(c.prompt_s + c.predicted_s for c in self.calls)
+
+
+def _facet(request: dict[str, object]) -> str:
+    response_format = request.get("response_format")
+    if isinstance(response_format, dict):
+        schema = response_format.get("json_schema")
+        if isinstance(schema, dict) and isinstance(schema.get("name"), str):
+            return str(schema["name"])
+    tools = request.get("tools")
+    if isinstance(tools, list) and tools:
+        return str(tools[0].get("function", {}).get("name", "?"))
+    return "?"
+
+
+def read(path: Path) -> Article | None:
+    """One article's recorded calls; None for a cassette without llama.cpp timings."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    article = Article(path.parent.name, path.stem.rsplit("-", 1)[0])
+    for interaction in data.get("interactions", []):
+        body = json.loads(interaction["response"]["body"]["string"])
+        timings = body.get("timings")
+        if not timings:
+            return None
+        request = json.loads(interaction["request"]["body"])
+        article.calls.append(
+            Call(
+                _facet(request),
+                int(timings.get("prompt_n", 0)),
+                int(timings.get("cache_n", 0)),
+                int(timings.get("predicted_n", 0)),
+                float(timings.get("prompt_ms", 0.0)) / 1000,
+                float(timings.get("predicted_ms", 0.0)) / 1000,
+            )
+        )
+    return article if article.calls else None
+
+
+def main(argv: list[str]) -> int:
+    dirs = [Path(a) for a in argv] or [DEFAULT_DIR]
+    articles = [
+        found
+        for d in dirs
+        for path in sorted(d.rglob("*.yaml"))
+        if not path.name.startswith("_") and (found := read(path)) is not None
+    ]
+    if not articles:
+        print("no recorded exchanges with llama.cpp timings found", file=sys.stderr)
+        return 1
+    calls = [c for a in articles for c in a.calls]
+    prompt_rate = sum(c.prompt_n for c in calls) / sum(c.prompt_s for c in calls)
+    gen_rate = sum(c.predicted_n for c in calls) / sum(c.predicted_s for c in calls)
+
+    print(f"{len(articles)} articles, {len(calls)} calls")
+    print(f"measured speeds: prompt {prompt_rate:.1f} tok/s, generation {gen_rate:.1f} tok/s\n")
+    print("per facet (mean per call)")
+    print(
+        f"{'facet':16s} {'calls':>5s} {'evaluated':>9s} {'reused':>7s} {'generated':>9s}"
+        f" {'prompt s':>8s} {'gen s':>6s} {'share':>6s}"
+    )
+    by_facet: dict[str, list[Call]] = defaultdict(list)
+    for c in calls:
+        by_facet[c.facet].append(c)
+    total = sum(c.prompt_s + c.predicted_s for c in calls)
+    for facet, group in sorted(
+        by_facet.items(), key=lambda kv: -sum(c.prompt_s + c.predicted_s for c in kv[1])
+    ):
+        seconds = sum(c.prompt_s + c.predicted_s for c in group)
+        print(
+            f"{facet:16s} {len(group):5d} {statistics.mean(c.prompt_n for c in group):9.0f}"
+            f" {statistics.mean(c.cache_n for c in group):7.0f}"
+            f" {statistics.mean(c.predicted_n for c in group):9.0f}"
+            f" {statistics.mean(c.prompt_s for c in group):8.1f}"
+            f" {statistics.mean(c.predicted_s for c in group):6.1f} {seconds / total:6.0%}"
+        )
+
+    print("\nper article (seconds)")
+    by_cluster: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_cluster[a.cluster].append(a)
+    for cluster, group in sorted(by_cluster.items()):
+        secs = [a.seconds for a in group]
+        print(
+            f"{cluster:24s} n={len(group)} mean {statistics.mean(secs):6.1f}"
+            f"  min {min(secs):6.1f}  max {max(secs):6.1f}"
+        )
+    secs = [a.seconds for a in articles]
+    print(f"{'all':24s} n={len(articles)} mean {statistics.mean(secs):6.1f}")
+
+    # The floor of one pass: each article's first prompt once, nothing else evaluated,
+    # at the measured prompt speed; what is generated comes on top.
+    first = [a.calls[0].prompt_n + a.calls[0].cache_n for a in articles]
+    generated = [sum(c.predicted_n for c in a.calls) for a in articles]
+    one_pass = statistics.mean(first) / prompt_rate
+    print(
+        f"\nfloor: one pass over the first prompt {statistics.mean(first):.0f} tokens ="
+        f" {one_pass:.1f} s; the {statistics.mean(generated):.0f} generated tokens add"
+        f" {statistics.mean(generated) / gen_rate:.1f} s"
+    )
+    budget = max(0.0, (TARGET_SECONDS - one_pass) * gen_rate)
+    print(f"a {TARGET_SECONDS:.0f} s article leaves room for ~{budget:.0f} generated tokens")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -27,10 +27,6 @@ class MergeTolerances(BaseModel):
     name_match: float = Field(default=90.0, ge=0.0, le=100.0)
     """rapidfuzz ratio (0-100) from which two normalised person or place names are one."""
 
-    counted_match: float = Field(default=0.6, gt=0.0, le=1.0)
-    """Dice similarity (0-1) of the normalised what-is-counted tokens from which two
-    figures count the same thing."""
-
     quote_match: float = Field(default=90.0, ge=0.0, le=100.0)
     """rapidfuzz ratio (0-100) from which two normalised quotes are the same words."""
 

@@ -1,12 +1,12 @@
 """Persistence: API jobs and the record cache, behind one SQLAlchemy engine.
 
 `Store(settings.database_url)` works on SQLite (the default, a file beside the service)
-and on PostgreSQL unchanged: the tables use portable types only and every statement is
-SQLAlchemy Core, no dialect-specific SQL. Tables are created on first use
-(`metadata.create_all`); there are no migrations yet, so a schema change means a new
-table name or a fresh database.
+and on PostgreSQL unchanged (`postgresql://host/db` uses psycopg 3): the tables use
+portable types only and every statement is SQLAlchemy Core, no dialect-specific SQL. The
+schema is made and moved forward by Alembic migrations (`service.migrations`), run when a
+`Store` opens; the tables below mirror the newest revision.
 
-Two tables:
+Three tables:
 
 - `jobs`: one row per API unit of work (a record or a consensus) with its request,
   result or error problem, idempotency key + body hash, owner (API key id), webhook
@@ -16,6 +16,9 @@ Two tables:
 - `record_cache`: `(article hash, prompt hash, model id) → EventRecord JSON`, so the same
   article under the same prompt and model is extracted once (`get_cached_record`,
   `put_cached_record`).
+- `job_records`: `(job id, article hash) → EventRecord JSON`, the records a distributed
+  job's extraction tasks made. The first write wins (`put_job_record`), so a task
+  delivered twice changes nothing.
 
 The store is synchronous and thread-safe (one engine, a connection per call).
 """
@@ -37,6 +40,7 @@ from sqlalchemy.pool import StaticPool
 from schemas.api import CallbackState, JobKind, JobStatus
 from schemas.article import Article
 from schemas.record import EventRecord
+from service import migrations
 
 OPEN_STATUSES: tuple[JobStatus, ...] = ("queued", "running")
 """A job in one of these states still has work to do; the rest are final."""
@@ -71,6 +75,17 @@ record_cache = sa.Table(
     sa.Column("article_hash", sa.String(64), primary_key=True),
     sa.Column("prompt_hash", sa.String(64), primary_key=True),
     sa.Column("model_id", sa.String(200), primary_key=True),
+    sa.Column("record_json", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+job_records = sa.Table(
+    "job_records",
+    metadata,
+    sa.Column(
+        "job_id", sa.String(36), sa.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("article_hash", sa.String(64), primary_key=True),
     sa.Column("record_json", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
@@ -168,7 +183,7 @@ class Store:
             # An in-memory database lives in one connection; share it across threads.
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         self.engine = sa.create_engine(url, **kwargs)
-        metadata.create_all(self.engine)
+        migrations.upgrade(self.engine)
 
     def close(self) -> None:
         """Release the engine's connections."""
@@ -219,6 +234,46 @@ class Store:
                     )
             except IntegrityError:  # a concurrent writer got there first: same key, same work
                 conn.execute(sa.update(record_cache).where(where).values(**values))
+
+    # -- a distributed job's records ----------------------------------------------------
+
+    def put_job_record(self, job_id: str, article_hash: str, record: EventRecord) -> bool:
+        """Keep `record` as the job's record of that article, unless one is kept already.
+
+        True when this call wrote it. The first write wins: a task run twice (redelivered
+        after its worker died) leaves the record the merge will use unchanged.
+        """
+        row = {
+            "job_id": job_id,
+            "article_hash": article_hash,
+            "record_json": record.model_dump_json(),
+            "created_at": _now(),
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(job_records).values(**row))
+        except IntegrityError:
+            return False
+        return True
+
+    def job_records(self, job_id: str) -> dict[str, EventRecord]:
+        """The records kept for a job, by article hash."""
+        query = sa.select(job_records.c.article_hash, job_records.c.record_json).where(
+            job_records.c.job_id == job_id
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {h: EventRecord.model_validate_json(raw) for h, raw in rows}
+
+    def count_job_records(self, job_id: str) -> int:
+        """How many of a job's articles have their record kept."""
+        query = (
+            sa.select(sa.func.count())
+            .select_from(job_records)
+            .where(job_records.c.job_id == job_id)
+        )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     # -- jobs ---------------------------------------------------------------------------
 
@@ -300,6 +355,15 @@ class Store:
     def start_job(self, job_id: str) -> Job | None:
         """queued → running (attempts + 1); None if the job is no longer queued."""
         return self._move(job_id, ("queued",), status="running", attempts=jobs.c.attempts + 1)
+
+    def claim_job(self, job_id: str) -> Job | None:
+        """queued | running → running (attempts + 1), for a worker taking up a job.
+
+        Unlike `start_job` it accepts a running job: a task redelivered after its worker
+        died finds the job running and carries on with it. None if the job is final
+        (finished, failed or cancelled) or unknown: there is nothing left to do.
+        """
+        return self._move(job_id, OPEN_STATUSES, status="running", attempts=jobs.c.attempts + 1)
 
     def finish_job(self, job_id: str, result_json: str) -> Job | None:
         """running → succeeded with its result; None if it was cancelled meanwhile."""

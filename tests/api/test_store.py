@@ -1,4 +1,7 @@
-"""The store: record cache, idempotent job creation, conditional status moves."""
+"""The store: record cache, idempotent job creation, conditional status moves.
+
+Each test runs on SQLite and on PostgreSQL (`postgres_url`: skipped without the server,
+a failure under `CORROBORATE_REQUIRE_SERVICES=1`)."""
 
 from __future__ import annotations
 
@@ -13,9 +16,14 @@ from service.store import RecordCacheKey, Store
 from tests.api.conftest import article_payload
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same tests on a SQLite file and on the real PostgreSQL server (own schema)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    s = Store(url)
     yield s
     s.close()
 

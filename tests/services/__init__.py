@@ -1,0 +1,1 @@
+"""Tests against the real services of the machine: PostgreSQL, Redis, Celery workers."""

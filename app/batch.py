@@ -21,6 +21,7 @@ from pathlib import Path
 
 from schemas.article import Article
 from schemas.consensus import Consensus
+from schemas.record import EventRecord
 from service.errors import InputError
 from service.inputs import article_from_payload, expand_paths, read_article
 from service.pipeline import Pipeline
@@ -105,6 +106,9 @@ class BatchSummary:
 Progress = Callable[[str, str], None]
 """Called with (cluster key, outcome) as each cluster finishes."""
 
+RecordProgress = Callable[[str, Article, EventRecord], None]
+"""Called with (cluster key, article, record) as each record is done."""
+
 
 def run_batch(
     pipe: Pipeline,
@@ -113,8 +117,13 @@ def run_batch(
     *,
     concurrency: int = 2,
     progress: Progress | None = None,
+    on_record: RecordProgress | None = None,
 ) -> BatchSummary:
-    """Summarise every cluster into `out`, skipping those already done with the same inputs."""
+    """Summarise every cluster into `out`, skipping those already done with the same inputs.
+
+    `concurrency` clusters are worked on at once; inside each, articles and facets run
+    at once too when the process's LLM limiter allows (`Pipeline.extract_many`).
+    """
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(clusters=len(clusters))
     lock = threading.Lock()
@@ -126,7 +135,11 @@ def run_batch(
         target, key_file = out / f"{cluster.key}.json", out / f"{cluster.key}.key"
         if target.is_file() and key_file.is_file() and key_file.read_text() == fingerprint:
             return "skipped"
-        consensus: Consensus = pipe.summarise(cluster.articles)
+        records = pipe.extract_many(
+            cluster.articles,
+            on_done=None if on_record is None else lambda _, a, r: on_record(cluster.key, a, r),
+        )
+        consensus: Consensus = pipe.summarise(cluster.articles, records)
         # Written before the key: a crash in between only costs a re-merge of cached records.
         target.write_text(consensus.model_dump_json(indent=2) + "\n", encoding="utf-8")
         (out / f"{cluster.key}.md").write_text(consensus_markdown(consensus), encoding="utf-8")

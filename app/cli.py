@@ -6,20 +6,21 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 
-from evals.run import main as run_eval
-from schemas.record import EventRecord
 from service.errors import CorroborateError, InputError, exit_code
-from service.inputs import expand_paths, read_article
-from service.pipeline import open_pipeline
-from service.render import consensus_markdown
-from service.review import review_page
-from service.settings import Settings, get_settings
-from service.store import Store
+
+if TYPE_CHECKING:  # the commands import what they use: `corroborate --help` starts fast
+    from pydantic import BaseModel
+
+    from app.progress import ArticleProgress
+    from schemas.article import Article
+    from schemas.record import EventRecord
+    from service.pipeline import Pipeline
+    from service.settings import Settings
+    from service.store import Store
 
 app = typer.Typer(
     add_completion=False,
@@ -50,6 +51,8 @@ PromptOpt = Annotated[
 
 
 def _settings(model: str | None, base_url: str | None) -> Settings:
+    from service.settings import get_settings
+
     base = get_settings()
     updates = {k: v for k, v in {"model": model, "base_url": base_url}.items() if v}
     return base.model_copy(update=updates) if updates else base
@@ -62,10 +65,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InputError(f"--published-at: {value!r} is not a YYYY-MM-DD date") from exc
-
-
-def _rate(rate: float | None) -> str:
-    return "n/a" if rate is None else f"{rate:.2f}"
 
 
 def _dump(model: BaseModel) -> str:
@@ -87,25 +86,33 @@ def extract(
     prompt_version: PromptOpt = None,
 ) -> None:
     """One span-grounded event record per article, as JSON (stdout: an array)."""
+    from app.progress import ArticleProgress
+    from service.inputs import expand_paths, read_article
+    from service.pipeline import open_pipeline
+
     when = _date(published_at)
     # Every input is read and validated before any model work, so a bad file costs nothing.
     articles = [read_article(p, published_at=when) for p in expand_paths(files)]
     settings = _settings(model, base_url)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    records = []
-    with open_pipeline(settings, use_llm=not no_llm, prompt_version=prompt_version) as pipe:
-        for article in articles:
-            record = pipe.extract(article)
-            records.append(record)
-            if out is not None:  # written as soon as done: an interruption loses nothing
-                (out / f"{article.id}.json").write_text(_dump(record) + "\n", encoding="utf-8")
-            _report(article.id, record)
+    with ArticleProgress(len(articles)) as progress:
+        _starting(progress, "extract", len(articles), settings, no_llm, prompt_version)
+        with open_pipeline(settings, use_llm=not no_llm, prompt_version=prompt_version) as pipe:
+
+            def done(_: int, article: Article, record: EventRecord) -> None:
+                if out is not None:  # written as soon as done: an interruption loses nothing
+                    path = out / f"{article.id}.json"
+                    path.write_text(_dump(record) + "\n", encoding="utf-8")
+                progress.record(article.id, record)
+
+            records = pipe.extract_many(articles, on_done=done)
     if out is None:
         sys.stdout.write(
             json.dumps([r.model_dump(mode="json") for r in records], indent=2, ensure_ascii=False)
             + "\n"
         )
+    _usage_line(pipe, settings, progress.elapsed)
 
 
 FormatOpt = Annotated[
@@ -118,7 +125,33 @@ CacheOpt = Annotated[
 
 
 def _store(settings: Settings, cache: str | None) -> Store:
+    from service.store import Store
+
     return Store(cache or settings.database_url)
+
+
+def _starting(
+    progress: ArticleProgress,
+    command: str,
+    articles: int,
+    settings: Settings,
+    no_llm: bool,
+    prompt_version: str | None,
+) -> None:
+    """The first line, before the model starts: what is about to happen (once the prompt
+    version is known to exist: a bad one is an input error, reported before anything)."""
+    from service.limiter import llm_concurrency
+    from service.pipeline import PROMPT_NAME, load_prompt
+
+    load_prompt(PROMPT_NAME, prompt_version)
+    if no_llm:
+        how = "no LLM"
+    else:
+        calls = llm_concurrency(settings)
+        how = f"{settings.model}, up to {calls} LLM call{'s' if calls > 1 else ''} at once"
+        if settings.is_local:
+            how += "; starting the embedded model server"
+    progress.note(f"{command}: {articles} article{'s' if articles != 1 else ''} ({how})")
 
 
 @app.command()
@@ -139,21 +172,28 @@ def summarise(
     cache: CacheOpt = None,
 ) -> None:
     """One cluster → records → claim-level consensus with a cited narrative."""
+    from app.progress import ArticleProgress
+    from service.inputs import expand_paths, read_article
+    from service.pipeline import open_pipeline
+    from service.render import consensus_markdown
+    from service.review import review_page
+
     if fmt not in ("json", "markdown", "html"):
         raise InputError(f"--format must be json, markdown or html, not {fmt!r}")
     when = _date(published_at)
     articles = [read_article(p, published_at=when) for p in expand_paths(inputs)]
     settings = _settings(model, base_url)
     store = _store(settings, cache)
-    with open_pipeline(
-        settings, use_llm=not no_llm, prompt_version=prompt_version, store=store
-    ) as pipe:
-        records = []
-        for article in articles:
-            record = pipe.extract(article)
-            records.append(record)
-            _report(article.id, record)
-        consensus = pipe.summarise(articles, records)
+    with ArticleProgress(len(articles)) as progress:
+        _starting(progress, "summarise", len(articles), settings, no_llm, prompt_version)
+        with open_pipeline(
+            settings, use_llm=not no_llm, prompt_version=prompt_version, store=store
+        ) as pipe:
+            records = pipe.extract_many(
+                articles, on_done=lambda _, article, record: progress.record(article.id, record)
+            )
+            progress.note("merging and writing the narrative")
+            consensus = pipe.summarise(articles, records)
     markdown = consensus_markdown(consensus)
     page = review_page(consensus, articles)
     if out is not None:
@@ -165,8 +205,7 @@ def summarise(
         (out / "consensus.html").write_text(page, encoding="utf-8")
         typer.echo(f"wrote {out}/consensus.json, .md, .html and records/", err=True)
     sys.stdout.write({"json": _dump(consensus) + "\n", "html": page}.get(fmt, markdown))
-    _usage_line(pipe.stats.llm_calls, pipe.stats.cache_hits, pipe.stats.prompt_tokens,
-                pipe.stats.completion_tokens, settings)  # fmt: skip
+    _usage_line(pipe, settings, progress.elapsed)
 
 
 @app.command()
@@ -185,29 +224,37 @@ def batch(
     cache: CacheOpt = None,
 ) -> None:
     """Many clusters, resumable: finished clusters and cached records are never redone."""
-    from rich.progress import Progress
-
     from app.batch import load_clusters, run_batch
+    from app.progress import ArticleProgress, record_line
+    from service.pipeline import open_pipeline
 
     clusters = load_clusters(path)
     settings = _settings(model, base_url)
     store = _store(settings, cache)
-    with (
-        open_pipeline(
+    sizes = {c.key: len(c.articles) for c in clusters}
+    with ArticleProgress(sum(sizes.values())) as progress:
+        _starting(progress, "batch", sum(sizes.values()), settings, no_llm, prompt_version)
+        with open_pipeline(
             settings, use_llm=not no_llm, prompt_version=prompt_version, store=store
-        ) as pipe,
-        Progress(transient=False) as bar,
-    ):
-        task = bar.add_task("clusters", total=len(clusters))
+        ) as pipe:
 
-        def tick(key: str, outcome: str) -> None:
-            bar.console.print(f"{key}: {outcome}")
-            bar.advance(task)
+            def cluster_done(key: str, outcome: str) -> None:
+                if outcome == "skipped":  # its articles count as done
+                    progress.skip(sizes[key], f"{key}: already done")
+                else:
+                    progress.note(f"{key}: {outcome}")
 
-        summary = run_batch(pipe, clusters, out, concurrency=concurrency, progress=tick)
+            summary = run_batch(
+                pipe,
+                clusters,
+                out,
+                concurrency=concurrency,
+                progress=cluster_done,
+                on_record=lambda key, a, r: progress.advance(f"{key}/{record_line(a.id, r)}"),
+            )
     typer.echo(
-        f"clusters: {summary.clusters} ({summary.skipped} already done, "
-        f"{len(summary.failed)} failed); records: {summary.records} "
+        f"done in {progress.elapsed:.1f}s: clusters: {summary.clusters} ({summary.skipped} "
+        f"already done, {len(summary.failed)} failed); records: {summary.records} "
         f"({summary.cache_hits} from cache); LLM calls: {summary.llm_calls}; tokens: "
         f"{summary.prompt_tokens} prompt + {summary.completion_tokens} completion; "
         f"cost: {summary.cost:.4f}",
@@ -219,24 +266,16 @@ def batch(
         raise SystemExit(1)
 
 
-def _report(article_id: str, record: EventRecord) -> None:
-    prov = record.provenance
-    typer.echo(
-        f"{article_id}: {len(record.actors)} actors, {len(record.quantities)} quantities, "
-        f"{len(record.quotes)} quotes, {len(record.claims)} claims, grounding "
-        f"{_rate(record.grounding_rate)}, {prov.seconds if prov else 0:.1f}s",
-        err=True,
-    )
-
-
-def _usage_line(calls: int, hits: int, prompt: int, completion: int, settings: Settings) -> None:
+def _usage_line(pipe: Pipeline, settings: Settings, seconds: float) -> None:
+    stats = pipe.stats
     cost = (
-        prompt / 1000 * settings.price_per_1k_prompt
-        + completion / 1000 * settings.price_per_1k_completion
+        stats.prompt_tokens / 1000 * settings.price_per_1k_prompt
+        + stats.completion_tokens / 1000 * settings.price_per_1k_completion
     )
     typer.echo(
-        f"LLM calls: {calls}; records from cache: {hits}; tokens: {prompt} prompt + "
-        f"{completion} completion; cost: {cost:.4f}",
+        f"done in {seconds:.1f}s: {stats.records} records ({stats.cache_hits} from cache); "
+        f"LLM calls: {stats.llm_calls}; tokens: {stats.prompt_tokens} prompt + "
+        f"{stats.completion_tokens} completion; cost: {cost:.4f}",
         err=True,
     )
 
@@ -278,6 +317,8 @@ def serve(
 )
 def eval_(ctx: typer.Context) -> None:
     """Score the pipeline against gold datasets (`corroborate eval --help` for options)."""
+    from evals.run import main as run_eval
+
     code = run_eval(list(ctx.args))
     if code:
         raise SystemExit(code)

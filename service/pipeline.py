@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from schemas.consensus import Consensus, PromptRef
 from schemas.record import EventRecord, Provenance
 from service.errors import InputError, PromptNotFoundError
 from service.ground import ground_record
+from service.limiter import LimitedLLM, process_limiter
 from service.llm import LLM, open_llm
 from service.merge import merge_records
 from service.mine import mine
@@ -85,6 +87,10 @@ def load_prompt(name: str, version: str | None = None) -> Prompt:
         raise PromptNotFoundError(str(exc), prompt=name, version=version) from exc
 
 
+RecordDone = Callable[[int, Article, EventRecord], None]
+"""Called with (index, article, record) as each record of `extract_many` is done."""
+
+
 @dataclass
 class PipelineStats:
     """Running totals for a pipeline's lifetime: what a batch summary or /metrics shows."""
@@ -102,6 +108,11 @@ class Pipeline:
     With a `store`, records are cached by (article, model, prompt hash, lexicon stamp,
     `RECORD_CODE_HASH`):
     the same work is never done twice, so a re-run makes no LLM call.
+
+    Every LLM call waits for a slot of the process's limiter (`service.limiter`). When it
+    allows more than one call, an article's facets and a cluster's articles are worked on
+    at once; results are put back in input order, so the output never depends on which
+    call finished first.
     """
 
     def __init__(
@@ -126,7 +137,15 @@ class Pipeline:
         self.narrate_hash = narrate_hash(self.narrate_prompt)
         self.stats = PipelineStats()
         self._stats_lock = threading.Lock()  # batch runs extract from several threads
-        self._structurer = Structurer(self.prompt, llm, max_candidates=settings.max_candidates)
+        self.limiter = process_limiter(settings)
+        self.parallel = llm is not None and self.limiter.limit > 1
+        self._llm = LimitedLLM(llm, self.limiter) if llm is not None else None
+        self._structurer = Structurer(
+            self.prompt,
+            self._llm,
+            max_candidates=settings.max_candidates,
+            parallel=self.parallel,
+        )
 
     @property
     def model_id(self) -> str:
@@ -150,6 +169,31 @@ class Pipeline:
         if self.store is not None:
             self.store.put_cached_record(self.cache_key(article), record)
         return record
+
+    def extract_many(
+        self, articles: Sequence[Article], on_done: RecordDone | None = None
+    ) -> list[EventRecord]:
+        """The records of `articles`, in their order; at once when the limiter allows.
+
+        `on_done(index, article, record)` is called as each record is done (in completion
+        order, from the worker threads: one at a time). The first error is raised once
+        every article has finished, so a record already made still reaches `on_done`.
+        """
+        done_lock = threading.Lock()
+
+        def one(index: int, article: Article) -> EventRecord:
+            record = self.extract(article)
+            if on_done is not None:
+                with done_lock:
+                    on_done(index, article, record)
+            return record
+
+        if not self.parallel or len(articles) < 2:
+            return [one(i, a) for i, a in enumerate(articles)]
+        workers = min(len(articles), self.limiter.limit)  # each article has several calls
+        with ThreadPoolExecutor(workers, thread_name_prefix="article") as pool:
+            futures = [pool.submit(one, i, a) for i, a in enumerate(articles)]
+        return [f.result() for f in futures]
 
     def _extract(self, article: Article) -> EventRecord:
         started = time.perf_counter()
@@ -195,9 +239,9 @@ class Pipeline:
         ids = [a.id for a in articles]
         if len(set(ids)) != len(ids):
             raise InputError("article ids in a cluster must be unique")
-        done = list(records) if records is not None else [self.extract(a) for a in articles]
+        done = list(records) if records is not None else self.extract_many(articles)
         consensus = merge_records(done, articles=articles)
-        told = narrate(consensus, self.llm, self.narrate_prompt)
+        told = narrate(consensus, self._llm, self.narrate_prompt)
         self._count(
             llm_calls=told.llm_calls,
             prompt_tokens=told.usage.prompt_tokens,

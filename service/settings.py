@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         "whole with its prompt (about 24,000 tokens at most).",
     )
     server_start_timeout_s: float = Field(default=180.0, gt=0)
+    llm_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most LLM calls in flight in this process; None = 1 for the embedded "
+        "server (one slot), 16 for any other endpoint.",
+    )
     max_candidates: int = Field(
         default=14, ge=1, description="Most candidates per facet shown to the LLM."
     )

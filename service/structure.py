@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +88,8 @@ class FacetRun:
 
     reports: dict[str, FacetReport] = field(default_factory=dict)
     llm_calls: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    """Facets may run at once, each in its own thread."""
 
 
 def _clip(text: str, limit: int) -> str:
@@ -93,13 +97,25 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class Structurer:
-    """Fills records for one prompt version with one (optional) LLM."""
+FACETS = ("core", "quantities", "quotes", "claims")
+"""The facet calls of one article, in the order their reports are kept."""
 
-    def __init__(self, prompt: Prompt, llm: LLM | None, *, max_candidates: int) -> None:
+
+class Structurer:
+    """Fills records for one prompt version with one (optional) LLM.
+
+    With `parallel`, an article's facet calls are made at once, each from its own thread
+    (the LLM decides how many really run: see `service.limiter`); the record is the same
+    whatever order they finish in.
+    """
+
+    def __init__(
+        self, prompt: Prompt, llm: LLM | None, *, max_candidates: int, parallel: bool = False
+    ) -> None:
         self.prompt = prompt
         self.llm = llm
         self.max_candidates = max_candidates
+        self.parallel = parallel
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -128,7 +144,8 @@ class Structurer:
         """One facet call; returns the value or None (and records why) on failure."""
         assert self.llm is not None
         started = time.perf_counter()
-        run.llm_calls += 1
+        with run.lock:
+            run.llm_calls += 1
         try:
             done = self.llm.complete(messages, model, max_tokens=max_tokens)
         except ReplayMissError:
@@ -284,10 +301,20 @@ class Structurer:
     def structure(self, article: Article, cands: Candidates) -> tuple[EventRecord, FacetRun]:
         """Build the record for `article` from its candidates (and the LLM, if any)."""
         run = FacetRun()
-        core = self._core(run, article, cands)
-        quantities = self._quantities(run, article, cands)
-        quotes = self._quotes(run, article, cands)
-        claims = self._claims(run, article, cands)
+        steps: tuple[Callable[[FacetRun, Article, Candidates], Any], ...] = (
+            self._core,
+            self._quantities,
+            self._quotes,
+            self._claims,
+        )
+        if self.parallel and self.llm is not None:
+            with ThreadPoolExecutor(len(steps), thread_name_prefix="facet") as pool:
+                futures = [pool.submit(step, run, article, cands) for step in steps]
+                core, quantities, quotes, claims = (f.result() for f in futures)
+        else:
+            core, quantities, quotes, claims = (step(run, article, cands) for step in steps)
+        # Reports in facet order, not in the order the calls finished.
+        run.reports = {name: run.reports[name] for name in FACETS if name in run.reports}
         record = EventRecord(
             article_id=article.id,
             outlet=article.outlet,
@@ -531,4 +558,4 @@ def _actors(cands: Candidates, core: CoreDraft | None) -> list[Actor]:
     return actors
 
 
-__all__ = ["FacetRun", "Structurer", "canonical_name", "prompt_hash"]
+__all__ = ["FACETS", "FacetRun", "Structurer", "canonical_name", "prompt_hash"]

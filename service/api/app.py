@@ -39,6 +39,7 @@ from service.api.problems import (
 )
 from service.api.routes import ops, v1
 from service.api.webhooks import WebhookSender
+from service.limiter import llm_concurrency
 from service.settings import Settings, get_settings
 from service.store import Store
 
@@ -240,7 +241,12 @@ def create_app(
             stack.callback(store.close)
             pipeline = stack.enter_context(factory(settings))
             webhooks = WebhookSender(store, config)
-            runner = JobRunner(store, pipeline, on_final=webhooks.schedule)
+            runner = JobRunner(
+                store,
+                pipeline,
+                on_final=webhooks.schedule,
+                concurrency=llm_concurrency(pipeline.settings),
+            )
             app.state.services = Services(
                 settings=settings,
                 config=config,

@@ -23,6 +23,7 @@ from service.api.jobs import JobRunner, ServicePipeline
 from service.api.metrics import MeteredLLM
 from service.api.problems import ApiProblem
 from service.api.webhooks import WebhookSender
+from service.limiter import llm_concurrency
 from service.llm import local_endpoint, open_llm, ping
 from service.pipeline import Pipeline
 from service.settings import Settings
@@ -44,7 +45,11 @@ def pipeline_factory(*, use_llm: bool = True, prompt_version: str | None = None)
         with ExitStack() as stack:
             if use_llm and settings.is_local:
                 url = stack.enter_context(local_endpoint(settings))
-                settings = settings.model_copy(update={"base_url": url})
+                # Still the embedded server's slots, though now reached by URL.
+                concurrency = llm_concurrency(settings)
+                settings = settings.model_copy(
+                    update={"base_url": url, "llm_concurrency": concurrency}
+                )
             llm = MeteredLLM(stack.enter_context(open_llm(settings))) if use_llm else None
             yield Pipeline(settings, llm, prompt_version)
 

@@ -1,9 +1,11 @@
-"""Jobs: every record or consensus request is a row in the store, run one at a time.
+"""Jobs: every record or consensus request is a row in the store, run `concurrency` at once.
 
-Model work runs in a worker thread, one job at a time (the embedded llama.cpp server has
-one slot), so the event loop keeps answering polls, health checks and metrics. A
-synchronous request waits for its job up to `sync_timeout_s`. A job that reaches a final
-state is handed to `on_final` (the webhook sender).
+Model work runs in worker threads, as many jobs at once as the process's LLM limiter
+allows (`service.limiter`: one for the embedded llama.cpp server, which has one slot), so
+the event loop keeps answering polls, health checks and metrics. A consensus job extracts
+its articles at once too, under the same limiter. A synchronous request waits for its job
+up to `sync_timeout_s`. A job that reaches a final state is handed to `on_final` (the
+webhook sender).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 import anyio.to_thread
@@ -75,21 +78,27 @@ def job_response(job: Job) -> JobResponse:
 
 
 class JobRunner:
-    """Runs queued jobs one at a time in a worker thread; wakes the requests waiting on them."""
+    """Runs queued jobs, `concurrency` at once, in worker threads; wakes their waiters."""
 
     def __init__(
         self,
         store: Store,
         pipeline: ServicePipeline,
         on_final: Callable[[Job], None] = lambda job: None,
+        *,
+        concurrency: int = 1,
     ) -> None:
         """`on_final` receives every job the runner brings to a final state (its webhook)."""
+        if concurrency < 1:
+            raise ValueError(f"a job runner needs a concurrency of at least 1, got {concurrency}")
         self.store = store
         self.pipeline = pipeline
         self.on_final = on_final
+        self.concurrency = concurrency
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._done: dict[str, asyncio.Event] = {}
         self._task: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Re-queue jobs a previous process left open, then start working."""
@@ -100,11 +109,13 @@ class JobRunner:
         self._task = asyncio.get_running_loop().create_task(self._loop(), name="job-runner")
 
     async def stop(self) -> None:
-        """Stop taking jobs. A running job's thread is abandoned; it is re-run at next start."""
-        if self._task is not None:
-            self._task.cancel()
+        """Stop taking jobs. Running jobs' threads are abandoned; they are re-run at next start."""
+        tasks = [t for t in (self._task, *self._running) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
         JOBS_QUEUED.set(0)
 
     def submit(self, job_id: str) -> None:
@@ -129,10 +140,16 @@ class JobRunner:
         return self.store.get_job(job_id)
 
     async def _loop(self) -> None:
+        slots = asyncio.Semaphore(self.concurrency)
+        loop = asyncio.get_running_loop()
         while True:
+            await slots.acquire()  # a free slot first: a queued job stays queued (and counted)
             job_id = await self._queue.get()
             JOBS_QUEUED.set(self._queue.qsize())
-            await self._run(job_id)
+            task = loop.create_task(self._run(job_id), name=f"job-{job_id}")
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+            task.add_done_callback(lambda _: slots.release())
 
     async def _run(self, job_id: str) -> None:
         job = self.store.start_job(job_id)
@@ -161,8 +178,15 @@ class JobRunner:
             return self.record(Article.model_validate_json(job.request_json)).model_dump_json()
         request = ConsensusRequest.model_validate_json(job.request_json)
         # Records go through the record cache, so a cluster re-sent costs no model call.
-        records = [self.record(a) for a in request.articles]
-        return self.pipeline.summarise(request.articles, records).model_dump_json()
+        # Articles are extracted at once, under the LLM limiter; the list keeps their order.
+        articles = request.articles
+        workers = min(len(articles), self.concurrency)
+        if workers > 1:
+            with ThreadPoolExecutor(workers, thread_name_prefix=f"job-{job.id}") as pool:
+                records = list(pool.map(self.record, articles))
+        else:
+            records = [self.record(a) for a in articles]
+        return self.pipeline.summarise(articles, records).model_dump_json()
 
     def record(self, article: Article) -> EventRecord:
         """One article's record, from the record cache when the same work was done before."""

@@ -6,7 +6,8 @@ record goes through the pipeline's SQLite record cache as soon as it is made, an
 finished cluster is written to `<out>/<cluster>.json` with a `.key` file naming the
 exact inputs, prompts and model it came from. A re-run skips finished clusters and
 re-uses cached records, so an interrupted run loses nothing and a repeated run makes no
-LLM call.
+LLM call. A cluster with a degraded record or narrative (an LLM call failed) is written
+but gets no `.key`: the next run redoes it, with LLM calls for the degraded records only.
 """
 
 from __future__ import annotations
@@ -95,9 +96,13 @@ class BatchSummary:
     clusters: int = 0
     skipped: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    degraded: list[str] = field(default_factory=list)
+    """Clusters written with a degraded record or narrative: not marked done."""
     records: int = 0
     cache_hits: int = 0
+    degraded_records: int = 0
     llm_calls: int = 0
+    llm_failed: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost: float = 0.0
@@ -128,7 +133,8 @@ def run_batch(
     summary = BatchSummary(clusters=len(clusters))
     lock = threading.Lock()
     before = (pipe.stats.records, pipe.stats.cache_hits, pipe.stats.llm_calls,
-              pipe.stats.prompt_tokens, pipe.stats.completion_tokens)  # fmt: skip
+              pipe.stats.prompt_tokens, pipe.stats.completion_tokens, pipe.stats.degraded,
+              pipe.stats.llm_failed)  # fmt: skip
 
     def one(cluster: Cluster) -> str:
         fingerprint = cluster_fingerprint(pipe, cluster)
@@ -140,10 +146,13 @@ def run_batch(
             on_done=None if on_record is None else lambda _, a, r: on_record(cluster.key, a, r),
         )
         consensus: Consensus = pipe.summarise(cluster.articles, records)
+        key_file.unlink(missing_ok=True)  # never a key beside outputs it does not describe
         # Written before the key: a crash in between only costs a re-merge of cached records.
         target.write_text(consensus.model_dump_json(indent=2) + "\n", encoding="utf-8")
         (out / f"{cluster.key}.md").write_text(consensus_markdown(consensus), encoding="utf-8")
         (out / f"{cluster.key}.html").write_text(review_page(consensus, cluster.articles), "utf-8")
+        if consensus.degraded:  # written, but not done: the next run redoes what fell back
+            return "degraded"
         key_file.write_text(fingerprint)
         return "done"
 
@@ -159,6 +168,8 @@ def run_batch(
                     summary.failed[cluster.key] = f"{type(exc).__name__}: {exc}"
             if outcome == "skipped":
                 summary.skipped += 1
+            if outcome == "degraded":
+                summary.degraded.append(cluster.key)
             if progress is not None:
                 progress(cluster.key, outcome)
     stats = pipe.stats
@@ -167,6 +178,8 @@ def run_batch(
     summary.llm_calls = stats.llm_calls - before[2]
     summary.prompt_tokens = stats.prompt_tokens - before[3]
     summary.completion_tokens = stats.completion_tokens - before[4]
+    summary.degraded_records = stats.degraded - before[5]
+    summary.llm_failed = stats.llm_failed - before[6]
     settings = pipe.settings
     summary.cost = (
         summary.prompt_tokens / 1000 * settings.price_per_1k_prompt

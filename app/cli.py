@@ -113,6 +113,7 @@ def extract(
             + "\n"
         )
     _usage_line(pipe, settings, progress.elapsed)
+    _verdict(pipe)
 
 
 FormatOpt = Annotated[
@@ -206,6 +207,7 @@ def summarise(
         typer.echo(f"wrote {out}/consensus.json, .md, .html and records/", err=True)
     sys.stdout.write({"json": _dump(consensus) + "\n", "html": page}.get(fmt, markdown))
     _usage_line(pipe, settings, progress.elapsed)
+    _verdict(pipe)
 
 
 @app.command()
@@ -254,8 +256,10 @@ def batch(
             )
     typer.echo(
         f"done in {progress.elapsed:.1f}s: clusters: {summary.clusters} ({summary.skipped} "
-        f"already done, {len(summary.failed)} failed); records: {summary.records} "
-        f"({summary.cache_hits} from cache); LLM calls: {summary.llm_calls}; tokens: "
+        f"already done, {len(summary.degraded)} degraded, {len(summary.failed)} failed); "
+        f"records: {summary.records} ({summary.cache_hits} from cache, "
+        f"{summary.degraded_records} degraded); LLM calls: {summary.llm_calls} "
+        f"({summary.llm_failed} failed); tokens: "
         f"{summary.prompt_tokens} prompt + {summary.completion_tokens} completion; "
         f"cost: {summary.cost:.4f}",
         err=True,
@@ -264,6 +268,7 @@ def batch(
         typer.echo(f"failed {key}: {why}", err=True)
     if summary.failed:
         raise SystemExit(1)
+    _verdict(pipe)
 
 
 def _usage_line(pipe: Pipeline, settings: Settings, seconds: float) -> None:
@@ -273,11 +278,20 @@ def _usage_line(pipe: Pipeline, settings: Settings, seconds: float) -> None:
         + stats.completion_tokens / 1000 * settings.price_per_1k_completion
     )
     typer.echo(
-        f"done in {seconds:.1f}s: {stats.records} records ({stats.cache_hits} from cache); "
-        f"LLM calls: {stats.llm_calls}; tokens: {stats.prompt_tokens} prompt + "
+        f"done in {seconds:.1f}s: {stats.records} records ({stats.cache_hits} from cache, "
+        f"{stats.degraded} degraded); LLM calls: {stats.llm_calls} ({stats.llm_failed} "
+        f"failed); tokens: {stats.prompt_tokens} prompt + "
         f"{stats.completion_tokens} completion; cost: {cost:.4f}",
         err=True,
     )
+
+
+def _verdict(pipe: Pipeline) -> None:
+    """Exit 5 when the LLM never answered, 8 when a record or narrative is degraded (the
+    outputs are already written): `main` prints the one line."""
+    error = pipe.verdict()
+    if error is not None:
+        raise error
 
 
 @app.command()

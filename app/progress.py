@@ -29,10 +29,12 @@ def _rate(rate: float | None) -> str:
 def record_line(article_id: str, record: EventRecord) -> str:
     """What one finished record holds, in one line."""
     prov = record.provenance
+    fell_back = [f"{n} ({f.error})" for n, f in (prov.facets if prov else {}).items() if f.error]
+    degraded = f"; DEGRADED, fell back: {', '.join(fell_back)}" if record.degraded else ""
     return (
         f"{article_id}: {len(record.actors)} actors, {len(record.quantities)} quantities, "
         f"{len(record.quotes)} quotes, {len(record.claims)} claims, grounding "
-        f"{_rate(record.grounding_rate)}, {prov.seconds if prov else 0:.1f}s"
+        f"{_rate(record.grounding_rate)}, {prov.seconds if prov else 0:.1f}s{degraded}"
     )
 
 

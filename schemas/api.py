@@ -22,9 +22,10 @@ MIN_CLUSTER = 2
 MAX_CLUSTER = 50
 """Most articles a consensus request may carry."""
 
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobStatus = Literal["queued", "running", "succeeded", "partial", "failed", "cancelled"]
 """Where a job is: `queued` (waiting for the model), `running`, or finished as `succeeded`,
-`failed` (see `error`) or `cancelled`."""
+`partial` (a result with `degraded: true`: some LLM calls failed and mined candidates stand
+in; re-submit once the model answers), `failed` (see `error`) or `cancelled`."""
 
 JobKind = Literal["record", "consensus"]
 """What a job computes: one article's record, or a cluster's consensus."""
@@ -71,7 +72,7 @@ class JobLinksResponse(BaseModel):
     """Where to look next."""
 
     self: str = Field(description="This job: `GET` to poll, `DELETE` to cancel.")
-    result: str = Field(description="The job's result once `status` is `succeeded`.")
+    result: str = Field(description="The job's result once `status` is `succeeded` (or `partial`).")
 
 
 class ValidationErrorResponse(BaseModel):
@@ -125,10 +126,10 @@ class JobCallbackRequest(BaseModel):
     webhook secret, over `<X-Corroborate-Timestamp>.<raw body>`.
     """
 
-    event: Literal["job.succeeded", "job.failed", "job.cancelled"]
+    event: Literal["job.succeeded", "job.partial", "job.failed", "job.cancelled"]
     job: JobResponse
     result: RecordResponse | ConsensusResponse | None = Field(
-        default=None, description="The job's result when it succeeded."
+        default=None, description="The job's result when it succeeded (or is partial)."
     )
 
 

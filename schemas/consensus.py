@@ -270,4 +270,9 @@ class Consensus(BaseModel):
     narrative_detail: str | None = Field(
         default=None, description="Why a template narrative was used, when it was."
     )
+    degraded: bool = Field(
+        default=False,
+        description="True when an input record is degraded or the narrative fell back "
+        "after an LLM error: a partial result, to be recomputed once the model answers.",
+    )
     provenance: ConsensusProvenance = Field(default_factory=ConsensusProvenance)

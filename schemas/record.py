@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 Hedge = Literal["exact", "about", "at_least", "more_than", "up_to", "less_than", "range"]
 """How a figure is qualified: 'about 2,000' → about; 'at least 600' → at_least;
@@ -215,14 +215,23 @@ class SubEvent(Grounded):
     what: str = Field(max_length=300)
 
 
-FacetState = Literal["llm", "mined", "failed"]
+FacetState = Literal["llm", "fallback", "skipped"]
+"""How a facet was filled. `llm`: the model answered; `fallback`: the model was asked and
+the call failed (`FacetReport.error` names how), so the mined candidates stand alone;
+`skipped`: no call was made (no LLM configured, or no candidates to label)."""
 
 
 class FacetReport(BaseModel):
     """How one facet of the record was produced."""
 
     state: FacetState
+    error: str | None = Field(
+        default=None,
+        description="For `fallback`: the error kind, a class of the error tree "
+        "(`LLMUnavailableError`, `LLMOutputError`).",
+    )
     detail: str | None = None
+    attempts: int = Field(default=0, ge=0, description="HTTP calls made for this facet.")
     seconds: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -248,6 +257,20 @@ class Provenance(BaseModel):
     llm_calls: int = 0
     facets: dict[str, FacetReport] = Field(default_factory=dict)
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="True when a facet fell back after an LLM error: the record is "
+        "incomplete, never cached as done, and is recomputed on the next run."
+    )
+    @property
+    def degraded(self) -> bool:
+        return any(f.state == "fallback" for f in self.facets.values())
+
+    @property
+    def llm_answered(self) -> bool:
+        """True when the model answered at least one facet (or none was asked)."""
+        asked = [f for f in self.facets.values() if f.state != "skipped"]
+        return not asked or any(f.state == "llm" for f in asked)
+
 
 class EventRecord(BaseModel):
     """Everything one article says about the event, each item tied to its text."""
@@ -269,6 +292,14 @@ class EventRecord(BaseModel):
         default=None, description="Share of list items that are grounded; None when no items."
     )
     provenance: Provenance | None = None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="True when some facet fell back after an LLM error (see "
+        "`provenance.facets`): a partial record, to be recomputed once the model answers."
+    )
+    @property
+    def degraded(self) -> bool:
+        return self.provenance is not None and self.provenance.degraded
 
     def items(self) -> list[Grounded]:
         """Every grounded-able list item of the record, in field order."""

@@ -12,13 +12,32 @@
     │   ├── ModelIntegrityError          assembled model hash mismatch
     │   └── ServerStartError             llama.cpp server did not come up
     ├── EvalRegressionError              eval scores fell below the baseline (exit 7)
+    ├── DegradedResultError              partial: some LLM calls failed      (exit 8, HTTP 200*)
     └── LLMError                         an upstream LLM call failed         (exit 5, HTTP 502)
-        ├── LLMUnavailableError          transport: refused, timeout, 5xx    (exit 5, HTTP 503)
+        ├── LLMUnavailableError          transport: refused, timeout, 429, 5xx,
+        │                                or the circuit breaker is open      (exit 5, HTTP 503**)
         ├── LLMOutputError               output failed validation after re-asks (exit 5, HTTP 502)
         └── ReplayMissError              a recorded exchange is missing      (exit 6, HTTP 502)
 
 Errors carry their context as attributes. The mapping to exit codes lives in
 `EXIT_CODES` below; the mapping to HTTP statuses in `HTTP_STATUS`; nowhere else.
+
+Outage, partial and success, per entry point. A facet whose LLM call fails falls back to
+the mined candidates and makes its record `degraded` (`provenance.facets[...].state ==
+"fallback"`); degraded records are never cached, so a re-run redoes exactly those.
+
+    what happened                          CLI extract/summarise/batch   HTTP API
+    every LLM call answered                exit 0                        200; job `succeeded`
+    some calls failed (degraded records)   exit 8 (outputs written)      200 + `degraded: true`;
+                                                                         job `partial`
+    the LLM never answered (outage)        exit 5 (outputs written)      503 + Retry-After**,
+                                                                         problem+json; job `failed`
+    the LLM answered only unusable output  exit 5 (outputs written)      502, problem+json
+
+`*` `DegradedResultError` is the CLI's verdict on a run; the API never raises it: a
+partial result is an answer (200) that says `degraded: true`.
+`**` An `LLMUnavailableError` carries `retry_after` (seconds: the server's `Retry-After`,
+or the circuit breaker's cool-down), sent as the `Retry-After` header.
 """
 
 from __future__ import annotations
@@ -118,6 +137,14 @@ class EvalRegressionError(CorroborateError):
     title = "Eval regression"
 
 
+class DegradedResultError(CorroborateError):
+    """A run finished, outputs written, but some records are degraded: a facet's LLM call
+    failed and the mined candidates stand in. Re-run once the model answers: only the
+    degraded records are redone (they are never cached)."""
+
+    title = "Partial result"
+
+
 class LLMError(CorroborateError):
     """An LLM call failed; `model`, `attempt` and `raw_output` say how (None when unknown)."""
 
@@ -164,6 +191,7 @@ EXIT_CODES: dict[type[CorroborateError], int] = {
     LLMError: 5,
     ReplayMissError: 6,
     EvalRegressionError: 7,
+    DegradedResultError: 8,
     CorroborateError: 1,
 }
 

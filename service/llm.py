@@ -2,38 +2,46 @@
 
 This is the only module that imports `openai` or `instructor`. Everything else sees
 the `LLM` protocol: give messages and a pydantic response model, get a validated
-object, its token usage and the time it took.
+object, its token usage, the HTTP calls it took and the time it took.
 
-- Transport failures (refused, timeout, 429, 5xx) are retried with exponential backoff
-  and jitter (tenacity), then raised as `LLMUnavailableError`.
+- Transport failures (refused, reset, time-out, 429, 5xx) are retried with exponential
+  back-off and jitter (tenacity); a `Retry-After` the server sends is waited instead (up to
+  `retry_after_max_s`). Then `LLMUnavailableError`.
 - Output that fails validation is re-asked by instructor (`reasks` times), then raised
   as `LLMOutputError` carrying the raw output.
+- Output cut off at the token cap (`finish_reason=length`) is asked once more with twice
+  the cap, then raised as `LLMOutputError`.
+- A `CircuitBreaker` (`service.breaker`) shared by every call of one client: after
+  `breaker_failures` consecutive transport failures, calls fail at once with
+  `LLMUnavailableError` (its `retry_after` says when the next probe goes) for
+  `breaker_cooldown_s`, so a total outage does not run the retry cycle per facet per article.
+- Errors report the HTTP calls really made (`attempt`). A failure a retry fixes is not
+  logged above DEBUG; each final failure is logged once, as a WARNING.
 - The embedded default (`local/...`) is a llama.cpp server we start on loopback; a
   `base_url` setting points at an already running server instead.
 """
 
 from __future__ import annotations
 
+import email.utils
+import logging
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 import instructor
 import openai
-from instructor.core import InstructorError
+from instructor.core import IncompleteOutputException, InstructorError
 from pydantic import BaseModel
-from tenacity import (
-    RetryError,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
+from tenacity import RetryCallState, Retrying, stop_after_attempt, wait_exponential_jitter
 
 from schemas.article import MAX_ARTICLE_CHARS
+from service.breaker import CircuitBreaker
 from service.errors import (
     ConfigError,
     LLMError,
@@ -47,6 +55,8 @@ T = TypeVar("T", bound=BaseModel)
 
 Message = dict[str, str]
 
+log = logging.getLogger("corroborate.llm")
+
 KNOWN_PROVIDERS = ("local", "openai", "ollama", "vllm", "llamacpp")
 """Model-id prefixes stripped before the name is sent to the endpoint."""
 
@@ -55,6 +65,9 @@ _MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
 }
+
+LENGTH_RETRY_FACTOR = 2
+"""A cut-off answer is asked once more with this many times the token cap."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class Completion(Generic[T]):
     value: T
     usage: Usage
     seconds: float
+    attempts: int = 1
+    """HTTP calls made for it: retries, re-asks and a longer second try included."""
 
 
 class LLM(Protocol):
@@ -129,6 +144,54 @@ def _is_transient(error: BaseException) -> bool:
     return not _is_replay_miss(error) and _transport_error(error) is not None
 
 
+def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """The wait a response asks for: `retry-after-ms`, or `Retry-After` as seconds or an
+    HTTP date; None when absent or unreadable."""
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _server_retry_after(error: BaseException) -> float | None:
+    status = next((e for e in _chain(error) if isinstance(e, openai.APIStatusError)), None)
+    return retry_after_seconds(status.response.headers) if status is not None else None
+
+
+class _CircuitOpen(Exception):
+    """Raised instead of a call while the breaker refuses calls (never leaves this module)."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"circuit open for {wait_s:.1f} s")
+        self.wait_s = wait_s
+
+
+_SENT: ContextVar[list[int] | None] = ContextVar("corroborate_llm_sent", default=None)
+"""The HTTP-call counter of the `complete()` running in this thread (see `_count_request`)."""
+
+
+def _count_request(request: object) -> None:
+    sent = _SENT.get()
+    if sent is not None:
+        sent[0] += 1
+
+
 class OpenAICompatibleLLM:
     """An `LLM` over any OpenAI-compatible chat-completions endpoint."""
 
@@ -138,6 +201,9 @@ class OpenAICompatibleLLM:
                 f"unknown llm_mode {settings.llm_mode!r}; use one of {sorted(_MODES)}",
                 setting="CORROBORATE_LLM_MODE",
             )
+        # instructor logs every failed attempt at ERROR, also those a retry then fixes;
+        # this client logs each final failure once instead.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
         self._settings = settings
         self._model_id = settings.model
         self._name = endpoint_model_name(settings.model)
@@ -145,9 +211,12 @@ class OpenAICompatibleLLM:
             base_url=base_url or settings.base_url,
             api_key=settings.api_key.get_secret_value(),
             timeout=settings.timeout_s,
-            max_retries=0,  # tenacity owns retries, so backoff and jitter are ours
+            max_retries=0,  # tenacity owns retries, so back-off and Retry-After are ours
+            http_client=openai.DefaultHttpxClient(event_hooks={"request": [_count_request]}),
         )
         self._instructor = instructor.from_openai(self._client, mode=_MODES[settings.llm_mode])
+        self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
+        self._backoff = wait_exponential_jitter(initial=settings.retry_backoff_s, max=20)
 
     @property
     def model_id(self) -> str:
@@ -157,23 +226,22 @@ class OpenAICompatibleLLM:
         self, messages: list[Message], response_model: type[T], *, max_tokens: int | None = None
     ) -> Completion[T]:
         started = time.perf_counter()
-        retrying = Retrying(
-            retry=retry_if_exception(_is_transient),
-            stop=stop_after_attempt(self._settings.retries + 1),
-            wait=wait_exponential_jitter(initial=1, max=20),
-            reraise=False,
-        )
+        sent = [0]
+        token = _SENT.set(sent)
+        tokens = max_tokens or self._settings.max_tokens
         try:
-            value, raw = retrying(self._call, messages, response_model, max_tokens)
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            raise LLMUnavailableError(
-                f"{self._model_id} unreachable after {self._settings.retries + 1} attempts: {last}",
-                model=self._model_id,
-                attempt=self._settings.retries + 1,
-            ) from last
-        except (InstructorError, openai.APIError) as exc:
-            raise self._classify(exc) from exc
+            try:
+                value, raw = self._retrying(messages, response_model, tokens)
+            except IncompleteOutputException:
+                # Cut off at the cap: once more with room to finish (a re-ask would not help).
+                tokens *= LENGTH_RETRY_FACTOR
+                value, raw = self._retrying(messages, response_model, tokens)
+        except Exception as exc:
+            error = self._classify(exc, sent[0], tokens)
+            log.warning("%s", error)
+            raise error from exc
+        finally:
+            _SENT.reset(token)
         usage = getattr(raw, "usage", None)
         return Completion(
             value=value,
@@ -182,9 +250,33 @@ class OpenAICompatibleLLM:
                 completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
             ),
             seconds=time.perf_counter() - started,
+            attempts=sent[0],
         )
 
-    def _classify(self, exc: Exception) -> LLMError:
+    def _retrying(
+        self, messages: list[Message], response_model: type[T], max_tokens: int
+    ) -> tuple[T, Any]:
+        retrying = Retrying(
+            retry=self._should_retry,
+            stop=stop_after_attempt(self._settings.retries + 1),
+            wait=self._wait,
+            reraise=True,
+        )
+        return retrying(self._call, messages, response_model, max_tokens)
+
+    def _should_retry(self, state: RetryCallState) -> bool:
+        error = state.outcome.exception() if state.outcome else None
+        # An open breaker ends the cycle now: waiting out a back-off would change nothing.
+        return error is not None and _is_transient(error) and not self.breaker.blocking()
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        asked = _server_retry_after(error) if error is not None else None
+        if asked is not None:
+            return min(asked, self._settings.retry_after_max_s)
+        return float(self._backoff(state))
+
+    def _classify(self, exc: BaseException, attempts: int, max_tokens: int) -> LLMError:
         """Our error for a failed call: stale cassette, endpoint down, or bad output."""
         if _is_replay_miss(exc):
             return ReplayMissError(
@@ -192,31 +284,77 @@ class OpenAICompatibleLLM:
                 "input changed since the cassettes were recorded; run `make record`",
                 model=self._model_id,
             )
-        transport = _transport_error(exc)
-        if transport is not None or isinstance(exc, openai.APIError):
+        if isinstance(exc, _CircuitOpen):
+            wait = math.ceil(exc.wait_s)
             return LLMUnavailableError(
-                f"{self._model_id} failed: {transport or exc}", model=self._model_id
+                f"{self._model_id} not called: {self.breaker.failures} consecutive transport "
+                f"failures opened the circuit breaker; next try in {wait} s"
+                + (f" (after {attempts} failed attempts)" if attempts else ""),
+                model=self._model_id,
+                attempt=attempts,
+                retry_after=max(1, wait),
             )
+        transport = _transport_error(exc)
+        if transport is not None:
+            asked = _server_retry_after(exc)
+            return LLMUnavailableError(
+                f"{self._model_id} unreachable after {attempts} attempts: {transport}",
+                model=self._model_id,
+                attempt=attempts,
+                retry_after=max(1, math.ceil(asked or self._settings.breaker_cooldown_s)),
+            )
+        if isinstance(exc, IncompleteOutputException):
+            return LLMOutputError(
+                f"{self._model_id} output cut off at the token cap (finish_reason=length) "
+                f"after {attempts} attempts, the last with max_tokens={max_tokens}",
+                model=self._model_id,
+                attempt=attempts,
+                raw_output=str(getattr(exc, "last_completion", ""))[:2_000],
+            )
+        if isinstance(exc, openai.APIError):
+            return LLMUnavailableError(
+                f"{self._model_id} failed after {attempts} attempts: {exc}",
+                model=self._model_id,
+                attempt=attempts,
+            )
+        if not isinstance(exc, InstructorError):
+            raise exc  # our bug, not the model's
         return LLMOutputError(
-            f"{self._model_id} output failed validation after "
-            f"{self._settings.reasks + 1} attempts: {str(exc)[:300]}",
+            f"{self._model_id} output failed validation after {attempts} attempts: "
+            f"{str(exc)[:300]}",
             model=self._model_id,
-            attempt=self._settings.reasks + 1,
+            attempt=attempts,
             raw_output=str(getattr(exc, "last_completion", ""))[:2_000],
         )
 
     def _call(
-        self, messages: list[Message], response_model: type[T], max_tokens: int | None
+        self, messages: list[Message], response_model: type[T], max_tokens: int
     ) -> tuple[T, Any]:
-        value, raw = self._instructor.chat.completions.create_with_completion(
-            model=self._name,
-            messages=messages,  # type: ignore[arg-type]
-            response_model=response_model,
-            max_retries=self._settings.reasks,  # instructor: attempts = 1 + max_retries
-            temperature=self._settings.temperature,
-            max_tokens=max_tokens or self._settings.max_tokens,
-            seed=0,
-        )
+        wait = self.breaker.allow()
+        if wait is not None:
+            raise _CircuitOpen(wait)
+        try:
+            value, raw = self._instructor.chat.completions.create_with_completion(
+                model=self._name,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=response_model,
+                max_retries=self._settings.reasks,  # instructor: attempts = 1 + max_retries
+                temperature=self._settings.temperature,
+                max_tokens=max_tokens,
+                seed=0,
+            )
+        except Exception as exc:
+            if not _is_transient(exc):
+                self.breaker.success()  # it answered, if not usefully
+            elif self.breaker.failure():
+                log.warning(
+                    "%s: %d consecutive transport failures; circuit breaker open for %g s",
+                    self._model_id,
+                    self.breaker.failures,
+                    self.breaker.cooldown_s,
+                )
+            raise
+        self.breaker.success()
         return value, raw
 
 

@@ -172,6 +172,9 @@ class NarrationResult:
     detail: str | None = None
     usage: Usage = field(default_factory=Usage)
     llm_calls: int = 0
+    error: str | None = None
+    """The error kind (an error-tree class name) when the LLM call failed: a fallback that
+    makes the consensus degraded. A narrative that failed the checks is no error."""
 
 
 def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationResult:
@@ -202,7 +205,11 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
         raise
     except LLMError as exc:
         return NarrationResult(
-            template_narrative(facts), "template", f"LLM failed: {str(exc)[:200]}", llm_calls=1
+            template_narrative(facts),
+            "template",
+            f"LLM failed: {str(exc)[:200]}",
+            llm_calls=1,
+            error=type(exc).__name__,
         )
     sentences: list[NarrativeSentence] = []
     for draft in done.value.sentences[:MAX_SENTENCES]:

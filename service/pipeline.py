@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -23,7 +23,15 @@ from prompts import Prompt
 from schemas.article import Article
 from schemas.consensus import Consensus, PromptRef
 from schemas.record import EventRecord, Provenance
-from service.errors import InputError, PromptNotFoundError
+from service.errors import (
+    CorroborateError,
+    DegradedResultError,
+    InputError,
+    LLMError,
+    LLMOutputError,
+    LLMUnavailableError,
+    PromptNotFoundError,
+)
 from service.ground import ground_record
 from service.limiter import LimitedLLM, process_limiter
 from service.llm import LLM, open_llm
@@ -100,6 +108,37 @@ class PipelineStats:
     llm_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    degraded: int = 0
+    """Records made with a facet that fell back after an LLM error."""
+    degraded_narratives: int = 0
+    """Narratives that fell back to the template after an LLM error."""
+    llm_answered: int = 0
+    """LLM calls (facets and narratives) that the model answered."""
+    llm_failed: int = 0
+    """LLM calls that failed after their retries (or that the circuit breaker refused)."""
+    llm_errors: dict[str, int] = field(default_factory=dict)
+    """Failed calls by error kind (an error-tree class name)."""
+
+
+def unanswered(records: Sequence[EventRecord], *, model: str, retry_after: int) -> LLMError | None:
+    """The error to answer with when the LLM asked for `records` never answered: every
+    facet sent to it fell back. `LLMUnavailableError` (HTTP 503, `retry_after` seconds) when
+    any call could not reach it, else `LLMOutputError` (502). None when it answered once,
+    or was not asked."""
+    facets = [
+        f
+        for r in records
+        if r.provenance
+        for f in r.provenance.facets.values()
+        if f.state != "skipped"
+    ]
+    if not facets or any(f.state == "llm" for f in facets):
+        return None
+    kinds = sorted({f.error or "LLMError" for f in facets})
+    detail = f"{model} never answered: {len(facets)} calls failed ({', '.join(kinds)})"
+    if "LLMUnavailableError" in kinds:
+        return LLMUnavailableError(detail, model=model, retry_after=retry_after)
+    return LLMOutputError(detail, model=model)
 
 
 class Pipeline:
@@ -107,7 +146,8 @@ class Pipeline:
 
     With a `store`, records are cached by (article, model, prompt hash, lexicon stamp,
     `RECORD_CODE_HASH`):
-    the same work is never done twice, so a re-run makes no LLM call.
+    the same work is never done twice, so a re-run makes no LLM call. A degraded record
+    (a facet fell back after an LLM error) is not cached: a re-run redoes exactly those.
 
     Every LLM call waits for a slot of the process's limiter (`service.limiter`). When it
     allows more than one call, an article's facets and a cluster's articles are worked on
@@ -214,18 +254,51 @@ class Pipeline:
             llm_calls=run.llm_calls,
             facets=run.reports,
         )
+        failed = [r.error or "LLMError" for r in run.reports.values() if r.state == "fallback"]
         self._count(
             records=1,
             llm_calls=run.llm_calls,
             prompt_tokens=record.provenance.prompt_tokens,
             completion_tokens=record.provenance.completion_tokens,
+            degraded=int(record.degraded),
+            llm_answered=sum(r.state == "llm" for r in run.reports.values()),
+            llm_failed=len(failed),
         )
+        self._count_errors(failed)
         return record
 
     def _count(self, **deltas: int) -> None:
         with self._stats_lock:
             for name, delta in deltas.items():
                 setattr(self.stats, name, getattr(self.stats, name) + delta)
+
+    def _count_errors(self, kinds: Sequence[str]) -> None:
+        with self._stats_lock:
+            for kind in kinds:
+                self.stats.llm_errors[kind] = self.stats.llm_errors.get(kind, 0) + 1
+
+    def verdict(self) -> CorroborateError | None:
+        """What this pipeline's run amounts to, for an exit code: None when complete;
+        an `LLMError` (exit 5) when the LLM failed every call it was sent; else a
+        `DegradedResultError` (exit 8) when a record or narrative is degraded."""
+        stats = self.stats
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(stats.llm_errors.items()))
+        again = "outputs written; re-run once the model answers to redo only the degraded ones"
+        if stats.llm_failed and not stats.llm_answered:
+            detail = (
+                f"{self.model_id} never answered: {stats.llm_failed} calls failed ({kinds}); "
+                f"{stats.degraded} records degraded; {again}"
+            )
+            if "LLMUnavailableError" in stats.llm_errors:
+                return LLMUnavailableError(detail, model=self.model_id)
+            return LLMOutputError(detail, model=self.model_id)
+        if stats.degraded or stats.degraded_narratives:
+            return DegradedResultError(
+                f"{stats.degraded} of {stats.records} records and {stats.degraded_narratives} "
+                f"narratives degraded: {stats.llm_failed} LLM calls failed ({kinds}); {again}",
+                model=self.model_id,
+            )
+        return None
 
     def summarise(
         self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
@@ -246,10 +319,15 @@ class Pipeline:
             llm_calls=told.llm_calls,
             prompt_tokens=told.usage.prompt_tokens,
             completion_tokens=told.usage.completion_tokens,
+            degraded_narratives=int(told.error is not None),
+            llm_answered=int(told.llm_calls > 0 and told.error is None),
+            llm_failed=int(told.error is not None),
         )
+        self._count_errors([told.error] if told.error else [])
         consensus.narrative = told.sentences
         consensus.narrative_mode = told.mode  # type: ignore[assignment]
         consensus.narrative_detail = told.detail
+        consensus.degraded = told.error is not None or any(r.degraded for r in done)
         prov = consensus.provenance
         prov.lexicon_version, prov.lexicon_hash = self.lexicon.version, self.lexicon.sha256
         prov.prompts = sorted(

@@ -39,6 +39,20 @@ class Settings(BaseSettings):
     timeout_s: float = Field(default=300.0, gt=0, description="Per-request LLM timeout.")
     retries: int = Field(default=3, ge=0, description="Transport retries (backoff + jitter).")
     reasks: int = Field(default=1, ge=0, description="Re-asks when output fails validation.")
+    retry_backoff_s: float = Field(
+        default=1.0, gt=0, description="First back-off wait; doubles per retry (jitter), max 20 s."
+    )
+    retry_after_max_s: float = Field(
+        default=60.0, ge=0, description="Longest server `Retry-After` waited before a retry."
+    )
+    breaker_failures: int = Field(
+        default=5,
+        ge=0,
+        description="Consecutive transport failures that open the circuit breaker; 0 = off.",
+    )
+    breaker_cooldown_s: float = Field(
+        default=30.0, gt=0, description="How long an open breaker refuses calls before a probe."
+    )
     temperature: float = Field(default=0.0, ge=0, le=2)
     max_tokens: int = Field(default=1_024, gt=0, description="Completion token cap per call.")
     cache_dir: Path = Field(

@@ -10,12 +10,13 @@ Three tables:
 
 - `jobs`: one row per API unit of work (a record or a consensus) with its request,
   result or error problem, idempotency key + body hash, owner (API key id), webhook
-  state and attempt counts. Status moves `queued → running → succeeded | failed`, or to
+  state and attempt counts. Status moves `queued → running → succeeded | partial | failed`, or to
   `cancelled` from either open state; every move is a conditional UPDATE, so a cancelled
   job is never overwritten by a late result.
 - `record_cache`: `(article hash, prompt hash, model id) → EventRecord JSON`, so the same
   article under the same prompt and model is extracted once (`get_cached_record`,
-  `put_cached_record`).
+  `put_cached_record`). Only complete records are put there: a degraded one (a facet fell
+  back after an LLM error) is recomputed on the next run.
 - `job_records`: `(job id, article hash) → EventRecord JSON`, the records a distributed
   job's extraction tasks made. The first write wins (`put_job_record`), so a task
   delivered twice changes nothing.
@@ -125,6 +126,11 @@ class Job:
         """True while the job is queued or running."""
         return self.status in OPEN_STATUSES
 
+    @property
+    def has_result(self) -> bool:
+        """True when the job finished with a result: `succeeded`, or `partial` (degraded)."""
+        return self.status in ("succeeded", "partial")
+
 
 def _job(row: sa.Row[Any]) -> Job:
     m = row._mapping
@@ -209,10 +215,15 @@ class Store:
         )
         with self.engine.connect() as conn:
             raw = conn.execute(query).scalar_one_or_none()
-        return EventRecord.model_validate_json(raw) if raw is not None else None
+        record = EventRecord.model_validate_json(raw) if raw is not None else None
+        # A degraded record is never served as done (one cached by older code included).
+        return record if record is not None and not record.degraded else None
 
     def put_cached_record(self, key: RecordCacheKey, record: EventRecord) -> None:
-        """Store `record` under `key`, replacing any earlier one."""
+        """Store `record` under `key`, replacing any earlier one. A degraded record is not
+        stored: served from the cache it would pass for a complete one, for ever."""
+        if record.degraded:
+            return
         values = {"record_json": record.model_dump_json(), "created_at": _now()}
         where = (
             (record_cache.c.article_hash == key.article_hash)
@@ -365,9 +376,11 @@ class Store:
         """
         return self._move(job_id, OPEN_STATUSES, status="running", attempts=jobs.c.attempts + 1)
 
-    def finish_job(self, job_id: str, result_json: str) -> Job | None:
-        """running → succeeded with its result; None if it was cancelled meanwhile."""
-        return self._move(job_id, ("running",), status="succeeded", result_json=result_json)
+    def finish_job(self, job_id: str, result_json: str, *, partial: bool = False) -> Job | None:
+        """running → succeeded (or `partial`: a degraded result) with its result; None if it
+        was cancelled meanwhile."""
+        status: JobStatus = "partial" if partial else "succeeded"
+        return self._move(job_id, ("running",), status=status, result_json=result_json)
 
     def fail_job(self, job_id: str, problem: dict[str, Any]) -> Job | None:
         """running → failed with a problem body; None if it was cancelled meanwhile."""

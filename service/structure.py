@@ -6,8 +6,9 @@ llama.cpp server reuses its prompt cache (the embedded server's context window i
 for the longest accepted article: `service.llm.context_needed`). Label facets show
 numbered candidates and demand exactly one label per candidate; the figure, the quoted
 words and the sentence come from the miner, the LLM only says what they mean. A facet
-whose call fails falls back to the mined candidates alone and says so in the provenance:
-a weak or failing model makes the record poorer, never wrong.
+whose call fails falls back to the mined candidates alone and says so in the provenance
+(`fallback` with the error kind, which makes the record `degraded`): a weak or failing
+model makes the record poorer, never wrong, and never passes it off as complete.
 """
 
 from __future__ import annotations
@@ -152,13 +153,16 @@ class Structurer:
             raise  # a stale cassette must fail loudly, never degrade silently
         except LLMError as exc:
             run.reports[facet] = FacetReport(
-                state="failed",
-                detail=f"{type(exc).__name__}: {str(exc)[:300]}; mined candidates used",
+                state="fallback",
+                error=type(exc).__name__,
+                detail=f"{str(exc)[:300]}; mined candidates used",
+                attempts=exc.attempt or 0,
                 seconds=time.perf_counter() - started,
             )
             return None
         run.reports[facet] = FacetReport(
             state="llm",
+            attempts=done.attempts,
             seconds=done.seconds,
             prompt_tokens=done.usage.prompt_tokens,
             completion_tokens=done.usage.completion_tokens,
@@ -176,7 +180,9 @@ class Structurer:
     ) -> dict[str, Any]:
         """Ask for one label per shown candidate; map the answers back by id, else position."""
         if self.llm is None or not shown:
-            run.reports[facet] = FacetReport(state="mined", detail="no LLM" if shown else None)
+            run.reports[facet] = FacetReport(
+                state="skipped", detail="no LLM" if shown else "no candidates"
+            )
             return {}
         block = self.prompt.render(facet, items="\n".join(lines))
         value = self._ask(
@@ -201,7 +207,7 @@ class Structurer:
 
     def _core(self, run: FacetRun, article: Article, cands: Candidates) -> CoreDraft | None:
         if self.llm is None:
-            run.reports["core"] = FacetReport(state="mined", detail="no LLM")
+            run.reports["core"] = FacetReport(state="skipped", detail="no LLM")
             return None
         people = (
             "; ".join(f"{p.name} ({p.title})" if p.title else p.name for p in _unique_people(cands))

@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol
 
 import anyio.to_thread
@@ -27,10 +29,19 @@ from service.api.metrics import CACHE_HITS, CACHE_MISSES, JOBS_FINISHED, JOBS_QU
 from service.api.problems import error_problem, internal_problem
 from service.errors import CorroborateError
 from service.llm import LLM
+from service.pipeline import unanswered
 from service.settings import Settings
 from service.store import Job, RecordCacheKey, Store
 
 log = logging.getLogger("corroborate.api")
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """A job's result JSON, and whether it is degraded (the job then ends `partial`)."""
+
+    json: str
+    degraded: bool
 
 
 class ServicePipeline(Protocol):
@@ -166,16 +177,22 @@ class JobRunner:
             log.exception("job %s failed", job_id)
             final = self.store.fail_job(job_id, internal_problem(instance=instance))
         else:
-            final = self.store.finish_job(job_id, result)
+            final = self.store.finish_job(job_id, result.json, partial=result.degraded)
         if final is not None:  # None: cancelled while running, result discarded
             JOBS_FINISHED.labels(final.kind, final.status).inc()
             self.on_final(final)
         self.finished(job_id)
 
-    def _work(self, job: Job) -> str:
-        """The model work of one job, in the worker thread; returns the result JSON."""
+    def _work(self, job: Job) -> JobResult:
+        """The model work of one job, in the worker thread.
+
+        Raises the LLM's error (503 + Retry-After when it could not be reached) when it
+        answered none of the calls the job needed; a result with some failed calls is
+        `degraded` (the job ends `partial`)."""
         if job.kind == "record":
-            return self.record(Article.model_validate_json(job.request_json)).model_dump_json()
+            record = self.record(Article.model_validate_json(job.request_json))
+            self._raise_if_unanswered([record])
+            return JobResult(record.model_dump_json(), record.degraded)
         request = ConsensusRequest.model_validate_json(job.request_json)
         # Records go through the record cache, so a cluster re-sent costs no model call.
         # Articles are extracted at once, under the LLM limiter; the list keeps their order.
@@ -186,10 +203,23 @@ class JobRunner:
                 records = list(pool.map(self.record, articles))
         else:
             records = [self.record(a) for a in articles]
-        return self.pipeline.summarise(articles, records).model_dump_json()
+        self._raise_if_unanswered(records)
+        consensus = self.pipeline.summarise(articles, records)
+        return JobResult(consensus.model_dump_json(), consensus.degraded)
+
+    def _raise_if_unanswered(self, records: Sequence[EventRecord]) -> None:
+        settings = self.pipeline.settings
+        error = unanswered(
+            records,
+            model=self.pipeline.model_id,
+            retry_after=max(1, math.ceil(settings.breaker_cooldown_s)),
+        )
+        if error is not None:
+            raise error
 
     def record(self, article: Article) -> EventRecord:
-        """One article's record, from the record cache when the same work was done before."""
+        """One article's record, from the record cache when the same work was done before
+        (the store neither keeps nor serves a degraded record)."""
         key = self.pipeline.cache_key(article)
         cached = self.store.get_cached_record(key)
         if cached is not None:

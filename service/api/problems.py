@@ -105,12 +105,16 @@ def problem_body(
 def problem_response(
     body: Mapping[str, Any], *, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    """Serve a problem body with its status and media type."""
+    """Serve a problem body with its status and media type; a 503 whose body says
+    `retry_after` (an `LLMUnavailableError`'s) gets the `Retry-After` header too."""
+    sent = dict(headers or {})
+    if int(body["status"]) == 503 and isinstance(body.get("retry_after"), int):
+        sent.setdefault("Retry-After", str(body["retry_after"]))
     return JSONResponse(
         dict(body),
         status_code=int(body["status"]),
         media_type=PROBLEM_MEDIA_TYPE,
-        headers=dict(headers or {}),
+        headers=sent,
     )
 
 

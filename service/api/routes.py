@@ -64,15 +64,15 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
         422: "Invalid body or parameters; `errors` lists each.",
         429: "Rate limit exceeded; retry after `Retry-After` seconds.",
         500: "Our bug or a configuration error.",
-        502: "The model answered with unusable output.",
-        503: "The model could not be reached.",
+        502: "The model answered with unusable output only.",
+        503: "The model could not be reached (never answered); retry after `Retry-After` s.",
     }
     out: dict[int | str, dict[str, Any]] = {}
     for code in codes:
         entry: dict[str, Any] = {"description": described[code]}
         if code == 401:
             entry["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
-        if code == 429:
+        if code in (429, 503):
             entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
         out[code] = entry
     return out
@@ -182,7 +182,7 @@ def _outcome(job: Job, mode: Mode, *, replayed: bool) -> Response:
     if mode == "async" or job.is_open:
         body = job_response(job).model_dump(mode="json")
         return JSONResponse(body, status_code=202, headers=headers)
-    if job.status == "succeeded" and job.result_json is not None:
+    if job.has_result and job.result_json is not None:
         headers["Content-Location"] = f"/v1/jobs/{job.id}/result"
         return Response(job.result_json, media_type="application/json", headers=headers)
     if job.status == "failed" and job.error is not None:
@@ -350,11 +350,12 @@ async def get_job(job_id: JobIdPath, services: ServicesDep, caller: CallerDep) -
 async def get_job_result(
     job_id: JobIdPath, services: ServicesDep, caller: CallerDep, accept: AcceptHeader = None
 ) -> Response:
-    """The record or consensus of a succeeded job; 409 while it runs, or if it failed or
-    was cancelled (`job_status` and, for a failure, `job_error` say which). A consensus
-    comes as its HTML review page when `Accept` prefers `text/html`."""
+    """The record or consensus of a succeeded job (or a `partial` one: its result says
+    `degraded: true`); 409 while it runs, or if it failed or was cancelled (`job_status`
+    and, for a failure, `job_error` say which). A consensus comes as its HTML review page
+    when `Accept` prefers `text/html`."""
     job = _owned_job(services, caller, job_id)
-    if job.status == "succeeded" and job.result_json is not None:
+    if job.has_result and job.result_json is not None:
         if job.kind == "consensus" and prefers_html(accept):
             return review_response(job)
         return Response(job.result_json, media_type="application/json", headers=VARY_ACCEPT)
@@ -380,7 +381,7 @@ async def get_job_review(job_id: JobIdPath, services: ServicesDep, caller: Calle
     """The consensus with its evidence as one self-contained HTML page; 406 for a record
     job, 409 as for `/result`."""
     job = _owned_job(services, caller, job_id)
-    if job.status == "succeeded" and job.result_json is not None:
+    if job.has_result and job.result_json is not None:
         return review_response(job)
     return await get_job_result(job_id, services, caller)
 

@@ -55,7 +55,8 @@ def verify_callback(
 
 def callback_body(job: Job) -> bytes:
     """The JSON a job's webhook carries (`JobCallbackRequest`)."""
-    event = {"succeeded": "job.succeeded", "failed": "job.failed"}.get(job.status, "job.cancelled")
+    events = {"succeeded": "job.succeeded", "partial": "job.partial", "failed": "job.failed"}
+    event = events.get(job.status, "job.cancelled")
     payload: dict[str, Any] = {
         "event": event,
         "job": job_response(job).model_dump(mode="json"),

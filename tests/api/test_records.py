@@ -164,13 +164,38 @@ def test_unreachable_llm_is_503(make_client: ClientMaker, settings: Any) -> None
     assert body["detail"].startswith("fake/echo unreachable")
 
 
-def test_failing_llm_facets_degrade_to_mined_candidates(make_client: ClientMaker) -> None:
+def test_an_llm_that_never_answers_is_503_with_retry_after(make_client: ClientMaker) -> None:
     llm = FakeLLM(responder=lambda _m, _r: LLMUnavailableError("down", model="fake/echo"))
     client = make_client(llm=llm)
     answer = client.post("/v1/records", json=article_payload())
+    body = assert_problem(answer, 503, type_suffix="/llm-unavailable")
+    assert "never answered" in body["detail"] and "LLMUnavailableError" in body["detail"]
+    assert answer.headers["Retry-After"] == str(body["retry_after"]) == "30"
+
+
+def test_failing_llm_facets_give_a_degraded_record(make_client: ClientMaker) -> None:
+    client = make_client(llm=FakeLLM(responder=_answer_core_only))
+    answer = client.post("/v1/records", json=article_payload())
     assert answer.status_code == 200, answer.text
-    facets = answer.json()["provenance"]["facets"]
-    assert facets and all(f["state"] == "failed" for f in facets.values())
+    body = answer.json()
+    facets = body["provenance"]["facets"]
+    assert body["degraded"] is True and body["provenance"]["degraded"] is True
+    assert facets["core"]["state"] == "llm"
+    assert {f["state"] for n, f in facets.items() if n != "core"} == {"fallback"}
+    assert {f["error"] for n, f in facets.items() if n != "core"} == {"LLMUnavailableError"}
+
+
+def _answer_core_only(messages: Any, model: Any) -> Any:
+    if model.__name__ == "CoreDraft":
+        return {
+            "headline": "Kim arrives in Beijing",
+            "event_type": "visit",
+            "date": "2025-09-02",
+            "place": "Beijing",
+            "summary": "Kim arrived in Beijing.",
+            "people": [],
+        }
+    return LLMUnavailableError("down", model="fake/echo")
 
 
 def _metric(client: Any, name: str) -> float:

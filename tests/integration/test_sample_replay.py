@@ -73,7 +73,7 @@ def test_records_come_from_the_embedded_model_with_provenance(
         asked = [f for f, report in prov.facets.items() if report.state == "llm"]
         assert prov.llm_calls == len(asked) >= 3
         assert all(
-            report.state == "llm" or (report.state == "mined" and report.detail is None)
+            report.state == "llm" or (report.state == "skipped" and report.detail is not None)
             for report in prov.facets.values()
         ), prov.facets
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +12,17 @@ from pydantic import BaseModel
 
 from schemas.article import MAX_ARTICLE_CHARS, Article
 from service import pipeline as pipeline_module
-from service.errors import LLMOutputError, ReplayMissError
+from service.errors import (
+    DegradedResultError,
+    LLMOutputError,
+    LLMUnavailableError,
+    ReplayMissError,
+    exit_code,
+)
 from service.llm import CHARS_PER_TOKEN, Message, context_needed
 from service.pipeline import Pipeline
 from service.settings import Settings
-from service.store import Store
+from service.store import Store, record_cache
 from tests.fakes import FakeLLM
 
 TEXT = (
@@ -122,11 +128,71 @@ def test_failed_facet_falls_back_to_mined_candidates_and_says_so() -> None:
             return LLMOutputError("bad output", model="fake/echo")
         return responder(messages, model)
 
-    record = Pipeline(settings(), FakeLLM(flaky)).extract(ARTICLE)
+    pipe = Pipeline(settings(), FakeLLM(flaky))
+    record = pipe.extract(ARTICLE)
     assert record.provenance is not None
     report = record.provenance.facets["quantities"]
-    assert report.state == "failed" and report.detail and "LLMOutputError" in report.detail
+    assert report.state == "fallback" and report.error == "LLMOutputError"
+    assert report.detail and "bad output" in report.detail
     assert any(q.value == 14 and q.grounded for q in record.quantities)
+    assert record.degraded and record.model_dump(mode="json")["degraded"] is True
+    assert pipe.stats.degraded == 1 and pipe.stats.llm_failed == 1
+    assert pipe.stats.llm_answered == 3 and pipe.stats.llm_errors == {"LLMOutputError": 1}
+    verdict = pipe.verdict()
+    assert isinstance(verdict, DegradedResultError) and exit_code(verdict) == 8
+
+
+def test_a_degraded_record_is_not_cached_and_is_redone(tmp_path: Any) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+    down = FakeLLM(lambda _m, _r: LLMUnavailableError("down", model="fake/echo"))
+    outage = Pipeline(settings(), down, store=store)
+    first = outage.extract(ARTICLE)
+    assert first.degraded and not first.provenance.llm_answered  # type: ignore[union-attr]
+    verdict = outage.verdict()
+    assert isinstance(verdict, LLMUnavailableError) and exit_code(verdict) == 5
+    assert "never answered" in str(verdict)
+    up = FakeLLM(responder)
+    again = Pipeline(settings(), up, store=store)
+    second = again.extract(ARTICLE)
+    assert len(up.calls) == 4 and again.stats.cache_hits == 0 and not second.degraded
+    assert again.verdict() is None
+    third = Pipeline(settings(), FakeLLM(), store=store)
+    assert third.extract(ARTICLE) == second and third.stats.cache_hits == 1
+
+
+def test_a_degraded_record_in_the_cache_is_never_served(tmp_path: Any) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+    down = FakeLLM(lambda _m, _r: LLMUnavailableError("down", model="fake/echo"))
+    pipe = Pipeline(settings(), down, store=store)
+    record = pipe.extract(ARTICLE)
+    key = pipe.cache_key(ARTICLE)
+    store.put_cached_record(key, record)  # refused
+    assert store.get_cached_record(key) is None
+    with store.engine.begin() as conn:  # as older code would have written it
+        conn.execute(
+            record_cache.insert().values(
+                article_hash=key.article_hash,
+                prompt_hash=key.prompt_hash,
+                model_id=key.model_id,
+                record_json=record.model_dump_json(),
+                created_at=datetime.now(UTC),
+            )
+        )
+    assert store.get_cached_record(key) is None
+
+
+def test_a_narrative_that_fell_back_after_an_error_degrades_the_consensus() -> None:
+    def no_narrator(messages: list[Message], model: type[BaseModel]) -> Any:
+        if model.__name__ == "NarrativeDraft":
+            return LLMUnavailableError("down", model="fake/echo")
+        return responder(messages, model)
+
+    pipe = Pipeline(settings(), FakeLLM(no_narrator))
+    other = ARTICLE.model_copy(update={"id": "flood-2", "outlet": "Other Daily"})
+    consensus = pipe.summarise([ARTICLE, other])
+    assert consensus.narrative_mode == "template" and consensus.degraded
+    assert pipe.stats.degraded == 0 and pipe.stats.degraded_narratives == 1
+    assert isinstance(pipe.verdict(), DegradedResultError)
 
 
 def test_replay_miss_is_never_swallowed() -> None:
@@ -139,8 +205,8 @@ def test_mined_only_record_has_no_model(tmp_path: Any) -> None:
     record = Pipeline(settings(), None).extract(ARTICLE)
     assert record.provenance is not None and record.provenance.model == "none"
     assert record.provenance.llm_calls == 0
-    assert {r.state for r in record.provenance.facets.values()} == {"mined"}
-    assert record.grounding_rate == 1.0
+    assert {r.state for r in record.provenance.facets.values()} == {"skipped"}
+    assert record.grounding_rate == 1.0 and not record.degraded
 
 
 def test_record_cache_makes_a_second_run_free(tmp_path: Any) -> None:

@@ -3,8 +3,9 @@
 Each figure becomes an interval from its hedge and `MergeTolerances`: "about X" is
 X ± `approx_rel`; "more than X" is (X, X·(1 + `open_bound_slack`)]; "at least X" closes
 that interval at X; "up to X" / "fewer than X" mirror them below X; a bare figure is
-X ± `exact_rel`; a range is its bounds ± `exact_rel`. Dates compare as day ranges, so
-"2025-09" is compatible with "2025-09-03".
+X ± `exact_rel`, or ± half a unit of its last written digit when the writing
+rounds ('$17.8 billion', '4%'; `stated_step`); a range is its bounds ± `exact_rel`.
+Dates compare as day ranges, so "2025-09" is compatible with "2025-09-03".
 """
 
 from __future__ import annotations
@@ -115,6 +116,9 @@ class Figure(NamedTuple):
     hedge: Hedge
     as_of: str | None
     scale: float = 1.0
+    step: float = 0.0
+    """Half a unit of the last digit the figure was written with, when the writing rounds
+    ('$17.8 billion' holds 17.75-17.85 billion, '4%' 3.5-4.5 %; `stated_step`)."""
 
     def scaled(self, tol: MergeTolerances) -> Range:
         """The interval in the base unit, for comparing figures given in different units."""
@@ -144,7 +148,10 @@ class Figure(NamedTuple):
             case "less_than":
                 result = Range(_below(lo, slack), hi, high_open=True)
             case _:
-                result = Range(_below(lo, tol.exact_rel), _above(hi, tol.exact_rel))
+                result = Range(
+                    min(_below(lo, tol.exact_rel), lo - self.step),
+                    max(_above(hi, tol.exact_rel), hi + self.step),
+                )
         if result.low == result.high:
             # "more than 0" or zero slack would make an empty interval; keep the point.
             return Range(result.low, result.high)
@@ -159,6 +166,31 @@ class Figure(NamedTuple):
             self.hedge,
             self.scale,
         )
+
+
+_WRITTEN_NUMBER: Final = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def stated_step(phrase: str, value: float | None, *, share: bool) -> float:
+    """Half a unit of the last digit a figure's words give, when the writing rounds: a
+    decimal ('17.8 billion', '1.1%'), a whole number scaled by a word ('5 billion') or
+    a whole percentage. A whole count ('230 passengers') is exact: 0."""
+    if value is None:
+        return 0.0
+    match = _WRITTEN_NUMBER.search(phrase)
+    if match is None:
+        return 0.0
+    written = float(match.group(0).replace(",", ""))
+    decimals = match.group(1)
+    unit = 10.0 ** -len(decimals) if decimals else 1.0
+    if written <= 0:
+        return 0.0
+    factor = value / written
+    if not decimals and not share and abs(factor - 1.0) < 1e-9:
+        return 0.0
+    if abs(factor - round(factor)) > 1e-6 * max(1.0, factor) or factor < 1.0 - 1e-9:
+        return 0.0  # the words give another number than the value (a unit converted)
+    return 0.5 * unit * factor
 
 
 def _optional(number: float | None) -> tuple[int, float]:

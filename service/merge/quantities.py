@@ -51,6 +51,7 @@ from service.merge.intervals import (
     day_range,
     figures_fit,
     render_figure,
+    stated_step,
 )
 from service.merge.revisions import held, split_revisions
 from service.merge.tokens import place_key
@@ -132,13 +133,15 @@ def event_places(ctx: MergeContext) -> frozenset[str]:
 def _observe(
     ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause
 ) -> Observation:
+    dimension, scale, _ = classify_unit(quantity.unit)
     figure = Figure(
         quantity.value,
         quantity.low,
         quantity.high,
         quantity.hedge,
         quantity.as_of,
-        classify_unit(quantity.unit)[1],
+        scale,
+        stated_step(quantity.phrase, quantity.value, share=dimension == "percent"),
     )
     words = quantity.phrase or render_figure(figure, ordinal=quantity.ordinal, unit=None)
     observation = observe(

@@ -1,0 +1,40 @@
+"""How a figure's written precision widens its interval (`stated_step`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.merge import DEFAULT_TOLERANCES
+from service.merge.intervals import Figure, figures_fit, stated_step
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "share", "step"),
+    [
+        ("$17.8 billion", 17.8e9, False, 0.05e9),
+        ("1.1%", 1.1, True, 0.05),
+        ("4%", 4.0, True, 0.5),
+        ("5 billion", 5e9, False, 0.5e9),
+        ("230 passengers", 230.0, False, 0.0),  # a whole count is exact
+        ("10,000 troops", 10_000.0, False, 0.0),
+        ("", 12.0, False, 0.0),
+    ],
+)
+def test_stated_step(phrase: str, value: float, share: bool, step: float) -> None:
+    assert stated_step(phrase, value, share=share) == pytest.approx(step)
+
+
+def _figure(value: float, step: float = 0.0) -> Figure:
+    return Figure(value, None, None, "exact", None, 1.0, step)
+
+
+def test_a_rounded_figure_meets_the_precise_one() -> None:
+    rounded = _figure(17.8e9, stated_step("$17.8 billion", 17.8e9, share=False))
+    precise = _figure(17.84e9, stated_step("$17.84 billion", 17.84e9, share=False))
+    assert figures_fit(rounded, precise, DEFAULT_TOLERANCES)
+    other = _figure(18.1e9, stated_step("$18.1 billion", 18.1e9, share=False))
+    assert not figures_fit(rounded, other, DEFAULT_TOLERANCES)
+
+
+def test_whole_counts_stay_exact() -> None:
+    assert not figures_fit(_figure(230.0), _figure(231.0), DEFAULT_TOLERANCES)

@@ -47,8 +47,14 @@ test: install
 # test cluster.
 RECORDED := evals/datasets/dev/kim-beijing-2025 evals/datasets/dev/river-flood evals/datasets/dev/port-deal
 
+# The clustering task mixes ECB+ (read from beside the repository, skipped when absent)
+# with the built-in datasets.
+ECBPLUS ?= ../shared/external/ecbplus
+
 eval: install
 	$(VENV)/bin/corroborate eval --mode replay --out $(OUT)/eval $(RECORDED)
+	$(VENV)/bin/corroborate eval --task clustering --out $(OUT)/eval-clustering \
+	  --dataset $(ECBPLUS) --dataset evals/datasets
 
 record: install-local
 	$(VENV)/bin/corroborate eval --mode live --record --out $(OUT)/eval-record $(RECORDED)

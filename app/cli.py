@@ -15,6 +15,7 @@ from service.errors import CorroborateError, InputError, exit_code
 if TYPE_CHECKING:  # the commands import what they use: `corroborate --help` starts fast
     from pydantic import BaseModel
 
+    from app.batch import Cluster
     from app.progress import ArticleProgress
     from schemas.article import Article
     from schemas.record import EventRecord
@@ -226,12 +227,27 @@ def batch(
     cache: CacheOpt = None,
 ) -> None:
     """Many clusters, resumable: finished clusters and cached records are never redone."""
-    from app.batch import load_clusters, run_batch
-    from app.progress import ArticleProgress, record_line
-    from service.pipeline import open_pipeline
+    from app.batch import load_clusters
 
     clusters = load_clusters(path)
     settings = _settings(model, base_url)
+    _summarise_clusters(clusters, out, concurrency, settings, no_llm, prompt_version, cache)
+
+
+def _summarise_clusters(
+    clusters: list[Cluster],
+    out: Path,
+    concurrency: int,
+    settings: Settings,
+    no_llm: bool,
+    prompt_version: str | None,
+    cache: str | None,
+) -> None:
+    """`batch`'s work: summarise each cluster into `out`, resumably; the summary line."""
+    from app.batch import run_batch
+    from app.progress import ArticleProgress, record_line
+    from service.pipeline import open_pipeline
+
     store = _store(settings, cache)
     sizes = {c.key: len(c.articles) for c in clusters}
     with ArticleProgress(sum(sizes.values())) as progress:
@@ -269,6 +285,69 @@ def batch(
     if summary.failed:
         raise SystemExit(1)
     _verdict(pipe)
+
+
+@app.command()
+def cluster(
+    path: Annotated[
+        Path,
+        typer.Argument(help="A folder of articles (any order, searched recursively) or a JSONL."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Clusters JSONL (one event cluster a line).")
+    ] = Path("out/clusters.jsonl"),
+    summarise: Annotated[
+        bool,
+        typer.Option(
+            "--summarise", help="Also write the consensus of every cluster of 2+ articles."
+        ),
+    ] = False,
+    summaries: Annotated[
+        Path | None,
+        typer.Option("--summaries", help="Where --summarise writes (default: beside --out)."),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=16, help="Clusters summarised at once.")
+    ] = 2,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    no_llm: NoLLMOpt = False,
+    prompt_version: PromptOpt = None,
+    cache: CacheOpt = None,
+) -> None:
+    """Sort an unsorted stream of articles into event clusters (CORROBORATE_CLUSTER__*)."""
+    from app.cluster import cluster_line, load_stream, to_batch
+    from app.progress import ArticleProgress
+    from service.cluster import METHOD, cluster_articles
+
+    articles = load_stream(path)
+    settings = _settings(model, base_url)
+    stages = ("read", "link")
+    seen = dict.fromkeys(stages, 0)
+    with ArticleProgress(len(stages) * len(articles), what="article steps") as progress:
+
+        def tick(stage: str, done: int) -> None:
+            progress.skip(done - seen[stage], f"{stage}: {done} of {len(articles)} articles")
+            seen[stage] = done
+
+        clusters = cluster_articles(articles, settings.cluster, progress=tick)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        "".join(cluster_line(c, settings.cluster) + "\n" for c in clusters), encoding="utf-8"
+    )
+    multi = [c for c in clusters if len(c.article_ids) >= 2]
+    typer.echo(
+        f"done in {progress.elapsed:.1f}s: articles: {len(articles)}; clusters: "
+        f"{len(clusters)} ({len(multi)} of 2+ articles, {len(clusters) - len(multi)} single); "
+        f"stories: {len({c.story for c in clusters})}; method: {METHOD}; wrote {out}",
+        err=True,
+    )
+    if summarise and multi:
+        target = summaries or out.with_suffix("")
+        _summarise_clusters(
+            to_batch(clusters, articles), target, concurrency, settings, no_llm,
+            prompt_version, cache,
+        )  # fmt: skip
 
 
 def _usage_line(pipe: Pipeline, settings: Settings, seconds: float) -> None:

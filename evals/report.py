@@ -72,7 +72,9 @@ class Header(BaseModel):
     @property
     def baseline_key(self) -> str:
         """Which baseline section this run compares with."""
-        return "baseline" if self.mode == "baseline" else f"llm/{self.model}"
+        if self.mode in ("baseline", "clustering"):
+            return self.mode
+        return f"llm/{self.model}"
 
 
 class CaseResult(BaseModel):

@@ -473,6 +473,14 @@ def eval_command(
     tolerance: Annotated[
         float, typer.Option("--tolerance", min=0.0, help="Score changes below this are noise.")
     ] = DEFAULT_TOLERANCE,
+    task: Annotated[
+        str,
+        typer.Option(
+            "--task",
+            help="extraction (records and consensus) or clustering (the datasets' documents "
+            "mixed and sorted into events; default datasets: ECB+ and the built-in ones).",
+        ),
+    ] = "extraction",
     split: Annotated[
         str,
         typer.Option(
@@ -486,6 +494,13 @@ def eval_command(
 
     Exit codes: 0 ok, 2 bad input, 5 LLM failure, 6 replay miss (re-record), 7 regression.
     """
+    if task not in ("extraction", "clustering"):
+        raise InputError(f"--task: {task!r} is not one of extraction, clustering")
+    if task == "clustering":
+        clustering_command(
+            [*(paths or []), *(dataset or [])], out, baseline, tolerance, update_baseline
+        )
+        return
     if mode not in ("replay", "live", "baseline"):
         raise InputError(f"--mode: {mode!r} is not one of replay, live, baseline")
     if split not in SPLIT_CHOICES:
@@ -522,6 +537,37 @@ def eval_command(
         )
         raise errors.EvalRegressionError(
             message, baseline=str(baseline), regressed=len(diff.regressed)
+        )
+
+
+def clustering_command(
+    paths: list[Path], out: Path | None, baseline: Path, tolerance: float, update: bool
+) -> None:
+    """`--task clustering`: score the clustering, report, and compare with the baseline."""
+    from evals.clustering import DEFAULT_ECBPLUS, run_clustering
+
+    console = Console(stderr=True)
+    report = run_clustering(
+        paths or [DEFAULT_ECBPLUS, BUILTIN_DATASETS], get_settings().cluster, git_sha=git_sha()
+    )
+    for skipped in report.header.skipped:
+        console.print(f"[yellow]skipped[/yellow] {skipped}: no such dataset path")
+    document = load_baseline(baseline)
+    diff = diff_reports(document, report, tolerance)
+    if update and report.clusters:
+        write_baseline(baseline, updated_baseline(document, report))
+    print_report(report, diff, Console(width=max(Console().width, 110)))
+    if out is not None:
+        for written in write_reports(report, diff, out):
+            console.print(f"wrote {written}")
+    if update:
+        console.print(f"updated {baseline} [{report.header.baseline_key}]")
+    elif diff.has_regressions:
+        raise errors.EvalRegressionError(
+            f"{len(diff.regressed)} scores regressed against {baseline} [{diff.key}] "
+            f"(exit {REGRESSION_EXIT_CODE}); accept them with --update-baseline",
+            baseline=str(baseline),
+            regressed=len(diff.regressed),
         )
 
 

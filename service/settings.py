@@ -9,10 +9,56 @@ from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_cache_dir
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
+
+
+class ClusterSettings(BaseModel):
+    """Event clustering (`service.cluster`): named thresholds and feature sizes.
+
+    The thresholds were chosen on the dev topics of ECB+ and the dev datasets
+    (`bench/bench_cluster.py --sensitivity` prints the table they were chosen from). Set
+    them as `CORROBORATE_CLUSTER__EVENT_THRESHOLD=0.2` and so on.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    event_threshold: float = Field(
+        default=0.22,
+        gt=0,
+        le=1,
+        description="Average cosine similarity from which articles are one event.",
+    )
+    story_threshold: float = Field(
+        default=0.05,
+        gt=0,
+        le=1,
+        description="Average cosine similarity from which events are one story (the same "
+        "kind of news about the same people); also the similarity that links two articles.",
+    )
+    window_days: int = Field(
+        default=365,
+        ge=0,
+        description="Articles published further apart than this are never linked (both "
+        "dates known).",
+    )
+    lead_chars: int = Field(
+        default=3000, ge=200, description="Characters of the text read after the headline."
+    )
+    max_terms: int = Field(default=80, ge=8, description="Heaviest terms kept per article.")
+    index_keys: int = Field(
+        default=12,
+        ge=1,
+        description="Heaviest terms an article is indexed under: two articles are compared "
+        "only when they share one of them.",
+    )
+    name_weight: float = Field(
+        default=1.0,
+        ge=0,
+        description="Extra weight of a capitalised word inside a sentence (a name).",
+    )
 
 
 class Settings(BaseSettings):
@@ -96,6 +142,9 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = Field(default=10.0, gt=0)
     price_per_1k_prompt: float = Field(default=0.0, ge=0, description="Cost per 1k prompt tokens.")
     price_per_1k_completion: float = Field(default=0.0, ge=0)
+    cluster: ClusterSettings = Field(
+        default_factory=ClusterSettings, description="Event clustering thresholds."
+    )
 
     @property
     def is_local(self) -> bool:

@@ -109,3 +109,26 @@ def test_an_unknown_prompt_version_exits_2_with_one_line(tmp_path: Path) -> None
     done = cli("extract", str(SAMPLE), "--no-llm", "--prompt-version", "v9", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert done.stderr == "error: prompt 'extract_event' has no version 'v9'; have ['v1']\n"
+
+
+def test_cluster_writes_one_line_per_event_and_a_summary_line(tmp_path: Path) -> None:
+    stream = tmp_path / "stream"
+    stream.mkdir()
+    for folder in ("kim-beijing-2025", "river-flood"):
+        for file in (ROOT / "evals" / "datasets" / "dev" / folder / "articles").glob("*.json"):
+            shutil.copy(file, stream / file.name)
+    out = tmp_path / "clusters.jsonl"
+    done = cli("cluster", str(stream), "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(len(c["article_ids"]) for c in lines) == [4, 5]
+    first = lines[0]
+    assert first["label"] and first["first_date"] <= first["last_date"]
+    assert first["method"] and len(first["settings_hash"]) == 64
+    assert "articles: 9; clusters: 2" in done.stderr
+
+
+def test_cluster_refuses_a_missing_path(tmp_path: Path) -> None:
+    done = cli("cluster", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("error:")

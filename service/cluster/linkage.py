@@ -1,0 +1,87 @@
+"""Splitting one connected component into events and stories.
+
+Inside a component (articles joined by links, `service.cluster.index`) the articles are
+clustered by average linkage over cosine distance. One dendrogram is cut twice: at
+`event_threshold` into events, at the lower `story_threshold` into stories, so every
+event lies inside one story. The articles are ordered by id before the linkage, so the
+result depends on the set of articles only, never on the order they came in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from service.cluster.features import Features, similarity
+from service.settings import ClusterSettings
+
+
+@dataclass(frozen=True)
+class Group:
+    """One event of a component: its articles (by id), its story and how it reads."""
+
+    article_ids: tuple[str, ...]
+    """Sorted by publication day (undated last), then id."""
+    story: int
+    """Index of the story inside the component (the events of one story share it)."""
+    label: str
+    """The headline of the event's most central article."""
+    first_day: int | None
+    last_day: int | None
+
+
+def _similarities(members: Sequence[Features], window_days: int) -> np.ndarray:
+    n = len(members)
+    sims = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            sims[i, j] = sims[j, i] = similarity(members[i], members[j], window_days)
+    return sims
+
+
+def _cut(tree: np.ndarray, threshold: float, n: int) -> list[int]:
+    if n == 1:
+        return [1]
+    # Merges at distance <= 1 - threshold: average similarity >= threshold.
+    return [int(x) for x in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+
+
+def split_component(members: Sequence[Features], settings: ClusterSettings) -> list[Group]:
+    """The events (with their stories) of one component, ordered by their first article."""
+    ordered = sorted(members, key=lambda f: f.article_id)
+    n = len(ordered)
+    sims = _similarities(ordered, settings.window_days)
+    if n > 1:
+        distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
+        tree = linkage(distances, method="average")
+    else:
+        tree = np.zeros((0, 4))
+    events = _cut(tree, settings.event_threshold, n)
+    stories = _cut(tree, min(settings.story_threshold, settings.event_threshold), n)
+    by_event: dict[int, list[int]] = {}
+    for i, event in enumerate(events):
+        by_event.setdefault(event, []).append(i)
+    story_index: dict[int, int] = {}
+    groups: list[Group] = []
+    for rows in sorted(by_event.values(), key=lambda r: ordered[r[0]].article_id):
+        story = story_index.setdefault(stories[rows[0]], len(story_index))
+        # The most central article (highest summed similarity) names the event.
+        centre = max(rows, key=lambda r: (float(sims[r, rows].sum()), -r))
+        days = [d for r in rows if (d := ordered[r].day) is not None]
+        chosen = sorted(
+            rows,
+            key=lambda r: (ordered[r].day is None, ordered[r].day or 0, ordered[r].article_id),
+        )
+        groups.append(
+            Group(
+                article_ids=tuple(ordered[r].article_id for r in chosen),
+                story=story,
+                label=ordered[centre].title,
+                first_day=min(days) if days else None,
+                last_day=max(days) if days else None,
+            )
+        )
+    return groups

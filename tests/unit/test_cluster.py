@@ -1,0 +1,97 @@
+"""Event clustering: features, order independence, the time window, partition scores."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from evals.builtin import BUILTIN_DATASETS
+from evals.clustering import load_builtin_items
+from evals.scorers.partitions import score_partition
+from schemas.article import Article
+from service.cluster import cluster_articles, features_of, similarity
+from service.errors import InputError
+from service.settings import ClusterSettings
+
+SETTINGS = ClusterSettings()
+
+
+def _articles() -> list[Article]:
+    return [item.article for item in load_builtin_items(BUILTIN_DATASETS)]
+
+
+def _partition(clusters: list) -> set[frozenset[str]]:  # type: ignore[type-arg]
+    return {frozenset(c.article_ids) for c in clusters}
+
+
+def test_common_words_weigh_nothing_and_names_count_twice() -> None:
+    article = Article(id="a", text="The mayor said that Wexbridge flooded.\nIt was said again.")
+    vector = features_of(article, SETTINGS).vector
+    assert "the" not in vector and "said" not in vector
+    assert "wexbridge" in vector and "N:wexbridge" in vector
+    assert "N:the" not in vector  # sentence-initial capitals are not names
+
+
+def test_possessives_fold_into_the_name() -> None:
+    one = features_of(Article(id="a", text="Then Boeing's union struck."), SETTINGS)
+    two = features_of(Article(id="b", text="Then Boeing union struck."), SETTINGS)
+    assert set(one.vector) == set(two.vector)
+
+
+def test_similarity_is_zero_outside_the_window() -> None:
+    text = "Floods hit Wexbridge; the Tarrow river burst its banks near Wexbridge."
+    a = features_of(Article(id="a", text=text, published_at=date(2025, 1, 1)), SETTINGS)
+    b = features_of(Article(id="b", text=text, published_at=date(2025, 1, 3)), SETTINGS)
+    assert similarity(a, b, window_days=7) == pytest.approx(1.0)
+    assert similarity(a, b, window_days=1) == 0.0
+
+
+def test_clusters_do_not_depend_on_the_input_order() -> None:
+    articles = _articles()
+    first = cluster_articles(articles, SETTINGS)
+    for seed in (1, 2):
+        shuffled = list(articles)
+        random.Random(seed).shuffle(shuffled)
+        again = cluster_articles(shuffled, SETTINGS)
+        assert again == first  # same members, ids, labels and dates
+
+
+def test_builtin_clusters_mixed_come_back_mostly_as_their_datasets() -> None:
+    items = load_builtin_items(BUILTIN_DATASETS)
+    assigned = {a: c for c in cluster_articles([i.article for i in items], SETTINGS)
+                for a in c.article_ids}  # fmt: skip
+    scores = score_partition([assigned[i.article.id].id for i in items], [i.event for i in items])
+    assert scores.bcubed_p == 1.0  # no two datasets ever share a cluster
+    assert scores.bcubed_f1 > 0.95
+
+
+def test_every_cluster_has_a_label_and_its_dates() -> None:
+    for cluster in cluster_articles(_articles(), SETTINGS):
+        assert cluster.label
+        assert cluster.first_date is not None and cluster.last_date is not None
+        assert cluster.first_date <= cluster.last_date
+
+
+def test_duplicate_ids_are_refused() -> None:
+    article = Article(id="same", text="Floods hit Wexbridge.")
+    with pytest.raises(InputError, match="twice"):
+        cluster_articles([article, article], SETTINGS)
+
+
+def test_partition_scores() -> None:
+    perfect = score_partition(["x", "x", "y"], [1, 1, 2])
+    assert (perfect.bcubed_f1, perfect.ari) == (1.0, 1.0)
+    lumped = score_partition([1, 1, 1, 1], ["a", "a", "b", "b"])
+    assert lumped.bcubed_p == 0.5 and lumped.bcubed_r == 1.0 and lumped.ari == 0.0
+    # ARI by hand: contingency [[2, 1], [0, 2]]; index 1 + 1 = 2, rows 3 + 1 = 4, cols 1 + 3
+    # = 4, expected 4 * 4 / 10 = 1.6, max 4: (2 - 1.6) / (4 - 1.6) = 1/6.
+    assert score_partition([1, 1, 1, 2, 2], ["a", "a", "b", "b", "b"]).ari == pytest.approx(1 / 6)
+    with pytest.raises(ValueError):
+        score_partition([1], [1, 2])
+
+
+def test_builtin_dataset_path_is_there() -> None:
+    assert Path(BUILTIN_DATASETS).is_dir()

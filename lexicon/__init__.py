@@ -84,6 +84,13 @@ class Lexicon:
             raise self._fail(key, "a mapping of word tables")
         return {str(name): self.words(f"{key}.{name}") for name in node}
 
+    def table_names(self, key: str) -> tuple[str, ...]:
+        """The names of the tables under `key` ('figures.measures' → ('length', ...))."""
+        node = self._get(key)
+        if not isinstance(node, Mapping) or not all(isinstance(v, Mapping) for v in node.values()):
+            raise self._fail(key, "a mapping of tables")
+        return tuple(str(name) for name in node)
+
     def entries(self) -> Iterator[tuple[str, str]]:
         """Every entry of every table, with its dotted key: mapping keys and string values
         and list items alike (for reviews and tests)."""

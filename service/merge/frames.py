@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
+from lexicon import load
 from schemas.record import Quantity
 from service.merge.counted import COUNT_CLASS, Clause, classify_unit, is_vague
 from service.merge.frame_words import (
@@ -231,18 +232,14 @@ def frame_of(
     )
 
 
-_CUTS: Final = frozenset(
-    {
-        "of", "in", "on", "at", "by", "for", "from", "to", "with", "since", "after",
-        "during", "who", "between", "among", "across", "over", "under", "against", "than",
-    }
-)  # fmt: skip
-_PARTS: Final = frozenset({"share", "percentage", "proportion", "rate", "part"})
-_SHARE_WORDS: Final = _PARTS | {"stake", "percent", "cent", "per", "pct"}
-_CLAUSE_SCOPES: Final = frozenset({"additional", "already", "planned"})
+_EN: Final = load("en")
+_CUTS: Final = frozenset(_EN.words("figures.phrase_ends"))
+_PARTS: Final = frozenset(_EN.words("figures.share_nouns"))
+_SHARE_WORDS: Final = _PARTS | frozenset(_EN.words("figures.share_words"))
+_CLAUSE_SCOPES: Final = frozenset(_EN.words("figures.clause_scopes"))
 """Scope words read around a figure in its clause ('another 6,000', 'intends to send',
 '1,000 of whom are already there')."""
-_HUMAN_FATES: Final = frozenset({"dead", "injured", "missing", "casualties", "survived"})
+_HUMAN_FATES: Final = frozenset(_EN.words("figures.human_fates"))
 """Happenings that befall people only: a thing counted as dead is people."""
 
 

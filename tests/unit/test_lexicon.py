@@ -39,6 +39,15 @@ def test_a_lexicon_loads_with_its_version_and_sha256() -> None:
     assert "an estimated" in en.groups("figures.hedges")["about"]
 
 
+def test_older_versions_stay_loadable_and_tables_of_tables_are_named() -> None:
+    assert lexicon.load("en", "v1").words("actions.fates")[0] == "killed"
+    en = lexicon.load("en")
+    assert "length" in en.table_names("figures.measures")
+    assert en.numbers("figures.measures.length")["mile"] == 1609.344
+    with pytest.raises(lexicon.LexiconNotFoundError, match="not a mapping of tables"):
+        en.table_names("figures.units")
+
+
 def test_unknown_lexicons_versions_and_tables_say_so() -> None:
     with pytest.raises(lexicon.LexiconNotFoundError, match="no lexicon named"):
         lexicon.load("xx")

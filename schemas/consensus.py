@@ -126,7 +126,7 @@ class Fact(BaseModel):
         default_factory=list,
         description=(
             "Upstream sources the outlets cite for this fact (e.g. 'NIS', 'KCNA'),"
-            " with aliases such as 'the spy agency' merged, sorted."
+            " with spellings of one source ('National Intelligence Service') merged, sorted."
         ),
     )
     independent_origins: int = Field(

@@ -25,7 +25,9 @@ into facts:
 * `claims`: statements that say the same (`statements`);
 * `event`: the headline, type, date and place most records give.
 
-`independence` finds upstream sources and derivative articles, `tolerances` holds every
+`sources` joins the spellings of one upstream source by general rules (the `sources`
+lexicon; no table of names), `independence` finds derivative articles and counts
+independent origins, `tolerances` holds every
 threshold, `vocabulary` and `frame_words` (read from the `frames` lexicon) the word
 tables; `tokens` (words as the merge compares them), `counted` (a figure's unit, clause
 and vagueness) and `grouping` (majority picks) are shared helpers. Disjoint sets and

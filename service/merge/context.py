@@ -14,8 +14,9 @@ from types import MappingProxyType
 from schemas.article import Article
 from schemas.consensus import DerivativePair
 from schemas.record import EventRecord
-from service.merge.independence import SourceResolver, detect_derivatives, normalise_source
+from service.merge.independence import detect_derivatives
 from service.merge.names import NameIndex
+from service.merge.sources import SourceResolver, normalise_source
 from service.merge.tolerances import MergeTolerances
 
 
@@ -44,15 +45,16 @@ class MergeContext:
     names: NameIndex
     """Every actor and speaker name of the records, clustered."""
     sources: SourceResolver
-    """Source names → canonical keys (it caches each name it resolves)."""
+    """Source names → keys, the spellings of one source joined over the names the records
+    and articles give (it caches each name it resolves)."""
 
     @classmethod
     def build(
         cls, records: Sequence[EventRecord], articles: Sequence[Article], tol: MergeTolerances
     ) -> MergeContext:
         """The context of `records` (distinct article ids) and the `articles` given."""
-        sources = SourceResolver(fuzzy_threshold=tol.source_match)
         by_id = {article.id: article for article in articles}
+        sources = SourceResolver(_source_names(records, by_id), fuzzy_threshold=tol.source_match)
         outlet_key: dict[str, str] = {}
         origin_key: dict[str, str] = {}
         published: dict[str, str] = {}
@@ -108,6 +110,19 @@ class MergeContext:
             published=MappingProxyType(published),
             derivatives=tuple(derivatives),
             derivative_edges=tuple((pair.article_a, pair.article_b) for pair in derivatives),
-            names=NameIndex(mentions, tol.name_match),
+            names=NameIndex(mentions, tol.name_match, sources),
             sources=sources,
         )
+
+
+def _source_names(records: Sequence[EventRecord], by_id: Mapping[str, Article]) -> list[str]:
+    """Every name the records and articles give for a source: outlets, attributions of
+    figures and claims, and relays of quotes."""
+    names: list[str | None] = []
+    for record in records:
+        article = by_id.get(record.article_id)
+        names.append(record.outlet or (article.outlet if article is not None else None))
+        names += [quantity.attributed_to for quantity in record.quantities]
+        names += [claim.according_to for claim in record.claims]
+        names += [quote.via for quote in record.quotes]
+    return [name for name in names if name]

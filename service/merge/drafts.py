@@ -97,7 +97,7 @@ def observe(
     source = display = None
     if resolved is not None and upstream is not None:
         source = resolved.key
-        display = resolved.key if resolved.known else " ".join(upstream.split())
+        display = resolved.display
     position = min([span.start for span in item.evidence], default=NO_POSITION)
     # Positional: keyword construction of a named tuple costs twice as much, and this
     # runs once per input item.

@@ -3,10 +3,9 @@
 Five outlets repeating one intelligence briefing are one origin, not five. Two tools
 decide that:
 
-* `SourceResolver` maps the names an article gives for its source ("NIS", "South Korea's
-  National Intelligence Service", "the spy agency") to one canonical key, through a small
-  alias table (`vocabulary.SOURCE_ALIASES`), then whole-word alias search, then fuzzy
-  matching.
+* `sources.SourceResolver` maps the names the articles give for a source ("NIS",
+  "South Korea's National Intelligence Service") to one key, by general rules over the
+  names of one merge (no table of names).
 * `detect_derivatives` finds article pairs that share most of their wording (Jaccard
   similarity, or containment, of 5-word shingles) and shows the shared passages.
 
@@ -20,120 +19,16 @@ Everything here is pure and deterministic; texts are compared case-insensitively
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-
-from rapidfuzz import fuzz, process
 
 from schemas.article import Article
 from schemas.consensus import DerivativePair, SharedPassage
 from schemas.record import Span
-from service.merge.vocabulary import GENERIC_ALIASES, SOURCE_ALIASES
 from service.text.groups import UnionFind
 
-_ALIAS_TO_SOURCE: dict[str, str] = {
-    alias: display for display, aliases in SOURCE_ALIASES.items() for alias in aliases
-}
-# Longest first, so "south korean spy agency" wins over "spy agency" inside one name.
-_ALIASES_LONGEST_FIRST: tuple[str, ...] = tuple(
-    sorted(_ALIAS_TO_SOURCE, key=lambda alias: (-len(alias), alias))
-)
-_EMBEDDABLE_ALIASES: tuple[str, ...] = tuple(
-    alias for alias in _ALIASES_LONGEST_FIRST if alias not in GENERIC_ALIASES
-)
-_LEADING_NOISE = ("according to ", "the ", "a ")
-_PARENTHESISED = re.compile(r"\(([^()]*)\)")
-_NON_WORD = re.compile(r"[^\w]+")
 _WORD = re.compile(r"\w+")
-
-
-@cache
-def normalise_source(name: str) -> str:
-    """Lowercase `name`, drop accents, possessives, punctuation and a leading 'the'.
-
-    "South Korea's National Intelligence Service" → "south korea national intelligence
-    service".
-    """
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
-    folded = folded.replace("\u2019", "'").replace("'s ", " ").replace("s' ", "s ")
-    if folded.endswith("'s"):
-        folded = folded[:-2]
-    text = _NON_WORD.sub(" ", folded).strip()
-    changed = True
-    while changed:
-        changed = False
-        for prefix in _LEADING_NOISE:
-            if text.startswith(prefix):
-                text = text[len(prefix) :]
-                changed = True
-    return text
-
-
-@cache
-def known_source(name: str) -> str | None:
-    """The canonical display name of `name` when it is in `SOURCE_ALIASES`, else None.
-
-    Exact lookup only (after normalisation, and of a parenthesised acronym such as
-    "(NIS)"); cheap enough to call on every actor name.
-    """
-    for inner in _PARENTHESISED.findall(name):
-        hit = _ALIAS_TO_SOURCE.get(normalise_source(inner))
-        if hit is not None:
-            return hit
-    return _ALIAS_TO_SOURCE.get(normalise_source(name))
-
-
-@dataclass(frozen=True)
-class SourceKey:
-    """A resolved upstream source: `key` compares, `known` tells a table hit from a guess."""
-
-    key: str
-    known: bool
-
-
-class SourceResolver:
-    """Resolves source names to canonical keys, caching each distinct name it has seen."""
-
-    def __init__(self, *, fuzzy_threshold: float) -> None:
-        """Create a resolver; `fuzzy_threshold` is a rapidfuzz ratio (0-100)."""
-        self._fuzzy_threshold = fuzzy_threshold
-        self._cache: dict[str, SourceKey | None] = {}
-
-    def resolve(self, name: str | None) -> SourceKey | None:
-        """The canonical key of `name`, or None for a missing or empty name.
-
-        Known sources resolve to their display name in `SOURCE_ALIASES` (e.g. "NIS");
-        others resolve to their normalised text, so two spellings of an unknown source
-        still meet when they normalise alike.
-        """
-        if name is None:
-            return None
-        if name not in self._cache:
-            self._cache[name] = self._resolve(name)
-        return self._cache[name]
-
-    def _resolve(self, name: str) -> SourceKey | None:
-        hit = known_source(name)
-        if hit is not None:
-            return SourceKey(hit, known=True)
-        text = normalise_source(name)
-        if not text:
-            return None
-        padded = f" {text} "
-        # A longer attribution often embeds the source: "NIS, according to lawmaker Lee".
-        for alias in _EMBEDDABLE_ALIASES:
-            if f" {alias} " in padded:
-                return SourceKey(_ALIAS_TO_SOURCE[alias], known=True)
-        match = process.extractOne(
-            text, _EMBEDDABLE_ALIASES, scorer=fuzz.ratio, score_cutoff=self._fuzzy_threshold
-        )
-        if match is not None:
-            return SourceKey(_ALIAS_TO_SOURCE[match[0]], known=True)
-        return SourceKey(text, known=False)
 
 
 def count_independent_origins(

@@ -5,8 +5,8 @@ Kim Jong Un" → "kim jong un"), hyphens and spacing ("Choe Son-hui" = "Choe Son
 "Choe Sonhui"). An item's canonical name, name and multi-word aliases are one person;
 names within `name_match` (rapidfuzz) join; a surname-only mention ("Kim", "Mr Lee")
 joins the one full name starting or ending with it, and stays apart when two full names
-do. Known sources ("NIS" / "National Intelligence Service") join through
-`service.merge.vocabulary.SOURCE_ALIASES`.
+do. Spellings of one source ("NIS" / "National Intelligence Service") join when the
+merge's `SourceResolver` joined them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from service.merge.independence import known_source
+from service.merge.sources import SourceResolver
 from service.merge.tokens import WORDS, fold, lemmatise
 from service.merge.vocabulary import STOP_WORDS, TITLE_WORDS
 from service.text.groups import UnionFind, group_linked
@@ -37,7 +37,10 @@ def name_tokens(name: str) -> tuple[str, ...]:
 class NameIndex:
     """Clusters person and organisation names; resolves any mention to its cluster root."""
 
-    def __init__(self, mentions: Iterable[Sequence[str]], name_match: float) -> None:
+    def __init__(
+        self, mentions: Iterable[Sequence[str]], name_match: float, sources: SourceResolver
+    ) -> None:
+        self._sources = sources
         self._sets: UnionFind[str] = UnionFind()
         spaced: set[str] = set()
         for names in sorted({tuple(sorted(set(group))) for group in mentions}):
@@ -78,9 +81,16 @@ class NameIndex:
         """The people a what-is-counted text names through their distinctive words."""
         return frozenset(self._distinctive[t] for t in tokens if t in self._distinctive)
 
-    @staticmethod
-    def _strong_keys(names: Sequence[str]) -> tuple[str, ...]:
-        return _strong_keys(tuple(names))
+    def _strong_keys(self, names: Sequence[str]) -> tuple[str, ...]:
+        """Keys that identify one person or body: multi-word names, compacted, and sources
+        whose spellings met. A single word ('Kim') is not among them: it may be anyone
+        with that surname."""
+        keys = set(_word_keys(tuple(names)))
+        for name in names:
+            source = self._sources.known(name)
+            if source is not None:
+                keys.add("src:" + source)
+        return tuple(sorted(keys))
 
     def resolve(self, names: Sequence[str]) -> str:
         """The cluster of a mention given as all its names (canonical name, aliases...)."""
@@ -97,20 +107,9 @@ class NameIndex:
 
 
 @cache
-def _strong_keys(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Keys that identify one person or body: multi-word names, compacted, and known sources.
-
-    A single word ('Kim') is not among them: it may be anyone with that surname.
-    """
-    keys: set[str] = set()
-    for name in names:
-        words = name_tokens(name)
-        if len(words) > 1:
-            keys.add("".join(words))
-        source = known_source(name)
-        if source is not None:
-            keys.add("src:" + source)
-    return tuple(sorted(keys))
+def _word_keys(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The compacted multi-word names among `names`."""
+    return tuple("".join(words) for words in map(name_tokens, names) if len(words) > 1)
 
 
 def _compact(spaced: str) -> str:

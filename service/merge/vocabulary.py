@@ -1,8 +1,8 @@
 """The word tables the merge decides with, read from the `en` lexicon
 (`lexicon/en/v*.yaml`; the frame classes are in `frame_words`): names (`names.name_titles`),
 statements (synonyms, stop words, planned words), figures (units of measurement, vague,
-older and belief words, hedges as a statement reads them), and known sources. The
-lexicon file says what belongs there."""
+older and belief words, hedges as a statement reads them). The lexicon
+file says what belongs there."""
 
 from __future__ import annotations
 
@@ -57,37 +57,3 @@ HEDGE_WORDS: Final[dict[str, str]] = {
 }
 """How each hedge reads before a figure in a statement ('at least 2,000'): the first
 phrase the lexicon gives for it; none for an exact figure or a range."""
-
-
-SOURCE_ALIASES: dict[str, tuple[str, ...]] = {
-    "NIS": (
-        "nis",
-        "national intelligence service",
-        "south korea national intelligence service",
-        "south korean national intelligence service",
-        "south korea spy agency",
-        "south korean spy agency",
-        "seoul spy agency",
-        "spy agency",
-        "south korean intelligence agency",
-        "south korea intelligence agency",
-        "south korean intelligence",
-    ),
-    "KCNA": ("kcna", "korean central news agency"),
-    "Rodong Sinmun": ("rodong sinmun",),
-    "Yonhap": ("yonhap", "yonhap news agency", "yonhap news"),
-    "Xinhua": ("xinhua", "xinhua news agency"),
-    "Reuters": ("reuters",),
-    "AP": ("ap", "associated press"),
-    "AFP": ("afp", "agence france presse"),
-}
-"""Canonical display name → known spellings (already normalised by `normalise_source`).
-
-Kept small on purpose: it covers the sources of the sample cluster and the big wire
-services; anything else falls back to fuzzy matching against these spellings, then to
-its own normalised name."""
-
-
-GENERIC_ALIASES: frozenset[str] = frozenset({"spy agency"})
-"""Aliases that name a source only when they are the whole name ('the spy agency' in a
-Korean story); inside a longer name ('Russia's spy agency') they mean someone else."""

@@ -22,7 +22,8 @@ from schemas.record import (
     When,
 )
 from service.merge import MergeTolerances, merge_records
-from service.merge.independence import SourceResolver, count_independent_origins, detect_derivatives
+from service.merge.independence import count_independent_origins, detect_derivatives
+from service.merge.sources import SourceResolver, described_core
 
 # --- builders ---------------------------------------------------------------------------
 
@@ -530,7 +531,15 @@ def test_claims_align_by_statement_and_source() -> None:
     consensus = merge_records(
         [
             record("a", claims=[claim("North Korea sent troops to Russia", "NIS")]),
-            record("b", claims=[claim(f"{sent} thousands of troops to Russia", "the spy agency")]),
+            record(
+                "b",
+                claims=[
+                    claim(
+                        f"{sent} thousands of troops to Russia",
+                        "South Korea's National Intelligence Service",
+                    )
+                ],
+            ),
             record("c", claims=[claim("Kim will meet Xi on Thursday", "KCNA")]),
         ]
     )
@@ -629,25 +638,69 @@ def test_outlets_citing_one_upstream_count_once() -> None:
     )
     fact = only(consensus, "quantity")
     assert fact.status == "agreed"
-    assert fact.upstream_sources == ["NIS", "Ukraine's HUR"]
-    assert fact.independent_origins == 3  # NIS, HUR, and outlet E's own reporting
+    # 'the spy agency' names no one agency: only its article could tell which.
+    assert fact.upstream_sources == ["NIS", "Ukraine's HUR", "the spy agency"]
+    assert fact.independent_origins == 4  # NIS, HUR, the spy agency, outlet E's reporting
 
 
-def test_source_aliases_resolve_to_one_key() -> None:
-    resolver = SourceResolver(fuzzy_threshold=90)
+def test_spellings_of_one_source_meet_by_general_rules() -> None:
     names = [
-        "NIS",
         "South Korea's National Intelligence Service (NIS)",
-        "the spy agency",
-        "South Korea\u2019s spy agency",
+        "South Korea\u2019s NIS",
         "NIS, according to lawmaker Lee Seong-kweun",
         "National Inteligence Service",
+        "Agence France-Presse",
+        "AFP",
+        "Yonhap",
+        "Yonhap news agency",
+        "The state-controlled Rodong Sinmun",
+        "the state-run Rodong Sinmun newspaper",
+        "Marine Le Pen",
+        "Marine Le Pen's lawyer",
+        "lawyer for Marine Le Pen",
+        "the spy agency",
+        "Russia's spy agency",
+        "North Korean state media",
+        "North Korea",
     ]
-    assert {resolver.resolve(name) for name in names} == {resolver.resolve("NIS")}
+    resolver = SourceResolver(names, fuzzy_threshold=90)
+
+    def key(name: str) -> str:
+        resolved = resolver.resolve(name)
+        assert resolved is not None
+        return resolved.key
+
+    assert {key(name) for name in names[:4]} == {"NIS"}
+    assert key("Agence France-Presse") == key("AFP") == "AFP"
+    assert key("Yonhap news agency") == key("Yonhap")
+    assert key("The state-controlled Rodong Sinmun") == key("the state-run Rodong Sinmun newspaper")
+    assert resolver.resolve("state newspaper Rodong Sinmun") == resolver.resolve(
+        "The state-controlled Rodong Sinmun"
+    )
+    # A possessive or a preposition before the name makes it someone else's.
+    assert len({key(n) for n in ("Marine Le Pen", "Marine Le Pen's lawyer")}) == 2
+    assert key("lawyer for Marine Le Pen") != key("Marine Le Pen")
+    # A description names no body; a nationality is not a name misspelt.
+    assert len({key(n) for n in ("the spy agency", "Russia's spy agency", "NIS")}) == 3
+    assert key("North Korean state media") != key("North Korea")
+    assert resolver.resolve("") is None and resolver.resolve(None) is None
     other = resolver.resolve("Ukraine's HUR")
-    assert other is not None and not other.known
-    russian = resolver.resolve("Russia's spy agency")
-    assert russian is not None and not russian.known
+    assert other is not None and not other.known and other.display == "Ukraine's HUR"
+
+
+def test_a_description_is_built_around_a_name() -> None:
+    assert described_core("the state-run Rodong Sinmun newspaper") == "Rodong Sinmun"
+    assert described_core("NIS, according to lawmaker Lee") == "NIS"
+    assert described_core("North Korean state media") == ""
+    assert described_core("Le Pen's lawyer") == ""
+    assert described_core("the spy agency") == ""
+
+
+def test_source_resolution_does_not_depend_on_the_order_of_names() -> None:
+    names = ["Yonhap news agency", "Yonhap", "KCNA", "Korean Central News Agency", "the spy agency"]
+    forward = SourceResolver(names, fuzzy_threshold=90)
+    backward = SourceResolver(list(reversed(names)), fuzzy_threshold=90)
+    assert [forward.resolve(n) for n in names] == [backward.resolve(n) for n in names]
 
 
 BASE = (

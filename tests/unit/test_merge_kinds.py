@@ -137,7 +137,11 @@ def test_quote_facts_alone_flag_a_second_speaker() -> None:
 def test_claim_facts_alone_name_their_source() -> None:
     claim = "North Korea sent troops to Russia"
     ctx = context(
-        record("a", "Wire", claims=[Claim(statement=claim, according_to="the spy agency")]),
+        record(
+            "a",
+            "Wire",
+            claims=[Claim(statement=claim, according_to="the National Intelligence Service")],
+        ),
         record("b", "Daily", claims=[Claim(statement=claim + ".", according_to="NIS")]),
     )
     [draft] = build_claim_facts(ctx)

@@ -13,13 +13,16 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prompts import Prompt
 from schemas.consensus import CONFIDENT, Consensus, Fact, FactValue, NarrativeSentence
 from schemas.extraction import NarrativeDraft
 from service.errors import LLMError, ReplayMissError
-from service.llm import LLM, Usage
+
+if TYPE_CHECKING:  # annotations only: importing service.llm loads the LLM client
+    from service.llm import LLM, Usage
 
 MAX_FACTS = 8
 """Facts shown to the narrator: the ones an editor most needs, in status order."""
@@ -170,7 +173,8 @@ class NarrationResult:
     sentences: list[NarrativeSentence]
     mode: str
     detail: str | None = None
-    usage: Usage = field(default_factory=Usage)
+    usage: Usage | None = None
+    """Tokens of the LLM call, when one answered."""
     llm_calls: int = 0
     error: str | None = None
     """The error kind (an error-tree class name) when the LLM call failed: a fallback that

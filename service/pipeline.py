@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import lexicon
 import prompts
@@ -34,13 +34,15 @@ from service.errors import (
 )
 from service.ground import ground_record
 from service.limiter import LimitedLLM, process_limiter
-from service.llm import LLM, open_llm
 from service.merge import merge_records
 from service.mine import mine
 from service.narrate import narrate, narrate_hash
 from service.settings import Settings
-from service.store import RecordCacheKey, Store
 from service.structure import Structurer, prompt_hash
+
+if TYPE_CHECKING:  # the LLM client and the database are imported when first used
+    from service.llm import LLM
+    from service.store import RecordCacheKey, Store
 
 PROMPT_NAME = "extract_event"
 NO_MODEL = "none"
@@ -194,6 +196,8 @@ class Pipeline:
 
     def cache_key(self, article: Article) -> RecordCacheKey:
         """The record-cache key of `article` under this pipeline's prompt, code and model."""
+        from service.store import RecordCacheKey
+
         return RecordCacheKey.for_article(
             article, prompt_hash=self._cache_version, model_id=self.model_id
         )
@@ -317,8 +321,8 @@ class Pipeline:
         told = narrate(consensus, self._llm, self.narrate_prompt)
         self._count(
             llm_calls=told.llm_calls,
-            prompt_tokens=told.usage.prompt_tokens,
-            completion_tokens=told.usage.completion_tokens,
+            prompt_tokens=told.usage.prompt_tokens if told.usage else 0,
+            completion_tokens=told.usage.completion_tokens if told.usage else 0,
             degraded_narratives=int(told.error is not None),
             llm_answered=int(told.llm_calls > 0 and told.error is None),
             llm_failed=int(told.error is not None),
@@ -358,5 +362,7 @@ def open_pipeline(
     if not use_llm:
         yield Pipeline(settings, None, prompt_version, store)
         return
+    from service.llm import open_llm  # openai and instructor load only when a model is used
+
     with open_llm(settings) as llm:
         yield Pipeline(settings, llm, prompt_version, store)

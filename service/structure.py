@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -57,12 +57,14 @@ from schemas.record import (
     When,
 )
 from service.errors import LLMError, ReplayMissError
-from service.llm import LLM, Message
 from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
 from service.nlp.figures import SAYING
 from service.text.fold import fold_text
 from service.text.sentences import split_sentences
 from service.text.words import action_near, alternation, is_fate, is_movement, stated_in
+
+if TYPE_CHECKING:  # annotations only: importing service.llm loads the LLM client
+    from service.llm import LLM, Message
 
 _HONORIFICS = re.compile(
     rf"^(?:(?:{alternation(lexicon.load('en').words('names.leading_titles'))})\.?\s+)+", re.I

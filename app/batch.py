@@ -101,6 +101,7 @@ class BatchSummary:
     records: int = 0
     cache_hits: int = 0
     degraded_records: int = 0
+    narrative_cache_hits: int = 0
     llm_calls: int = 0
     llm_failed: int = 0
     prompt_tokens: int = 0
@@ -134,7 +135,7 @@ def run_batch(
     lock = threading.Lock()
     before = (pipe.stats.records, pipe.stats.cache_hits, pipe.stats.llm_calls,
               pipe.stats.prompt_tokens, pipe.stats.completion_tokens, pipe.stats.degraded,
-              pipe.stats.llm_failed)  # fmt: skip
+              pipe.stats.llm_failed, pipe.stats.narrative_cache_hits)  # fmt: skip
 
     def one(cluster: Cluster) -> str:
         fingerprint = cluster_fingerprint(pipe, cluster)
@@ -180,6 +181,7 @@ def run_batch(
     summary.completion_tokens = stats.completion_tokens - before[4]
     summary.degraded_records = stats.degraded - before[5]
     summary.llm_failed = stats.llm_failed - before[6]
+    summary.narrative_cache_hits = stats.narrative_cache_hits - before[7]
     settings = pipe.settings
     summary.cost = (
         summary.prompt_tokens / 1000 * settings.price_per_1k_prompt

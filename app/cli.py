@@ -274,7 +274,8 @@ def _summarise_clusters(
         f"done in {progress.elapsed:.1f}s: clusters: {summary.clusters} ({summary.skipped} "
         f"already done, {len(summary.degraded)} degraded, {len(summary.failed)} failed); "
         f"records: {summary.records} ({summary.cache_hits} from cache, "
-        f"{summary.degraded_records} degraded); LLM calls: {summary.llm_calls} "
+        f"{summary.degraded_records} degraded); narratives from cache: "
+        f"{summary.narrative_cache_hits}; LLM calls: {summary.llm_calls} "
         f"({summary.llm_failed} failed); tokens: "
         f"{summary.prompt_tokens} prompt + {summary.completion_tokens} completion; "
         f"cost: {summary.cost:.4f}",
@@ -358,8 +359,9 @@ def _usage_line(pipe: Pipeline, settings: Settings, seconds: float) -> None:
     )
     typer.echo(
         f"done in {seconds:.1f}s: {stats.records} records ({stats.cache_hits} from cache, "
-        f"{stats.degraded} degraded); LLM calls: {stats.llm_calls} ({stats.llm_failed} "
-        f"failed); tokens: {stats.prompt_tokens} prompt + "
+        f"{stats.degraded} degraded); narratives from cache: {stats.narrative_cache_hits}; "
+        f"LLM calls: {stats.llm_calls} ({stats.llm_failed} failed); tokens: "
+        f"{stats.prompt_tokens} prompt + "
         f"{stats.completion_tokens} completion; cost: {cost:.4f}",
         err=True,
     )

@@ -180,17 +180,34 @@ class NarrationResult:
     """The error kind (an error-tree class name) when the LLM call failed: a fallback that
     makes the consensus degraded. A narrative that failed the checks is no error."""
 
+    @property
+    def answered(self) -> bool:
+        """The LLM gave an answer (kept, or refused by the check): the same facts, prompt and
+        model give the same answer, so it may be cached. A failed call may not."""
+        return self.error is None and self.usage is not None
 
-def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationResult:
-    """The narrative for `consensus`: the LLM's when it passes the checks, else a template."""
-    facts = select_facts(consensus)
-    if not facts:
-        return NarrationResult([], "none", "no facts to narrate")
-    if llm is None:
-        return NarrationResult(template_narrative(facts), "template", "no LLM")
-    listing, by_label = _fact_lines(facts)
+    def to_json(self) -> str:
+        """What a cache keeps: the sentences, the mode and why (not what it cost)."""
+        return json.dumps(
+            {
+                "sentences": [s.model_dump(mode="json") for s in self.sentences],
+                "mode": self.mode,
+                "detail": self.detail,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> NarrationResult:
+        """A cached narrative (no LLM call made for it)."""
+        data = json.loads(raw)
+        sentences = [NarrativeSentence.model_validate(s) for s in data["sentences"]]
+        return cls(sentences, str(data["mode"]), data.get("detail"))
+
+
+def _messages(consensus: Consensus, listing: str, prompt: Prompt) -> list[dict[str, str]]:
     event = consensus.event
-    messages = [
+    return [
         {"role": "system", "content": prompt.parts["system"].strip()},
         {
             "role": "user",
@@ -203,6 +220,34 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
             ),
         },
     ]
+
+
+def narration_key(consensus: Consensus, prompt: Prompt, model_id: str, code_hash: str) -> str:
+    """What a narrative depends on, hashed: the exact messages the narrator is shown, the
+    facts it may cite (ids, values, outlets), the prompt and its response schema, the model
+    and `code_hash` (the code that checks and shapes the narrative). A change of any of
+    them (a re-merged consensus, a new prompt version, another model) misses the cache."""
+    facts = select_facts(consensus)
+    listing, _ = _fact_lines(facts)
+    payload = {
+        "messages": _messages(consensus, listing, prompt),
+        "facts": [f.model_dump(mode="json") for f in facts],
+        "prompt": narrate_hash(prompt),
+        "model": model_id,
+        "code": code_hash,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationResult:
+    """The narrative for `consensus`: the LLM's when it passes the checks, else a template."""
+    facts = select_facts(consensus)
+    if not facts:
+        return NarrationResult([], "none", "no facts to narrate")
+    if llm is None:
+        return NarrationResult(template_narrative(facts), "template", "no LLM")
+    listing, by_label = _fact_lines(facts)
+    messages = _messages(consensus, listing, prompt)
     try:
         done = llm.complete(messages, NarrativeDraft, max_tokens=700)
     except ReplayMissError:

@@ -36,7 +36,7 @@ from service.ground import ground_record
 from service.limiter import LimitedLLM, process_limiter
 from service.merge import merge_records
 from service.mine import mine
-from service.narrate import narrate, narrate_hash
+from service.narrate import NarrationResult, narrate, narrate_hash, narration_key
 from service.settings import Settings
 from service.structure import Structurer, prompt_hash
 
@@ -68,11 +68,15 @@ RECORD_CODE: Final = (
 `.py` file below it, so a module added to a package is covered without a change here."""
 
 
-def record_code_hash(root: Path = PROJECT_ROOT) -> str:
-    """sha256 over the paths and bytes of every file of `RECORD_CODE` under `root`: a new
-    release never reuses a cached record that older code produced."""
+NARRATE_CODE: Final = ("schemas", "service/narrate.py", "service/llm.py")
+"""The code that shapes a narrative (as `RECORD_CODE`): the narrative cache key covers it."""
+
+
+def record_code_hash(root: Path = PROJECT_ROOT, parts: Sequence[str] = RECORD_CODE) -> str:
+    """sha256 over the paths and bytes of every file of `parts` under `root`: a new
+    release never reuses a cached record (or narrative) that older code produced."""
     digest = hashlib.sha256()
-    for part in RECORD_CODE:
+    for part in parts:
         path = root / part
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         if not files or not all(f.is_file() for f in files):
@@ -84,6 +88,7 @@ def record_code_hash(root: Path = PROJECT_ROOT) -> str:
 
 
 RECORD_CODE_HASH: Final = record_code_hash()
+NARRATE_CODE_HASH: Final = record_code_hash(parts=NARRATE_CODE)
 
 
 def load_prompt(name: str, version: str | None = None) -> Prompt:
@@ -107,6 +112,7 @@ class PipelineStats:
 
     records: int = 0
     cache_hits: int = 0
+    narrative_cache_hits: int = 0
     llm_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -318,7 +324,7 @@ class Pipeline:
             raise InputError("article ids in a cluster must be unique")
         done = list(records) if records is not None else self.extract_many(articles)
         consensus = merge_records(done, articles=articles)
-        told = narrate(consensus, self._llm, self.narrate_prompt)
+        told = self._narrate(consensus)
         self._count(
             llm_calls=told.llm_calls,
             prompt_tokens=told.usage.prompt_tokens if told.usage else 0,
@@ -348,6 +354,21 @@ class Pipeline:
         if told.mode == "llm" and self.model_id not in prov.models:
             prov.models = sorted([*prov.models, self.model_id])
         return consensus
+
+    def _narrate(self, consensus: Consensus) -> NarrationResult:
+        """The narrative, from the store's narrative cache when these facts were already
+        told by this model with this prompt and code (`narration_key`)."""
+        if self.store is None or self._llm is None:
+            return narrate(consensus, self._llm, self.narrate_prompt)
+        key = narration_key(consensus, self.narrate_prompt, self.model_id, NARRATE_CODE_HASH)
+        cached = self.store.get_cached_narrative(key)
+        if cached is not None:
+            self._count(narrative_cache_hits=1)
+            return NarrationResult.from_json(cached)
+        told = narrate(consensus, self._llm, self.narrate_prompt)
+        if told.answered:  # a failed call is tried again next time
+            self.store.put_cached_narrative(key, told.to_json())
+        return told
 
 
 @contextmanager

@@ -6,7 +6,7 @@ portable types only and every statement is SQLAlchemy Core, no dialect-specific 
 schema is made and moved forward by Alembic migrations (`service.migrations`), run when a
 `Store` opens; the tables below mirror the newest revision.
 
-Three tables:
+Four tables:
 
 - `jobs`: one row per API unit of work (a record or a consensus) with its request,
   result or error problem, idempotency key + body hash, owner (API key id), webhook
@@ -17,6 +17,9 @@ Three tables:
   article under the same prompt and model is extracted once (`get_cached_record`,
   `put_cached_record`). Only complete records are put there: a degraded one (a facet fell
   back after an LLM error) is recomputed on the next run.
+- `narrative_cache`: `narration key → narrative JSON`, so a cluster whose facts, narrate
+  prompt, model and narrate code are unchanged is not narrated again
+  (`get_cached_narrative`, `put_cached_narrative`; the key is `service.narrate.narration_key`).
 - `job_records`: `(job id, article hash) → EventRecord JSON`, the records a distributed
   job's extraction tasks made. The first write wins (`put_job_record`), so a task
   delivered twice changes nothing.
@@ -77,6 +80,14 @@ record_cache = sa.Table(
     sa.Column("prompt_hash", sa.String(64), primary_key=True),
     sa.Column("model_id", sa.String(200), primary_key=True),
     sa.Column("record_json", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+narrative_cache = sa.Table(
+    "narrative_cache",
+    metadata,
+    sa.Column("narration_key", sa.String(64), primary_key=True),
+    sa.Column("narrative_json", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -245,6 +256,34 @@ class Store:
                     )
             except IntegrityError:  # a concurrent writer got there first: same key, same work
                 conn.execute(sa.update(record_cache).where(where).values(**values))
+
+    # -- narrative cache ----------------------------------------------------------------
+
+    def get_cached_narrative(self, key: str) -> str | None:
+        """The narrative JSON stored under `key`, or None."""
+        query = sa.select(narrative_cache.c.narrative_json).where(
+            narrative_cache.c.narration_key == key
+        )
+        with self.engine.connect() as conn:
+            raw = conn.execute(query).scalar_one_or_none()
+        return str(raw) if raw is not None else None
+
+    def put_cached_narrative(self, key: str, narrative_json: str) -> None:
+        """Store a narrative under `key`; a concurrent writer of the same key wrote the same."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    sa.insert(narrative_cache).values(
+                        narration_key=key, narrative_json=narrative_json, created_at=_now()
+                    )
+                )
+        except IntegrityError:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    sa.update(narrative_cache)
+                    .where(narrative_cache.c.narration_key == key)
+                    .values(narrative_json=narrative_json, created_at=_now())
+                )
 
     # -- a distributed job's records ----------------------------------------------------
 

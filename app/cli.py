@@ -361,8 +361,8 @@ def _usage_line(pipe: Pipeline, settings: Settings, seconds: float) -> None:
         f"done in {seconds:.1f}s: {stats.records} records ({stats.cache_hits} from cache, "
         f"{stats.degraded} degraded); narratives from cache: {stats.narrative_cache_hits}; "
         f"LLM calls: {stats.llm_calls} ({stats.llm_failed} failed); tokens: "
-        f"{stats.prompt_tokens} prompt + "
-        f"{stats.completion_tokens} completion; cost: {cost:.4f}",
+        f"{stats.prompt_tokens} prompt + {stats.completion_tokens} completion; "
+        f"cost: {cost:.4f}",
         err=True,
     )
 

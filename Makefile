@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: run test record record-consensus lint eval eval-live bench bench-tolerances bench-llm smoke serve install install-local image-steps clean help screenshots
+.PHONY: run test record record-consensus lint eval eval-live bench bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench   - merge benchmark"
 	@echo "make screenshots - the sample review page at desktop and phone width (needs chromium)"
 	@echo "make bench-llm - where an article's time goes with the embedded model (recorded llama.cpp timings)"
+	@echo "make bench-throughput - summarise, batch and API against a 0.5 s latency stub, as ratios to the ideal"
 	@echo "make bench-tolerances - conflict/revision F1 on dev and test with each merge tolerance at +-10/20%"
 
 $(PY):
@@ -102,6 +103,11 @@ bench-llm: install
 
 bench-tolerances: install
 	$(PY) bench/bench_tolerances.py
+
+# An OpenAI-compatible stub on loopback answers every call after 0.5 s: summarise vs its
+# critical path, batch at concurrency 16 and the API at 8 clients, each against its ideal.
+bench-throughput: install
+	$(PY) bench/bench_throughput.py --latency 0.5
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -391,7 +391,7 @@ def serve(
     no_llm: NoLLMOpt = False,
     prompt_version: PromptOpt = None,
 ) -> None:
-    """Run the HTTP API (uvicorn, one process: the model has one slot)."""
+    """Run the HTTP API (uvicorn, one process: jobs run under its LLM limiter)."""
     import uvicorn
 
     from service.api.app import create_app

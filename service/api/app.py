@@ -4,8 +4,8 @@ Startup builds the one pipeline (and the embedded model server, if configured), 
 store, re-queues jobs a previous process left open and resumes undelivered webhooks.
 Shutdown stops the job runner; a job cut off mid-run is re-run at the next start.
 
-Run it with `corroborate serve` (uvicorn, one process: the model has one slot and the
-rate limiter and job queue live in the process).
+Run it with `corroborate serve` (uvicorn, one process: the LLM limiter, the rate limiter
+and the job queue live in the process).
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-import lexicon
 from prompts import Prompt
 from schemas.article import Article
 from schemas.candidates import (
@@ -61,14 +60,19 @@ from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
 from service.nlp.figures import SAYING
 from service.text.fold import fold_text
 from service.text.sentences import split_sentences
-from service.text.words import action_near, alternation, is_fate, is_movement, stated_in
+from service.text.words import (
+    TITLES_BEFORE_NAMES,
+    action_near,
+    alternation,
+    is_fate,
+    is_movement,
+    stated_in,
+)
 
 if TYPE_CHECKING:  # annotations only: importing service.llm loads the LLM client
     from service.llm import LLM, Message
 
-_HONORIFICS = re.compile(
-    rf"^(?:(?:{alternation(lexicon.load('en').words('names.leading_titles'))})\.?\s+)+", re.I
-)
+_HONORIFICS = re.compile(rf"^(?:(?:{alternation(TITLES_BEFORE_NAMES)})\.?\s+)+", re.I)
 
 
 def prompt_hash(prompt: Prompt) -> str:

@@ -1,5 +1,5 @@
 """The word tables the merge decides with, read from the `en` lexicon
-(`lexicon/en/v*.yaml`; the frame classes are in `frame_words`): names (`names.name_titles`),
+(`lexicon/en/v*.yaml`; the frame classes are in `frame_words`): names (titles),
 statements (synonyms, stop words, planned words), figures (units of measurement, vague,
 older and belief words, hedges as a statement reads them). The lexicon
 file says what belongs there."""
@@ -11,6 +11,7 @@ from typing import Final, get_args
 
 from lexicon import load
 from schemas.record import Hedge
+from service.text.words import TITLE_WORDS as _TITLE_WORDS
 from service.text.words import alternation
 
 _EN: Final = load("en")
@@ -25,9 +26,10 @@ PLANNED_WORDS: Final = frozenset(_EN.words("statements.planned"))
 """Words marking a sub-event as planned rather than done. A planned and a reported
 sub-event on dates that fit are `compatible` (the plan came true), not `agreed`."""
 
-TITLE_WORDS: Final = frozenset(_EN.words("names.name_titles"))
-"""Honorifics and titles dropped from names: everything up to the last of them goes,
-so "North Korean leader Kim Jong Un" → "kim jong un"."""
+TITLE_WORDS: Final = _TITLE_WORDS
+"""Honorifics, forms of address and titles (`service.text.words.TITLE_WORDS`) dropped from
+names: everything up to the last of them goes ("North Korean leader Kim Jong Un" → "kim
+jong un")."""
 
 MEASURE_UNITS: Final[dict[str, tuple[str, float]]] = {
     unit: (dimension, size)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import lexicon
 from schemas.candidates import PersonCandidate
 from service.mine.doc import AP, Doc, H, Taken
-from service.text.words import alternation
+from service.text.words import TITLE_WORDS, alternation
 
 _EN = lexicon.load("en")
 _TITLE_WORDS = alternation(_EN.words("names.titles"))
@@ -42,9 +42,7 @@ _NAME_SAYS = re.compile(rf"{NOT_AFTER_WORD}(?P<name>{NAME}){H}+(?:{_SPEECH})\b")
 _NAME_RUN = re.compile(rf"{NOT_AFTER_WORD}{NAME}")
 _TOKEN_IN_NAME = re.compile(_NAME_TOK)
 # Capitalised words that are not (parts of) personal names; the LLM step filters the rest.
-_NOT_NAME = frozenset(_EN.words("names.not_names")) | frozenset(
-    word for title in _EN.words("names.titles") for word in re.split(r"[\s-]+", title)
-)
+_NOT_NAME = frozenset(_EN.words("names.not_names")) | TITLE_WORDS
 # A capitalised run right after these words is a title of a publication, not a person.
 _ORG_NOUNS = frozenset(_EN.words("names.org_nouns"))
 # A capitalised run holding one of these names an organisation ("Central News Agency").

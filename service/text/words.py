@@ -1,4 +1,5 @@
-"""Word classes several steps share: what happened to the things a figure counts."""
+"""Word classes several steps share: titles before names, and what happened to the things a
+figure counts."""
 
 from __future__ import annotations
 
@@ -16,6 +17,17 @@ def alternation(entries: Iterable[str], *, space: str = " ") -> str:
 
 
 _EN = lexicon.load("en")
+TITLES_BEFORE_NAMES: tuple[str, ...] = (
+    *_EN.words("names.honorifics"),
+    *_EN.words("names.address_forms"),
+    *_EN.words("names.titles"),
+)
+"""Honorifics, forms of address and titles as written before a name ('Mr', 'Sir', 'vice
+president'), in table order: one list for every step that drops them."""
+TITLE_WORDS: frozenset[str] = frozenset(
+    word.casefold() for title in TITLES_BEFORE_NAMES for word in re.split(r"[\s-]+", title)
+)
+"""Every word of those titles, casefolded ('vice', 'president'): never part of a name."""
 _FATES = _EN.words("actions.fates")
 _MOVEMENTS = _EN.words("actions.movements")
 _ACTION = re.compile(

@@ -56,6 +56,8 @@ def fit(
         return None
     confidence = 1.0
     slots: set[str] = set()
+    if a.names and b.names and not a.names & b.names:
+        return None  # 'the Eaton fire' and 'the Palisades fire'
     if a.place != b.place:
         if not (lone_place and not (a.place and b.place)):
             return None

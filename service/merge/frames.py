@@ -14,6 +14,7 @@ said so by `FigureFrame.derived`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -76,12 +77,15 @@ class FigureFrame:
     """Content words of the `counted` description."""
     derived: bool
     """The frame was read from `counted` alone: the record gave none."""
+    names: frozenset[str] = frozenset()
+    """Proper names in the description ('the Eaton fire', 'Boeing's revenue'), folded:
+    two figures naming only different ones count different things."""
 
     @property
     def tally(self) -> bool:
         """A running count of things or people: a later figure of one source chain
         revises an earlier one."""
-        return self.dimension == COUNT_CLASS and bool(self.happening & TALLY_HAPPENINGS)
+        return self.dimension in _RUNNING and bool(self.happening & TALLY_HAPPENINGS)
 
     @property
     def generic(self) -> bool:
@@ -180,6 +184,30 @@ def place_of(text: str, event_places: frozenset[str]) -> str:
     return folded
 
 
+_RUNNING: Final = frozenset({COUNT_CLASS, "percent"})
+"""Dimensions of a running figure: a count ('11 dead') or a share ('27% contained')."""
+
+_NAME: Final = re.compile(r"[A-Z][\w'\u2019-]*")
+
+
+def proper_names(*texts: str) -> frozenset[str]:
+    """Capitalised words inside descriptions, folded; a description's first word counts
+    only as a possessive ('Boeing's revenue'), since a capital there may start a sentence."""
+    found: set[str] = set()
+    for text in texts:
+        for index, match in enumerate(re.finditer(r"\S+", text)):
+            word = match.group(0).strip('.,;:()"\u201c\u201d')
+            if not _NAME.fullmatch(word):
+                continue
+            possessive = word.endswith(("'s", "\u2019s"))
+            if index == 0 and not possessive:
+                continue
+            folded = fold(word.removesuffix("'s").removesuffix("\u2019s"))
+            if folded and folded not in STOP_WORDS:
+                found.add(folded)
+    return frozenset(found)
+
+
 def _content(text: str) -> frozenset[str]:
     return frozenset(singularise(w) for w in _words(text) if w not in STOP_WORDS)
 
@@ -229,6 +257,7 @@ def frame_of(
         days=day_range(quantity.as_of) if quantity.as_of else _NO_DAYS,
         counted=_content(quantity.counted),
         derived=derived,
+        names=proper_names(quantity.counted, quantity.entity, quantity.qualifier),
     )
 
 

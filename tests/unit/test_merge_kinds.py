@@ -192,3 +192,33 @@ def test_a_quantity_clause_is_read_only_when_its_span_matches_the_text() -> None
         [draft] = build_quantity_facts(ctx)
         keys[name] = draft.key
     assert keys == {"right": "soldier additional", "stale": "soldier"}
+
+
+def _containment(value: float, fire: str) -> Quantity:
+    return Quantity(
+        value=value,
+        unit="%",
+        counted=f"containment of the {fire} fire",
+        entity="containment",
+        happening="contained",
+    )
+
+
+def _published(article_id: str, day: int) -> Article:
+    return Article(
+        id=article_id, outlet=article_id.upper(), text="…", published_at=date(2025, 1, day)
+    )
+
+
+def test_a_running_share_grows_as_a_revision_and_two_named_things_stay_apart() -> None:
+    early = record("a", "A", quantities=[_containment(6, "Palisades"), _containment(0, "Eaton")])
+    later = record("b", "B", quantities=[_containment(11, "Palisades"), _containment(27, "Eaton")])
+    ctx = context(early, later, articles=(_published("a", 10), _published("b", 12)))
+    drafts = build_quantity_facts(ctx)
+    statuses = sorted(d.status for d in drafts)
+    # Each fire's containment grows from one day to the next: a revision each, with
+    # its current value; never one fact mixing the two fires, never a conflict.
+    assert "conflicting" not in statuses
+    assert statuses.count("revised") == 2
+    revised = [d for d in drafts if d.status == "revised"]
+    assert sorted([v.value for v in d.values] for d in revised) == [[0, 27], [6, 11]]

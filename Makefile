@@ -96,11 +96,11 @@ bench: install
 screenshots: install
 	$(PY) -m tests.browser.screenshots --out $(OUT)/screenshots
 
-# No LLM: extracts the dev and test clusters once (records cached in the temp dir), then
-# re-merges them with each MergeTolerances field moved alone. Prints numbers only.
 bench-llm: install
 	$(PY) bench/bench_llm_timings.py
 
+# No LLM: extracts the dev and test clusters once (records cached in the temp dir), then
+# re-merges them with each MergeTolerances field moved alone. Prints numbers only.
 bench-tolerances: install
 	$(PY) bench/bench_tolerances.py
 

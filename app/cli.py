@@ -405,6 +405,28 @@ def serve(
     uvicorn.run(api, host=host, port=port, workers=1, proxy_headers=False)
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            min=1,
+            help="Tasks (and so LLM calls) at once; env CORROBORATE_WORKER_CONCURRENCY.",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Worker name (default corroborate-PID@host).")
+    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+) -> None:
+    """Run a Celery worker: take jobs from CORROBORATE_BROKER_URL, keep results in the store."""
+    from app.worker import run_worker
+
+    run_worker(_settings(model, base_url), concurrency=concurrency, name=name)
+
+
 @app.command(
     "eval",
     add_help_option=False,

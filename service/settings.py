@@ -140,6 +140,25 @@ class Settings(BaseSettings):
     webhook_retries: int = Field(default=5, ge=0)
     webhook_backoff_s: float = Field(default=1.0, gt=0)
     webhook_timeout_s: float = Field(default=10.0, gt=0)
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (redis://host:6379/0 or amqp://user:pw@host//). Set: API "
+        "jobs and batch clusters run on `corroborate worker` processes; unset: in-process.",
+    )
+    queue: str = Field(default="corroborate", description="The broker queue the tasks use.")
+    worker_concurrency: int = Field(
+        default=2, ge=1, description="Tasks one worker runs at once: its LLM calls in flight."
+    )
+    task_retries: int = Field(
+        default=3, ge=0, description="Retries of a task the model failed, before its job fails."
+    )
+    task_retry_backoff_s: float = Field(default=2.0, gt=0, description="First retry delay.")
+    visibility_timeout_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="Redis broker: a task unacknowledged this long (its worker died) is "
+        "delivered again. Keep it above the longest task.",
+    )
     price_per_1k_prompt: float = Field(default=0.0, ge=0, description="Cost per 1k prompt tokens.")
     price_per_1k_completion: float = Field(default=0.0, ge=0)
     cluster: ClusterSettings = Field(

@@ -425,6 +425,10 @@ class Store:
         """running → failed with a problem body; None if it was cancelled meanwhile."""
         return self._move(job_id, ("running",), status="failed", error_json=json.dumps(problem))
 
+    def reject_job(self, job_id: str, problem: dict[str, Any]) -> Job | None:
+        """queued → failed with a problem body: the job could not be handed to a worker."""
+        return self._move(job_id, ("queued",), status="failed", error_json=json.dumps(problem))
+
     def cancel_job(self, job_id: str) -> Job | None:
         """queued | running → cancelled; None if the job had already finished."""
         return self._move(job_id, OPEN_STATUSES, status="cancelled")

@@ -5,7 +5,9 @@ store, re-queues jobs a previous process left open and resumes undelivered webho
 Shutdown stops the job runner; a job cut off mid-run is re-run at the next start.
 
 Run it with `corroborate serve` (uvicorn, one process: the LLM limiter, the rate limiter
-and the job queue live in the process).
+and the job queue live in the process). With `CORROBORATE_BROKER_URL` set, jobs run on
+Celery workers instead (`service.distributed`), and several API processes may share one
+PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from schemas.api import ConsensusRequest, ProblemResponse, RecordRequest
 from service.api.auth import Authenticator, RateLimiter
 from service.api.config import ApiConfig
 from service.api.deps import PipelineFactory, Services, pipeline_factory
-from service.api.jobs import JobRunner
+from service.api.jobs import JobExecutor, JobRunner, ServicePipeline
 from service.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from service.api.problems import (
     API_PROBLEMS,
@@ -241,12 +243,7 @@ def create_app(
             stack.callback(store.close)
             pipeline = stack.enter_context(factory(settings))
             webhooks = WebhookSender(store, config)
-            runner = JobRunner(
-                store,
-                pipeline,
-                on_final=webhooks.schedule,
-                concurrency=llm_concurrency(pipeline.settings),
-            )
+            runner = _executor(settings, store, pipeline, webhooks)
             app.state.services = Services(
                 settings=settings,
                 config=config,
@@ -279,6 +276,22 @@ def create_app(
     app.add_middleware(_BodyLimit, max_bytes=config.max_request_bytes)
     app.add_middleware(_Metrics)
     return app
+
+
+def _executor(
+    settings: Settings, store: Store, pipeline: ServicePipeline, webhooks: WebhookSender
+) -> JobExecutor:
+    """In-process by default; on Celery workers when a broker URL is set."""
+    if settings.broker_url:
+        from service.distributed.executor import CeleryExecutor  # only with a broker
+
+        return CeleryExecutor(store, settings)
+    return JobRunner(
+        store,
+        pipeline,
+        on_final=webhooks.schedule,
+        concurrency=llm_concurrency(pipeline.settings),
+    )
 
 
 def _default_factory() -> PipelineFactory:

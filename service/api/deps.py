@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.api.auth import ANONYMOUS, Authenticator, Caller, RateLimiter
 from service.api.config import ApiConfig
-from service.api.jobs import JobRunner, ServicePipeline
+from service.api.jobs import JobExecutor, ServicePipeline
 from service.api.metrics import MeteredLLM
 from service.api.problems import ApiProblem
 from service.api.webhooks import WebhookSender
@@ -74,7 +74,7 @@ class Services:
     config: ApiConfig
     store: Store
     pipeline: ServicePipeline
-    runner: JobRunner
+    runner: JobExecutor
     webhooks: WebhookSender
     auth: Authenticator
     limiter: RateLimiter

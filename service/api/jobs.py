@@ -70,6 +70,31 @@ class ServicePipeline(Protocol):
         ...
 
 
+class JobExecutor(Protocol):
+    """Where the API's jobs run: `JobRunner` in this process, or `CeleryExecutor`
+    (`service.distributed.executor`) on worker processes when a broker URL is set."""
+
+    async def start(self) -> None:
+        """Begin taking jobs (the in-process runner resumes those left open)."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop taking jobs."""
+        ...
+
+    def submit(self, job_id: str) -> None:
+        """Run a stored, queued job."""
+        ...
+
+    def finished(self, job_id: str) -> None:
+        """A job reached a final state outside the executor (cancelled): wake its waiters."""
+        ...
+
+    async def wait(self, job_id: str, timeout_s: float) -> Job | None:
+        """The job once it is final, or as it is after `timeout_s` seconds."""
+        ...
+
+
 def job_response(job: Job) -> JobResponse:
     """The API view of a stored job."""
     base = f"/v1/jobs/{job.id}"

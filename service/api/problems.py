@@ -50,6 +50,7 @@ API_PROBLEMS: dict[str, str] = {
     "job-finished": "Job already finished",
     "validation": "Invalid request",
     "not-ready": "Not ready",
+    "queue-unavailable": "Job queue unavailable",
     "internal": "Internal error",
 }
 """The problem types the API layer defines (slug → title). Errors of the

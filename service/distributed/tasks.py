@@ -1,0 +1,140 @@
+"""The worker's tasks: run a job, extract one article of it, merge its records.
+
+`Work` holds what the tasks share in one worker process (the store, the pipeline, the
+Celery app); `register_tasks(app, work)` binds the three tasks to it. Every task starts
+by reading the job: a job that is final (succeeded, failed, cancelled) is left alone, so a
+late or duplicate message does nothing. A task the model failed upstream (unreachable,
+5xx after the client's own retries) is retried with backoff `settings.task_retries`
+times; past that, or for any other error, the job moves to `failed` with the problem body
+the API shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from celery import Celery
+
+from schemas.api import ConsensusRequest
+from schemas.article import Article
+from schemas.record import EventRecord
+from service.api.jobs import ServicePipeline
+from service.api.problems import error_problem, internal_problem
+from service.distributed.queue import EXTRACT, MERGE, RUN_JOB, send
+from service.errors import CorroborateError, LLMUnavailableError, ModelError
+from service.settings import Settings
+from service.store import Job, Store
+
+log = logging.getLogger("corroborate.worker")
+
+RETRYABLE: tuple[type[CorroborateError], ...] = (LLMUnavailableError, ModelError)
+"""Upstream failures worth another try later; anything else fails the job at once."""
+
+
+@dataclass
+class Work:
+    """What one worker process's tasks share."""
+
+    app: Celery
+    store: Store
+    pipeline: ServicePipeline
+    settings: Settings
+
+    def run_job(self, job_id: str) -> None:
+        """Take up a queued job: a record job is done here, a consensus job fans out."""
+        job = self.store.claim_job(job_id)
+        if job is None:  # final (or cancelled) already: a duplicate message
+            return
+        if job.kind == "record":
+            record = self.record(Article.model_validate_json(job.request_json))
+            self._finish(job, record.model_dump_json())
+            return
+        articles = ConsensusRequest.model_validate_json(job.request_json).articles
+        for index in range(len(articles)):
+            send(self.app, EXTRACT, job_id, index)
+
+    def extract(self, job_id: str, index: int) -> None:
+        """Keep the record of the job's `index`-th article; the last one sends the merge."""
+        job = self.store.get_job(job_id)
+        if job is None or not job.is_open:
+            return
+        articles = ConsensusRequest.model_validate_json(job.request_json).articles
+        article = articles[index]
+        article_hash = self.pipeline.cache_key(article).article_hash
+        if article_hash not in self.store.job_records(job_id):
+            self.store.put_job_record(job_id, article_hash, self.record(article))
+        # Counted even when the record was kept by an earlier delivery of this task: that
+        # one may have died before sending the merge.
+        if self.store.count_job_records(job_id) >= len(articles):
+            send(self.app, MERGE, job_id)
+
+    def merge(self, job_id: str) -> None:
+        """All records kept: merge and narrate, and write the result once."""
+        job = self.store.get_job(job_id)
+        if job is None or not job.is_open:
+            return
+        articles = ConsensusRequest.model_validate_json(job.request_json).articles
+        kept = self.store.job_records(job_id)
+        hashes = [self.pipeline.cache_key(a).article_hash for a in articles]
+        if any(h not in kept for h in hashes):  # pragma: no cover - sent only when all are kept
+            log.warning("merge of job %s before all its records: ignored", job_id)
+            return
+        consensus = self.pipeline.summarise(articles, [kept[h] for h in hashes])
+        self._finish(job, consensus.model_dump_json())
+
+    def record(self, article: Article) -> EventRecord:
+        """One article's record, from the record cache when the same work was done before."""
+        key = self.pipeline.cache_key(article)
+        cached = self.store.get_cached_record(key)
+        if cached is not None:
+            return cached
+        record = self.pipeline.extract(article)
+        self.store.put_cached_record(key, record)
+        return record
+
+    def fail(self, job_id: str, problem: dict[str, Any]) -> None:
+        """The job failed: keep the problem body for the API to show."""
+        if self.store.fail_job(job_id, problem) is not None:
+            log.warning("job %s failed: %s", job_id, problem.get("detail"))
+
+    def _finish(self, job: Job, result_json: str) -> None:
+        if self.store.finish_job(job.id, result_json) is not None:
+            log.info("job %s succeeded", job.id)
+
+
+def _guarded(task: Any, work: Work, job_id: str, step: Callable[[], None]) -> None:
+    """Run one task's step; retry upstream failures, fail the job on anything else."""
+    instance = f"/v1/jobs/{job_id}"
+    try:
+        step()
+    except RETRYABLE as exc:
+        tries = task.request.retries
+        if tries < work.settings.task_retries:
+            delay = work.settings.task_retry_backoff_s * 2**tries
+            log.warning("job %s: %s; retry %d in %.1f s", job_id, exc, tries + 1, delay)
+            raise task.retry(exc=exc, countdown=delay) from exc
+        work.fail(job_id, error_problem(exc, instance=instance))
+    except CorroborateError as exc:
+        work.fail(job_id, error_problem(exc, instance=instance))
+    except Exception:
+        log.exception("job %s: task %s failed", job_id, task.name)
+        work.fail(job_id, internal_problem(instance=instance))
+
+
+def register_tasks(app: Celery, work: Work) -> None:
+    """Bind the three tasks to `work` on `app` (a worker does this once at start)."""
+
+    def run_job(task: Any, job_id: str) -> None:
+        _guarded(task, work, job_id, lambda: work.run_job(job_id))
+
+    def extract(task: Any, job_id: str, index: int) -> None:
+        _guarded(task, work, job_id, lambda: work.extract(job_id, index))
+
+    def merge(task: Any, job_id: str) -> None:
+        _guarded(task, work, job_id, lambda: work.merge(job_id))
+
+    for name, body in ((RUN_JOB, run_job), (EXTRACT, extract), (MERGE, merge)):
+        app.task(name=name, bind=True, max_retries=None, shared=False)(body)

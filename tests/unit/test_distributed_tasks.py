@@ -1,0 +1,135 @@
+"""The worker's task code, run by an eager Celery app (no broker, no worker process) over
+a SQLite store and pipeline doubles: retries, the failed state, duplicate messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from schemas.api import ConsensusRequest
+from schemas.article import Article
+from schemas.record import EventRecord
+from service.distributed.queue import EXTRACT, MERGE, RUN_JOB, celery_app, send
+from service.distributed.tasks import Work, register_tasks
+from service.errors import InputError, LLMUnavailableError
+from service.pipeline import Pipeline
+from service.settings import Settings
+from service.store import Store
+from tests.api.conftest import FakeFailingPipeline, dataset_articles
+
+
+class FakeCountingFailingPipeline(FakeFailingPipeline):
+    """Test double: every extraction raises `error`, and is counted."""
+
+    def __init__(self, inner: Any, error: Exception) -> None:
+        super().__init__(inner, error)
+        self.tried: list[str] = []
+
+    def extract(self, article: Article) -> EventRecord:
+        self.tried.append(article.id)
+        return super().extract(article)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(
+        _env_file=None,
+        broker_url="memory://",
+        task_retries=2,
+        task_retry_backoff_s=0.01,
+    )
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store("sqlite://")
+    yield s
+    s.close()
+
+
+def eager_work(settings: Settings, store: Store, pipeline: Any) -> Work:
+    app = celery_app(settings)
+    app.conf.update(task_always_eager=True, task_eager_propagates=False)
+    work = Work(app=app, store=store, pipeline=pipeline, settings=settings)
+    register_tasks(app, work)
+    return work
+
+
+def cluster_job(store: Store, n: int = 2) -> tuple[str, list[Article]]:
+    cluster = [Article.model_validate(a) for a in dataset_articles()[:n]]
+    job, _ = store.create_job(
+        kind="consensus",
+        request_json=ConsensusRequest(articles=cluster).model_dump_json(),
+        api_key_id="test",
+    )
+    return job.id, cluster
+
+
+def test_upstream_failure_is_retried_then_the_job_fails_with_the_error(
+    settings: Settings, store: Store
+) -> None:
+    down = LLMUnavailableError("model endpoint refused the connection", model="m")
+    pipeline = FakeCountingFailingPipeline(Pipeline(settings, None), down)
+    work = eager_work(settings, store, pipeline)
+    job_id, cluster = cluster_job(store)
+    send(work.app, RUN_JOB, job_id)
+    final = store.get_job(job_id)
+    assert final is not None and final.status == "failed"
+    assert final.error is not None and final.error["status"] == 503
+    assert "refused" in final.error["detail"]
+    assert pipeline.tried.count(cluster[0].id) == 3  # the first try and two retries
+
+
+def test_a_caller_error_fails_the_job_at_once(settings: Settings, store: Store) -> None:
+    pipeline = FakeCountingFailingPipeline(Pipeline(settings, None), InputError("bad article"))
+    work = eager_work(settings, store, pipeline)
+    job_id, cluster = cluster_job(store)
+    send(work.app, RUN_JOB, job_id)
+    final = store.get_job(job_id)
+    assert final is not None and final.status == "failed" and final.error is not None
+    assert final.error["status"] == 422 and pipeline.tried.count(cluster[0].id) == 1
+
+
+def test_duplicate_messages_change_nothing(settings: Settings, store: Store) -> None:
+    work = eager_work(settings, store, Pipeline(settings, None))
+    job_id, cluster = cluster_job(store, 3)
+    send(work.app, RUN_JOB, job_id)
+    done = store.get_job(job_id)
+    assert done is not None and done.status == "succeeded" and done.attempts == 1
+    kept = store.job_records(job_id)
+    for index in range(len(cluster)):  # every task delivered once more, late
+        send(work.app, EXTRACT, job_id, index)
+    send(work.app, MERGE, job_id)
+    send(work.app, RUN_JOB, job_id)
+    again = store.get_job(job_id)
+    assert again == done and store.job_records(job_id) == kept
+
+
+def test_a_redelivered_extraction_keeps_the_first_record_and_sends_the_merge(
+    settings: Settings, store: Store
+) -> None:
+    work = eager_work(settings, store, Pipeline(settings, None))
+    job_id, cluster = cluster_job(store, 2)
+    assert store.claim_job(job_id) is not None
+    # The first delivery of extract(1) kept its record, then its worker died before the
+    # merge was sent; extract(0) never ran. Its redelivery must still lead to the merge.
+    first = work.record(cluster[1]).model_copy(update={"headline": "kept first"})
+    store.put_job_record(job_id, work.pipeline.cache_key(cluster[1]).article_hash, first)
+    send(work.app, EXTRACT, job_id, 1)
+    assert store.get_job(job_id).status == "running"  # type: ignore[union-attr]
+    send(work.app, EXTRACT, job_id, 0)
+    final = store.get_job(job_id)
+    assert final is not None and final.status == "succeeded"
+    kept = store.job_records(job_id)
+    assert kept[work.pipeline.cache_key(cluster[1]).article_hash].headline == "kept first"
+
+
+def test_a_cancelled_job_is_left_alone(settings: Settings, store: Store) -> None:
+    work = eager_work(settings, store, Pipeline(settings, None))
+    job_id, _ = cluster_job(store)
+    store.cancel_job(job_id)
+    send(work.app, RUN_JOB, job_id)
+    final = store.get_job(job_id)
+    assert final is not None and final.status == "cancelled" and store.job_records(job_id) == {}

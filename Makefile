@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: run test record record-consensus lint eval eval-live bench bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: stack bench-scale run test record record-consensus lint eval eval-live bench bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -20,6 +20,8 @@ help:
 	@echo "make screenshots - the sample review page at desktop and phone width (needs chromium)"
 	@echo "make bench-llm - where an article's time goes with the embedded model (recorded llama.cpp timings)"
 	@echo "make bench-throughput - summarise, batch and API against a 0.5 s latency stub, as ratios to the ideal"
+	@echo "make stack   - API + 2 Celery workers + model server over this machine's Redis and PostgreSQL"
+	@echo "make bench-scale - jobs per second with 1, 2 and 4 workers against the latency stub LLM"
 	@echo "make bench-tolerances - conflict/revision F1 on dev and test with each merge tolerance at +-10/20%"
 
 $(PY):
@@ -108,6 +110,21 @@ bench-tolerances: install
 # critical path, batch at concurrency 16 and the API at 8 clients, each against its ideal.
 bench-throughput: install
 	$(PY) bench/bench_throughput.py --latency 0.5
+
+# The scale-out stack (compose.yaml's processes) without a Docker engine: the embedded model
+# server (unless CORROBORATE_BASE_URL is set), WORKERS Celery workers and the API on PORT,
+# over this machine's Redis and PostgreSQL. Ctrl-C stops it.
+WORKERS ?= 2
+PORT ?= 8000
+BROKER ?= redis://127.0.0.1:6379/0
+DATABASE ?= postgresql://127.0.0.1:5432/test
+stack: $(if $(CORROBORATE_BASE_URL),install,install-local)
+	$(PY) -m app.stack --workers $(WORKERS) --port $(PORT) --broker $(BROKER) --database $(DATABASE)
+
+# Celery workers (1, 2, 4) over this machine's Redis and PostgreSQL against the stub LLM with
+# a fixed latency: jobs per second and the ratio to linear scaling, broker+database ms/article.
+bench-scale: install
+	$(PY) bench/bench_scale.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

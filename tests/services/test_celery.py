@@ -95,7 +95,8 @@ def in_process_consensus(settings: Settings, cluster: list[Article]) -> dict[str
     local = settings.model_copy(update={"broker_url": None})
     with open_llm(local) as llm:
         consensus = Pipeline(local, llm).summarise(cluster)
-    return stable(json.loads(consensus.model_dump_json()))
+    result: dict[str, Any] = stable(json.loads(consensus.model_dump_json()))
+    return result
 
 
 def submit(settings: Settings, store: Store, cluster: list[Article]) -> Job:

@@ -112,6 +112,9 @@ class BatchSummary:
 Progress = Callable[[str, str], None]
 """Called with (cluster key, outcome) as each cluster finishes."""
 
+Summarise = Callable[[Sequence[Article]], Consensus]
+"""A cluster's articles → its consensus somewhere else (`RemoteSummariser`: Celery workers)."""
+
 RecordProgress = Callable[[str, Article, EventRecord], None]
 """Called with (cluster key, article, record) as each record is done."""
 
@@ -124,11 +127,14 @@ def run_batch(
     concurrency: int = 2,
     progress: Progress | None = None,
     on_record: RecordProgress | None = None,
+    summarise: Summarise | None = None,
 ) -> BatchSummary:
     """Summarise every cluster into `out`, skipping those already done with the same inputs.
 
     `concurrency` clusters are worked on at once; inside each, articles and facets run
-    at once too when the process's LLM limiter allows (`Pipeline.extract_many`).
+    at once too when the process's LLM limiter allows (`Pipeline.extract_many`). With
+    `summarise` (Celery workers), each cluster is one job there instead, and `pipe` only
+    names the inputs (its model is the workers' `settings.model`).
     """
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(clusters=len(clusters))
@@ -139,14 +145,22 @@ def run_batch(
 
     def one(cluster: Cluster) -> str:
         fingerprint = cluster_fingerprint(pipe, cluster)
+        if summarise is not None:  # the workers' model, not this process's (none)
+            fingerprint = hashlib.sha256(
+                f"{fingerprint}|{pipe.settings.model}".encode()
+            ).hexdigest()
         target, key_file = out / f"{cluster.key}.json", out / f"{cluster.key}.key"
         if target.is_file() and key_file.is_file() and key_file.read_text() == fingerprint:
             return "skipped"
-        records = pipe.extract_many(
-            cluster.articles,
-            on_done=None if on_record is None else lambda _, a, r: on_record(cluster.key, a, r),
-        )
-        consensus: Consensus = pipe.summarise(cluster.articles, records)
+        consensus: Consensus
+        if summarise is not None:
+            consensus = summarise(cluster.articles)
+        else:
+            records = pipe.extract_many(
+                cluster.articles,
+                on_done=None if on_record is None else lambda _, a, r: on_record(cluster.key, a, r),
+            )
+            consensus = pipe.summarise(cluster.articles, records)
         key_file.unlink(missing_ok=True)  # never a key beside outputs it does not describe
         # Written before the key: a crash in between only costs a re-merge of cached records.
         target.write_text(consensus.model_dump_json(indent=2) + "\n", encoding="utf-8")

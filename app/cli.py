@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -249,6 +250,9 @@ def _summarise_clusters(
     from service.pipeline import open_pipeline
 
     store = _store(settings, cache)
+    if settings.broker_url and not no_llm:
+        _batch_on_workers(clusters, out, settings, store, prompt_version)
+        return
     sizes = {c.key: len(c.articles) for c in clusters}
     with ArticleProgress(sum(sizes.values())) as progress:
         _starting(progress, "batch", sum(sizes.values()), settings, no_llm, prompt_version)
@@ -349,6 +353,43 @@ def cluster(
             to_batch(clusters, articles), target, concurrency, settings, no_llm,
             prompt_version, cache,
         )  # fmt: skip
+
+
+def _batch_on_workers(
+    clusters: list[Cluster], out: Path, settings: Settings, store: Store, prompt: str | None
+) -> None:
+    """`batch` with CORROBORATE_BROKER_URL: every cluster is a job on the Celery workers."""
+    from app.batch import run_batch
+    from service.distributed.client import RemoteSummariser
+    from service.pipeline import Pipeline
+
+    typer.echo(
+        f"batch: {len(clusters)} cluster(s) as jobs on the workers of {settings.broker_url}",
+        err=True,
+    )
+    remote = RemoteSummariser(store, settings)
+    started = time.perf_counter()
+    try:
+        summary = run_batch(
+            Pipeline(settings, None, prompt),  # names the inputs; the workers do the work
+            clusters,
+            out,
+            concurrency=len(clusters),  # all queued at once: the workers set the pace
+            progress=lambda key, outcome: typer.echo(f"{key}: {outcome}", err=True),
+            summarise=remote,
+        )
+    finally:
+        remote.close()
+    typer.echo(
+        f"done in {time.perf_counter() - started:.1f}s: clusters: {summary.clusters} "
+        f"({summary.skipped} already done, {len(summary.failed)} failed); records, LLM calls "
+        "and tokens: on the workers (each record's provenance)",
+        err=True,
+    )
+    for key, why in summary.failed.items():
+        typer.echo(f"failed {key}: {why}", err=True)
+    if summary.failed:
+        raise SystemExit(1)
 
 
 def _usage_line(pipe: Pipeline, settings: Settings, seconds: float) -> None:

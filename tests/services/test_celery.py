@@ -147,7 +147,7 @@ def test_two_workers_then_one_killed_mid_task(
         assert final.result_json is not None
         assert stable(json.loads(final.result_json)) == in_process_consensus(settings, first)
 
-        stub.set_latency(1.0)  # an extraction now waits >= 4 s on the model
+        stub.set_latency(3.0)  # an extraction now waits >= 3 s on the model
         seen = len(received(doomed, "corroborate.extract"))
         job = submit(settings, store, second)
         deadline = time.monotonic() + 60

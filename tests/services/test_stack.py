@@ -5,9 +5,12 @@ replayed (Idempotency-Key) and answered by the other."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +22,8 @@ import pytest
 from tests.api.conftest import article_payload, dataset_articles
 from tests.support.fault_server import FaultServer
 from tests.support.procs import ROOT, Proc, free_port, service_env, unique_queue
+
+DATASETS = ROOT / "evals" / "datasets" / "dev"
 
 
 @pytest.fixture
@@ -100,6 +105,23 @@ def test_make_stack_and_a_second_api_process_share_one_database(
             # A synchronous request on the second API waits for a worker's result.
             record = httpx.post(f"{two}/v1/records", json=article_payload(5), timeout=120)
             assert record.status_code == 200 and record.json()["article_id"] == "a5"
+
+            # `batch` with the broker: each cluster a job on the stack's workers.
+            clusters = tmp_path / "clusters"
+            for name, n in (("kim-beijing-2025", 3), ("river-flood", 2)):
+                (clusters / name).mkdir(parents=True)
+                for src in sorted((DATASETS / name / "articles").iterdir())[:n]:
+                    shutil.copy(src, clusters / name / src.name)
+            out = tmp_path / "batch"
+            batch = subprocess.run(
+                [sys.executable, "-m", "app.cli", "batch", str(clusters), "--out", str(out)],
+                cwd=ROOT, env=second_env, capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+            assert batch.returncode == 0, batch.stderr[-3000:]
+            assert "as jobs on the workers" in batch.stderr
+            for name in ("kim-beijing-2025", "river-flood"):
+                written = json.loads((out / f"{name}.json").read_text())
+                assert written["provenance"]["models"] == ["llamacpp/fault-server"]
         finally:
             second.stop()
             os.killpg(make.pid, signal.SIGTERM)

@@ -377,14 +377,20 @@ class LocalServer:
 
 
 def _serve(
-    model: Path, port: int, n_ctx: int, threads: int, n_parallel: int, alias: str | None
+    model: Path,
+    port: int,
+    n_ctx: int,
+    threads: int,
+    n_parallel: int,
+    alias: str | None,
+    host: str = "127.0.0.1",
 ) -> None:
     """Child-process body: run the native server until stdin closes."""
     import xllamacpp as xlc  # only the child process loads the native library
 
     params = xlc.CommonParams()
     params.model.path = str(model)
-    params.hostnames = ["127.0.0.1"]
+    params.hostnames = [host]
     params.port = port
     params.n_ctx = n_ctx
     params.n_parallel = n_parallel
@@ -409,6 +415,9 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="run the server in the foreground until stdin closes")
     serve.add_argument("--model", type=Path, required=True)
     serve.add_argument("--port", type=int, required=True)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="bind address (0.0.0.0 in a container, compose.yaml)"
+    )
     serve.add_argument("--n-ctx", type=int, default=32_768)
     serve.add_argument("--threads", type=int, default=_cpu_count())
     serve.add_argument("--n-parallel", type=int, default=1)
@@ -417,7 +426,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "assemble":
         print(ensure_model(args.model_id))
     else:
-        _serve(args.model, args.port, args.n_ctx, args.threads, args.n_parallel, args.alias)
+        _serve(
+            args.model, args.port, args.n_ctx, args.threads, args.n_parallel, args.alias, args.host
+        )
 
 
 if __name__ == "__main__":

@@ -255,7 +255,8 @@ def create_app(
                 limiter=RateLimiter(config.rate_limit_per_minute),
             )
             await runner.start()
-            webhooks.resume()
+            if not settings.broker_url:  # with workers, the worker that finished a job sends it
+                webhooks.resume()
             try:
                 yield
             finally:

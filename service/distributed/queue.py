@@ -9,6 +9,7 @@ from service.settings import Settings
 RUN_JOB = "corroborate.run_job"
 EXTRACT = "corroborate.extract"
 MERGE = "corroborate.merge"
+WEBHOOK = "corroborate.webhook"
 
 
 def celery_app(settings: Settings) -> Celery:

@@ -6,24 +6,29 @@ by reading the job: a job that is final (succeeded, failed, cancelled) is left a
 late or duplicate message does nothing. A task the model failed upstream (unreachable,
 5xx after the client's own retries) is retried with backoff `settings.task_retries`
 times; past that, or for any other error, the job moves to `failed` with the problem body
-the API shows.
+the API shows. A final job with a `callback_url` is then delivered, signed, by a webhook
+task, retried with backoff `settings.webhook_retries` times (the API's `WebhookSender`
+does this for in-process jobs; with workers, the worker that finished the job does).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from celery import Celery
 
-from schemas.api import ConsensusRequest
+from schemas.api import CallbackState, ConsensusRequest
 from schemas.article import Article
 from schemas.record import EventRecord
 from service.api.jobs import ServicePipeline
 from service.api.problems import error_problem, internal_problem
-from service.distributed.queue import EXTRACT, MERGE, RUN_JOB, send
+from service.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, callback_body, sign_callback
+from service.distributed.queue import EXTRACT, MERGE, RUN_JOB, WEBHOOK, send
 from service.errors import CorroborateError, LLMUnavailableError, ModelError
 from service.settings import Settings
 from service.store import Job, Store
@@ -97,12 +102,50 @@ class Work:
 
     def fail(self, job_id: str, problem: dict[str, Any]) -> None:
         """The job failed: keep the problem body for the API to show."""
-        if self.store.fail_job(job_id, problem) is not None:
+        final = self.store.fail_job(job_id, problem)
+        if final is not None:
             log.warning("job %s failed: %s", job_id, problem.get("detail"))
+            self._notify(final)
+
+    def deliver(self, job_id: str, attempt: int) -> bool:
+        """POST the final job to its `callback_url`, signed; True once it answered 2xx."""
+        job = self.store.get_job(job_id)
+        secret = self.settings.webhook_secret
+        if job is None or not job.callback_url or secret is None:
+            return True
+        body, timestamp = callback_body(job), str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "corroborate-webhook",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign_callback(secret.get_secret_value(), timestamp, body),
+            "X-Corroborate-Job": job.id,
+        }
+        try:
+            answer = httpx.post(
+                job.callback_url,
+                content=body,
+                headers=headers,
+                timeout=self.settings.webhook_timeout_s,
+            )
+            delivered = answer.is_success
+        except httpx.HTTPError as exc:
+            log.warning("webhook for job %s, try %d: %s", job_id, attempt, exc)
+            delivered = False
+        last = attempt > self.settings.webhook_retries
+        state: CallbackState = "delivered" if delivered else ("failed" if last else "pending")
+        self.store.set_callback_state(job_id, state, attempt)
+        return delivered or last
 
     def _finish(self, job: Job, result_json: str) -> None:
-        if self.store.finish_job(job.id, result_json) is not None:
+        final = self.store.finish_job(job.id, result_json)
+        if final is not None:
             log.info("job %s succeeded", job.id)
+            self._notify(final)
+
+    def _notify(self, job: Job) -> None:
+        if job.callback_url and self.settings.webhook_secret is not None:
+            send(self.app, WEBHOOK, job.id)
 
 
 def _guarded(task: Any, work: Work, job_id: str, step: Callable[[], None]) -> None:
@@ -136,5 +179,12 @@ def register_tasks(app: Celery, work: Work) -> None:
     def merge(task: Any, job_id: str) -> None:
         _guarded(task, work, job_id, lambda: work.merge(job_id))
 
-    for name, body in ((RUN_JOB, run_job), (EXTRACT, extract), (MERGE, merge)):
+    def webhook(task: Any, job_id: str) -> None:
+        attempt = task.request.retries + 1
+        if not work.deliver(job_id, attempt):
+            delay = min(work.settings.webhook_backoff_s * 2 ** (attempt - 1), 300.0)
+            raise task.retry(countdown=delay)
+
+    tasks = ((RUN_JOB, run_job), (EXTRACT, extract), (MERGE, merge), (WEBHOOK, webhook))
+    for name, body in tasks:
         app.task(name=name, bind=True, max_retries=None, shared=False)(body)

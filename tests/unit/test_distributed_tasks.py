@@ -3,10 +3,12 @@ a SQLite store and pipeline doubles: retries, the failed state, duplicate messag
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from schemas.api import ConsensusRequest
 from schemas.article import Article
@@ -133,3 +135,50 @@ def test_a_cancelled_job_is_left_alone(settings: Settings, store: Store) -> None
     send(work.app, RUN_JOB, job_id)
     final = store.get_job(job_id)
     assert final is not None and final.status == "cancelled" and store.job_records(job_id) == {}
+
+
+def test_a_final_job_is_delivered_to_its_callback_signed_with_retries(
+    settings: Settings, store: Store
+) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    from service.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_callback
+
+    seen: list[tuple[bytes, str, str]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append((body, self.headers[TIMESTAMP_HEADER], self.headers[SIGNATURE_HEADER]))
+            self.send_response(500 if len(seen) == 1 else 204)  # the first try fails
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        hooked = settings.model_copy(
+            update={"webhook_secret": SecretStr("s3cret"), "webhook_backoff_s": 0.01}
+        )
+        work = eager_work(hooked, store, Pipeline(hooked, None))
+        job, _ = store.create_job(
+            kind="record",
+            request_json=Article.model_validate(dataset_articles()[0]).model_dump_json(),
+            api_key_id="test",
+            callback_url=f"http://127.0.0.1:{server.server_port}/hook",
+        )
+        send(work.app, RUN_JOB, job.id)
+    finally:
+        server.shutdown()
+        server.server_close()
+    final = store.get_job(job.id)
+    assert final is not None and final.status == "succeeded"
+    assert final.callback_state == "delivered" and final.callback_attempts == 2
+    assert len(seen) == 2
+    body, timestamp, signature = seen[-1]
+    assert verify_callback("s3cret", timestamp, body, signature)
+    assert json.loads(body)["event"] == "job.succeeded"

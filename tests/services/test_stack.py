@@ -112,15 +112,15 @@ def test_make_stack_and_a_second_api_process_share_one_database(
                 (clusters / name).mkdir(parents=True)
                 for src in sorted((DATASETS / name / "articles").iterdir())[:n]:
                     shutil.copy(src, clusters / name / src.name)
-            out = tmp_path / "batch"
+            batch_out = tmp_path / "batch"
             batch = subprocess.run(
-                [sys.executable, "-m", "app.cli", "batch", str(clusters), "--out", str(out)],
+                [sys.executable, "-m", "app.cli", "batch", str(clusters), "--out", str(batch_out)],
                 cwd=ROOT, env=second_env, capture_output=True, text=True, timeout=300,
             )  # fmt: skip
             assert batch.returncode == 0, batch.stderr[-3000:]
             assert "as jobs on the workers" in batch.stderr
             for name in ("kim-beijing-2025", "river-flood"):
-                written = json.loads((out / f"{name}.json").read_text())
+                written = json.loads((batch_out / f"{name}.json").read_text())
                 assert written["provenance"]["models"] == ["llamacpp/fault-server"]
         finally:
             second.stop()

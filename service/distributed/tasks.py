@@ -6,14 +6,18 @@ by reading the job: a job that is final (succeeded, failed, cancelled) is left a
 late or duplicate message does nothing. A task the model failed upstream (unreachable,
 5xx after the client's own retries) is retried with backoff `settings.task_retries`
 times; past that, or for any other error, the job moves to `failed` with the problem body
-the API shows. A final job with a `callback_url` is then delivered, signed, by a webhook
-task, retried with backoff `settings.webhook_retries` times (the API's `WebhookSender`
-does this for in-process jobs; with workers, the worker that finished the job does).
+the API shows. The outcomes are those of the in-process runner: `succeeded`, `partial` (a
+degraded result: some LLM calls failed and mined candidates stand in), or `failed` when the
+model answered none of the job's calls. A final job with a `callback_url` is then
+delivered, signed, by a webhook task, retried with backoff `settings.webhook_retries`
+times (the API's `WebhookSender` does this for in-process jobs; with workers, the worker
+that finished the job does).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +33,8 @@ from service.api.jobs import ServicePipeline
 from service.api.problems import error_problem, internal_problem
 from service.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, callback_body, sign_callback
 from service.distributed.queue import EXTRACT, MERGE, RUN_JOB, WEBHOOK, send
-from service.errors import CorroborateError, LLMUnavailableError, ModelError
+from service.errors import CorroborateError, LLMError, LLMUnavailableError, ModelError
+from service.pipeline import unanswered
 from service.settings import Settings
 from service.store import Job, Store
 
@@ -55,7 +60,8 @@ class Work:
             return
         if job.kind == "record":
             record = self.record(Article.model_validate_json(job.request_json))
-            self._finish(job, record.model_dump_json())
+            self._raise_if_unanswered([record])
+            self._finish(job, record.model_dump_json(), partial=record.degraded)
             return
         articles = ConsensusRequest.model_validate_json(job.request_json).articles
         for index in range(len(articles)):
@@ -70,7 +76,13 @@ class Work:
         article = articles[index]
         article_hash = self.pipeline.cache_key(article).article_hash
         if article_hash not in self.store.job_records(job_id):
-            self.store.put_job_record(job_id, article_hash, self.record(article))
+            record = self.record(article)
+            # The model could not be reached for any of its calls: try the article again
+            # later rather than keep a record made of mined candidates alone.
+            error = self._unanswered([record])
+            if isinstance(error, LLMUnavailableError):
+                raise error
+            self.store.put_job_record(job_id, article_hash, record)
         # Counted even when the record was kept by an earlier delivery of this task: that
         # one may have died before sending the merge.
         if self.store.count_job_records(job_id) >= len(articles):
@@ -87,8 +99,13 @@ class Work:
         if any(h not in kept for h in hashes):  # pragma: no cover - sent only when all are kept
             log.warning("merge of job %s before all its records: ignored", job_id)
             return
-        consensus = self.pipeline.summarise(articles, [kept[h] for h in hashes])
-        self._finish(job, consensus.model_dump_json())
+        records = [kept[h] for h in hashes]
+        error = self._unanswered(records)
+        if error is not None:  # as in-process: the model answered none of the job's calls
+            self.fail(job_id, error_problem(error, instance=f"/v1/jobs/{job_id}"))
+            return
+        consensus = self.pipeline.summarise(articles, records)
+        self._finish(job, consensus.model_dump_json(), partial=consensus.degraded)
 
     def record(self, article: Article) -> EventRecord:
         """One article's record, from the record cache when the same work was done before."""
@@ -137,11 +154,21 @@ class Work:
         self.store.set_callback_state(job_id, state, attempt)
         return delivered or last
 
-    def _finish(self, job: Job, result_json: str) -> None:
-        final = self.store.finish_job(job.id, result_json)
+    def _finish(self, job: Job, result_json: str, *, partial: bool) -> None:
+        """Write the result once (a degraded one ends the job `partial`)."""
+        final = self.store.finish_job(job.id, result_json, partial=partial)
         if final is not None:
-            log.info("job %s succeeded", job.id)
+            log.info("job %s %s", job.id, final.status)
             self._notify(final)
+
+    def _unanswered(self, records: list[EventRecord]) -> LLMError | None:
+        retry_after = max(1, math.ceil(self.settings.breaker_cooldown_s))
+        return unanswered(records, model=self.pipeline.model_id, retry_after=retry_after)
+
+    def _raise_if_unanswered(self, records: list[EventRecord]) -> None:
+        error = self._unanswered(records)
+        if error is not None:
+            raise error
 
     def _notify(self, job: Job) -> None:
         if job.callback_url and self.settings.webhook_secret is not None:

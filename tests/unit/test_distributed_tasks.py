@@ -16,10 +16,13 @@ from schemas.record import EventRecord
 from service.distributed.queue import EXTRACT, MERGE, RUN_JOB, celery_app, send
 from service.distributed.tasks import Work, register_tasks
 from service.errors import InputError, LLMUnavailableError
+from service.llm import open_llm
 from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Store
 from tests.api.conftest import FakeFailingPipeline, dataset_articles
+from tests.support.fault_server import FaultServer
+from tests.support.fixtures import fault_settings
 
 
 class FakeCountingFailingPipeline(FakeFailingPipeline):
@@ -182,3 +185,22 @@ def test_a_final_job_is_delivered_to_its_callback_signed_with_retries(
     body, timestamp, signature = seen[-1]
     assert verify_callback("s3cret", timestamp, body, signature)
     assert json.loads(body)["event"] == "job.succeeded"
+
+
+def test_a_model_that_never_answers_fails_the_job_after_the_task_retries(
+    fault_server: FaultServer, store: Store
+) -> None:
+    """The real client against the stub answering 503 to everything: the extraction tasks
+    are retried, then the job is `failed` with the 503 problem, keeping no record."""
+    fault_server.inject("503", times=None)
+    stubbed = fault_settings(
+        fault_server, broker_url="memory://", retries=0, task_retries=1, task_retry_backoff_s=0.01
+    )
+    with open_llm(stubbed) as llm:
+        work = eager_work(stubbed, store, Pipeline(stubbed, llm))
+        job_id, _ = cluster_job(store, 2)
+        send(work.app, RUN_JOB, job_id)
+    final = store.get_job(job_id)
+    assert final is not None and final.status == "failed" and final.error is not None
+    assert final.error["status"] == 503 and "never answered" in final.error["detail"]
+    assert store.job_records(job_id) == {}

@@ -34,6 +34,9 @@ from tests.support.procs import ROOT, Proc, service_env, start_workers, unique_q
 LATENCY_S = 0.3
 """The stub's answer time per LLM call: the work a worker waits on."""
 
+WORKER_LLM_CALLS = 2
+"""Each worker's own cap on LLM calls in flight (CORROBORATE_LLM_CONCURRENCY)."""
+
 DATASETS = ROOT / "evals" / "datasets" / "dev"
 VOLATILE = frozenset({"created_at", "seconds"})
 
@@ -87,6 +90,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         broker_url=settings.broker_url,
         queue=settings.queue,
         visibility_timeout_s=str(settings.visibility_timeout_s),
+        llm_concurrency=str(WORKER_LLM_CALLS),
     )
 
 
@@ -143,11 +147,13 @@ def test_two_workers_then_one_killed_mid_task(
         final = wait_final(store, job.id)
         assert final.status == "succeeded", final.error
         took = [set(received(w, "corroborate.extract")) for w in (doomed, survivor)]
+        # Two workers, each within its own cap of LLM calls in flight.
+        assert 0 < stub.stats().max_in_flight <= 2 * WORKER_LLM_CALLS
         assert all(took) and len(took[0] | took[1]) == len(first), took
         assert final.result_json is not None
         assert stable(json.loads(final.result_json)) == in_process_consensus(settings, first)
 
-        stub.set_latency(3.0)  # an extraction now waits >= 3 s on the model
+        stub.set_latency(2.0)  # an extraction now waits >= 4 s on the model
         seen = len(received(doomed, "corroborate.extract"))
         job = submit(settings, store, second)
         deadline = time.monotonic() + 60

@@ -17,6 +17,7 @@ from tests.support.fixtures import fault_server  # noqa: F401  (the fixture, for
 from tests.support.services import (  # noqa: F401  (the fixtures for the real services)
     fold_service_skip,
     postgres_url,
+    rabbitmq_url,
     redis_url,
 )
 

@@ -4,6 +4,9 @@ job at once with a 503 problem, never a job that looks queued forever."""
 
 from __future__ import annotations
 
+import json
+import time
+
 import redis
 
 from service.settings import Settings
@@ -43,3 +46,29 @@ def test_an_unreachable_broker_fails_the_job_with_503(
     job = client.get(f"/v1/jobs/{answer.json()['id']}").json()
     assert job["status"] == "failed"
     assert job["error"]["status"] == 503 and "broker" in job["error"]["detail"]
+
+
+def test_rabbitmq_works_as_the_broker_too(
+    make_client: ClientMaker, postgres_url: str, rabbitmq_url: str
+) -> None:
+    from kombu import Connection
+
+    queue = unique_queue()
+    amqp = Settings(_env_file=None, database_url=postgres_url, broker_url=rabbitmq_url, queue=queue)
+    client = make_client(app_settings=amqp)
+    answer = client.post("/v1/records?mode=async", json=article_payload(1))
+    assert answer.status_code == 202 and answer.json()["status"] == "queued"
+    with Connection(rabbitmq_url) as conn:
+        channel = conn.default_channel
+        try:
+            message = None
+            for _ in range(50):  # published before the 202: give the broker a moment
+                message = channel.basic_get(queue, no_ack=True)
+                if message is not None:
+                    break
+                time.sleep(0.1)
+            assert message is not None, "no message in the RabbitMQ queue"
+            assert message.headers["task"] == "corroborate.run_job"
+            assert json.loads(message.body)[0] == [answer.json()["id"]]
+        finally:
+            channel.queue_delete(queue)

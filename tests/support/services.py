@@ -27,6 +27,9 @@ CORROBORATE_* variables."""
 
 POSTGRES_URL = os.environ.get("CORROBORATE_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("CORROBORATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RABBITMQ_URL = os.environ.get(
+    "CORROBORATE_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//"
+)
 
 
 def _reachable(url: str, default_port: int) -> str | None:
@@ -96,3 +99,12 @@ def redis_url() -> str:
     if why is not None:
         _missing("Redis", why)
     return REDIS_URL
+
+
+@pytest.fixture
+def rabbitmq_url() -> str:
+    """The test RabbitMQ's URL (skips, or fails under CI, when RabbitMQ is absent)."""
+    why = _reachable(RABBITMQ_URL, 5672)
+    if why is not None:
+        _missing("RabbitMQ", why)
+    return RABBITMQ_URL

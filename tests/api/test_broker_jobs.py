@@ -9,6 +9,7 @@ import time
 
 import redis
 
+from service.distributed.queue import celery_app
 from service.settings import Settings
 from tests.api.conftest import ClientMaker, article_payload, dataset_articles
 from tests.support.procs import unique_queue
@@ -51,14 +52,13 @@ def test_an_unreachable_broker_fails_the_job_with_503(
 def test_rabbitmq_works_as_the_broker_too(
     make_client: ClientMaker, postgres_url: str, rabbitmq_url: str
 ) -> None:
-    from kombu import Connection
-
     queue = unique_queue()
     amqp = Settings(_env_file=None, database_url=postgres_url, broker_url=rabbitmq_url, queue=queue)
     client = make_client(app_settings=amqp)
     answer = client.post("/v1/records?mode=async", json=article_payload(1))
     assert answer.status_code == 202 and answer.json()["status"] == "queued"
-    with Connection(rabbitmq_url) as conn:
+    broker = celery_app(amqp)
+    with broker.connection_for_read() as conn:
         channel = conn.default_channel
         try:
             message = None
@@ -72,3 +72,4 @@ def test_rabbitmq_works_as_the_broker_too(
             assert json.loads(message.body)[0] == [answer.json()["id"]]
         finally:
             channel.queue_delete(queue)
+    broker.close()

@@ -439,9 +439,13 @@ def serve(
     from service.api.deps import pipeline_factory
 
     settings = _settings(model, base_url)
+    # With workers the API does no model work: it starts no embedded model server of its own.
+    on_workers = bool(settings.broker_url) and settings.is_local
     api = create_app(
         settings,
-        pipeline_factory=pipeline_factory(use_llm=not no_llm, prompt_version=prompt_version),
+        pipeline_factory=pipeline_factory(
+            use_llm=not no_llm and not on_workers, prompt_version=prompt_version
+        ),
     )
     uvicorn.run(api, host=host, port=port, workers=1, proxy_headers=False)
 

@@ -125,7 +125,8 @@ class Work:
             self._notify(final)
 
     def deliver(self, job_id: str, attempt: int) -> bool:
-        """POST the final job to its `callback_url`, signed; True once it answered 2xx."""
+        """POST the final job to its `callback_url`, signed. True when done: delivered (2xx),
+        or given up after `settings.webhook_retries` retries (its state then says `failed`)."""
         job = self.store.get_job(job_id)
         secret = self.settings.webhook_secret
         if job is None or not job.callback_url or secret is None:

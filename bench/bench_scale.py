@@ -12,7 +12,7 @@ scaling. Then the broker and database overhead per article: over `--probes` jobs
 at a time to an idle worker, the job's time in the store (created → final) minus the
 extraction's own time (the record's provenance.seconds).
 
-    python bench/bench_scale.py [--latency 2.0] [--jobs 8] [--workers 1,2,4] [--probes 5]
+    python bench/bench_scale.py [--latency 4.0] [--jobs 8] [--workers 1,2,4] [--probes 5]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def wait_all(store: Store, ids: list[str], timeout: float = 600.0) -> list[Job]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--latency", type=float, default=2.0, help="stub seconds per LLM call")
+    parser.add_argument("--latency", type=float, default=4.0, help="stub seconds per LLM call")
     parser.add_argument("--jobs", type=int, default=8, help="record jobs per round")
     parser.add_argument("--workers", default="1,2,4", help="worker counts, ascending")
     parser.add_argument("--probes", type=int, default=5, help="jobs for the overhead")

@@ -216,7 +216,8 @@ class OpenAICompatibleLLM:
         )
         self._instructor = instructor.from_openai(self._client, mode=_MODES[settings.llm_mode])
         self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
-        self._backoff = wait_exponential_jitter(initial=settings.retry_backoff_s, max=20)
+        backoff = settings.retry_backoff_s
+        self._backoff = wait_exponential_jitter(multiplier=backoff, jitter=backoff, max=20)
 
     @property
     def model_id(self) -> str:

@@ -86,7 +86,9 @@ class Settings(BaseSettings):
     retries: int = Field(default=3, ge=0, description="Transport retries (backoff + jitter).")
     reasks: int = Field(default=1, ge=0, description="Re-asks when output fails validation.")
     retry_backoff_s: float = Field(
-        default=1.0, gt=0, description="First back-off wait; doubles per retry (jitter), max 20 s."
+        default=1.0,
+        gt=0,
+        description="First back-off wait (plus up to as much jitter); doubles per retry, max 20 s.",
     )
     retry_after_max_s: float = Field(
         default=60.0, ge=0, description="Longest server `Retry-After` waited before a retry."

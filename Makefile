@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: stack bench-scale run test record record-consensus lint eval eval-live bench bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench-throughput - summarise, batch and API against a 0.5 s latency stub, as ratios to the ideal"
 	@echo "make stack   - API + 2 Celery workers + model server over this machine's Redis and PostgreSQL"
 	@echo "make bench-scale - jobs per second with 1, 2 and 4 workers against the latency stub LLM"
+	@echo "make bench-faults - each LLM fault by each entry point: exit/HTTP, cached, calls, time"
 	@echo "make bench-tolerances - conflict/revision F1 on dev and test with each merge tolerance at +-10/20%"
 
 $(PY):
@@ -100,6 +101,11 @@ screenshots: install
 
 bench-llm: install
 	$(PY) bench/bench_llm_timings.py
+
+# The fault table: every fault of tests/support/fault_server.py (first call, one facet, all
+# calls) by every entry point, default retry settings with real waits (about 10 minutes).
+bench-faults: install
+	$(PY) bench/bench_faults.py
 
 # No LLM: extracts the dev and test clusters once (records cached in the temp dir), then
 # re-merges them with each MergeTolerances field moved alone. Prints numbers only.

@@ -10,7 +10,7 @@ cached, and that the circuit breaker cut a transport outage short. After a parti
 after a total outage, a re-run once the model has recovered must complete, with LLM calls
 for exactly the degraded records (and the cluster's narrative).
 
-Settings (`tests.support.fault_runs.fault_env`): 1 retry, 1 re-ask, 0.5 s time-out,
+Settings (`tests.support.fault_runs.fault_env`): 1 retry, 1 re-ask, 1.5 s time-out,
 `Retry-After` capped at 0.05 s, a 3-failure breaker, one call in flight.
 """
 
@@ -153,7 +153,13 @@ def test_recovery_redoes_exactly_the_degraded_records(
     redo = asked if entry == "extract" else asked - first.cached  # extract has no cache
     assert redo  # something was degraded
     assert {k for k in again.calls if k != NARRATIVE} == redo, again
-    assert again.calls.get(NARRATIVE, 0) == (1 if entry in NARRATED else 0), again
+    narratives = again.calls.get(NARRATIVE, 0)
+    if entry not in NARRATED:
+        assert narratives == 0, again
+    elif mode == "all":  # the narrative failed too, and a failed one is never cached
+        assert narratives == 1, again
+    else:  # a narrative of the very same facts was answered and cached before
+        assert narratives <= 1, again
     assert again.cached == (set() if entry == "extract" else asked), again
     if entry != "extract":  # cached now: a third run makes no record call
         third = run_entry(entry, server, tmp_path)

@@ -84,7 +84,7 @@ def fault_env(server: FaultServer, database_url: str, **overrides: Any) -> dict[
         "model": "llamacpp/fault-server",
         "base_url": server.base_url,
         "database_url": database_url,
-        "timeout_s": 0.5,
+        "timeout_s": 1.5,
         "retries": 1,
         "reasks": 1,
         "retry_backoff_s": 0.01,

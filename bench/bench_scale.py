@@ -39,7 +39,7 @@ from service.settings import Settings
 from service.store import Job, Store
 from tests.support.fault_server import FaultServer
 from tests.support.procs import ROOT, Proc, service_env, start_workers, unique_queue
-from tests.support.services import POSTGRES_URL, REDIS_URL, postgres_schema_url
+from tests.support.services import POSTGRES_URL, REDIS_URL, forget_queue, postgres_schema_url
 
 SAMPLE = ROOT / "evals" / "datasets" / "dev" / "kim-beijing-2025" / "articles"
 
@@ -100,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = [int(c) for c in args.workers.split(",")]
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema, queue = f"bench_{uuid.uuid4().hex[:10]}", unique_queue()
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
@@ -113,7 +113,7 @@ def main() -> None:
                 base_url=stub.base_url,
                 database_url=postgres_schema_url(schema),
                 broker_url=REDIS_URL,
-                queue=unique_queue(),
+                queue=queue,
             )
             store = Store(settings.database_url)
             stack.callback(store.close)
@@ -162,6 +162,7 @@ def main() -> None:
                 f"{statistics.median(overheads):.0f} ms, max {max(overheads):.0f} ms"
             )
     finally:
+        forget_queue(REDIS_URL, queue)
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()

@@ -18,6 +18,7 @@ from tests.support.services import (  # noqa: F401  (the fixtures for the real s
     fold_service_skip,
     postgres_url,
     rabbitmq_url,
+    redis_queue,
     redis_url,
 )
 

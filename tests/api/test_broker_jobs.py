@@ -16,9 +16,9 @@ from tests.support.procs import unique_queue
 
 
 def test_jobs_wait_queued_while_no_worker_runs(
-    make_client: ClientMaker, postgres_url: str, redis_url: str
+    make_client: ClientMaker, postgres_url: str, redis_url: str, redis_queue: str
 ) -> None:
-    queue = unique_queue()
+    queue = redis_queue
     broker = Settings(_env_file=None, database_url=postgres_url, broker_url=redis_url, queue=queue)
     client = make_client(app_settings=broker)
     cluster = {"articles": dataset_articles()[:2]}

@@ -29,7 +29,7 @@ from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Job, Store
 from tests.support.fault_server import FaultServer
-from tests.support.procs import ROOT, Proc, service_env, start_workers, unique_queue
+from tests.support.procs import ROOT, Proc, service_env, start_workers
 
 LATENCY_S = 0.3
 """The stub's answer time per LLM call: the work a worker waits on."""
@@ -62,14 +62,14 @@ def stub() -> Iterator[FaultServer]:
 
 
 @pytest.fixture
-def settings(postgres_url: str, redis_url: str, stub: FaultServer) -> Settings:
+def settings(postgres_url: str, redis_url: str, redis_queue: str, stub: FaultServer) -> Settings:
     return Settings(
         _env_file=None,
         model="llamacpp/fault-server",
         base_url=stub.base_url,
         database_url=postgres_url,
         broker_url=redis_url,
-        queue=unique_queue(),
+        queue=redis_queue,
         visibility_timeout_s=10,
     )
 

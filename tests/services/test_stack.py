@@ -21,7 +21,7 @@ import pytest
 
 from tests.api.conftest import article_payload, dataset_articles
 from tests.support.fault_server import FaultServer
-from tests.support.procs import ROOT, Proc, free_port, service_env, unique_queue
+from tests.support.procs import ROOT, Proc, free_port, service_env
 
 DATASETS = ROOT / "evals" / "datasets" / "dev"
 
@@ -56,10 +56,10 @@ def wait_final(api: str, job_id: str, timeout: float = 120.0) -> dict[str, Any]:
 
 
 def test_make_stack_and_a_second_api_process_share_one_database(
-    postgres_url: str, redis_url: str, stub: FaultServer, tmp_path: Path
+    postgres_url: str, redis_url: str, redis_queue: str, stub: FaultServer, tmp_path: Path
 ) -> None:
     port, second_port = free_port(), free_port()
-    env = service_env(model="llamacpp/fault-server", base_url=stub.base_url, queue=unique_queue())
+    env = service_env(model="llamacpp/fault-server", base_url=stub.base_url, queue=redis_queue)
     log = tmp_path / "stack.log"
     with log.open("wb") as out:
         make = subprocess.Popen(

@@ -108,3 +108,23 @@ def rabbitmq_url() -> str:
     if why is not None:
         _missing("RabbitMQ", why)
     return RABBITMQ_URL
+
+
+def forget_queue(redis_url: str, queue: str) -> None:
+    """Remove every key a queue left in Redis: its list and kombu's bindings for it."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = [queue.encode(), *client.scan_iter(match=f"_kombu.binding*.{queue}")]
+        client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def redis_queue(redis_url: str) -> Iterator[str]:
+    """A broker queue name of this test's own on the test Redis, its keys removed after."""
+    queue = f"corroborate-test-{uuid.uuid4().hex[:10]}"
+    yield queue
+    forget_queue(redis_url, queue)

@@ -243,7 +243,12 @@ def frame_of(
     if derived:
         _, described_scope = qualifier_words(quantity.counted)
         scope |= described_scope
-    unit_word = bool(entity) and entity in {singularise(w) for w in _words(quantity.unit)}
+    # The counted thing is only a unit's name: the record's own unit ('14 years') or any
+    # unit of measurement ('kilometres' for a figure given in km).
+    unit_word = bool(entity) and (
+        entity in {singularise(w) for w in _words(quantity.unit)}
+        or classify_unit(entity)[0] != COUNT_CLASS
+    )
     return FigureFrame(
         unit_word=unit_word,
         dimension=dimension,

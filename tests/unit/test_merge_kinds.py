@@ -222,3 +222,20 @@ def test_a_running_share_grows_as_a_revision_and_two_named_things_stay_apart() -
     assert statuses.count("revised") == 2
     revised = [d for d in drafts if d.status == "revised"]
     assert sorted([v.value for v in d.values] for d in revised) == [[0, 27], [6, 11]]
+
+
+def test_a_unit_named_as_the_counted_thing_is_no_named_thing() -> None:
+    # 'kilometres' says how a figure is measured, not what: a depth of 5 / 10 km and a
+    # distance of 17 / 21 km are two facts, each a conflict, never one revision chain.
+    def km(value: float, what: str) -> Quantity:
+        return Quantity(
+            value=value, unit="km", counted=f"{what} of the earthquake", entity="kilometres"
+        )
+
+    ctx = context(
+        record("a", "A", quantities=[km(5, "depth"), km(21, "distance of the epicentre")]),
+        record("b", "B", quantities=[km(10, "depth"), km(17, "distance of the epicentre")]),
+    )
+    drafts = build_quantity_facts(ctx)
+    assert sorted(sorted(v.value or 0 for v in d.values) for d in drafts) == [[5, 10], [17, 21]]
+    assert {d.status for d in drafts} == {"conflicting"}

@@ -27,6 +27,9 @@ superseded when
 3. one outlet gives two disjoint values that time does not order: the one fewer outlets
    back is the old one (ties: the earlier-published article, then the earlier mention).
 
+An outlet giving two named sources' figures (the police's count and the union's) reports
+their dispute: neither rule (1) by the shared outlet nor rule (3) makes it a revision.
+
 A value that still overlaps the later ones is not superseded: the figure held.
 """
 
@@ -101,9 +104,15 @@ def split_revisions(
             (tally and centre(b.figure) > centre(a.figure))
             or unattributed
             or (sources[a] & sources[b]) - {None}
-            or outlets[a] & outlets[b]
+            or (outlets[a] & outlets[b] and not disputed(a, b))
             or older[a]
         )
+
+    def disputed(a: _Stamp, b: _Stamp) -> bool:
+        # One outlet giving two sources' figures reports their dispute (the police's
+        # count and the union's), not an update.
+        named_a, named_b = sources[a] - {None}, sources[b] - {None}
+        return bool(named_a and named_b and not named_a & named_b)
 
     # Only stamps starting after `s` ends (or of unknown time) can supersede it.
     starts = [(1, 0) if t.days is None else (0, t.days[0]) for t in stamps]
@@ -140,6 +149,13 @@ def split_revisions(
             is_old = stamp in old or (o.outlet_key, stamp) in old_pairs
             (superseded if is_old else current).append(o)
     return superseded, current
+
+
+def _disputed(outlet: str, first: Sequence[Observation], second: Sequence[Observation]) -> bool:
+    """The outlet attributes the two figures to different named sources: a dispute."""
+    a = {o.source for o in first if o.outlet_key == outlet} - {None}
+    b = {o.source for o in second if o.outlet_key == outlet} - {None}
+    return bool(a and b and not a & b)
 
 
 def _same_outlet_revisions(
@@ -192,6 +208,8 @@ def _same_outlet_revisions(
         for i, first in enumerate(ordered):
             for second in ordered[i + 1 :]:
                 unordered = not first.later_than(second) and not second.later_than(first)
+                if _disputed(outlet, by_stamp[first], by_stamp[second]):
+                    continue
                 if unordered and not meets(ranges[first], ranges[second]):
                     old.add((outlet, min(first, second, key=rank)))
     return old

@@ -239,3 +239,30 @@ def test_a_unit_named_as_the_counted_thing_is_no_named_thing() -> None:
     drafts = build_quantity_facts(ctx)
     assert sorted(sorted(v.value or 0 for v in d.values) for d in drafts) == [[5, 10], [17, 21]]
     assert {d.status for d in drafts} == {"conflicting"}
+
+
+def test_one_outlet_giving_two_sources_figures_reports_a_dispute_not_a_revision() -> None:
+    def march(value: float, source: str) -> Quantity:
+        return Quantity(
+            value=value,
+            counted="demonstrators across the country",
+            entity="demonstrators",
+            happening="marched",
+            attributed_to=source,
+        )
+
+    ctx = context(
+        record(
+            "a",
+            "A",
+            quantities=[march(195_000, "the Interior Ministry"), march(600_000, "the CGT")],
+        ),
+        record(
+            "b",
+            "B",
+            quantities=[march(195_000, "the Interior Ministry"), march(600_000, "the CGT")],
+        ),
+    )
+    drafts = build_quantity_facts(ctx)
+    assert [d.status for d in drafts] == ["conflicting"]
+    assert sorted(v.value or 0 for v in drafts[0].values) == [195_000, 600_000]

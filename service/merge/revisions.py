@@ -24,11 +24,13 @@ superseded when
 2. it has no `as_of` but overlaps a value superseded under (1) and is disjoint from, and
    not later than, a value that superseded that one (a repeat of the old figure:
    "initial reports said at least 600"); or
-3. one outlet gives two disjoint values that time does not order: the one fewer outlets
+3. a source gives two disjoint counts of a running tally that time does not order: the
+   lower one is the earlier (a source does not contradict its own running count);
+4. one outlet gives two disjoint values that time does not order: the one fewer outlets
    back is the old one (ties: the earlier-published article, then the earlier mention).
 
 An outlet giving two named sources' figures (the police's count and the union's) reports
-their dispute: neither rule (1) by the shared outlet nor rule (3) makes it a revision.
+their dispute: neither rule (1) by the shared outlet nor rule (4) makes it a revision.
 
 A value that still overlaps the later ones is not superseded: the figure held.
 """
@@ -140,6 +142,17 @@ def split_revisions(
     }
     if len(old | echoes) < len(stamps):  # never supersede every value
         old |= echoes
+    if tally:
+        # A source does not contradict its own running count: of two of its counts
+        # that time does not order, the lower one is the earlier.
+        for i, s in enumerate(stamps):
+            for t in stamps[i + 1 :]:
+                shared = (sources[s] & sources[t]) - {None}
+                if not shared or s.later_than(t) or t.later_than(s):
+                    continue
+                lower = min(s, t, key=lambda u: centre(u.figure))
+                if not meets(ranges[s], ranges[t]) and len(old | {lower}) < len(stamps):
+                    old.add(lower)
     still = [s for s in stamps if s not in old]
     old_pairs = _same_outlet_revisions(ctx, still, by_stamp, ranges)
     superseded: list[Observation] = []

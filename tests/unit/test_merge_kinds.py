@@ -266,3 +266,23 @@ def test_one_outlet_giving_two_sources_figures_reports_a_dispute_not_a_revision(
     drafts = build_quantity_facts(ctx)
     assert [d.status for d in drafts] == ["conflicting"]
     assert sorted(v.value or 0 for v in drafts[0].values) == [195_000, 600_000]
+
+
+def test_a_source_does_not_contradict_its_own_running_count() -> None:
+    def arrests(value: float) -> Quantity:
+        return Quantity(
+            value=value,
+            counted="people arrested in the capital",
+            entity="people",
+            happening="arrested",
+            attributed_to="the Interior Ministry",
+        )
+
+    day = (_published("a", 18), _published("b", 18))
+    ctx = context(
+        record("a", "A", quantities=[arrests(21)]),
+        record("b", "B", quantities=[arrests(31)]),
+        articles=day,
+    )
+    statuses = sorted(d.status for d in build_quantity_facts(ctx))
+    assert statuses == ["revised", "single_source"]

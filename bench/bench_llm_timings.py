@@ -127,10 +127,10 @@ def main(argv: list[str]) -> int:
     by_cluster: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         by_cluster[a.cluster].append(a)
-    for cluster, group in sorted(by_cluster.items()):
-        secs = [a.seconds for a in group]
+    for cluster, members in sorted(by_cluster.items()):
+        secs = [a.seconds for a in members]
         print(
-            f"{cluster:24s} n={len(group)} mean {statistics.mean(secs):6.1f}"
+            f"{cluster:24s} n={len(members)} mean {statistics.mean(secs):6.1f}"
             f"  min {min(secs):6.1f}  max {max(secs):6.1f}"
         )
     secs = [a.seconds for a in articles]

@@ -235,7 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     only = set(args.only.split(","))
-    print(f"L = {args.latency} s; measuring {root}; {os.cpu_count()} CPUs")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"L = {args.latency} s; measuring {root}; {os.cpu_count()} CPUs, load average {load}")
     with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
         work = Path(tmp)
         if "summarise" in only:

@@ -102,6 +102,11 @@ def load_prompt(name: str, version: str | None = None) -> Prompt:
         raise PromptNotFoundError(str(exc), prompt=name, version=version) from exc
 
 
+_MINING: Final = threading.Lock()
+"""One article is mined at a time in a process. Mining is CPU work under the GIL (the parse
+is locked too), so running more at once gains nothing, and dozens of articles mined at once
+(a batch of clusters) each parse twice: the parse cache holds the last 32 texts only."""
+
 RecordDone = Callable[[int, Article, EventRecord], None]
 """Called with (index, article, record) as each record of `extract_many` is done."""
 
@@ -247,7 +252,8 @@ class Pipeline:
 
     def _extract(self, article: Article) -> EventRecord:
         started = time.perf_counter()
-        candidates = mine(article)
+        with _MINING:
+            candidates = mine(article)
         record, run = self._structurer.structure(article, candidates)
         record = ground_record(record, article)
         record.provenance = Provenance(

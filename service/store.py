@@ -6,7 +6,7 @@ portable types only and every statement is SQLAlchemy Core, no dialect-specific 
 schema is made and moved forward by Alembic migrations (`service.migrations`), run when a
 `Store` opens; the tables below mirror the newest revision.
 
-Four tables:
+Tables:
 
 - `jobs`: one row per API unit of work (a record or a consensus) with its request,
   result or error problem, idempotency key + body hash, owner (API key id), webhook
@@ -23,6 +23,8 @@ Four tables:
 - `job_records`: `(job id, article hash) → EventRecord JSON`, the records a distributed
   job's extraction tasks made. The first write wins (`put_job_record`), so a task
   delivered twice changes nothing.
+- `cluster_articles` and `event_clusters`: the online event clustering's state, read and
+  written by `service.cluster.store.ClusterStore` over the same engine.
 
 The store is synchronous and thread-safe (one engine, a connection per call).
 """
@@ -100,6 +102,34 @@ job_records = sa.Table(
     sa.Column("article_hash", sa.String(64), primary_key=True),
     sa.Column("record_json", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Event clustering (`service.cluster.store`): every article posted to `/v1/articles` with its
+# features and where it sits, and every event cluster. A cluster merged into another keeps
+# its row with `merged_into` set, so an old id still leads somewhere.
+cluster_articles = sa.Table(
+    "cluster_articles",
+    metadata,
+    sa.Column("article_id", sa.String(128), primary_key=True),
+    sa.Column("article_json", sa.Text, nullable=False),
+    sa.Column("features_json", sa.Text, nullable=False),
+    sa.Column("component", sa.String(128), nullable=False, index=True),
+    sa.Column("cluster_id", sa.String(36), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+event_clusters = sa.Table(
+    "event_clusters",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("story_id", sa.String(36), nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("first_day", sa.Integer, nullable=True),
+    sa.Column("last_day", sa.Integer, nullable=True),
+    sa.Column("merged_into", sa.String(36), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 
 

@@ -1,9 +1,10 @@
 """Clustering a whole collection at once (`corroborate cluster`, the eval, the benchmark).
 
 The articles are featurised, indexed one by one and linked to the earlier articles they
-share a key with (similarity ≥ `story_threshold`, inside the time window); linked articles
-form components (union-find), and each component is split into events and stories by
-`service.cluster.linkage`. The online path (`service.cluster.online`) applies the same
+share a key with (similarity ≥ `event_threshold`, inside the time window); linked articles
+form components (union-find), each component is split into events by
+`service.cluster.linkage`, and the events are grouped into stories by
+`service.cluster.stories`. The online path (`service.cluster.online`) applies the same
 rules one article at a time and ends in the same clusters.
 """
 
@@ -17,6 +18,7 @@ from schemas.article import Article
 from service.cluster.features import Features, features_of
 from service.cluster.index import KeyIndex, neighbours
 from service.cluster.linkage import Group, split_component
+from service.cluster.stories import EventIndex, story_groups, summarise_event
 from service.errors import InputError
 from service.settings import ClusterSettings
 from service.text.groups import UnionFind
@@ -50,7 +52,7 @@ def components(
     sets: UnionFind[str] = UnionFind()
     for n, item in enumerate(features, start=1):
         sets.find(item.article_id)
-        for other in neighbours(item, index, known, settings.story_threshold):
+        for other in neighbours(item, index, known, settings.event_threshold):
             sets.union(item.article_id, other)
         index.add(item)
         known[item.article_id] = item
@@ -61,16 +63,17 @@ def components(
 
 def name_clusters(groups: Sequence[tuple[int, Group]]) -> list[EventCluster]:
     """Ids for a batch: events ordered by first date (undated last) then first article id,
-    numbered e00001…; stories numbered s0001… in the order their first event appears."""
+    numbered e00001…; stories numbered s0001… in the order their first event appears.
+    `groups` pairs each event with the number of its story."""
     ordered = sorted(
         groups,
         key=lambda cg: (cg[1].first_day is None, cg[1].first_day or 0, cg[1].article_ids[0]),
     )
     width = max(5, len(str(len(ordered))))
-    stories: dict[tuple[int, int], str] = {}
+    stories: dict[int, str] = {}
     out = []
-    for n, (component, group) in enumerate(ordered, start=1):
-        story = stories.setdefault((component, group.story), f"s{len(stories) + 1:0{width - 1}d}")
+    for n, (story_number, group) in enumerate(ordered, start=1):
+        story = stories.setdefault(story_number, f"s{len(stories) + 1:0{width - 1}d}")
         out.append(
             EventCluster(
                 id=f"e{n:0{width}d}",
@@ -106,7 +109,15 @@ def cluster_articles(
             progress("read", n)
     # Linking in id order makes the union-find's work (not its result) order-independent.
     features.sort(key=lambda f: f.article_id)
-    groups: list[tuple[int, Group]] = []
-    for c, members in enumerate(components(features, settings, progress)):
-        groups.extend((c, g) for g in split_component(members, settings))
-    return name_clusters(groups)
+    by_id = {f.article_id: f for f in features}
+    events = [
+        g for c in components(features, settings, progress) for g in split_component(c, settings)
+    ]
+    # An event's provisional key is its smallest article id (unique, order-free).
+    keyed = {min(g.article_ids): g for g in events}
+    summaries = [summarise_event(k, (by_id[a] for a in g.article_ids)) for k, g in keyed.items()]
+    index = EventIndex()
+    for summary in summaries:
+        index.add(summary)
+    stories = story_groups(summaries, index, settings.story_threshold)
+    return name_clusters([(n, keyed[k]) for n, story in enumerate(stories) for k in story])

@@ -1,10 +1,9 @@
-"""Splitting one connected component into events and stories.
+"""Splitting one connected component into events.
 
 Inside a component (articles joined by links, `service.cluster.index`) the articles are
-clustered by average linkage over cosine distance. One dendrogram is cut twice: at
-`event_threshold` into events, at the lower `story_threshold` into stories, so every
-event lies inside one story. The articles are ordered by id before the linkage, so the
-result depends on the set of articles only, never on the order they came in.
+clustered by average linkage over cosine distance, cut at `event_threshold`. The articles
+are ordered by id before the linkage, so the result depends on the set of articles only,
+never on the order they came in.
 """
 
 from __future__ import annotations
@@ -21,12 +20,10 @@ from service.settings import ClusterSettings
 
 @dataclass(frozen=True)
 class Group:
-    """One event of a component: its articles (by id), its story and how it reads."""
+    """One event of a component: its articles (by id) and how it reads."""
 
     article_ids: tuple[str, ...]
     """Sorted by publication day (undated last), then id."""
-    story: int
-    """Index of the story inside the component (the events of one story share it)."""
     label: str
     """The headline of the event's most central article."""
     first_day: int | None
@@ -50,7 +47,7 @@ def _cut(tree: np.ndarray, threshold: float, n: int) -> list[int]:
 
 
 def split_component(members: Sequence[Features], settings: ClusterSettings) -> list[Group]:
-    """The events (with their stories) of one component, ordered by their first article."""
+    """The events of one component, ordered by their first article id."""
     ordered = sorted(members, key=lambda f: f.article_id)
     n = len(ordered)
     sims = _similarities(ordered, settings.window_days)
@@ -60,14 +57,11 @@ def split_component(members: Sequence[Features], settings: ClusterSettings) -> l
     else:
         tree = np.zeros((0, 4))
     events = _cut(tree, settings.event_threshold, n)
-    stories = _cut(tree, min(settings.story_threshold, settings.event_threshold), n)
     by_event: dict[int, list[int]] = {}
     for i, event in enumerate(events):
         by_event.setdefault(event, []).append(i)
-    story_index: dict[int, int] = {}
     groups: list[Group] = []
     for rows in sorted(by_event.values(), key=lambda r: ordered[r[0]].article_id):
-        story = story_index.setdefault(stories[rows[0]], len(story_index))
         # The most central article (highest summed similarity) names the event.
         centre = max(rows, key=lambda r: (float(sims[r, rows].sum()), -r))
         days = [d for r in rows if (d := ordered[r].day) is not None]
@@ -78,7 +72,6 @@ def split_component(members: Sequence[Features], settings: ClusterSettings) -> l
         groups.append(
             Group(
                 article_ids=tuple(ordered[r].article_id for r in chosen),
-                story=story,
                 label=ordered[centre].title,
                 first_day=min(days) if days else None,
                 last_day=max(days) if days else None,

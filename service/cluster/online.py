@@ -1,0 +1,262 @@
+"""Online assignment: one article at a time, against the state kept in the database.
+
+`OnlineClusterer.add(article)` links the article to the earlier ones (the same index and
+threshold as `batch`), joins the components it links, and re-splits that one component
+into events (`linkage.split_component`); then it re-groups into stories the events that
+changed and every event linked to them (`stories`). That re-split is the periodic merge
+of clusters that grew together, done exactly when an article bridges them. The work per
+article is bounded by the size of its component and of its stories, never by the number
+of articles seen.
+
+Since events and stories depend on the set of articles only, the clusters after any
+arrival order are the ones `batch.cluster_articles` finds for the same articles.
+
+Cluster ids stay stable: after a re-split each new event takes the id of the old cluster
+it shares most articles with; an old cluster left without one is recorded as merged into
+the event that took most of its articles. A story's id is the smallest id of its events.
+
+The in-memory indexes are rebuilt from the store at startup; one process per database
+writes it (as for the job queue).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from schemas.article import Article
+from service.cluster.features import Features, features_of
+from service.cluster.index import KeyIndex, neighbours
+from service.cluster.linkage import Group, split_component
+from service.cluster.store import ClusterRow, ClusterStore
+from service.cluster.stories import (
+    EventIndex,
+    EventSummary,
+    linked_events,
+    story_groups,
+    summarise_event,
+)
+from service.settings import ClusterSettings
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""Placeholder times of rows about to be written (the store sets the real ones)."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where an article landed."""
+
+    article_id: str
+    cluster_id: str
+    story_id: str
+    cluster_size: int
+    created: bool
+    """False when the article had been posted before (nothing changed)."""
+    same_content: bool = True
+    """False when an earlier article with this id had other content (it is kept)."""
+
+
+def _ranked(overlap: Counter[tuple[int, str]]) -> list[tuple[int, str]]:
+    return [k for k, _ in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0]))]
+
+
+def match_ids(groups: list[Group], old_of: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """Ids for `groups` (each keeps the old id it shares most articles with, else a new
+    one) and old id → the id of the group that took most of its articles."""
+    overlap: Counter[tuple[int, str]] = Counter(
+        (g, old_of[a]) for g, group in enumerate(groups) for a in group.article_ids if a in old_of
+    )
+    ids: list[str | None] = [None] * len(groups)
+    taken: set[str] = set()
+    for g, old in _ranked(overlap):
+        if ids[g] is None and old not in taken:
+            ids[g] = old
+            taken.add(old)
+    final = [i if i is not None else uuid.uuid4().hex for i in ids]
+    merged: dict[str, str] = {}
+    for g, old in _ranked(overlap):
+        if old not in taken and old not in merged:
+            merged[old] = final[g]
+    return final, merged
+
+
+class OnlineClusterer:
+    """Assigns posted articles to event clusters; state in `ClusterStore`."""
+
+    def __init__(self, store: ClusterStore, settings: ClusterSettings) -> None:
+        self.store = store
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._reload()
+
+    def _reload(self) -> None:
+        """Rebuild every in-memory index from the store."""
+        self._index = KeyIndex(self.settings.window_days)
+        self._known: dict[str, Features] = {}
+        self._component: dict[str, str] = {}
+        self._members: dict[str, set[str]] = {}
+        self._cluster: dict[str, str] = {}
+        self._rows: dict[str, ClusterRow] = {}
+        self._stories: dict[str, set[str]] = defaultdict(set)
+        for row in self.store.live():
+            self._set_row(row)
+        self._events: dict[str, EventSummary] = {}
+        self._event_index = EventIndex()
+        by_event: dict[str, list[Features]] = defaultdict(list)
+        for stored in self.store.load():
+            features = stored.features
+            self._known[features.article_id] = features
+            self._index.add(features)
+            self._move(features.article_id, stored.component, stored.cluster_id)
+            by_event[stored.cluster_id].append(features)
+        for event_id, members in by_event.items():
+            self._add_event(summarise_event(event_id, members))
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def _move(self, article_id: str, component: str, cluster_id: str) -> None:
+        before = self._component.get(article_id)
+        if before is not None and before != component:
+            self._members[before].discard(article_id)
+            if not self._members[before]:
+                del self._members[before]
+        self._component[article_id] = component
+        self._members.setdefault(component, set()).add(article_id)
+        self._cluster[article_id] = cluster_id
+
+    def _set_row(self, row: ClusterRow) -> None:
+        self._drop_row(row.id)
+        self._rows[row.id] = row
+        self._stories[row.story_id].add(row.id)
+
+    def _drop_row(self, event_id: str) -> None:
+        row = self._rows.pop(event_id, None)
+        if row is not None:
+            mates = self._stories[row.story_id]
+            mates.discard(event_id)
+            if not mates:
+                del self._stories[row.story_id]
+
+    def _add_event(self, event: EventSummary) -> None:
+        self._events[event.key] = event
+        self._event_index.add(event)
+
+    def _drop_event(self, event_id: str) -> None:
+        event = self._events.pop(event_id, None)
+        if event is not None:
+            self._event_index.remove(event)
+
+    def add(self, article: Article) -> Assignment:
+        """Assign one article (stored at once); re-posting the same article changes nothing."""
+        with self._lock:
+            if article.id in self._known:
+                return self._existing(article)
+            try:
+                return self._add(article)
+            except BaseException:
+                self._reload()  # nothing half-done stays in memory: the store is the truth
+                raise
+
+    def _existing(self, article: Article) -> Assignment:
+        found = self.store.article(article.id)
+        cluster_id = self._cluster[article.id]
+        row = self._rows[cluster_id]
+        return Assignment(
+            article_id=article.id,
+            cluster_id=cluster_id,
+            story_id=row.story_id,
+            cluster_size=row.size,
+            created=False,
+            same_content=found is not None
+            and found[0].model_dump_json() == article.model_dump_json(),
+        )
+
+    def _closure(self, start: Iterable[str]) -> list[EventSummary]:
+        """`start` and every event linked to them, transitively."""
+        seen = set(start)
+        queue = sorted(seen)
+        while queue:
+            event = self._events[queue.pop()]
+            for other in linked_events(
+                event, self._event_index, self._events, self.settings.story_threshold
+            ):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return [self._events[e] for e in sorted(seen)]
+
+    def _add(self, article: Article) -> Assignment:
+        features = features_of(article, self.settings)
+        linked = neighbours(features, self._index, self._known, self.settings.event_threshold)
+        components = {self._component[a] for a in linked}
+        member_ids = {article.id}.union(*(self._members[c] for c in components))
+
+        def known(article_id: str) -> Features:
+            return features if article_id == article.id else self._known[article_id]
+
+        groups = split_component([known(a) for a in sorted(member_ids)], self.settings)
+        old_of = {a: self._cluster[a] for a in member_ids if a != article.id}
+        ids, merged = match_ids(groups, old_of)
+        component = min(member_ids)
+        placed = {a: cid for g, cid in zip(groups, ids, strict=True) for a in g.article_ids}
+        # Events: the component's old ones go, its new ones come (in memory, then stored).
+        old_events = set(old_of.values())
+        mates = {e for old in old_events for e in self._story_mates(old)} - old_events
+        for old in old_events:
+            self._drop_event(old)
+        for group, cid in zip(groups, ids, strict=True):
+            self._add_event(summarise_event(cid, (known(a) for a in group.article_ids)))
+        closure = self._closure(set(ids) | mates)
+        story_of = {
+            e: min(story)
+            for story in story_groups(closure, self._event_index, self.settings.story_threshold)
+            for e in story
+        }
+        rows = {
+            cid: ClusterRow(
+                id=cid,
+                story_id=story_of[cid],
+                label=group.label,
+                size=len(group.article_ids),
+                first_day=group.first_day,
+                last_day=group.last_day,
+                merged_into=None,
+                created_at=_EPOCH,
+                updated_at=_EPOCH,
+            )
+            for group, cid in zip(groups, ids, strict=True)
+        }
+        for event_id, story_id in story_of.items():
+            if event_id not in rows and self._rows[event_id].story_id != story_id:
+                rows[event_id] = replace(self._rows[event_id], story_id=story_id)
+        moved = {
+            a: (component, placed[a])
+            for a in member_ids
+            if a == article.id or (self._component[a], self._cluster[a]) != (component, placed[a])
+        }
+        self.store.save(article, features, moved, list(rows.values()), merged)
+        self._known[article.id] = features
+        self._index.add(features)
+        for article_id, (comp, cluster_id) in moved.items():
+            self._move(article_id, comp, cluster_id)
+        for old in merged:
+            self._drop_row(old)
+        for row in rows.values():
+            self._set_row(row)
+        mine = rows[placed[article.id]]
+        return Assignment(
+            article_id=article.id,
+            cluster_id=mine.id,
+            story_id=mine.story_id,
+            cluster_size=mine.size,
+            created=True,
+        )
+
+    def _story_mates(self, event_id: str) -> set[str]:
+        row = self._rows.get(event_id)
+        return set(self._stories.get(row.story_id, ())) if row is not None else set()

@@ -1,0 +1,203 @@
+"""The online clustering's state in the configured database (tables in `service.store`).
+
+`ClusterStore` reads everything back at startup (`load`), and writes each assignment in
+one transaction (`save`): the new article, every article whose component or cluster
+moved, and every cluster that changed. A restart therefore loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from schemas.article import Article
+from service.cluster.features import Features
+from service.store import Store, cluster_articles, event_clusters
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """One clustered article as kept: its features and where it sits."""
+
+    features: Features
+    component: str
+    cluster_id: str
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """One event cluster as kept."""
+
+    id: str
+    story_id: str
+    label: str
+    size: int
+    first_day: int | None
+    last_day: int | None
+    merged_into: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _row(row: sa.Row[Any]) -> ClusterRow:
+    m = row._mapping
+    return ClusterRow(
+        id=m["id"],
+        story_id=m["story_id"],
+        label=m["label"],
+        size=m["size"],
+        first_day=m["first_day"],
+        last_day=m["last_day"],
+        merged_into=m["merged_into"],
+        created_at=_aware(m["created_at"]),
+        updated_at=_aware(m["updated_at"]),
+    )
+
+
+class ClusterStore:
+    """Clustered articles and event clusters over the store's engine."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+
+    def load(self) -> list[StoredArticle]:
+        """Every clustered article (to rebuild the index after a restart)."""
+        query = sa.select(
+            cluster_articles.c.features_json,
+            cluster_articles.c.component,
+            cluster_articles.c.cluster_id,
+        ).order_by(cluster_articles.c.article_id)
+        with self.engine.connect() as conn:
+            return [
+                StoredArticle(Features.from_json(json.loads(f)), component, cluster)
+                for f, component, cluster in conn.execute(query)
+            ]
+
+    def live(self) -> list[ClusterRow]:
+        """Every cluster not merged into another."""
+        query = sa.select(event_clusters).where(event_clusters.c.merged_into.is_(None))
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(query)]
+
+    def article(self, article_id: str) -> tuple[Article, str] | None:
+        """A clustered article and its cluster id, or None."""
+        query = sa.select(cluster_articles.c.article_json, cluster_articles.c.cluster_id).where(
+            cluster_articles.c.article_id == article_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return (Article.model_validate_json(row[0]), row[1]) if row is not None else None
+
+    def save(
+        self,
+        article: Article,
+        features: Features,
+        moved: dict[str, tuple[str, str]],
+        clusters: Sequence[ClusterRow],
+        merged: dict[str, str],
+    ) -> None:
+        """Store a new article and the moves it caused, all or nothing.
+
+        `moved` maps article id → (component, cluster id) for the new article and every
+        article that moved; `clusters` are the clusters as they now stand; `merged` maps
+        each cluster that disappeared to the cluster that took its articles.
+        """
+        now = datetime.now(UTC)
+        new_component, new_cluster = moved[article.id]
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.insert(cluster_articles).values(
+                    article_id=article.id,
+                    article_json=article.model_dump_json(),
+                    features_json=json.dumps(features.to_json()),
+                    component=new_component,
+                    cluster_id=new_cluster,
+                    created_at=now,
+                )
+            )
+            for article_id, (component, cluster_id) in moved.items():
+                if article_id == article.id:
+                    continue
+                conn.execute(
+                    sa.update(cluster_articles)
+                    .where(cluster_articles.c.article_id == article_id)
+                    .values(component=component, cluster_id=cluster_id)
+                )
+            for row in clusters:
+                values = {
+                    "story_id": row.story_id,
+                    "label": row.label,
+                    "size": row.size,
+                    "first_day": row.first_day,
+                    "last_day": row.last_day,
+                    "merged_into": None,
+                    "updated_at": now,
+                }
+                done = conn.execute(
+                    sa.update(event_clusters).where(event_clusters.c.id == row.id).values(**values)
+                ).rowcount
+                if not done:
+                    conn.execute(
+                        sa.insert(event_clusters).values(id=row.id, created_at=now, **values)
+                    )
+            for old, new in merged.items():
+                conn.execute(
+                    sa.update(event_clusters)
+                    .where(event_clusters.c.id == old)
+                    .values(merged_into=new, size=0, updated_at=now)
+                )
+
+    def cluster(self, cluster_id: str) -> ClusterRow | None:
+        """A cluster by id (merged ones included), or None."""
+        query = sa.select(event_clusters).where(event_clusters.c.id == cluster_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _row(row) if row is not None else None
+
+    def recent(self, *, limit: int, offset: int) -> tuple[list[ClusterRow], int]:
+        """Live clusters, most recently changed first, and how many there are."""
+        live = event_clusters.c.merged_into.is_(None)
+        query = (
+            sa.select(event_clusters)
+            .where(live)
+            .order_by(event_clusters.c.updated_at.desc(), event_clusters.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        count = sa.select(sa.func.count()).select_from(event_clusters).where(live)
+        with self.engine.connect() as conn:
+            rows = [_row(r) for r in conn.execute(query)]
+            total = int(conn.execute(count).scalar_one())
+        return rows, total
+
+    def members(self, cluster_id: str) -> list[Article]:
+        """The articles of a cluster, oldest publication first (undated last), then id."""
+        query = sa.select(cluster_articles.c.article_json).where(
+            cluster_articles.c.cluster_id == cluster_id
+        )
+        with self.engine.connect() as conn:
+            articles = [Article.model_validate_json(raw) for (raw,) in conn.execute(query)]
+        return sorted(articles, key=_published_order)
+
+    def clusters(self, ids: Iterable[str]) -> dict[str, ClusterRow]:
+        """Several clusters by id."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        query = sa.select(event_clusters).where(event_clusters.c.id.in_(wanted))
+        with self.engine.connect() as conn:
+            return {r.id: r for r in map(_row, conn.execute(query))}
+
+
+def _published_order(article: Article) -> tuple[bool, str, str]:
+    day = article.published_date
+    return (day is None, day.isoformat() if day else "", article.id)

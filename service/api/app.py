@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas.api import ConsensusRequest, ProblemResponse, RecordRequest
 from service.api.auth import Authenticator, RateLimiter
+from service.api.clusters import clusters
 from service.api.config import ApiConfig
 from service.api.deps import PipelineFactory, Services, pipeline_factory
 from service.api.jobs import JobExecutor, JobRunner, ServicePipeline
@@ -41,6 +42,8 @@ from service.api.problems import (
 )
 from service.api.routes import ops, v1
 from service.api.webhooks import WebhookSender
+from service.cluster.online import OnlineClusterer
+from service.cluster.store import ClusterStore
 from service.limiter import llm_concurrency
 from service.settings import Settings, get_settings
 from service.store import Store
@@ -253,6 +256,7 @@ def create_app(
                 webhooks=webhooks,
                 auth=Authenticator(config.api_key_digests),
                 limiter=RateLimiter(config.rate_limit_per_minute),
+                clusters=OnlineClusterer(ClusterStore(store), settings.cluster),
             )
             await runner.start()
             if not settings.broker_url:  # with workers, the worker that finished a job sends it
@@ -273,6 +277,7 @@ def create_app(
     app.webhooks_enabled = config.webhook_secret is not None
     install_problem_handlers(app)
     app.include_router(v1)
+    app.include_router(clusters)
     app.include_router(ops)
     app.add_middleware(_BodyLimit, max_bytes=config.max_request_bytes)
     app.add_middleware(_Metrics)

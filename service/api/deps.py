@@ -23,6 +23,7 @@ from service.api.jobs import JobExecutor, ServicePipeline
 from service.api.metrics import MeteredLLM
 from service.api.problems import ApiProblem
 from service.api.webhooks import WebhookSender
+from service.cluster.online import OnlineClusterer
 from service.limiter import llm_concurrency
 from service.llm import local_endpoint, open_llm, ping
 from service.pipeline import Pipeline
@@ -78,6 +79,8 @@ class Services:
     webhooks: WebhookSender
     auth: Authenticator
     limiter: RateLimiter
+    clusters: OnlineClusterer
+    """Online event clustering (`POST /v1/articles`), its state in `store`."""
 
 
 def get_services(request: Request) -> Services:

@@ -52,6 +52,8 @@ API_PROBLEMS: dict[str, str] = {
     "not-ready": "Not ready",
     "queue-unavailable": "Job queue unavailable",
     "internal": "Internal error",
+    "article-id-reused": "Article id reused",
+    "cluster-too-small": "Cluster too small",
 }
 """The problem types the API layer defines (slug → title). Errors of the
 `CorroborateError` tree add theirs, named after the class: `article-too-long`,

@@ -32,7 +32,8 @@ def _all_clusters(client: TestClient) -> list[dict[str, Any]]:
 
 
 def _online_partition(client: TestClient) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
-    events, stories = set(), {}
+    events: set[frozenset[str]] = set()
+    stories: dict[str, set[str]] = {}
     for summary in _all_clusters(client):
         cluster = client.get(f"/v1/clusters/{summary['id']}").json()
         members = frozenset(a["id"] for a in cluster["articles"])

@@ -16,9 +16,10 @@ from datetime import date
 
 from schemas.article import Article
 from service.cluster.features import Features, features_of
-from service.cluster.index import KeyIndex, neighbours
+from service.cluster.index import KeyIndex
 from service.cluster.linkage import Group, split_component
 from service.cluster.stories import EventIndex, story_groups, summarise_event
+from service.cluster.vectors import Rows
 from service.errors import InputError
 from service.settings import ClusterSettings
 from service.text.groups import UnionFind
@@ -48,12 +49,18 @@ def components(
 ) -> list[list[Features]]:
     """Linked articles, grouped: each component ordered by article id."""
     index = KeyIndex(settings.window_days)
+    rows = Rows(features)
     known: dict[str, Features] = {}
     sets: UnionFind[str] = UnionFind()
     for n, item in enumerate(features, start=1):
         sets.find(item.article_id)
-        for other in neighbours(item, index, known, settings.event_threshold):
-            sets.union(item.article_id, other)
+        # The same rule as `index.neighbours`, with the products done in bulk.
+        others = sorted(index.candidates(item))
+        if others:
+            sims = rows.similarities(item.article_id, others, settings.window_days)
+            for other, sim in zip(others, sims, strict=True):
+                if sim >= settings.event_threshold:
+                    sets.union(item.article_id, other)
         index.add(item)
         known[item.article_id] = item
         if progress is not None and n % 200 == 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from service.cluster.features import Features, similarity
+from service.cluster.vectors import DECIMALS
 
 UNDATED = None
 
@@ -62,9 +63,10 @@ def neighbours(
     known: dict[str, Features],
     threshold: float,
 ) -> list[str]:
-    """Indexed articles linked to `features`: a shared key and a similarity ≥ `threshold`."""
+    """Indexed articles linked to `features`: a shared key and a similarity ≥ `threshold`
+    (one article against a few candidates: plain Python beats building a matrix)."""
     return sorted(
         other
         for other in index.candidates(features)
-        if similarity(features, known[other], index.window_days) >= threshold
+        if round(similarity(features, known[other], index.window_days), DECIMALS) >= threshold
     )

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from service.cluster.features import Features, similarity
+from service.cluster.features import Features
+from service.cluster.vectors import pair_similarities
 from service.settings import ClusterSettings
 
 
@@ -30,15 +31,6 @@ class Group:
     last_day: int | None
 
 
-def _similarities(members: Sequence[Features], window_days: int) -> np.ndarray:
-    n = len(members)
-    sims = np.eye(n)
-    for i in range(n):
-        for j in range(i + 1, n):
-            sims[i, j] = sims[j, i] = similarity(members[i], members[j], window_days)
-    return sims
-
-
 def _cut(tree: np.ndarray, threshold: float, n: int) -> list[int]:
     if n == 1:
         return [1]
@@ -50,7 +42,7 @@ def split_component(members: Sequence[Features], settings: ClusterSettings) -> l
     """The events of one component, ordered by their first article id."""
     ordered = sorted(members, key=lambda f: f.article_id)
     n = len(ordered)
-    sims = _similarities(ordered, settings.window_days)
+    sims = pair_similarities(ordered, settings.window_days)
     if n > 1:
         distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
         tree = linkage(distances, method="average")

@@ -20,6 +20,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from service.cluster.features import Features
+from service.cluster.vectors import DECIMALS, matrix
 from service.text.groups import UnionFind
 
 
@@ -91,7 +92,7 @@ def linked_events(
     return sorted(
         other
         for other in index.candidates(event)
-        if other in known and event_similarity(event, known[other]) >= threshold
+        if other in known and round(event_similarity(event, known[other]), DECIMALS) >= threshold
     )
 
 
@@ -100,14 +101,26 @@ def story_groups(
 ) -> list[list[str]]:
     """Stories (lists of event keys, each sorted) of a closed set of events: every event
     linked to one of them is among them. Each linked group is split by average linkage."""
-    known = {e.key: e for e in events}
-    sets: UnionFind[str] = UnionFind(sorted(known))
-    for event in events:
-        for other in linked_events(event, index, known, threshold):
-            sets.union(event.key, other)
+    ordered = sorted(events, key=lambda e: e.key)
+    position = {e.key: i for i, e in enumerate(ordered)}
+    totals = matrix([e.total for e in ordered])
+    sizes = np.array([e.size for e in ordered], dtype=float)
+    sets: UnionFind[str] = UnionFind(position)
+    for i, event in enumerate(ordered):
+        others = sorted(position[k] for k in index.candidates(event) if k in position)
+        if not others:
+            continue
+        # Mean pair similarity with each candidate, in one sparse product.
+        sims = np.round(
+            (totals[others] @ totals[i].T).toarray().ravel() / (sizes[others] * sizes[i]),
+            DECIMALS,
+        )
+        for j, sim in zip(others, sims, strict=True):
+            if sim >= threshold:
+                sets.union(event.key, ordered[j].key)
     stories: list[list[str]] = []
     for group in sets.groups():
-        stories.extend(split_story([known[k] for k in group], threshold))
+        stories.extend(split_story([ordered[position[k]] for k in group], threshold))
     return sorted(stories)
 
 
@@ -117,10 +130,11 @@ def split_story(events: Sequence[EventSummary], threshold: float) -> list[list[s
     n = len(ordered)
     if n == 1:
         return [[ordered[0].key]]
-    distances = np.array(
-        [1.0 - event_similarity(ordered[i], ordered[j]) for i in range(n) for j in range(i + 1, n)]
-    )
-    tree = linkage(np.clip(distances, 0.0, 1.0), method="average")
+    totals = matrix([e.total for e in ordered])
+    sizes = np.array([e.size for e in ordered], dtype=float)
+    sims = np.round((totals @ totals.T).toarray() / np.outer(sizes, sizes), DECIMALS)
+    distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
+    tree = linkage(distances, method="average")
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
     grouped: dict[int, list[str]] = defaultdict(list)
     for event, label in zip(ordered, labels, strict=True):

@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -23,6 +23,7 @@ help:
 	@echo "make stack   - API + 2 Celery workers + model server over this machine's Redis and PostgreSQL"
 	@echo "make bench-scale - jobs per second with 1, 2 and 4 workers against the latency stub LLM"
 	@echo "make bench-faults - each LLM fault by each entry point: exit/HTTP, cached, calls, time"
+	@echo "make bench-cluster - event clustering of 1k-10k synthetic articles (time, memory, growth)"
 	@echo "make bench-tolerances - conflict/revision F1 on dev and test with each merge tolerance at +-10/20%"
 
 $(PY):
@@ -94,6 +95,11 @@ image-steps:
 
 bench: install
 	$(PY) bench/bench_merge.py
+
+# Event clustering: 1k-10k synthetic articles (batch and online: time, memory, growth);
+# `$(PY) bench/bench_cluster.py --sensitivity` prints the threshold sensitivity table.
+bench-cluster: install
+	$(PY) bench/bench_cluster.py
 
 # The editor's review page of the sample cluster (no-LLM consensus), shot by Debian's Chromium.
 screenshots: install

@@ -7,9 +7,9 @@ the similarity of two articles never depends on which other articles came before
 and online assignment gives the same clusters as a batch run in any order. Rare words and
 names weigh most: "Lohan" and "rehab" say more about the event than "said".
 
-A capitalised word inside a sentence is read as (part of) a name and counted again as a
-name feature (`N:lohan`), weighted by `ClusterSettings.name_weight`; four-digit years are
-kept as words. Only the heaviest `max_terms` terms are kept, and the heaviest
+With `ClusterSettings.name_weight` > 0, a capitalised word inside a sentence is read as
+(part of) a name and counted again as a name feature (`N:lohan`); the default is 0, chosen
+on dev data (`bench/bench_cluster.py --sensitivity`). Four-digit years are kept as words. Only the heaviest `max_terms` terms are kept, and the heaviest
 `index_keys` of those are the article's index keys (`service.cluster.index`).
 """
 

@@ -27,12 +27,14 @@ def _partition(clusters: list) -> set[frozenset[str]]:  # type: ignore[type-arg]
     return {frozenset(c.article_ids) for c in clusters}
 
 
-def test_common_words_weigh_nothing_and_names_count_twice() -> None:
+def test_common_words_weigh_nothing_and_names_may_count_twice() -> None:
     article = Article(id="a", text="The mayor said that Wexbridge flooded.\nIt was said again.")
     vector = features_of(article, SETTINGS).vector
     assert "the" not in vector and "said" not in vector
-    assert "wexbridge" in vector and "N:wexbridge" in vector
-    assert "N:the" not in vector  # sentence-initial capitals are not names
+    assert "wexbridge" in vector and "N:wexbridge" not in vector  # default name_weight 0
+    named = features_of(article, ClusterSettings(name_weight=1.0)).vector
+    assert "N:wexbridge" in named
+    assert "N:the" not in named  # sentence-initial capitals are not names
 
 
 def test_possessives_fold_into_the_name() -> None:

@@ -9,8 +9,9 @@ names weigh most: "Lohan" and "rehab" say more about the event than "said".
 
 With `ClusterSettings.name_weight` > 0, a capitalised word inside a sentence is read as
 (part of) a name and counted again as a name feature (`N:lohan`); the default is 0, chosen
-on dev data (`bench/bench_cluster.py --sensitivity`). Four-digit years are kept as words. Only the heaviest `max_terms` terms are kept, and the heaviest
-`index_keys` of those are the article's index keys (`service.cluster.index`).
+on dev data (`bench/bench_cluster.py --sensitivity`). Four-digit years are kept as words.
+Only the heaviest `max_terms` terms are kept, and the heaviest `index_keys` of those are
+the article's index keys (`service.cluster.index`).
 """
 
 from __future__ import annotations

@@ -28,7 +28,6 @@ matter. A resolved name's `key` compares; `display` is what a statement shows.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +36,7 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from lexicon import load
+from service.text.fold import unaccented
 from service.text.groups import UnionFind
 from service.text.words import alternation
 
@@ -66,17 +66,12 @@ def _strip_possessives(text: str) -> str:
     return text[:-2] if text.endswith("'s") else text
 
 
-def _unaccented(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @cache
 def normalise_source(name: str) -> str:
     """Lowercase `name`, drop accents, possessives, punctuation and leading noise ('the',
     'according to'): "South Korea's National Intelligence Service" → "south korea
     national intelligence service"."""
-    text = _NON_WORD.sub(" ", _strip_possessives(_unaccented(name).casefold())).strip()
+    text = _NON_WORD.sub(" ", _strip_possessives(unaccented(name).casefold())).strip()
     changed = True
     while changed:
         changed = False
@@ -91,7 +86,7 @@ def normalise_source(name: str) -> str:
 def _proper(name: str) -> bool:
     """Some word of the name, after its leading noise, is written capitalised."""
     words = normalise_source(name).split()
-    written = _NON_WORD.sub(" ", _strip_possessives(_unaccented(name))).split()
+    written = _NON_WORD.sub(" ", _strip_possessives(unaccented(name))).split()
     return any(word[:1].isupper() for word in written[len(written) - len(words) :])
 
 
@@ -289,7 +284,7 @@ class SourceResolver:
         ("South Korea's NIS") or before a comma or cue ("NIS, according to lawmaker Lee");
         never one followed by a possessive ("Le Pen's lawyer") or after another word
         ("lawyer for Le Pen")."""
-        low = _unaccented(name).casefold().replace("\u2019", "'")
+        low = unaccented(name).casefold().replace("\u2019", "'")
         found: list[tuple[int, int, str]] = []
         for key in self._embeddable:
             if key == text:

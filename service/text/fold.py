@@ -65,7 +65,12 @@ def fold_text(text: str) -> str:
     return fold_with_index(text).text.strip()
 
 
+def unaccented(text: str) -> str:
+    """`text` without accents, case kept ('Café' → 'Cafe')."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def plain(text: str) -> str:
     """Casefolded text without accents, curly single quotes straightened ('Café' → 'cafe')."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return unaccented(text.replace("\u2019", "'").replace("\u2018", "'")).casefold()

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from service.text.fold import fold_text, fold_with_index, plain
+from service.text.fold import fold_text, fold_with_index, plain, unaccented
 from service.text.groups import UnionFind
 from service.text.sentences import split_sentences
 from service.text.stems import stem_words, stems
@@ -24,6 +24,7 @@ def test_fold_maps_every_folded_character_back() -> None:
 
 def test_plain_drops_accents_and_straightens_apostrophes() -> None:
     assert plain("Caf\u00e9 Z\u00fcrich\u2019s") == "cafe zurich's"
+    assert unaccented("Caf\u00e9 Z\u00fcrich\u2019s") == "Cafe Zurich\u2019s"  # case kept
 
 
 def test_split_sentences_respects_abbreviations() -> None:

@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-mine bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -107,6 +107,9 @@ screenshots: install
 
 bench-llm: install
 	$(PY) bench/bench_llm_timings.py
+
+bench-mine: install
+	$(PY) bench/bench_mine.py
 
 # The fault table: every fault of tests/support/fault_server.py (first call, one facet, all
 # calls) by every entry point, default retry settings with real waits (about 10 minutes).

@@ -89,12 +89,15 @@ def extract(
 ) -> None:
     """One span-grounded event record per article, as JSON (stdout: an array)."""
     from app.progress import ArticleProgress
-    from service.inputs import expand_paths, read_article
+    from service.inputs import expand_paths, files_line, read_article
     from service.pipeline import open_pipeline
 
     when = _date(published_at)
     # Every input is read and validated before any model work, so a bad file costs nothing.
-    articles = [read_article(p, published_at=when) for p in expand_paths(files)]
+    skipped: list[tuple[Path, str]] = []
+    paths = expand_paths(files, skipped)
+    articles = [read_article(p, published_at=when) for p in paths]
+    typer.echo(files_line(paths, skipped), err=True)
     settings = _settings(model, base_url)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -176,7 +179,7 @@ def summarise(
 ) -> None:
     """One cluster → records → claim-level consensus with a cited narrative."""
     from app.progress import ArticleProgress
-    from service.inputs import expand_paths, read_article
+    from service.inputs import expand_paths, files_line, read_article
     from service.pipeline import open_pipeline
     from service.render import consensus_markdown
     from service.review import review_page
@@ -184,7 +187,10 @@ def summarise(
     if fmt not in ("json", "markdown", "html"):
         raise InputError(f"--format must be json, markdown or html, not {fmt!r}")
     when = _date(published_at)
-    articles = [read_article(p, published_at=when) for p in expand_paths(inputs)]
+    skipped: list[tuple[Path, str]] = []
+    paths = expand_paths(inputs, skipped)
+    articles = [read_article(p, published_at=when) for p in paths]
+    typer.echo(files_line(paths, skipped), err=True)
     settings = _settings(model, base_url)
     store = _store(settings, cache)
     with ArticleProgress(len(articles)) as progress:

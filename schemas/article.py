@@ -58,6 +58,8 @@ class Article(BaseModel):
     def _default_id(self) -> Article:
         if not self.text.strip():
             raise ValueError("article text is empty")
+        if "\x00" in self.text:
+            raise ValueError("article text holds NUL bytes: binary data, not text")
         if not self.id:
             self.id = content_hash(self.text)
         return self

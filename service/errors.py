@@ -7,6 +7,7 @@
     │   ├── PromptNotFoundError          an unknown prompt name or version   (exit 2, HTTP 422)
     │   └── NotFoundError                an unknown job or resource          (exit 2, HTTP 404)
     ├── ConfigError                      bad settings                        (exit 3, HTTP 500)
+    │   └── SettingError                 a malformed CORROBORATE_* value      (exit 2)
     ├── ModelError                       the model could not be had          (exit 4, HTTP 503)
     │   ├── ModelNotInstalledError       a model part package is missing
     │   ├── ModelIntegrityError          assembled model hash mismatch
@@ -99,6 +100,13 @@ class ConfigError(CorroborateError):
     title = "Configuration error"
 
 
+class SettingError(ConfigError):
+    """A setting's value cannot be parsed (e.g. `CORROBORATE_API_KEYS=secret`, not a JSON
+    list): the caller's mistake, so exit 2; the message names the variable and the form."""
+
+    title = "Malformed setting"
+
+
 class ModelError(CorroborateError):
     """The embedded model could not be made available."""
 
@@ -186,6 +194,7 @@ class ReplayMissError(LLMError):
 
 EXIT_CODES: dict[type[CorroborateError], int] = {
     InputError: 2,
+    SettingError: 2,
     ConfigError: 3,
     ModelError: 4,
     LLMError: 5,

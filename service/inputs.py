@@ -46,8 +46,11 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False)
-    if not text or not text.strip():
-        raise UnsupportedInputError("no article text could be extracted from the HTML")
+    if not text or not looks_like_article(text):
+        raise UnsupportedInputError(
+            "no article text could be extracted from the HTML (under "
+            f"{MIN_ARTICLE_WORDS} words of sentences: a menu, an index or an empty page?)"
+        )
     meta: dict[str, Any] = {}
     doc = trafilatura.extract_metadata(html)
     if doc is not None:
@@ -58,6 +61,8 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
 def article_from_payload(payload: dict[str, Any], *, source: str) -> Article:
     """Validate an article JSON object; errors name the source and the field."""
     text = payload.get("text")
+    if isinstance(text, str) and "\x00" in text:
+        raise UnsupportedInputError(f"{source}: binary data, not text (NUL bytes)", source=source)
     if isinstance(text, str) and len(text) > MAX_ARTICLE_CHARS:
         raise ArticleTooLongError(
             f"{source}: article text has {len(text):,} characters; the limit is "
@@ -74,7 +79,10 @@ def article_from_payload(payload: dict[str, Any], *, source: str) -> Article:
 
 def article_from_html(html: str, *, source: str, extra: dict[str, Any] | None = None) -> Article:
     """An article from an HTML page; `extra` fields (outlet, url…) override the page's."""
-    text, meta = html_to_text(html)
+    try:
+        text, meta = html_to_text(html)
+    except UnsupportedInputError as exc:
+        raise UnsupportedInputError(f"{source}: {exc}", source=source) from exc
     payload: dict[str, Any] = {
         "text": text,
         "title": meta.get("title"),
@@ -120,22 +128,72 @@ def read_article(path: Path, *, published_at: date | None = None) -> Article:
 
 ARTICLE_SUFFIXES = {".txt", ".json", ".html", ".htm", ".md"}
 
+NOT_ARTICLE_STEMS = ("readme", "notes", "labels", "license", "changelog", "todo")
+"""Files in a cluster folder with these names (any suffix, any case) are notes about the
+folder, never articles."""
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
+MIN_ARTICLE_WORDS = 20
+"""A `.md` file in a folder counts as an article only with at least this many words and
+one sentence (a shorter or list-like one: labels, notes, is skipped and reported); an HTML
+page yielding less is refused as having no article text."""
+
+_SENTENCE_END = re.compile(r"\w[.!?][\"'\u201d\u2019)]?(\s|$)")
+
+
+def looks_like_article(text: str) -> bool:
+    """Article shape: enough words and at least one sentence (not a list of labels)."""
+    return len(text.split()) >= MIN_ARTICLE_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def folder_skip_reason(path: Path) -> str | None:
+    """Why a file in a cluster folder is not read as an article, or None when it is one."""
+    if path.name.startswith((".", "_")):
+        return "hidden"
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        return "not an article file type"
+    if path.stem.lower().split(".")[0].startswith(NOT_ARTICLE_STEMS):
+        return "a notes file, not an article"
+    if path.suffix.lower() == ".md":  # where notes live; other files are read and checked
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return None  # read_article says why, as an error
+        if not looks_like_article(text):
+            return f"not article-shaped (under {MIN_ARTICLE_WORDS} words or no sentence)"
+    return None
+
+
+def expand_paths(
+    paths: Iterable[Path], skipped: list[tuple[Path, str]] | None = None
+) -> list[Path]:
     """Files as given, and the article files of any directory (sorted, non-recursive).
 
     A directory holding an `articles/` folder (a dataset cluster) stands for that folder.
+    In a directory, hidden files, README/notes/labels files, other file types and `.md`
+    files without an article's shape are skipped; each is appended to `skipped` with the
+    reason. A file named explicitly is always read (and rejected if it is not an article).
     """
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             if (path / "articles").is_dir():  # a dataset cluster: articles/ beside gold/
                 path = path / "articles"
-            out.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
-            )
+            for file in sorted(p for p in path.iterdir() if p.is_file()):
+                why = folder_skip_reason(file)
+                if why is None:
+                    out.append(file)
+                elif skipped is not None:
+                    skipped.append((file, why))
         else:
             out.append(path)
     if not out:
         raise InputError("no article files given")
     return out
+
+
+def files_line(read: list[Path], skipped: list[tuple[Path, str]]) -> str:
+    """One line: the files read and those skipped, with why."""
+    line = f"read {len(read)} file{'s' if len(read) != 1 else ''}"
+    if skipped:
+        line += "; skipped " + ", ".join(f"{p.name} ({why})" for p, why in skipped)
+    return line

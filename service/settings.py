@@ -5,12 +5,15 @@ Reach them through `get_settings()`; nothing is built at import time.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_cache_dir
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+from service.errors import SettingError
 
 DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
 
@@ -176,5 +179,32 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, built on first use."""
-    return Settings()
+    """The process-wide settings, built on first use; a malformed value is a `SettingError`
+    naming the variable and the expected form (never a traceback)."""
+    try:
+        return Settings()
+    except SettingsError as exc:  # a complex value (list, object) that is not JSON
+        found = re.search(r'field "(\w+)"', str(exc))
+        field = found.group(1) if found else "?"
+        raise SettingError(
+            f"{_env_name(field)}: {_expected_form(field)}", variable=_env_name(field)
+        ) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [str(p) for p in first["loc"]]
+        raise SettingError(
+            f"{_env_name(*loc)}: {first['msg']} (got {str(first.get('input'))[:40]!r})",
+            variable=_env_name(*loc),
+        ) from exc
+
+
+def _env_name(*loc: str) -> str:
+    return "CORROBORATE_" + "__".join(part.upper() for part in loc)
+
+
+def _expected_form(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    shape = str(info.annotation) if info is not None else ""
+    if shape.startswith("list"):
+        return 'expected a JSON list, e.g. ["value1", "value2"]'
+    return 'expected a JSON object, e.g. {"key": "value"}'

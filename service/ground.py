@@ -9,6 +9,8 @@ is dropped. Every returned span satisfies `span.text == text[span.start:span.end
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from schemas.article import Article
@@ -33,6 +35,21 @@ FUZZY_THRESHOLD = 88.0
 
 PARAPHRASE_THRESHOLD = 70.0
 """Minimum token-set ratio for a paraphrased claim or sub-event to match a sentence."""
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    """The figures written in digits in `text`, separators dropped ("2,000" → "2000")."""
+    return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)}
+
+
+def same_figures(claimed: str, source: str) -> bool:
+    """A fuzzy or paraphrase match may differ in spelling, never in a figure: every number
+    written in digits in `claimed` must be in `source` (so an invented "5,000" never
+    grounds on a text that says "2,000")."""
+    return _numbers(claimed) <= _numbers(source)
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -82,7 +99,10 @@ class Locator:
         found = fuzz.partial_ratio_alignment(folded_needle, self._folded.text)
         if found is None or found.score < FUZZY_THRESHOLD or found.dest_end <= found.dest_start:
             return None, "none", float(found.score) if found else 0.0
-        return self._back(found.dest_start, found.dest_end), "fuzzy", float(found.score)
+        span = self._back(found.dest_start, found.dest_end)
+        if not same_figures(needle, span.text):
+            return None, "none", float(found.score)
+        return span, "fuzzy", float(found.score)
 
     def verify(self, span: Span) -> bool:
         """True when a span (e.g. a mined candidate's) indexes this text exactly."""
@@ -172,6 +192,8 @@ def _ground_paraphrase(item: Claim | SubEvent, statement: str, loc: Locator) -> 
         return
     best: tuple[float, Span] | None = None
     for sentence in split_sentences(loc.text):
+        if not same_figures(statement, sentence.text):
+            continue
         score = fuzz.token_set_ratio(fold_text(statement), fold_text(sentence.text))
         if best is None or score > best[0]:
             best = (score, sentence)

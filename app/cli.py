@@ -97,12 +97,12 @@ def extract(
     skipped: list[tuple[Path, str]] = []
     paths = expand_paths(files, skipped)
     articles = [read_article(p, published_at=when) for p in paths]
-    typer.echo(files_line(paths, skipped), err=True)
     settings = _settings(model, base_url)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     with ArticleProgress(len(articles)) as progress:
         _starting(progress, "extract", len(articles), settings, no_llm, prompt_version)
+        progress.note(files_line(paths, skipped))
         with open_pipeline(settings, use_llm=not no_llm, prompt_version=prompt_version) as pipe:
 
             def done(_: int, article: Article, record: EventRecord) -> None:
@@ -190,11 +190,11 @@ def summarise(
     skipped: list[tuple[Path, str]] = []
     paths = expand_paths(inputs, skipped)
     articles = [read_article(p, published_at=when) for p in paths]
-    typer.echo(files_line(paths, skipped), err=True)
     settings = _settings(model, base_url)
     store = _store(settings, cache)
     with ArticleProgress(len(articles)) as progress:
         _starting(progress, "summarise", len(articles), settings, no_llm, prompt_version)
+        progress.note(files_line(paths, skipped))
         with open_pipeline(
             settings, use_llm=not no_llm, prompt_version=prompt_version, store=store
         ) as pipe:

@@ -137,7 +137,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
+def aware_utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes even for timezone=True columns; they were UTC.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -182,8 +182,8 @@ def _job(row: sa.Row[Any]) -> Job:
         request_json=m["request_json"],
         result_json=m["result_json"],
         error=json.loads(m["error_json"]) if m["error_json"] else None,
-        created_at=_aware(m["created_at"]),
-        updated_at=_aware(m["updated_at"]),
+        created_at=aware_utc(m["created_at"]),
+        updated_at=aware_utc(m["updated_at"]),
         api_key_id=m["api_key_id"],
         idempotency_key=m["idempotency_key"],
         body_hash=m["body_hash"],

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from schemas.article import Article
 from service.cluster.features import Features
-from service.store import Store, cluster_articles, event_clusters
+from service.store import Store, aware_utc, cluster_articles, event_clusters
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,6 @@ class ClusterRow:
     updated_at: datetime
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _row(row: sa.Row[Any]) -> ClusterRow:
     m = row._mapping
     return ClusterRow(
@@ -58,8 +54,8 @@ def _row(row: sa.Row[Any]) -> ClusterRow:
         first_day=m["first_day"],
         last_day=m["last_day"],
         merged_into=m["merged_into"],
-        created_at=_aware(m["created_at"]),
-        updated_at=_aware(m["updated_at"]),
+        created_at=aware_utc(m["created_at"]),
+        updated_at=aware_utc(m["updated_at"]),
     )
 
 

@@ -7,6 +7,7 @@ grammar cannot ramble, and label lists have an exact length so it cannot stop ea
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
@@ -104,8 +105,10 @@ FACET_ITEM_MODELS: dict[str, type[_Draft]] = {
 """Label facets: the LLM writes exactly one item per numbered candidate."""
 
 
+@cache
 def labels_model(facet: str, count: int) -> type[BaseModel]:
-    """A response model holding exactly `count` label items for `facet`.
+    """A response model holding exactly `count` label items for `facet` (built once per
+    facet and count: every call of an article's facet asks for one).
 
     The exact length is what keeps a small model under a grammar from closing the
     list early; the item schema itself is fixed and part of the prompt hash.

@@ -85,7 +85,7 @@ def fit(
     else:
         confidence *= tol.conf_no_happening
     if a.qualifier and b.qualifier:
-        if not a.qualifier & b.qualifier:
+        if not _qualifiers_meet(a, b):
             return None
         slots.add("qualifier")
     elif a.qualifier or b.qualifier:
@@ -124,6 +124,19 @@ def fit(
 
 
 Days = tuple[int, int] | None
+
+
+def _qualifiers_meet(a: FigureFrame, b: FigureFrame) -> bool:
+    """Qualifiers meet when they share a word, and more than a head noun when both say
+    which one: 'defence, space and security unit' and 'commercial airplanes unit' are two
+    units, 'secondary teachers' and 'primary and secondary teachers' meet."""
+    shared = a.qualifier & b.qualifier
+    heads = a.qualifier_heads | b.qualifier_heads
+    if not shared:
+        return False
+    if shared - heads:
+        return True
+    return not (a.qualifier - heads and b.qualifier - heads)
 
 
 def _people_and_kind(a: str, b: str) -> bool:

@@ -66,7 +66,11 @@ class FigureFrame:
     happening: frozenset[str]
     """Happening classes ('dead'; 'destroyed' + 'damaged' for 'destroyed or damaged')."""
     qualifier: frozenset[str]
-    """Qualifier words, singular, stop words and scope words left out."""
+    """Qualifier words, singular, stop words and scope words left out; the words before
+    the head of the counted noun phrase count too ('young people', 'core loss')."""
+    qualifier_heads: frozenset[str]
+    """The head noun of each qualifier phrase ('unit' of 'defence unit'): two qualifiers
+    sharing only a head ('commercial airplanes unit', 'defence unit') name different parts."""
     scope: frozenset[str]
     """Scope qualifiers ('additional', 'already'): a part of a whole."""
     place: str
@@ -154,6 +158,36 @@ def entity_of(text: str) -> tuple[str, str]:
 
 
 @cache
+def modifiers_of(entity: str) -> frozenset[str]:
+    """The words of a counted noun phrase before its head, singular: 'young people' →
+    young, 'core loss per share' → core. A phrase the lexicon knows whole ('death toll')
+    has none."""
+    words = _words(entity.split(" per ")[0])
+    if len(words) < 2 or " ".join(words) in ENTITY_HAPPENINGS or "of" in words:
+        return frozenset()  # 'members of the security forces': the head comes first
+    conjuncts = " ".join(words).replace(" or ", " and ").split(" and ")
+    *before, last = [c.split() for c in conjuncts]
+    if any(len(c) != 1 for c in before):
+        return frozenset()  # 'police officers and gendarmes': two things, not one
+    # 'primary and secondary teachers': each word before the head says which teachers.
+    kept = [c[0] for c in before] + last[:-1]
+    return frozenset(
+        singularise(w)
+        for w in kept
+        if w not in STOP_WORDS and w not in SCOPE_QUALIFIERS and not w.isdigit()
+    )
+
+
+@cache
+def qualifier_head(text: str) -> str:
+    """The last content word of a qualifier phrase, singular ('' for none)."""
+    for word in reversed(_words(text)):
+        if word not in STOP_WORDS and word not in SCOPE_QUALIFIERS and not word.isdigit():
+            return singularise(word)
+    return ""
+
+
+@cache
 def qualifier_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(qualifier words, scope qualifiers) of a qualifier phrase."""
     words: set[str] = set()
@@ -233,13 +267,20 @@ def frame_of(
         # 'the war dead', '600 dead': only people die, are injured or go missing.
         entity = "person"
     qualifier, scope = qualifier_words(quantity.qualifier)  # a description's are noise
+    heads = frozenset({qualifier_head(quantity.qualifier)} - {""})
     if dimension == "percent":
         # A share is a share of something: '51% stake in Corvina', '49% of Corvina',
         # '40% of teachers'. What it is a share of is its qualifier.
         of, _ = qualifier_words(quantity.entity) if quantity.entity else (frozenset(), frozenset())
         qualifier = (qualifier | of) - _SHARE_WORDS
         entity = "share"
-    scope = scope | frozenset(clause_scope)
+    elif quantity.entity:
+        qualifier |= modifiers_of(quantity.entity)
+    # The figure's own words ('another 396 workers') and its happening ('expected') say
+    # which part it is as much as the clause around it.
+    scope = scope | frozenset(clause_scope) | _scope_words(list(_words(quantity.phrase)))
+    if quantity.happening:
+        scope |= _scope_words(list(_words(quantity.happening)))
     if derived:
         _, described_scope = qualifier_words(quantity.counted)
         scope |= described_scope
@@ -257,6 +298,7 @@ def frame_of(
         entity=entity,
         happening=happening,
         qualifier=qualifier - {entity},
+        qualifier_heads=heads - {entity},
         scope=scope,
         place=place_of(quantity.place_scope, event_places) if quantity.place_scope else "",
         days=day_range(quantity.as_of) if quantity.as_of else _NO_DAYS,
@@ -335,12 +377,15 @@ def _entity_from_description(counted: str) -> tuple[str, str]:
 def clause_scope(clause: Clause) -> frozenset[str]:
     """Scope words in a figure's clause ('another 6,000', '1,000 of whom are already
     there'); 'more' only when it is not 'more than'."""
+    return _scope_words(clause.before.split()) | _scope_words(clause.after.split())
+
+
+def _scope_words(words: list[str]) -> frozenset[str]:
     scopes: set[str] = set()
-    for words in (clause.before.split(), clause.after.split()):
-        for index, word in enumerate(words):
-            following = words[index + 1] if index + 1 < len(words) else ""
-            if word == "more" and following == "than":
-                continue
-            if word in SCOPE_QUALIFIERS and SCOPE_QUALIFIERS[word] in _CLAUSE_SCOPES:
-                scopes.add(SCOPE_QUALIFIERS[word])
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word == "more" and following == "than":
+            continue
+        if word in SCOPE_QUALIFIERS and SCOPE_QUALIFIERS[word] in _CLAUSE_SCOPES:
+            scopes.add(SCOPE_QUALIFIERS[word])
     return frozenset(scopes)

@@ -69,8 +69,10 @@ class FigureFrame:
     """Qualifier words, singular, stop words and scope words left out; the words before
     the head of the counted noun phrase count too ('young people', 'core loss')."""
     qualifier_heads: frozenset[str]
-    """The head noun of each qualifier phrase ('unit' of 'defence unit'): two qualifiers
-    sharing only a head ('commercial airplanes unit', 'defence unit') name different parts."""
+    """Qualifier words that alone do not say which part: the head noun of the qualifier
+    phrase ('unit' of 'defence unit') and the counted noun's own modifiers ('pre-tax' of
+    'pre-tax charges'). Two qualifiers sharing only these ('commercial airplanes unit',
+    'defence unit') name different parts."""
     scope: frozenset[str]
     """Scope qualifiers ('additional', 'already'): a part of a whole."""
     place: str
@@ -275,12 +277,12 @@ def frame_of(
         qualifier = (qualifier | of) - _SHARE_WORDS
         entity = "share"
     elif quantity.entity:
-        qualifier |= modifiers_of(quantity.entity)
-    # The figure's own words ('another 396 workers') and its happening ('expected') say
-    # which part it is as much as the clause around it.
+        modifiers = modifiers_of(quantity.entity)
+        qualifier |= modifiers
+        heads |= modifiers
+    # The figure's own words ('another 396 workers') say which part it is as much as the
+    # clause around it.
     scope = scope | frozenset(clause_scope) | _scope_words(list(_words(quantity.phrase)))
-    if quantity.happening:
-        scope |= _scope_words(list(_words(quantity.happening)))
     if derived:
         _, described_scope = qualifier_words(quantity.counted)
         scope |= described_scope

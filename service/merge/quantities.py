@@ -78,15 +78,11 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     kind_places = _places_of_kind(frames)
 
     named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
-    spans = [_magnitudes(ctx, nodes[key]) for key in keys]
 
     def pair_fit(i: int, j: int) -> Fit | None:
         a, b = frames[i], frames[j]
         if named[i] and named[j] and named[i] != named[j]:
             return None  # 'meetings between Kim and Xi' are not '... Kim and Putin'
-        specific = not (a.generic or b.generic) and bool(a.happening and b.happening)
-        if specific and not (a.tally and b.tally) and _apart(spans[i], spans[j], ctx.tol.magnitude_ratio):
-            return None  # 'seven' first-round layoffs are not '17,000 jobs' cut
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
@@ -105,28 +101,6 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
         member_frames = [frames[i] for i in members]
         drafts.extend(_figure_drafts(ctx, obs, member_frames, confidence, slots, used))
     return drafts
-
-
-def _magnitudes(ctx: MergeContext, obs: Sequence[Observation]) -> tuple[float, float] | None:
-    """The smallest and largest positive bound the figures of one node allow, in their
-    dimension's base unit; None when none is known."""
-    bounds = [
-        bound
-        for o in obs
-        if o.figure is not None
-        for bound in (o.figure.scaled(ctx.tol).low, o.figure.scaled(ctx.tol).high)
-        if bound > 0 and bound != float("inf")
-    ]
-    return (min(bounds), max(bounds)) if bounds else None
-
-
-def _apart(a: tuple[float, float] | None, b: tuple[float, float] | None, ratio: float) -> bool:
-    """Whether every figure of one node is more than `ratio` times every figure of the
-    other: sources disagreeing on one fact rarely do by an order of magnitude; a part
-    and a whole, or two measures, do."""
-    if a is None or b is None:
-        return False
-    return a[0] > b[1] * ratio or b[0] > a[1] * ratio
 
 
 def _kind(frame: FigureFrame) -> tuple[object, ...]:

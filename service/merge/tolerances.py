@@ -75,11 +75,6 @@ class MergeTolerances(BaseModel):
     a happening one side leaves out, or a qualifier only one side gives, is then made up
     for by the wording. Below half of it the pair's confidence takes `conf_unlike_wording`."""
 
-    magnitude_ratio: float = Field(default=10.0, gt=1.0)
-    """Two figures whose values lie more than this factor apart are not one fact, unless
-    both are running tallies (a toll may rise from 10 to 2,000): sources that disagree
-    on one figure rarely do by an order of magnitude, a part and its whole do."""
-
     stale_days: int = Field(default=31, ge=0)
     """A figure dated this many days before another article's day is of another time."""
 

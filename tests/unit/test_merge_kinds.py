@@ -286,3 +286,56 @@ def test_a_source_does_not_contradict_its_own_running_count() -> None:
     )
     statuses = sorted(d.status for d in build_quantity_facts(ctx))
     assert statuses == ["revised", "single_source"]
+
+
+def test_words_before_the_counted_head_say_which_of_them() -> None:
+    # 'young people' are a part of the marchers; 'police officers and gendarmes' are two
+    # kinds of people, not gendarmes of the police; 'primary and secondary teachers' meet
+    # 'secondary teachers'.
+    from service.merge.frames import modifiers_of
+
+    assert modifiers_of("young people") == {"young"}
+    assert modifiers_of("core loss per share") == {"core"}
+    assert modifiers_of("police officers and gendarmes") == frozenset()
+    assert modifiers_of("members of the security forces") == frozenset()
+    assert modifiers_of("primary and secondary teachers") == {"primary", "secondary"}
+    assert modifiers_of("troops") == frozenset()
+
+    def marchers(value: float, entity: str) -> Quantity:
+        return Quantity(value=value, unit="people", entity=entity, happening="marched")
+
+    ctx = context(
+        record("a", "A", quantities=[marchers(354_000, "demonstrators")]),
+        record("b", "B", quantities=[marchers(110_000, "young people")]),
+    )
+    assert sorted(d.status for d in build_quantity_facts(ctx)) == ["single_source"] * 2
+
+
+def test_two_units_sharing_only_their_head_noun_are_two_parts() -> None:
+    # '$3 billion' in one unit and '$2 billion' in another are two charges, never a
+    # conflict; the same unit worded twice is one fact.
+    def charge(value: float, unit_of: str) -> Quantity:
+        return Quantity(value=value * 1e9, unit="USD", entity="pre-tax charges", qualifier=unit_of)
+
+    ctx = context(
+        record("a", "A", quantities=[charge(3, "commercial airplanes unit")]),
+        record("b", "B", quantities=[charge(2, "defence, space and security unit")]),
+        record("c", "C", quantities=[charge(2, "defence business")]),
+    )
+    drafts = build_quantity_facts(ctx)
+    assert "conflicting" not in {d.status for d in drafts}
+    assert sorted(sorted(v.value or 0 for v in d.values) for d in drafts) == [[2e9], [3e9]]
+
+
+def test_the_figure_s_own_words_give_its_scope() -> None:
+    # 'another 396 workers' laid off is not the first round's '2,199 workers'.
+    def laid_off(value: float, phrase: str) -> Quantity:
+        return Quantity(
+            value=value, unit="workers", entity="workers", happening="laid off", phrase=phrase
+        )
+
+    ctx = context(
+        record("a", "A", quantities=[laid_off(2199, "2,199 workers")]),
+        record("b", "B", quantities=[laid_off(396, "another 396 workers")]),
+    )
+    assert sorted(d.status for d in build_quantity_facts(ctx)) == ["single_source"] * 2

@@ -48,7 +48,7 @@ PublishedOpt = Annotated[
     typer.Option("--published-at", help="Publication date (YYYY-MM-DD) for text files."),
 ]
 PromptOpt = Annotated[
-    str | None, typer.Option("--prompt-version", help="Prompt version (default: newest).")
+    str | None, typer.Option("--prompt-version", help="Prompt version (default: v1; v2 is faster).")
 ]
 
 

@@ -8,6 +8,9 @@ for the machine and load of the recording. Point it at another recording to comp
 
     python bench/bench_llm_timings.py [CASSETTE_DIR ...]
 
+Cassettes of different prompt versions sit side by side (the prompt hash is in the file
+name): each prompt version's recordings are reported apart, v1 before v2.
+
 It also prints the floor of the current design: one pass over each article's first
 prompt (the prefix every later facet reuses) at the measured prompt speed, and the
 generated tokens at the measured generation speed.
@@ -43,6 +46,7 @@ class Call:
 class Article:
     cluster: str
     name: str
+    prompt: str
     calls: list[Call] = field(default_factory=list)
 
     @property
@@ -65,7 +69,8 @@ def _facet(request: dict[str, object]) -> str:
 def read(path: Path) -> Article | None:
     """One article's recorded calls; None for a cassette without llama.cpp timings."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    article = Article(path.parent.name, path.stem.rsplit("-", 1)[0])
+    name, _, hash12 = path.stem.rpartition("-")
+    article = Article(path.parent.name, name, hash12)
     for interaction in data.get("interactions", []):
         body = json.loads(interaction["response"]["body"]["string"])
         timings = body.get("timings")
@@ -85,6 +90,17 @@ def read(path: Path) -> Article | None:
     return article if article.calls else None
 
 
+def prompt_versions() -> dict[str, str]:
+    """The first 12 characters of each extract_event version's prompt hash → the version."""
+    import prompts
+    from service.structure import prompt_hash
+
+    return {
+        prompt_hash(prompts.load("extract_event", v))[:12]: v
+        for v in prompts.available("extract_event")
+    }
+
+
 def main(argv: list[str]) -> int:
     dirs = [Path(a) for a in argv] or [DEFAULT_DIR]
     articles = [
@@ -96,6 +112,30 @@ def main(argv: list[str]) -> int:
     if not articles:
         print("no recorded exchanges with llama.cpp timings found", file=sys.stderr)
         return 1
+    versions = prompt_versions()
+    by_prompt: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_prompt[a.prompt].append(a)
+    for i, (hash12, group) in enumerate(
+        sorted(by_prompt.items(), key=lambda kv: (versions.get(kv[0], "~"), kv[0]))
+    ):
+        print(("\n" if i else "") + f"== prompt {versions.get(hash12, 'unknown')} ({hash12})")
+        report(group)
+    return 0
+
+
+def _per_article(members: list[Article]) -> str:
+    secs = [a.seconds for a in members]
+    evaluated = statistics.mean(sum(c.prompt_n for c in a.calls) for a in members)
+    generated = statistics.mean(sum(c.predicted_n for c in a.calls) for a in members)
+    return (
+        f"n={len(members):2d} mean {statistics.mean(secs):6.1f}  min {min(secs):6.1f}"
+        f"  max {max(secs):6.1f}  tokens evaluated {evaluated:5.0f} generated {generated:4.0f}"
+    )
+
+
+def report(articles: list[Article]) -> None:
+    """Speeds, the per-facet table, seconds per article and the floor of one recording."""
     calls = [c for a in articles for c in a.calls]
     prompt_rate = sum(c.prompt_n for c in calls) / sum(c.prompt_s for c in calls)
     gen_rate = sum(c.predicted_n for c in calls) / sum(c.predicted_s for c in calls)
@@ -128,13 +168,8 @@ def main(argv: list[str]) -> int:
     for a in articles:
         by_cluster[a.cluster].append(a)
     for cluster, members in sorted(by_cluster.items()):
-        secs = [a.seconds for a in members]
-        print(
-            f"{cluster:24s} n={len(members)} mean {statistics.mean(secs):6.1f}"
-            f"  min {min(secs):6.1f}  max {max(secs):6.1f}"
-        )
-    secs = [a.seconds for a in articles]
-    print(f"{'all':24s} n={len(articles)} mean {statistics.mean(secs):6.1f}")
+        print(f"{cluster:24s} {_per_article(members)}")
+    print(f"{'all':24s} {_per_article(articles)}")
 
     # The floor of one pass: each article's first prompt once, nothing else evaluated,
     # at the measured prompt speed; what is generated comes on top.
@@ -148,7 +183,6 @@ def main(argv: list[str]) -> int:
     )
     budget = max(0.0, (TARGET_SECONDS - one_pass) * gen_rate)
     print(f"a {TARGET_SECONDS:.0f} s article leaves room for ~{budget:.0f} generated tokens")
-    return 0
 
 
 if __name__ == "__main__":

@@ -436,7 +436,8 @@ def eval_command(
         str | None, typer.Option("--model", help="Model id; env CORROBORATE_MODEL.")
     ] = None,
     prompt_version: Annotated[
-        str | None, typer.Option("--prompt-version", help="Prompt version (default: newest).")
+        str | None,
+        typer.Option("--prompt-version", help="Prompt version (default: v1; v2 is faster)."),
     ] = None,
     record: Annotated[
         bool,

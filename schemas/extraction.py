@@ -132,6 +132,87 @@ def schema_fingerprint() -> str:
     return json.dumps(schemas, sort_keys=True, separators=(",", ":"))
 
 
+# -- compact answers (prompt extract_event v2) -------------------------------------------------
+#
+# Every generated token costs the embedded 1.5B model about 50 ms on 2 cores, so v2's answers
+# are compact: JSON arrays by position instead of objects with repeated keys, and no
+# whitespace. `x-guidance` is llguidance's option (llama.cpp's structured-output engine):
+# `whitespace_flexible: false` makes it emit compact JSON instead of an indented one. It is
+# honoured at the top level of a schema only.
+
+COMPACT_JSON: dict[str, Any] = {"x-guidance": {"whitespace_flexible": False}}
+
+
+class _Compact(_Draft):
+    """A top-level compact answer (see `COMPACT_JSON`)."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra=COMPACT_JSON)
+
+
+Person = tuple[Short, ActorRole, Short]
+"""[name as written, role, title or '']."""
+
+
+class CompactCore(_Compact):
+    """The main event: what, when, where, who (v2: people and sub-events as arrays)."""
+
+    headline: Line = Field(description="One neutral line: who did what, where.")
+    event_type: EventType = Field(description="Kind of the main event.")
+    date: IsoDate = Field(description="Day of the main event: YYYY-MM-DD (or YYYY-MM, YYYY).")
+    place: Short = Field(description="'City, Country' of the main event.")
+    summary: Annotated[str, StringConstraints(max_length=500)] = Field(
+        description="At most three short sentences."
+    )
+    people: list[Person] = Field(max_length=8, description="[name, role, title], at most 8.")
+    sub_events: list[tuple[IsoDate, Line]] = Field(
+        max_length=4, description="[date or '', what], at most 4."
+    )
+
+
+FigureLabel = tuple[
+    Annotated[str, StringConstraints(max_length=5)],
+    Annotated[str, StringConstraints(max_length=40)],
+    Annotated[str, StringConstraints(max_length=40)],
+    bool,
+]
+"""[figure id, things counted, what happened to them, is news (false: page furniture)]."""
+
+SpeakerLabel = tuple[Annotated[str, StringConstraints(max_length=5)], Short, Short]
+"""[quotation id, speaker or '', outlet or agency that relayed the words or '']."""
+
+COMPACT_LABELS: dict[str, Any] = {"figures": FigureLabel, "quotes": SpeakerLabel}
+"""The lists of v2's one label call, in answer order, each item by position."""
+
+
+@cache
+def compact_labels_model(figures: int, quotes: int) -> type[BaseModel]:
+    """v2's one label call: exactly `figures` figure labels and `quotes` speaker labels
+    (a list with no candidates is left out of the answer)."""
+    counts = {"figures": figures, "quotes": quotes}
+    fields: dict[str, Any] = {
+        name: (
+            Annotated[list[item], Field(min_length=n, max_length=n)],  # type: ignore[valid-type]
+            Field(description=f"One item per listed {name[:-1]}, in the given order."),
+        )
+        for name, item in COMPACT_LABELS.items()
+        if (n := counts[name])
+    }
+    model: type[BaseModel] = create_model("CompactLabels", __base__=_Compact, **fields)
+    return model
+
+
+def compact_schema_fingerprint() -> str:
+    """Canonical JSON of v2's response schemas (one label count of each kind stands for
+    all: the counts are the only part that varies), for the prompt+schema hash."""
+    import json
+
+    schemas = {
+        "core": CompactCore.model_json_schema(),
+        "labels": compact_labels_model(1, 1).model_json_schema(),
+    }
+    return json.dumps(schemas, sort_keys=True, separators=(",", ":"))
+
+
 class NarrativeSentenceDraft(_Draft):
     """One sentence of the narrative and what it rests on."""
 

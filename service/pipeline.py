@@ -45,6 +45,10 @@ if TYPE_CHECKING:  # the LLM client and the database are imported when first use
     from service.store import RecordCacheKey, Store
 
 PROMPT_NAME = "extract_event"
+PROMPT_VERSION: Final[str | None] = "v1"
+"""The extract_event version used when none is asked for (`--prompt-version`); None would
+be the newest on disk. v2 (two calls, compact answers: `service.structure.compact`) is
+opt-in: `--prompt-version v2`."""
 NO_MODEL = "none"
 """Model id recorded when records come from mined candidates alone."""
 
@@ -60,7 +64,7 @@ RECORD_CODE: Final = (
     "service/text",
     "service/mine",
     "service/nlp",
-    "service/structure.py",
+    "service/structure",
     "service/ground.py",
     "service/llm.py",
 )
@@ -178,7 +182,7 @@ class Pipeline:
         self.settings = settings
         self.llm = llm
         self.store = store
-        self.prompt: Prompt = load_prompt(PROMPT_NAME, prompt_version)
+        self.prompt: Prompt = load_prompt(PROMPT_NAME, prompt_version or PROMPT_VERSION)
         self.prompt_hash = prompt_hash(self.prompt)
         self.lexicon = lexicon.stamp()
         # What a cached record must match: the prompt hash (prompt file and response

@@ -1,0 +1,401 @@
+"""Building a record from an article's mined candidates and what the LLM said of them.
+
+Pure functions, the same for every prompt version: the figure, the quoted words and the
+sentence come from the miner; a label only says what they mean, and is taken only where
+the text bears it out (a stated action, a source the article names, a speaker next to the
+quotation).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from schemas.article import Article
+from schemas.candidates import Candidates, QuantityCandidate, QuoteCandidate, SourceCandidate
+from schemas.extraction import ClaimLabel, CoreDraft, QuantityLabel, QuoteLabel
+from schemas.record import (
+    Actor,
+    ActorRole,
+    Claim,
+    EventRecord,
+    EventType,
+    Granularity,
+    Place,
+    Quantity,
+    Quote,
+    SubEvent,
+    When,
+)
+from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
+from service.nlp.figures import SAYING
+from service.text.fold import fold_text
+from service.text.sentences import split_sentences
+from service.text.words import (
+    TITLES_BEFORE_NAMES,
+    action_near,
+    alternation,
+    is_fate,
+    is_movement,
+    stated_in,
+)
+
+_HONORIFICS = re.compile(rf"^(?:(?:{alternation(TITLES_BEFORE_NAMES)})\.?\s+)+", re.I)
+
+
+def canonical_name(name: str) -> str:
+    """Drop leading honorifics: 'Mr Kim' → 'Kim', 'Comrade Kim Jong Un' → 'Kim Jong Un'."""
+    stripped = _HONORIFICS.sub("", name.strip())
+    return stripped or name.strip()
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- building the record from candidates and labels -----------------------------------------
+
+
+def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]) -> list[Quantity]:
+    """Every mined figure, described by its parsed frame and (where given) its label; a
+    figure labelled as page furniture is left out."""
+    sources = _sources_by_sentence(cands.sources)
+    known_sources = [fold_text(c.source) for c in cands.sources]
+    out: list[Quantity] = []
+    for cand in cands.quantities:
+        label: QuantityLabel | None = labels.get(cand.id)
+        if label is not None and not label.relevant:
+            continue
+        out.append(
+            Quantity(
+                value=cand.value,
+                low=cand.low,
+                high=cand.high,
+                unit=cand.unit[:60],
+                counted=_counted(cand, label, article.text),
+                hedge=cand.hedge,
+                ordinal=cand.ordinal,
+                as_of=cand.as_of,
+                attributed_to=_named(cand.source)
+                or _attribution(
+                    sources.get(cand.sentence.start),
+                    label.attributed_to if label else "",
+                    known_sources,
+                ),
+                phrase=cand.span.text[:300],
+                entity=cand.entity or _stated(label.what if label else "", cand.sentence.text),
+                happening=cand.happening
+                or _stated(label.action if label else "", cand.sentence.text),
+                qualifier=cand.qualifier,
+                place_scope=cand.place_scope,
+                time_scope=cand.time_scope,
+                slot_evidence=cand.slot_spans,
+                evidence=[cand.span],
+                candidate=cand.id,
+            )
+        )
+    return out
+
+
+def build_quotes(article: Article, cands: Candidates, labels: dict[str, Any]) -> list[Quote]:
+    """Every mined quotation with its speaker (see `_speaker`)."""
+    out: list[Quote] = []
+    for cand in cands.quotes:
+        label: QuoteLabel | None = labels.get(cand.id)
+        out.append(
+            Quote(
+                speaker=_speaker(cand, label.speaker if label else "", article.text),
+                text=cand.span.text[:2_000],
+                via=((label.via if label and label.via else cand.via) or None),
+                evidence=[cand.span],
+                candidate=cand.id,
+            )
+        )
+    return out
+
+
+def build_claims(article: Article, cands: Candidates, labels: dict[str, Any]) -> list[Claim]:
+    """Every attributed statement with its source: the labelled one when the article names
+    it, else the mined cue's."""
+    folded_text = fold_text(article.text)
+    out: list[Claim] = []
+    for cand in cands.sources:
+        label: ClaimLabel | None = labels.get(cand.id)
+        named = label.according_to if label else ""
+        # The LLM may name the agency behind a lawmaker's briefing, but only a source the
+        # article itself names is taken; anything else falls back to the mined cue.
+        trusted = bool(named) and fold_text(named) in folded_text
+        out.append(
+            Claim(
+                # The reported clause, not the whole sentence, when the parse shows it.
+                statement=clip((cand.statement or cand.sentence).text, 500),
+                according_to=named if trusted else cand.source,
+                evidence=[cand.statement or cand.sentence],
+                candidate=cand.id,
+            )
+        )
+    return out
+
+
+def build_record(
+    article: Article,
+    cands: Candidates,
+    core: CoreDraft | None,
+    quantities: list[Quantity],
+    quotes: list[Quote],
+    claims: list[Claim],
+) -> EventRecord:
+    return EventRecord(
+        article_id=article.id,
+        outlet=article.outlet,
+        published_at=article.published_at.isoformat() if article.published_at else None,
+        headline=_headline(article, core),
+        event_type=core.event_type if core else EventType.OTHER,
+        when=_when(article, cands, core),
+        where=_place(core),
+        summary=core.summary if core else _lead(article),
+        actors=_actors(cands, core),
+        quantities=quantities,
+        quotes=quotes,
+        claims=claims,
+        sub_events=[
+            SubEvent(when=s.date or None, what=s.what)
+            for s in (core.sub_events if core else [])
+            if s.what
+        ],
+    )
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def unique_people(cands: Candidates) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for person in cands.people:
+        key = canonical_name(person.name).casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(person)
+    return out
+
+
+ACTION_LOOKBACK_CHARS = 300
+"""How far before its sentence the text may state the LLM's action for a bare figure
+(one naming no counted noun), which refers back: 'the number of war dead was at least
+600. ... it now estimates the figure at around 2,000'."""
+
+
+def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
+    """What happened to the counted things. The LLM's action wins over the nearest action
+    word of the sentence when the text states it in the figure's sentence, or just before
+    it for a bare figure ('mentioned', or 'deployed' for '101 soldiers' whose sentence
+    never says so, is a small model's guess), except that a fate the sentence gives wins
+    over a mere movement: '2,000 soldiers deployed to help Russia are estimated to have
+    been killed' counts the killed. Any other action the LLM states stands: 'his fifth
+    visit' is no death because 'his father died' follows."""
+    rel_start = cand.span.start - cand.sentence.start
+    mined = action_near(cand.sentence.text, rel_start, rel_start + len(cand.span.text))
+    said = label.action.strip() if label else ""
+    bare = not (cand.counted_hint or cand.unit)
+    start = cand.sentence.start - (ACTION_LOOKBACK_CHARS if bare else 0)
+    window = text[max(0, start) : cand.sentence.end]
+    if said and not stated_in(said, window):
+        said = ""
+    if is_fate(mined) and is_movement(said):
+        return mined
+    return said or mined
+
+
+def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
+    """What is counted, in words: the parsed frame when it names the thing ('North
+    Korean soldiers killed in Paris'); else the miner's noun (over the LLM's) and the
+    action from `_action`."""
+    if cand.entity and cand.entity.casefold() not in COUNT_NOUNS:
+        happening = cand.happening or _stated(label.action if label else "", cand.sentence.text)
+        parts = (cand.qualifier, cand.entity, happening, cand.place_scope)
+        return " ".join(" ".join(p.split()) for p in parts if p)[:200]
+    llm_what = label.what if label and not any(c.isdigit() for c in label.what) else ""
+    what = cand.counted_hint or cand.unit or llm_what  # a small model may echo the figure
+    rel_start = cand.span.start - cand.sentence.start
+    action = _action(cand, label, text)
+    if cand.ordinal:  # '80th anniversary of the war's end' ≠ '70th anniversary of ties'
+        tail = cand.sentence.text[rel_start + len(cand.span.text) :].split()
+        if tail[:1] == ["of"]:
+            what = " ".join([what, *tail[:6]]).rstrip(",.;")
+    return " ".join(part for part in (what, action) if part)[:200]
+
+
+def _named(source: str | None) -> str | None:
+    """The parse's source when it names someone ('the Interior Ministry', 'Yonhap'), not a
+    bare description ('the shipping line') the sentence's cue may name better."""
+    if source and any(word[:1].isupper() for word in source.split()[1:] or source.split()):
+        return source
+    return None
+
+
+SPEAKER_WINDOW_CHARS = 200
+"""How far past a quotation its attribution cue may sit ('..." the mayor told reporters')."""
+
+
+def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
+    """Whose words: the speaker the cue next to the quotation names; else the LLM's, only
+    when its name stands in the quotation's own sentence or the cue right after it. A
+    name from elsewhere in the article (the head of state a union leader talks about)
+    leaves the speaker unknown."""
+    name = labelled.strip()
+    if cand.speaker:
+        # 'Ada Quill' inside the cue's 'Mayor Ada Quill': the model trimmed the title.
+        inside = bool(name) and fold_text(name) in fold_text(cand.speaker)
+        # 'the agency said': the model may name the agency the text named just before.
+        described = cand.speaker.casefold().startswith("the ")
+        before = text[max(0, cand.span.start - SPEAKER_WINDOW_CHARS * 2) : cand.span.start]
+        named = described and bool(name) and fold_text(name) in fold_text(before)
+        return name if inside or named else cand.speaker
+    if not name:
+        return None
+    window = text[
+        cand.sentence.start : max(cand.sentence.end, cand.span.end + SPEAKER_WINDOW_CHARS)
+    ]
+    parts = [p for p in name.split() if len(p) > 2 and p[:1].isupper()]
+    found = fold_text(name) in fold_text(window) or (
+        bool(parts) and fold_text(parts[-1]) in fold_text(window)
+    )
+    return name if found else None
+
+
+def _stated(labelled: str, sentence: str) -> str:
+    """The LLM's word for a slot the parse left open, when the figure's sentence says it
+    and it is no verb of saying ('estimated' gives a figure; it is not what happened)."""
+    words = labelled.strip()[:100]
+    if not words or any(c.isdigit() for c in words):
+        return ""
+    first = words.split()[0].casefold()
+    if {first, first.rstrip("s"), first.rstrip("d"), first.removesuffix("ed")} & SAYING:
+        return ""
+    return words if stated_in(words, sentence) else ""
+
+
+def _attribution(mined: str | None, labelled: str, known_sources: Sequence[str]) -> str | None:
+    """Whose figure: the source cued in the figure's own sentence; else the LLM's answer, but
+    only if the article cites that source somewhere ('according to X', 'X said'). A small
+    model otherwise names the sentence's subject, e.g. the leader the figure is about."""
+    if mined:
+        return mined
+    folded = fold_text(labelled)
+    if folded and any(folded in known or known in folded for known in known_sources):
+        return labelled
+    return None
+
+
+def _sources_by_sentence(sources: Sequence[SourceCandidate]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for source in sources:
+        out.setdefault(source.sentence.start, source.source)
+    return out
+
+
+def _granularity(iso: str) -> Granularity:
+    return {10: "day", 7: "month", 4: "year"}.get(len(iso), "unknown")  # type: ignore[return-value]
+
+
+def _place(core: CoreDraft | None) -> Place | None:
+    """'Beijing, China' as the place → name 'Beijing', country 'China'."""
+    if core is None or not core.place.strip():
+        return None
+    name, _, rest = core.place.partition(",")
+    return Place(name=name.strip() or core.place, country=core.country or rest.strip() or None)
+
+
+def _headline(article: Article, core: CoreDraft | None) -> str:
+    if core and core.headline:
+        return core.headline
+    if article.title:
+        return clip(article.title, 300)
+    return clip(_lead(article), 300) or "(no headline)"
+
+
+def _lead(article: Article) -> str:
+    sentences = [s.text for s in split_sentences(article.text) if len(s.text.split()) >= 6]
+    return clip(" ".join(sentences[:2]), 1_200)
+
+
+def _when(article: Article, cands: Candidates, core: CoreDraft | None) -> When | None:
+    if core and core.date:
+        when = When(date=core.date, granularity=_granularity(core.date), phrase=core.date_phrase)
+        for cand in cands.dates:  # tie it to the mined phrase stating that date, if any
+            if cand.iso == core.date:
+                when.evidence = [cand.span]
+                when.phrase = cand.span.text
+                break
+        return when
+    days = [d for d in cands.dates if d.granularity == "day"]
+    if days:
+        first = days[0]
+        return When(
+            date=first.iso,
+            granularity="day",
+            phrase=first.span.text,
+            evidence=[first.span],
+            candidate=first.id,
+        )
+    if article.published_date:
+        return When(
+            date=article.published_date.isoformat(),
+            granularity="day",
+            phrase=None,
+            reason="publication date; the text states no date",
+        )
+    return None
+
+
+def _actors(cands: Candidates, core: CoreDraft | None) -> list[Actor]:
+    actors: list[Actor] = []
+    keys: list[str] = []
+
+    def known(name: str) -> bool:
+        key = canonical_name(name).casefold()
+        return any(key == k or key in k.split() or k in key.split() for k in keys)
+
+    for person in core.people if core else []:
+        if not person.name or known(person.name):
+            continue
+        keys.append(canonical_name(person.name).casefold())
+        actors.append(
+            Actor(
+                name=person.name,
+                canonical_name=canonical_name(person.name),
+                role=person.role,
+                title=person.title or None,
+            )
+        )
+    # Titled people the miner is sure of complete a small model's list.
+    for cand in unique_people(cands):
+        if (core and not cand.title) or known(cand.name):
+            continue
+        keys.append(canonical_name(cand.name).casefold())
+        actors.append(
+            Actor(
+                name=cand.name,
+                canonical_name=canonical_name(cand.name),
+                role=ActorRole.OTHER,
+                title=cand.title,
+                evidence=[cand.span],
+                candidate=cand.id,
+            )
+        )
+    return actors
+
+
+__all__ = [
+    "build_claims",
+    "build_quantities",
+    "build_quotes",
+    "build_record",
+    "canonical_name",
+    "clip",
+    "unique_people",
+]

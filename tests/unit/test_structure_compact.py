@@ -48,9 +48,7 @@ def shown(messages: list[Message], prefix: str) -> list[str]:
     """Ids of the candidates listed in the last block of a labels prompt."""
     block = messages[-1]["content"].split("END OF ARTICLE", 1)[1]
     return [
-        line.split()[0]
-        for line in block.splitlines()
-        if line[:1] == prefix and line[1:2].isdigit()
+        line.split()[0] for line in block.splitlines() if line[:1] == prefix and line[1:2].isdigit()
     ]
 
 

@@ -321,11 +321,18 @@ class Pipeline:
         return None
 
     def summarise(
-        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+        self,
+        articles: Sequence[Article],
+        records: Sequence[EventRecord] | None = None,
+        *,
+        narratives: Store | None = None,
     ) -> Consensus:
         """A cluster of articles → records → consensus → cited narrative.
 
         `records` may hold records already extracted for these articles (same order).
+        `narratives`: the store whose narrative cache to use (default: the pipeline's own
+        store); the API and its workers pass theirs, so a consensus told once is not told
+        again.
         """
         if len(articles) < 2:
             raise InputError(f"a cluster needs at least 2 articles, got {len(articles)}")
@@ -334,7 +341,7 @@ class Pipeline:
             raise InputError("article ids in a cluster must be unique")
         done = list(records) if records is not None else self.extract_many(articles)
         consensus = merge_records(done, articles=articles)
-        told = self._narrate(consensus)
+        told = self._narrate(consensus, narratives if narratives is not None else self.store)
         self._count(
             llm_calls=told.llm_calls,
             prompt_tokens=told.usage.prompt_tokens if told.usage else 0,
@@ -365,19 +372,19 @@ class Pipeline:
             prov.models = sorted([*prov.models, self.model_id])
         return consensus
 
-    def _narrate(self, consensus: Consensus) -> NarrationResult:
-        """The narrative, from the store's narrative cache when these facts were already
+    def _narrate(self, consensus: Consensus, store: Store | None) -> NarrationResult:
+        """The narrative, from `store`'s narrative cache when these facts were already
         told by this model with this prompt and code (`narration_key`)."""
-        if self.store is None or self._llm is None:
+        if store is None or self._llm is None:
             return narrate(consensus, self._llm, self.narrate_prompt)
         key = narration_key(consensus, self.narrate_prompt, self.model_id, NARRATE_CODE_HASH)
-        cached = self.store.get_cached_narrative(key)
+        cached = store.get_cached_narrative(key)
         if cached is not None:
             self._count(narrative_cache_hits=1)
             return NarrationResult.from_json(cached)
         told = narrate(consensus, self._llm, self.narrate_prompt)
         if told.answered:  # a failed call is tried again next time
-            self.store.put_cached_narrative(key, told.to_json())
+            store.put_cached_narrative(key, told.to_json())
         return told
 
 

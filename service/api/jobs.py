@@ -64,9 +64,14 @@ class ServicePipeline(Protocol):
         ...
 
     def summarise(
-        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+        self,
+        articles: Sequence[Article],
+        records: Sequence[EventRecord] | None = None,
+        *,
+        narratives: Store | None = None,
     ) -> Consensus:
-        """A cluster of articles (and their records, if already made) → their consensus."""
+        """A cluster of articles (and their records, if already made) → their consensus,
+        its narrative from `narratives`' cache when the same facts were told before."""
         ...
 
 
@@ -229,7 +234,7 @@ class JobRunner:
         else:
             records = [self.record(a) for a in articles]
         self._raise_if_unanswered(records)
-        consensus = self.pipeline.summarise(articles, records)
+        consensus = self.pipeline.summarise(articles, records, narratives=self.store)
         return JobResult(consensus.model_dump_json(), consensus.degraded)
 
     def _raise_if_unanswered(self, records: Sequence[EventRecord]) -> None:

@@ -104,7 +104,7 @@ class Work:
         if error is not None:  # as in-process: the model answered none of the job's calls
             self.fail(job_id, error_problem(error, instance=f"/v1/jobs/{job_id}"))
             return
-        consensus = self.pipeline.summarise(articles, records)
+        consensus = self.pipeline.summarise(articles, records, narratives=self.store)
         self._finish(job, consensus.model_dump_json(), partial=consensus.degraded)
 
     def record(self, article: Article) -> EventRecord:

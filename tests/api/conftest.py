@@ -26,7 +26,7 @@ from service.api.jobs import ServicePipeline
 from service.llm import LLM
 from service.pipeline import Pipeline
 from service.settings import Settings
-from service.store import RecordCacheKey
+from service.store import RecordCacheKey, Store
 
 DATASET = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev" / "kim-beijing-2025"
 
@@ -93,10 +93,14 @@ class FakeBlockingPipeline:
         return self.inner.extract(article)
 
     def summarise(
-        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+        self,
+        articles: Sequence[Article],
+        records: Sequence[EventRecord] | None = None,
+        *,
+        narratives: Store | None = None,
     ) -> Consensus:
         self._hold()
-        return self.inner.summarise(articles, records)
+        return self.inner.summarise(articles, records, narratives=narratives)
 
 
 class FakeFailingPipeline:
@@ -119,7 +123,11 @@ class FakeFailingPipeline:
         raise self.error
 
     def summarise(
-        self, articles: Sequence[Article], records: Sequence[EventRecord] | None = None
+        self,
+        articles: Sequence[Article],
+        records: Sequence[EventRecord] | None = None,
+        *,
+        narratives: Store | None = None,
     ) -> Consensus:
         raise self.error
 

@@ -74,3 +74,20 @@ def test_a_consensus_job_is_the_same_at_any_concurrency(
         consensus["provenance"].pop("created_at", None)
         results.append(consensus)
     assert results[0] == results[1]
+
+
+def test_a_consensus_told_once_is_not_told_again(make_client: ClientMaker, tmp_path: Path) -> None:
+    # The second request for the same cluster finds its records and its narrative in the
+    # store: no LLM call at all, and the same consensus.
+    llm = FakeLLM(responder)
+    client = make_client(llm=llm, app_settings=_settings(tmp_path, 1), rate_limit_per_minute=0)
+    first = client.post("/v1/consensus", json={"articles": dataset_articles()})
+    assert first.status_code == 200, first.text
+    told = [model.__name__ for _, model in llm.calls]
+    assert any("arrat" in name for name in told), told  # the narrator was asked once
+    calls = len(llm.calls)
+    second = client.post("/v1/consensus", json={"articles": dataset_articles()})
+    assert second.status_code == 200, second.text
+    assert len(llm.calls) == calls
+    assert second.json()["narrative"] == first.json()["narrative"]
+    assert second.json()["narrative_mode"] == first.json()["narrative_mode"]

@@ -72,10 +72,10 @@ def test_a_failed_llm_call_is_not_cached(tmp_path: Path) -> None:
     settings = Settings(_env_file=None)
     store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     down = FakeLLM(lambda m, model: LLMUnavailableError("down", model="fake/echo"))
-    told = Pipeline(settings, down, store=store)._narrate(CONSENSUS)
+    told = Pipeline(settings, down, store=store)._narrate(CONSENSUS, store)
     assert told.mode == "template" and not told.answered
     key = narration_key(CONSENSUS, PROMPT, "fake/echo", NARRATE_CODE_HASH)
     assert store.get_cached_narrative(key) is None
-    told = Pipeline(settings, FakeLLM(responder), store=store)._narrate(CONSENSUS)
+    told = Pipeline(settings, FakeLLM(responder), store=store)._narrate(CONSENSUS, store)
     assert told.answered and store.get_cached_narrative(key) == told.to_json()
     assert NarrationResult.from_json(told.to_json()).sentences == told.sentences

@@ -220,16 +220,35 @@ class RecordCacheKey:
         return cls(article_hash=digest, prompt_hash=prompt_hash, model_id=model_id)
 
 
+def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+    """A SQLite file commits through a write-ahead log, synced at every commit.
+
+    With the default rollback journal a commit syncs the journal, the database and the
+    directory (5-20 ms on a busy disk: most of the time of `POST /v1/articles`); the log
+    syncs one file, appended to. `synchronous=FULL` keeps every acknowledged commit
+    through a crash or power loss, as before. Readers no longer wait for a writer.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+    finally:
+        cursor.close()
+
+
 class Store:
     """Jobs and cached records in one database (`settings.database_url`)."""
 
     def __init__(self, database_url: str) -> None:
         url = sa.make_url(database_url)
         kwargs: dict[str, Any] = {}
-        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        in_memory = url.database in (None, "", ":memory:")
+        if url.get_backend_name() == "sqlite" and in_memory:
             # An in-memory database lives in one connection; share it across threads.
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         self.engine = sa.create_engine(url, **kwargs)
+        if url.get_backend_name() == "sqlite" and not in_memory:
+            sa.event.listen(self.engine, "connect", _write_ahead_log)
         migrations.upgrade(self.engine)
 
     def close(self) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -32,14 +31,9 @@ from schemas.article import Article
 from service.cluster.features import Features, features_of
 from service.cluster.index import KeyIndex, neighbours
 from service.cluster.linkage import Group, split_component
+from service.cluster.links import EventLinks
 from service.cluster.store import ClusterRow, ClusterStore
-from service.cluster.stories import (
-    EventIndex,
-    EventSummary,
-    linked_events,
-    story_groups,
-    summarise_event,
-)
+from service.cluster.stories import summarise_event
 from service.settings import ClusterSettings
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -104,8 +98,7 @@ class OnlineClusterer:
         self._stories: dict[str, set[str]] = defaultdict(set)
         for row in self.store.live():
             self._set_row(row)
-        self._events: dict[str, EventSummary] = {}
-        self._event_index = EventIndex()
+        self._events = EventLinks(self.settings.story_threshold)
         by_event: dict[str, list[Features]] = defaultdict(list)
         for stored in self.store.load():
             features = stored.features
@@ -114,7 +107,7 @@ class OnlineClusterer:
             self._move(features.article_id, stored.component, stored.cluster_id)
             by_event[stored.cluster_id].append(features)
         for event_id, members in by_event.items():
-            self._add_event(summarise_event(event_id, members))
+            self._events.add(summarise_event(event_id, members))
 
     def __len__(self) -> int:
         return len(self._known)
@@ -142,15 +135,6 @@ class OnlineClusterer:
             if not mates:
                 del self._stories[row.story_id]
 
-    def _add_event(self, event: EventSummary) -> None:
-        self._events[event.key] = event
-        self._event_index.add(event)
-
-    def _drop_event(self, event_id: str) -> None:
-        event = self._events.pop(event_id, None)
-        if event is not None:
-            self._event_index.remove(event)
-
     def add(self, article: Article) -> Assignment:
         """Assign one article (stored at once); re-posting the same article changes nothing."""
         with self._lock:
@@ -176,20 +160,6 @@ class OnlineClusterer:
             and found[0].model_dump_json() == article.model_dump_json(),
         )
 
-    def _closure(self, start: Iterable[str]) -> list[EventSummary]:
-        """`start` and every event linked to them, transitively."""
-        seen = set(start)
-        queue = sorted(seen)
-        while queue:
-            event = self._events[queue.pop()]
-            for other in linked_events(
-                event, self._event_index, self._events, self.settings.story_threshold
-            ):
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-        return [self._events[e] for e in sorted(seen)]
-
     def _add(self, article: Article) -> Assignment:
         features = features_of(article, self.settings)
         linked = neighbours(features, self._index, self._known, self.settings.event_threshold)
@@ -208,15 +178,10 @@ class OnlineClusterer:
         old_events = set(old_of.values())
         mates = {e for old in old_events for e in self._story_mates(old)} - old_events
         for old in old_events:
-            self._drop_event(old)
+            self._events.remove(old)
         for group, cid in zip(groups, ids, strict=True):
-            self._add_event(summarise_event(cid, (known(a) for a in group.article_ids)))
-        closure = self._closure(set(ids) | mates)
-        story_of = {
-            e: min(story)
-            for story in story_groups(closure, self._event_index, self.settings.story_threshold)
-            for e in story
-        }
+            self._events.add(summarise_event(cid, (known(a) for a in group.article_ids)))
+        story_of = self._events.stories_of(set(ids) | mates)
         rows = {
             cid: ClusterRow(
                 id=cid,

@@ -44,6 +44,44 @@ class ClusterRow:
     updated_at: datetime
 
 
+# Statements run once per row of a save (executemany): compiled once.
+_MOVE = (
+    sa.update(cluster_articles)
+    .where(cluster_articles.c.article_id == sa.bindparam("b_id"))
+    .values(component=sa.bindparam("b_component"), cluster_id=sa.bindparam("b_cluster"))
+)
+_UPDATE_CLUSTER = (
+    sa.update(event_clusters)
+    .where(event_clusters.c.id == sa.bindparam("b_id"))
+    .values(
+        {
+            c: sa.bindparam(c)
+            for c in (
+                "story_id", "label", "size", "first_day", "last_day", "merged_into", "updated_at"
+            )
+        }
+    )
+)  # fmt: skip
+_MERGE = (
+    sa.update(event_clusters)
+    .where(event_clusters.c.id == sa.bindparam("b_id"))
+    .values(merged_into=sa.bindparam("b_into"), size=0, updated_at=sa.bindparam("b_now"))
+)
+
+
+def _values(row: ClusterRow, now: datetime) -> dict[str, Any]:
+    """The columns a save writes for a live cluster."""
+    return {
+        "story_id": row.story_id,
+        "label": row.label,
+        "size": row.size,
+        "first_day": row.first_day,
+        "last_day": row.last_day,
+        "merged_into": None,
+        "updated_at": now,
+    }
+
+
 def _row(row: sa.Row[Any]) -> ClusterRow:
     m = row._mapping
     return ClusterRow(
@@ -109,6 +147,12 @@ class ClusterStore:
         """
         now = datetime.now(UTC)
         new_component, new_cluster = moved[article.id]
+        moves = [
+            {"b_id": a, "b_component": component, "b_cluster": cluster}
+            for a, (component, cluster) in moved.items()
+            if a != article.id
+        ]
+        values = {row.id: _values(row, now) for row in clusters}
         with self.engine.begin() as conn:
             conn.execute(
                 sa.insert(cluster_articles).values(
@@ -120,37 +164,24 @@ class ClusterStore:
                     created_at=now,
                 )
             )
-            for article_id, (component, cluster_id) in moved.items():
-                if article_id == article.id:
-                    continue
+            if moves:
+                conn.execute(_MOVE, moves)
+            existing = set(
                 conn.execute(
-                    sa.update(cluster_articles)
-                    .where(cluster_articles.c.article_id == article_id)
-                    .values(component=component, cluster_id=cluster_id)
-                )
-            for row in clusters:
-                values = {
-                    "story_id": row.story_id,
-                    "label": row.label,
-                    "size": row.size,
-                    "first_day": row.first_day,
-                    "last_day": row.last_day,
-                    "merged_into": None,
-                    "updated_at": now,
-                }
-                done = conn.execute(
-                    sa.update(event_clusters).where(event_clusters.c.id == row.id).values(**values)
-                ).rowcount
-                if not done:
-                    conn.execute(
-                        sa.insert(event_clusters).values(id=row.id, created_at=now, **values)
-                    )
-            for old, new in merged.items():
-                conn.execute(
-                    sa.update(event_clusters)
-                    .where(event_clusters.c.id == old)
-                    .values(merged_into=new, size=0, updated_at=now)
-                )
+                    sa.select(event_clusters.c.id).where(event_clusters.c.id.in_(list(values)))
+                ).scalars()
+                if values
+                else ()
+            )
+            if stale := [{"b_id": i, **v} for i, v in values.items() if i in existing]:
+                conn.execute(_UPDATE_CLUSTER, stale)
+            if fresh := [
+                {"id": i, "created_at": now, **v} for i, v in values.items() if i not in existing
+            ]:
+                conn.execute(sa.insert(event_clusters), fresh)
+            if merged:
+                gone = [{"b_id": old, "b_into": new} for old, new in merged.items()]
+                conn.execute(_MERGE, [{**g, "b_now": now} for g in gone])
 
     def cluster(self, cluster_id: str) -> ClusterRow | None:
         """A cluster by id (merged ones included), or None."""

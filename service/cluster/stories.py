@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from service.cluster.features import Features
@@ -124,15 +125,26 @@ def story_groups(
     return sorted(stories)
 
 
-def split_story(events: Sequence[EventSummary], threshold: float) -> list[list[str]]:
-    """Average linkage over the events of one linked group, cut at `threshold`."""
+def mean_similarities(totals: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
+    """The events' pairwise similarities (rows of `totals` and their `sizes`), rounded."""
+    products: np.ndarray = (totals @ totals.T).toarray()
+    return np.round(products / np.outer(sizes, sizes), DECIMALS)
+
+
+def split_story(
+    events: Sequence[EventSummary], threshold: float, sims: np.ndarray | None = None
+) -> list[list[str]]:
+    """Average linkage over the events of one linked group, cut at `threshold`.
+
+    `sims`, when given, is `mean_similarities` of the events ordered by key (computed
+    once by a caller that holds their rows)."""
     ordered = sorted(events, key=lambda e: e.key)
     n = len(ordered)
     if n == 1:
         return [[ordered[0].key]]
-    totals = matrix([e.total for e in ordered])
-    sizes = np.array([e.size for e in ordered], dtype=float)
-    sims = np.round((totals @ totals.T).toarray() / np.outer(sizes, sizes), DECIMALS)
+    if sims is None:
+        totals = matrix([e.total for e in ordered])
+        sims = mean_similarities(totals, np.array([e.size for e in ordered], dtype=float))
     distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
     tree = linkage(distances, method="average")
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")

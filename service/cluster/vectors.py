@@ -3,11 +3,16 @@
 Every similarity compared with a threshold is rounded to `DECIMALS` places first, so that
 the same pair gives the same verdict whichever path (batch or online) and whatever
 summation order computed it.
+
+`matrix` numbers the terms of one set of vectors afresh (the batch: once per collection).
+The online path keeps a `Vocabulary` instead: each vector becomes a `SparseRow` once, and
+any set of rows stacks into a matrix without reading a term again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -29,6 +34,49 @@ def matrix(vectors: Sequence[dict[str, float]]) -> sparse.csr_matrix:
             cols.append(vocabulary.setdefault(term, len(vocabulary)))
             vals.append(weight)
     return sparse.csr_matrix((vals, (rows, cols)), shape=(len(vectors), len(vocabulary)))
+
+
+@dataclass(frozen=True)
+class SparseRow:
+    """One vector over a `Vocabulary`: its columns (ascending) and their weights."""
+
+    columns: np.ndarray
+    values: np.ndarray
+
+
+class Vocabulary:
+    """Term → column, numbered as terms first come (it only grows)."""
+
+    def __init__(self) -> None:
+        self._columns: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def row(self, vector: dict[str, float]) -> SparseRow:
+        """`vector` over this vocabulary (new terms get new columns)."""
+        n = len(vector)
+        columns = np.fromiter(
+            (self._columns.setdefault(t, len(self._columns)) for t in vector), np.int64, n
+        )
+        values = np.fromiter(vector.values(), float, n)
+        order = np.argsort(columns, kind="stable")
+        return SparseRow(columns[order], values[order])
+
+    def stack(self, rows: Sequence[SparseRow]) -> sparse.csr_matrix:
+        """The rows as one matrix (one row each, in order)."""
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(r.columns) for r in rows], out=indptr[1:])
+        columns = [r.columns for r in rows]
+        values = [r.values for r in rows]
+        return sparse.csr_matrix(
+            (
+                np.concatenate(values) if rows else np.zeros(0),
+                np.concatenate(columns) if rows else np.zeros(0, dtype=np.int64),
+                indptr,
+            ),
+            shape=(len(rows), len(self._columns)),
+        )
 
 
 def _days(items: Sequence[Features]) -> np.ndarray:

@@ -95,7 +95,7 @@ def build_quote_facts(ctx: MergeContext) -> list[Draft]:
         status: FactStatus
         if count_outlets(obs) == 1:
             status = "single_source"
-        elif len(speakers) > 1:
+        elif _second_speaker(speakers):
             status = "conflicting"
         elif len(cluster) == 1:
             status = "agreed"
@@ -118,3 +118,15 @@ def build_quote_facts(ctx: MergeContext) -> list[Draft]:
             )
         )
     return drafts
+
+
+def _second_speaker(speakers: dict[str, set[str]]) -> bool:
+    """Whether the outlets give the words to two speakers: two names neither of which
+    holds the other. 'Halvorsen' and 'Halvorsen Chief Executive Ingrid Toller' name one
+    speaker, more or less fully (the company speaking through its head)."""
+    names = sorted(
+        {frozenset(WORDS.findall(fold(n))) for group in speakers.values() for n in group}, key=len
+    )
+    return len(speakers) > 1 and any(
+        not (a <= b or b <= a) for i, a in enumerate(names) for b in names[i + 1 :]
+    )

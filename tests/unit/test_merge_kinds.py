@@ -134,6 +134,19 @@ def test_quote_facts_alone_flag_a_second_speaker() -> None:
     assert draft.statement.endswith("conflicting attribution (2 outlets)")
 
 
+def test_a_speaker_named_more_fully_is_no_second_speaker() -> None:
+    # The company and its chief executive by name: one speaker, named more or less fully.
+    words = "Owning the terminals lets us give customers one chain from quay to warehouse"
+    ctx = context(
+        record("a", "Wire", quotes=[Quote(text=words, speaker="Halvorsen")]),
+        record(
+            "b", "Daily", quotes=[Quote(text=words, speaker="Halvorsen Chief Executive Ana Ruiz")]
+        ),
+    )
+    [draft] = build_quote_facts(ctx)
+    assert draft.status == "agreed"
+
+
 def test_claim_facts_alone_name_their_source() -> None:
     claim = "North Korea sent troops to Russia"
     ctx = context(

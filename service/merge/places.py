@@ -25,7 +25,7 @@ from service.merge.drafts import (
 )
 from service.merge.tokens import place_key, plain
 from service.merge.tolerances import MergeTolerances
-from service.nlp.places import contains, country_of
+from service.nlp.places import contains, country_of, known_country
 from service.nlp.places import fold as fold_place
 
 _UNSURE: Final = 0.5
@@ -77,16 +77,21 @@ def _places_fit(tol: MergeTolerances, a: str, b: str) -> bool | None:
     nothing tells."""
     name_a, country_a = a.split("\x1f")
     name_b, country_b = b.split("\x1f")
-    stated = {fold_place(c) for c in (country_a, country_b) if c}
+    # A place named in full ('Brenmoor, Westmarch') holds its short name ('Brenmoor'),
+    # whichever field the country went to.
+    words_a = set(f"{name_a} {country_a}".split())
+    words_b = set(f"{name_b} {country_b}".split())
+    if words_a <= words_b or words_b <= words_a:
+        return True
+    # Only countries the gazetteer knows tell places apart: a region or an invented
+    # name given as the country is no evidence of another country.
+    stated = {known_country(c) for c in (country_a, country_b) if c} - {None}
     if len(stated) > 1:
         return False
     country = next(iter(stated), "")
     found = {country_of(n, country) for n in (name_a, name_b)} - {None}
     if len(found) > 1:
         return False
-    words_a, words_b = set(name_a.split()), set(name_b.split())
-    if words_a <= words_b or words_b <= words_a:
-        return True
     if fuzz.ratio(name_a, name_b) >= tol.name_match:
         return True
     if contains(name_a, name_b, country) or contains(name_b, name_a, country):

@@ -144,6 +144,13 @@ def contains(outer: str, inner: str, country: str = "") -> bool | None:
     return None if place is None else fold(outer) in place.within
 
 
+def known_country(name: str) -> str | None:
+    """The folded name of the country `name` names, or None when it names no country
+    the gazetteer knows (a region, a city, a misspelling or an invented name)."""
+    place = lookup(name)
+    return place.country if place is not None and place.level == "country" else None
+
+
 def country_of(name: str, country: str = "") -> str | None:
     """The folded country of a place (read in `country` when it has a place of that
     name), or None when unknown."""

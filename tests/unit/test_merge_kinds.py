@@ -123,6 +123,28 @@ def test_place_facts_alone() -> None:
     assert build_place_facts(context(record("a", "Wire"))) == []
 
 
+def test_a_country_the_gazetteer_does_not_know_tells_no_places_apart() -> None:
+    # A town named with its region, or a region given as the country, is the same place
+    # named more fully; two stated countries the gazetteer knows still tell places apart.
+    nested = context(
+        record("a", "Wire", where=Place(name="Brenmoor")),
+        record("b", "Daily", where=Place(name="Brenmoor", country="Westmarch")),
+        record("c", "Post", where=Place(name="Valdoria", country="Brenmoor")),
+    )
+    [fact] = build_place_facts(nested)
+    assert fact.status == "compatible"
+    unknown = context(
+        record("a", "Wire", where=Place(name="Kessby", country="Ostrevia")),
+        record("b", "Daily", where=Place(name="Port Essel", country="Netherlands")),
+    )
+    assert summary(build_place_facts(unknown)) == [("event place", "compatible")]
+    known = context(
+        record("a", "Wire", where=Place(name="Springfield", country="United States")),
+        record("b", "Daily", where=Place(name="Springfield", country="Australia")),
+    )
+    assert summary(build_place_facts(known)) == [("event place", "conflicting")]
+
+
 def test_quote_facts_alone_flag_a_second_speaker() -> None:
     words = "We will never forget the sacrifice of our soldiers"
     ctx = context(

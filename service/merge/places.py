@@ -85,7 +85,7 @@ def _places_fit(tol: MergeTolerances, a: str, b: str) -> bool | None:
         return True
     # Only countries the gazetteer knows tell places apart: a region or an invented
     # name given as the country is no evidence of another country.
-    stated = {known_country(c) for c in (country_a, country_b) if c} - {None}
+    stated = {known for c in (country_a, country_b) if c and (known := known_country(c))}
     if len(stated) > 1:
         return False
     country = next(iter(stated), "")

@@ -135,18 +135,27 @@ def schema_fingerprint() -> str:
 # -- compact answers (prompt extract_event v2) -------------------------------------------------
 #
 # Every generated token costs the embedded 1.5B model about 50 ms on 2 cores, so v2's answers
-# are compact: JSON arrays by position instead of objects with repeated keys, and no
-# whitespace. `x-guidance` is llguidance's option (llama.cpp's structured-output engine):
-# `whitespace_flexible: false` makes it emit compact JSON instead of an indented one. It is
-# honoured at the top level of a schema only.
-
-COMPACT_JSON: dict[str, Any] = {"x-guidance": {"whitespace_flexible": False}}
+# are compact: JSON arrays by position instead of objects with repeated keys. (The server
+# still indents them: llguidance's `x-guidance` whitespace option in the schema was tried
+# and is ignored by the embedded llama.cpp server's response_format path.)
 
 
 class _Compact(_Draft):
-    """A top-level compact answer (see `COMPACT_JSON`)."""
+    """A top-level compact answer: rows are JSON arrays read by position."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra=COMPACT_JSON)
+    @field_validator("*", mode="before")
+    @classmethod
+    def _rows(cls, value: Any) -> Any:
+        # A list of JSON arrays: each row a tuple of one-line strings. Strict validation (as
+        # instructor asks) takes a tuple only as a tuple once a before-validator has run.
+        if isinstance(value, list):
+            return [
+                tuple(_one_line(v) if isinstance(v, str) else v for v in row)
+                if isinstance(row, list)
+                else row
+                for row in value
+            ]
+        return value
 
 
 Person = tuple[Short, ActorRole, Short]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 import prompts
 from schemas.article import Article
-from schemas.extraction import COMPACT_JSON, CompactCore, compact_labels_model
+from schemas.extraction import CompactCore, compact_labels_model
 from service.errors import LLMOutputError
 from service.llm import Message
 from service.pipeline import Pipeline
@@ -147,13 +147,18 @@ def test_an_article_with_nothing_open_makes_one_call() -> None:
     assert record.provenance.facets["labels"].detail == "no open candidates"
 
 
-def test_compact_schemas_are_arrays_without_whitespace() -> None:
+def test_compact_schemas_are_rows_by_position() -> None:
     labels = compact_labels_model(2, 0).model_json_schema()
-    assert labels["x-guidance"] == COMPACT_JSON["x-guidance"] == {"whitespace_flexible": False}
     assert list(labels["properties"]) == ["figures"]  # no list for a kind with no candidates
     row = labels["properties"]["figures"]["items"]
     assert [p["type"] for p in row["prefixItems"]] == ["string", "string", "string", "boolean"]
-    assert CompactCore.model_json_schema()["x-guidance"] == {"whitespace_flexible": False}
+    people = CompactCore.model_json_schema()["properties"]["people"]["items"]
+    assert people["minItems"] == people["maxItems"] == 3
+    # instructor validates strictly: a JSON array must still read as a row
+    strict = compact_labels_model(1, 0).model_validate_json(
+        '{"figures":[["N1","soldiers","sent",true]]}', strict=True
+    )
+    assert strict.figures == [("N1", "soldiers", "sent", True)]  # type: ignore[attr-defined]
     with pytest.raises(ValidationError):  # exactly one row per listed figure
         compact_labels_model(2, 0).model_validate({"figures": [["N1", "a", "b", True]]})
     with pytest.raises(ValidationError):  # a role outside the enum

@@ -24,6 +24,7 @@ held-out ones. Needs `../shared/external/ecbplus` (or `--ecbplus PATH`).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -182,10 +183,17 @@ def scale(online_max: int) -> int:
         sizes = [n for n in SIZES if (path, n) in rows]
         if len(sizes) < 2:
             continue
+        steps = []
+        for a, b in itertools.pairwise(sizes):
+            wall = rows[(path, b)]["seconds"] / rows[(path, a)]["seconds"]
+            cpu = rows[(path, b)]["cpu_seconds"] / rows[(path, a)]["cpu_seconds"]
+            steps.append(f"{a:,} → {b:,} time x{wall:.1f} CPU x{cpu:.1f} (articles x{b / a:.1f})")
+        print(f"{path}: growth per step: " + "; ".join(steps))
         low, high = sizes[0], sizes[-1]
         ratio = rows[(path, high)]["seconds"] / rows[(path, low)]["seconds"]
+        cpu = rows[(path, high)]["cpu_seconds"] / rows[(path, low)]["cpu_seconds"]
         print(
-            f"{path}: growth {low:,} → {high:,} articles: time x{ratio:.1f} "
+            f"{path}: growth {low:,} → {high:,} articles: time x{ratio:.1f}, CPU x{cpu:.1f} "
             f"(linear x{high / low:.0f}, quadratic x{(high / low) ** 2:.0f})"
         )
     top = rows[("batch", SIZES[-1])]["seconds"]

@@ -2,11 +2,13 @@
 
 `OnlineClusterer.add(article)` links the article to the earlier ones (the same index and
 threshold as `batch`), joins the components it links, and re-splits that one component
-into events (`linkage.split_component`); then it re-groups into stories the events that
-changed and every event linked to them (`stories`). That re-split is the periodic merge
-of clusters that grew together, done exactly when an article bridges them. The work per
-article is bounded by the size of its component and of its stories, never by the number
-of articles seen.
+into events (`linkage.split_component`); then `links.EventLinks` settles the stories of
+the events that changed: it keeps every event's links and near events, and splits again
+only the stories it cannot show to be unchanged. That re-split is the periodic merge of
+clusters that grew together, done exactly when an article bridges them. The work per
+article follows the size of its component and the events near it (plus one walk over
+its linked group and one sparse product with the events sharing a word with it), not
+the number of articles seen.
 
 Since events and stories depend on the set of articles only, the clusters after any
 arrival order are the ones `batch.cluster_articles` finds for the same articles.
@@ -108,6 +110,7 @@ class OnlineClusterer:
             by_event[stored.cluster_id].append(features)
         for event_id, members in by_event.items():
             self._events.add(summarise_event(event_id, members))
+        self._events.stories_of(())  # every story found again (and certified)
 
     def __len__(self) -> int:
         return len(self._known)

@@ -113,3 +113,77 @@ class Rows:
         picked = [self.position[o] for o in others]
         sims = (self.rows[picked] @ self.rows[i].T).toarray().ravel()
         return windowed(sims[None, :], self.days[[i]], self.days[picked], window).ravel()
+
+
+class RowStore:
+    """Rows by key over one `Vocabulary`, each with a size, kept in bulk for products
+    with every row: the transpose of the rows kept at its last rebuild (so a product reads
+    only the rows sharing a term), plus the rows added since. A rebuild comes once the
+    added rows are an eighth of the kept ones, so its cost per row stays constant."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+        self._rows: dict[str, tuple[SparseRow, int]] = {}
+        self._kept: list[str] = []
+        self._slot: dict[str, int] = {}
+        self._alive = np.zeros(0, dtype=bool)
+        self._sizes = np.zeros(0)
+        self._transposed = sparse.csr_matrix((0, 0))
+        self._added: dict[str, None] = {}
+
+    def add(self, key: str, vector: dict[str, float], size: int) -> SparseRow:
+        """Keep the row of `vector` under `key`, with its size."""
+        row = self.vocabulary.row(vector)
+        self.remove(key)
+        self._rows[key] = (row, size)
+        self._added[key] = None
+        return row
+
+    def remove(self, key: str) -> None:
+        """Forget a row."""
+        if self._rows.pop(key, None) is None:
+            return
+        self._added.pop(key, None)
+        slot = self._slot.pop(key, None)
+        if slot is not None:
+            self._alive[slot] = False
+
+    def stack(self, keys: Sequence[str]) -> sparse.csr_matrix:
+        """The rows of `keys`, in that order, as one matrix."""
+        return self.vocabulary.stack([self._rows[k][0] for k in keys])
+
+    def sizes(self, keys: Sequence[str]) -> np.ndarray:
+        """The sizes of `keys`, in that order."""
+        return np.array([self._rows[k][1] for k in keys], dtype=float)
+
+    def similar(self, row: SparseRow, size: int, floor: float) -> dict[str, float]:
+        """Every kept row whose product with `row`, over both sizes and rounded, is at
+        least `floor` (`floor` > 0): key → that mean similarity."""
+        if len(self._added) > 32 + len(self._slot) // 8:
+            self._kept = list(self._rows)
+            self._slot = {k: i for i, k in enumerate(self._kept)}
+            self._alive = np.ones(len(self._kept), dtype=bool)
+            self._sizes = self.sizes(self._kept)
+            self._transposed = self.stack(self._kept).T.tocsr()
+            self._added = {}
+        found: dict[str, float] = {}
+        width = self._transposed.shape[0]
+        inside = row.columns < width
+        if self._kept and inside.any():
+            one = sparse.csr_matrix(
+                (row.values[inside], row.columns[inside], [0, int(inside.sum())]),
+                shape=(1, width),
+            )
+            products = (one @ self._transposed).tocoo()
+            slots, values = products.col, products.data
+            sims = np.round(values / (self._sizes[slots] * size), DECIMALS)
+            keep = (sims >= floor) & self._alive[slots]
+            found.update(
+                zip([self._kept[i] for i in slots[keep]], sims[keep].tolist(), strict=True)
+            )
+        if self._added:
+            added = list(self._added)
+            values = (self.stack(added) @ self.vocabulary.stack([row]).T).toarray().ravel()
+            sims = np.round(values / (self.sizes(added) * size), DECIMALS)
+            found.update((k, float(v)) for k, v in zip(added, sims, strict=True) if v >= floor)
+        return found

@@ -72,6 +72,8 @@ class EventLinks:
         """Events added since the stories were last settled."""
         self._changed: set[str] = set()
         """Events removed since then (a successor may have the same key)."""
+        self._bridged: set[str] = set()
+        """The events linked to those removed since then (do they still meet?)."""
 
     def add(self, event: EventSummary) -> None:
         """Keep an event, with its links and the events near it."""
@@ -99,32 +101,51 @@ class EventLinks:
             return
         self._index.remove(event)
         self._rows.remove(key)
-        for other in self._links.pop(key):
+        linked = self._links.pop(key)
+        for other in linked:
             self._links[other].discard(key)
+        self._bridged |= linked
         for other in self._near.pop(key):
             self._near[other].discard(key)
         self._fresh.discard(key)
         self._changed.add(key)
         self._unsettled.discard(key)
 
-    def groups(self, start: Iterable[str]) -> list[list[str]]:
-        """The linked groups of the events in `start` (each sorted)."""
+    def groups(self, start: Iterable[str]) -> list[set[str]]:
+        """The linked groups of the events in `start`."""
         seen: set[str] = set()
         found = []
         for first in start:
             if first in seen:
                 continue
-            seen.add(first)
-            group = [first]
-            queue = [first]
-            while queue:
-                for other in self._links[queue.pop()]:
-                    if other not in seen:
-                        seen.add(other)
-                        group.append(other)
-                        queue.append(other)
-            found.append(sorted(group))
+            group = {first}
+            frontier = {first}
+            while frontier:
+                reached: set[str] = set()
+                for key in frontier:
+                    reached |= self._links[key]
+                frontier = reached - group
+                group |= frontier
+            seen |= group
+            found.append(group)
         return found
+
+    def _connected(self, keys: set[str]) -> bool:
+        """Whether `keys` sit in one linked group (a walk that stops once it met them)."""
+        if len(keys) < 2:
+            return True
+        first = next(iter(keys))
+        group = {first}
+        frontier = {first}
+        missing = keys - group
+        while frontier and missing:
+            reached: set[str] = set()
+            for key in frontier:
+                reached |= self._links[key]
+            frontier = reached - group
+            group |= frontier
+            missing -= frontier
+        return not missing
 
     def _unsettle(self, story: _Story) -> set[str]:
         """Forget a story: its events are to be split again. Returns them."""
@@ -158,9 +179,14 @@ class EventLinks:
                 self._story.update((m, replace(story, settled=False)) for m in story.members)
                 self._unsettled.update(story.members)
         wanted &= self.events.keys()
-        while True:  # a story whose events now sit in several groups is split again
+        # A removed event may have held its group together; only then can a story now
+        # sit in several groups (it is split again).
+        whole = self._connected(self._bridged & self.events.keys())
+        while True:
             groups = self.groups(sorted(wanted))
-            seen = {k for group in groups for k in group}
+            if whole:
+                break
+            seen = set().union(*groups)
             torn = {m for k in seen if k in self._story for m in self._story[k].members} - seen
             if not torn:
                 break
@@ -170,11 +196,12 @@ class EventLinks:
                     wanted |= self._unsettle(story)
         story_of: dict[str, str] = {}
         for group in groups:
-            redo = sorted(k for k in group if k in self._unsettled)
+            redo = sorted(group & self._unsettled)
             if redo:
                 story_of.update(self._split(redo))
         self._fresh.clear()
         self._changed.clear()
+        self._bridged.clear()
         return story_of
 
     def _distances(self, rows: list[str], columns: list[str]) -> np.ndarray:

@@ -11,6 +11,7 @@ any set of rows stacks into a matrix without reading a term again.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -119,7 +120,8 @@ class RowStore:
     """Rows by key over one `Vocabulary`, each with a size, kept in bulk for products
     with every row: the transpose of the rows kept at its last rebuild (so a product reads
     only the rows sharing a term), plus the rows added since. A rebuild comes once the
-    added rows are an eighth of the kept ones, so its cost per row stays constant."""
+    added rows are about twice the square root of the kept ones: a rebuild reads every
+    row, the added ones are read at every product."""
 
     def __init__(self) -> None:
         self.vocabulary = Vocabulary()
@@ -159,7 +161,7 @@ class RowStore:
     def similar(self, row: SparseRow, size: int, floor: float) -> dict[str, float]:
         """Every kept row whose product with `row`, over both sizes and rounded, is at
         least `floor` (`floor` > 0): key → that mean similarity."""
-        if len(self._added) > 32 + len(self._slot) // 8:
+        if len(self._added) > 16 + math.isqrt(4 * len(self._slot)):
             self._kept = list(self._rows)
             self._slot = {k: i for i, k in enumerate(self._kept)}
             self._alive = np.ones(len(self._kept), dtype=bool)

@@ -173,20 +173,19 @@ def modifiers_of(entity: str) -> frozenset[str]:
         return frozenset()  # 'police officers and gendarmes': two things, not one
     # 'primary and secondary teachers': each word before the head says which teachers.
     kept = [c[0] for c in before] + last[:-1]
-    return frozenset(
-        singularise(w)
-        for w in kept
-        if w not in STOP_WORDS and w not in SCOPE_QUALIFIERS and not w.isdigit()
-    )
+    return frozenset(singularise(w) for w in kept if _says_which(w))
 
 
 @cache
 def qualifier_head(text: str) -> str:
     """The last content word of a qualifier phrase, singular ('' for none)."""
-    for word in reversed(_words(text)):
-        if word not in STOP_WORDS and word not in SCOPE_QUALIFIERS and not word.isdigit():
-            return singularise(word)
-    return ""
+    return next((singularise(w) for w in reversed(_words(text)) if _says_which(w)), "")
+
+
+def _says_which(word: str) -> bool:
+    """A word that can say which of the counted things: not a stop word, a scope word
+    ('another') or a number."""
+    return word not in STOP_WORDS and word not in SCOPE_QUALIFIERS and not word.isdigit()
 
 
 @cache
@@ -197,7 +196,7 @@ def qualifier_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     for word in _words(text):
         if word in SCOPE_QUALIFIERS:
             scopes.add(SCOPE_QUALIFIERS[word])
-        elif word not in STOP_WORDS and not word.isdigit():
+        elif _says_which(word):
             words.add(singularise(word))
     return frozenset(words), frozenset(scopes)
 

@@ -124,9 +124,7 @@ def _second_speaker(speakers: dict[str, set[str]]) -> bool:
     """Whether the outlets give the words to two speakers: two names neither of which
     holds the other. 'Halvorsen' and 'Halvorsen Chief Executive Ingrid Toller' name one
     speaker, more or less fully (the company speaking through its head)."""
-    names = sorted(
-        {frozenset(WORDS.findall(fold(n))) for group in speakers.values() for n in group}, key=len
-    )
-    return len(speakers) > 1 and any(
-        not (a <= b or b <= a) for i, a in enumerate(names) for b in names[i + 1 :]
-    )
+    if len(speakers) < 2:
+        return False
+    names = list({frozenset(WORDS.findall(fold(n))) for group in speakers.values() for n in group})
+    return any(not (a <= b or b <= a) for i, a in enumerate(names) for b in names[i + 1 :])

@@ -236,7 +236,15 @@ def _figure_drafts(
     label = _label(obs, main)
     tally = any(frame.tally for frame in frames)
     # A vague count ('thousands of') neither revises nor contradicts anything.
-    old, current = ([], obs) if main.vague else split_revisions(ctx, obs, tally=tally)
+    old, current, apart = ([], obs, []) if main.vague else split_revisions(ctx, obs, tally=tally)
+    if apart:
+        # An outlet's value that nothing orders against its other one is another fact.
+        gone = {id(o) for o in apart}
+        kept = [o for o in obs if id(o) not in gone]
+        drafts = _figure_drafts(ctx, kept, frames, confidence, slots, used)
+        for group in _figure_groups(ctx, apart):
+            drafts += _figure_drafts(ctx, group, frames, confidence, slots, used)
+        return drafts
     measure = main.dimension != COUNT_CLASS
     several = count_outlets(obs) > 1
     shown_confidence = confidence if several else None

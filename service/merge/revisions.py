@@ -26,11 +26,13 @@ superseded when
    "initial reports said at least 600"); or
 3. a source gives two disjoint counts of a running tally that time does not order: the
    lower one is the earlier (a source does not contradict its own running count);
-4. one outlet gives two disjoint values that time does not order: the one fewer outlets
-   back is the old one (ties: the earlier-published article, then the earlier mention).
-
 An outlet giving two named sources' figures (the police's count and the union's) reports
-their dispute: neither rule (1) by the shared outlet nor rule (4) makes it a revision.
+their dispute: rule (1) by the shared outlet does not make it a revision.
+
+One outlet giving two disjoint values that time does not order ('31 sent home by air',
+'229 by road'; '23 schools', '52 others') is read as two facts, not as a revision: nothing
+says which came first. The value fewer outlets back (ties: the earlier-published article,
+then the earlier mention) is set *apart*, to stand as a fact of its own.
 
 A value that still overlaps the later ones is not superseded: the figure held.
 """
@@ -75,8 +77,9 @@ def held(ctx: MergeContext, o: Observation, *, published: bool = True) -> tuple[
 
 def split_revisions(
     ctx: MergeContext, obs: Sequence[Observation], *, tally: bool
-) -> tuple[list[Observation], list[Observation]]:
-    """(superseded, current) observations of one figure cluster, by the rules above.
+) -> tuple[list[Observation], list[Observation], list[Observation]]:
+    """(superseded, current, apart) observations of one figure cluster, by the rules
+    above; `apart` are an outlet's values that are another fact (see the module notes).
 
     Works on stamps, a figure and when it held, so that one figure reported on two
     days is two stamps. Every rule reads only the stamps, never the input order.
@@ -154,14 +157,17 @@ def split_revisions(
                 if not meets(ranges[s], ranges[t]) and len(old | {lower}) < len(stamps):
                     old.add(lower)
     still = [s for s in stamps if s not in old]
-    old_pairs = _same_outlet_revisions(ctx, still, by_stamp, ranges)
+    clashes = _same_outlet_clashes(ctx, still, by_stamp, ranges)
     superseded: list[Observation] = []
     current: list[Observation] = []
+    apart: list[Observation] = []
     for stamp in stamps:
         for o in by_stamp[stamp]:
-            is_old = stamp in old or (o.outlet_key, stamp) in old_pairs
-            (superseded if is_old else current).append(o)
-    return superseded, current
+            if (o.outlet_key, stamp) in clashes:
+                apart.append(o)
+            else:
+                (superseded if stamp in old else current).append(o)
+    return superseded, current, apart
 
 
 def _disputed(outlet: str, first: Sequence[Observation], second: Sequence[Observation]) -> bool:
@@ -171,13 +177,13 @@ def _disputed(outlet: str, first: Sequence[Observation], second: Sequence[Observ
     return bool(a and b and not a & b)
 
 
-def _same_outlet_revisions(
+def _same_outlet_clashes(
     ctx: MergeContext,
     stamps: Sequence[_Stamp],
     by_stamp: Mapping[_Stamp, list[Observation]],
     ranges: Mapping[_Stamp, Range],
 ) -> set[tuple[str, _Stamp]]:
-    """(outlet, stamp) pairs an outlet superseded with a disjoint figure of its own.
+    """(outlet, stamp) pairs an outlet contradicts with a disjoint figure of its own.
 
     Only pairs that time does not order are left to this rule, e.g. two undated
     figures in one article: the figure more outlets back is the current one.

@@ -94,7 +94,7 @@ DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
 
 Mode = Literal["replay", "live", "baseline"]
 LLM_ERROR_FIELDS: Final = ("model", "attempt", "raw_output")
-NARRATIVE_FIELDS: Final = ("consensus.citations",)
+NARRATIVE_FIELDS: Final = ("consensus.citations", "consensus.narrative_kept")
 """Consensus scores that rest on the narrative rather than on the merged facts."""
 STALE_NARRATIVE: Final = "narrative cassette stale: make record-consensus"
 

@@ -83,6 +83,7 @@ from evals.scorers.consensus import (
     fact_similarity,
     score_citations,
     score_consensus,
+    score_narrative_kept,
 )
 from evals.scorers.lists import (
     Alignment,
@@ -208,6 +209,7 @@ __all__ = [
     "score_grounding",
     "score_hedge",
     "score_list",
+    "score_narrative_kept",
     "score_number",
     "score_pairs",
     "score_quantities",

@@ -61,6 +61,7 @@ CONSENSUS_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     **{f"consensus.status.{s}": SLOT for s in STATUSES},
     "consensus.outlets": SCALAR,
     "consensus.citations": SLOT,
+    "consensus.narrative_kept": SCALAR,
 }
 """Every field `score_consensus` returns, with its metrics."""
 
@@ -137,6 +138,18 @@ def _date_overlap(gold: str, predicted: str) -> float:
     return 0.5 if g.startswith(p) or p.startswith(g) else 0.0
 
 
+def score_narrative_kept(consensus: Consensus) -> Score:
+    """1 when the model's narrative passed its checks and was kept, 0 when the template
+    stood in for it (the check refused it, or the call failed); unscored when no model
+    was asked (a no-LLM run, or nothing to narrate)."""
+    if consensus.narrative_mode == "llm":
+        return Score(1.0, "the model's narrative was kept")
+    detail = consensus.narrative_detail or ""
+    if consensus.narrative_mode == "template" and detail != "no LLM":
+        return Score(0.0, f"template narrative: {detail[:200]}")
+    return unscored(f"no model narrative asked ({detail or consensus.narrative_mode})")
+
+
 @scorer(metrics=SLOT)
 def score_citations(consensus: Consensus) -> Score:
     """Narrative citation precision: a sentence is right when every outlet it cites gives
@@ -176,6 +189,7 @@ def score_consensus(
     if not gold:
         empty = {name: unscored("no consensus gold") for name in CONSENSUS_FIELDS}
         empty["consensus.citations"] = score_citations(consensus)
+        empty["consensus.narrative_kept"] = score_narrative_kept(consensus)
         return empty
     found, alignment = score_list(
         gold,
@@ -225,4 +239,5 @@ def score_consensus(
         else unscored("no fact aligned")
     )
     out["consensus.citations"] = score_citations(consensus)
+    out["consensus.narrative_kept"] = score_narrative_kept(consensus)
     return out

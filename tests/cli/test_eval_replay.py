@@ -229,8 +229,9 @@ def test_a_stale_narrative_cassette_leaves_the_facts_scored(
     assert cluster["consensus.citations"]["explanation"] == eval_run.STALE_NARRATIVE
     before = {k: v["value"] for k, v in recorded.clusters[0].scores.items()}
     after = {k: v["value"] for k, v in cluster.items()}
-    assert {k: v for k, v in after.items() if k != "consensus.citations"} == {
-        k: v for k, v in before.items() if k != "consensus.citations"
+    assert cluster["consensus.narrative_kept"]["explanation"] == eval_run.STALE_NARRATIVE
+    assert {k: v for k, v in after.items() if k not in eval_run.NARRATIVE_FIELDS} == {
+        k: v for k, v in before.items() if k not in eval_run.NARRATIVE_FIELDS
     }
     err = " ".join(capsys.readouterr().err.split())
     assert "narrative cassette stale: make record-consensus (port-deal" in err

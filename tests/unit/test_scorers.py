@@ -44,6 +44,7 @@ from evals.scorers import (
     score_entity,
     score_exact,
     score_list,
+    score_narrative_kept,
     score_number,
     score_record,
     score_token_f1,
@@ -278,6 +279,18 @@ def test_merging_the_gold_records_scores_high_on_consensus_gold() -> None:
     assert scores["consensus.fact_recall"].value >= 0.8
     assert scores["consensus.status"].value >= 0.7
     assert math.isnan(scores["consensus.citations"].value)  # no narrative yet
+    assert math.isnan(scores["consensus.narrative_kept"].value)  # no model asked
+
+
+def test_narrative_kept_says_whether_the_model_narrative_passed_its_check() -> None:
+    consensus = merge_records([])
+    consensus.narrative_mode = "llm"
+    assert score_narrative_kept(consensus).value == 1.0
+    consensus.narrative_mode = "template"
+    consensus.narrative_detail = "LLM narrative failed the citation check (cites ['X'])"
+    assert score_narrative_kept(consensus).value == 0.0
+    consensus.narrative_detail = "no LLM"
+    assert math.isnan(score_narrative_kept(consensus).value)
 
 
 def _fact(id_: str, status: FactStatus, outlets: list[str], value: float) -> Fact:

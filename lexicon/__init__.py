@@ -138,11 +138,16 @@ def load(name: str, version: str | None = None) -> Lexicon:
     return _read(name, chosen)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML has it: the same safe tables, several times faster to read
+(start-up of every process)."""
+
+
 @cache
 def _read(name: str, version: str) -> Lexicon:
     path = LEXICON_DIR / name / f"{version}.yaml"
     raw = path.read_bytes()
-    tables = yaml.safe_load(raw)
+    tables = yaml.load(raw, Loader=_LOADER)
     if not isinstance(tables, dict):
         raise LexiconNotFoundError(f"{path} holds no tables")
     return Lexicon(name, version, hashlib.sha256(raw).hexdigest(), tables)

@@ -441,15 +441,17 @@ class Store:
         return _job(row) if row is not None else None
 
     def _move(self, job_id: str, from_: Sequence[JobStatus], **values: Any) -> Job | None:
-        """Conditional update: apply `values` only if the job is in one of `from_`."""
+        """Conditional update: apply `values` only if the job is in one of `from_`; the job
+        as the update left it (UPDATE … RETURNING: no second query), or None."""
         query = (
             sa.update(jobs)
             .where(jobs.c.id == job_id, jobs.c.status.in_(from_))
             .values(updated_at=_now(), **values)
+            .returning(*jobs.c)
         )
         with self.engine.begin() as conn:
-            moved = conn.execute(query).rowcount
-        return self.get_job(job_id) if moved else None
+            row = conn.execute(query).first()
+        return _job(row) if row is not None else None
 
     def start_job(self, job_id: str) -> Job | None:
         """queued → running (attempts + 1); None if the job is no longer queued."""

@@ -16,7 +16,7 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import anyio.to_thread
@@ -118,6 +118,14 @@ def job_response(job: Job) -> JobResponse:
     )
 
 
+@dataclass
+class _Waiters:
+    """What the requests waiting on one job share: the wake-up, and the final job."""
+
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+    final: Job | None = None
+
+
 class JobRunner:
     """Runs queued jobs, `concurrency` at once, in worker threads; wakes their waiters."""
 
@@ -137,7 +145,7 @@ class JobRunner:
         self.on_final = on_final
         self.concurrency = concurrency
         self._queue: asyncio.Queue[str] = asyncio.Queue()
-        self._done: dict[str, asyncio.Event] = {}
+        self._done: dict[str, _Waiters] = {}
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
 
@@ -164,20 +172,24 @@ class JobRunner:
         self._queue.put_nowait(job_id)
         JOBS_QUEUED.set(self._queue.qsize())
 
-    def finished(self, job_id: str) -> None:
-        """Wake whoever waits on `job_id` (it finished, failed or was cancelled)."""
-        event = self._done.pop(job_id, None)
-        if event is not None:
-            event.set()
+    def finished(self, job_id: str, final: Job | None = None) -> None:
+        """Wake whoever waits on `job_id` (it finished, failed or was cancelled); `final`
+        is the job as this runner left it, handed to them instead of a read of the store."""
+        waiters = self._done.pop(job_id, None)
+        if waiters is not None:
+            waiters.final = final
+            waiters.event.set()
 
     async def wait(self, job_id: str, timeout_s: float) -> Job | None:
         """The job once it is final, or as it is after `timeout_s` seconds."""
-        event = self._done.setdefault(job_id, asyncio.Event())
+        waiters = self._done.setdefault(job_id, _Waiters())
         job = self.store.get_job(job_id)
         if job is None or not job.is_open:
             return job
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout_s)
+            await asyncio.wait_for(waiters.event.wait(), timeout_s)
+        if waiters.final is not None:
+            return waiters.final
         return self.store.get_job(job_id)
 
     async def _loop(self) -> None:
@@ -211,7 +223,7 @@ class JobRunner:
         if final is not None:  # None: cancelled while running, result discarded
             JOBS_FINISHED.labels(final.kind, final.status).inc()
             self.on_final(final)
-        self.finished(job_id)
+        self.finished(job_id, final)
 
     def _work(self, job: Job) -> JobResult:
         """The model work of one job, in the worker thread.

@@ -115,9 +115,11 @@ def _slot(tokens: list[Token]) -> Slot | None:
     if not tokens:
         return None
     tokens = sorted(tokens, key=lambda t: t.i)
-    doc = tokens[0].doc
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    return Slot(doc.text[start:end], start, end)
+    first, last = tokens[0], tokens[-1]
+    # The span's own text is the document's text from the first word to the end of the
+    # last: `Doc.text` would join every token of the article again for each slot.
+    words = first.doc[first.i : last.i + 1]
+    return Slot(words.text, first.idx, last.idx + len(last.text))
 
 
 def _is_number(token: Token) -> bool:

@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from service.errors import ConfigError, LLMOutputError, LLMUnavailableError
-from service.llm import OpenAICompatibleLLM, context_needed, local_endpoint
+from service.llm import OpenAICompatibleLLM, context_needed, local_endpoint, prepared_model
 from service.settings import Settings
 
 
@@ -82,6 +82,20 @@ def test_valid_output_is_typed_with_usage_and_schema_sent(server: FakeOpenAIServ
     assert sent["model"] == "qwen2.5-coder-1.5b" and sent["temperature"] == 0
     assert sent["response_format"]["type"] == "json_schema"
     assert sent["response_format"]["json_schema"]["schema"]["required"] == ["city", "count"]
+
+
+def test_each_call_sends_the_same_schema_from_one_class(server: FakeOpenAIServer) -> None:
+    server.script = [(200, '{"city": "Porto Lento", "count": 3}', "stop")] * 2
+    client = llm(server.url)
+    first, second = (client.complete(MESSAGES, Answer) for _ in range(2))
+    assert type(first.value) is type(second.value) is prepared_model(Answer)
+    fresh = Answer.model_json_schema()  # what instructor's wrapping of Answer generates
+    for sent in server.requests:
+        assert sent["response_format"]["json_schema"]["schema"] == fresh
+        assert sent["response_format"]["json_schema"]["name"] == "Answer"
+    # Each caller gets its own copy: changing one changes no later request.
+    prepared_model(Answer).model_json_schema()["required"].append("spoilt")
+    assert prepared_model(Answer).model_json_schema() == fresh
 
 
 def test_invalid_output_is_reasked_then_an_output_error(server: FakeOpenAIServer) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from service.cluster.features import Features, similarity
-from service.cluster.vectors import DECIMALS
+from service.cluster.features import Features
+from service.cluster.vectors import KeptRows
 
 UNDATED = None
 
@@ -57,16 +57,11 @@ class KeyIndex:
         return found
 
 
-def neighbours(
-    features: Features,
-    index: KeyIndex,
-    known: dict[str, Features],
-    threshold: float,
-) -> list[str]:
-    """Indexed articles linked to `features`: a shared key and a similarity ≥ `threshold`
-    (one article against a few candidates: plain Python beats building a matrix)."""
-    return sorted(
-        other
-        for other in index.candidates(features)
-        if round(similarity(features, known[other], index.window_days), DECIMALS) >= threshold
-    )
+def neighbours(features: Features, index: KeyIndex, rows: KeptRows, threshold: float) -> list[str]:
+    """Indexed articles linked to `features` (kept in `rows`): a shared key and a
+    similarity ≥ `threshold`; the batch's rule and products (`batch.components`)."""
+    others = sorted(index.candidates(features))
+    if not others:
+        return []
+    sims = rows.similarities(features.article_id, others, index.window_days)
+    return [other for other, sim in zip(others, sims, strict=True) if sim >= threshold]

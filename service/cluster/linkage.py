@@ -8,14 +8,15 @@ never on the order they came in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import linkage
 
 from service.cluster.features import Features
-from service.cluster.vectors import pair_similarities
+from service.cluster.vectors import KeptRows, pair_similarities
 from service.settings import ClusterSettings
 
 
@@ -31,18 +32,43 @@ class Group:
     last_day: int | None
 
 
+def cut_tree(tree: np.ndarray, n: int, cut: float) -> list[int]:
+    """A flat cluster label for each of the `n` leaves of a linkage `tree`: the leaves of
+    every subtree whose merges all lie at most `cut` high share one (scipy's `fcluster`
+    with `criterion="distance"`, numbered otherwise, without its checks of the tree)."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first = list(range(n)) + [0] * max(n - 1, 0)
+    highest = [-math.inf] * n + [0.0] * max(n - 1, 0)
+    for i, (a, b, height, _) in enumerate(tree.tolist()):
+        a, b = int(a), int(b)
+        highest[n + i] = top = max(height, highest[a], highest[b])
+        first[n + i] = first[a]
+        if top <= cut:
+            parent[find(first[b])] = find(first[a])
+    return [find(x) for x in range(n)]
+
+
 def _cut(tree: np.ndarray, threshold: float, n: int) -> list[int]:
-    if n == 1:
-        return [1]
     # Merges at distance <= 1 - threshold: average similarity >= threshold.
-    return [int(x) for x in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+    return cut_tree(tree, n, 1.0 - threshold)
 
 
-def split_component(members: Sequence[Features], settings: ClusterSettings) -> list[Group]:
-    """The events of one component, ordered by their first article id."""
+def split_component(
+    members: Sequence[Features], settings: ClusterSettings, kept: KeptRows | None = None
+) -> list[Group]:
+    """The events of one component, ordered by their first article id (`kept`, when
+    given, holds the members' vectors)."""
     ordered = sorted(members, key=lambda f: f.article_id)
     n = len(ordered)
-    sims = pair_similarities(ordered, settings.window_days)
+    matrix = kept.stack([f.article_id for f in ordered]) if kept is not None else None
+    sims = pair_similarities(ordered, settings.window_days, matrix)
     if n > 1:
         distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
         tree = linkage(distances, method="average")

@@ -64,6 +64,22 @@ class Vocabulary:
         order = np.argsort(columns, kind="stable")
         return SparseRow(columns[order], values[order])
 
+    def dots(self, row: SparseRow, rows: Sequence[SparseRow]) -> np.ndarray:
+        """The product of `row` with each of `rows` (a few rows: cheaper than a matrix)."""
+        if not rows:
+            return np.zeros(0)
+        dense = np.zeros(len(self._columns))
+        dense[row.columns] = row.values
+        lengths = np.fromiter((len(r.columns) for r in rows), np.int64, len(rows))
+        columns = np.concatenate([r.columns for r in rows])
+        values = np.concatenate([r.values for r in rows])
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        # One 0 more, so that every start is inside; reduceat gives an empty row the one
+        # product at its start: those are 0.
+        products = np.append(dense[columns] * values, 0.0)
+        sums = np.add.reduceat(products, starts)
+        return np.where(lengths > 0, sums, 0.0)
+
     def stack(self, rows: Sequence[SparseRow]) -> sparse.csr_matrix:
         """The rows as one matrix (one row each, in order)."""
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -91,9 +107,13 @@ def windowed(sims: np.ndarray, days_a: np.ndarray, days_b: np.ndarray, window: i
     return np.round(out, DECIMALS)
 
 
-def pair_similarities(items: Sequence[Features], window: int) -> np.ndarray:
-    """The n-by-n similarity matrix of `items` (1 on the diagonal)."""
-    rows = matrix([f.vector for f in items])
+def pair_similarities(
+    items: Sequence[Features], window: int, rows: sparse.csr_matrix | None = None
+) -> np.ndarray:
+    """The n-by-n similarity matrix of `items` (1 on the diagonal); `rows`, when given,
+    are their vectors in that order (from a caller that keeps them, `KeptRows`)."""
+    if rows is None:
+        rows = matrix([f.vector for f in items])
     days = _days(items)
     sims = windowed((rows @ rows.T).toarray(), days, days, window)
     np.fill_diagonal(sims, 1.0)
@@ -114,6 +134,32 @@ class Rows:
         picked = [self.position[o] for o in others]
         sims = (self.rows[picked] @ self.rows[i].T).toarray().ravel()
         return windowed(sims[None, :], self.days[[i]], self.days[picked], window).ravel()
+
+
+class KeptRows:
+    """Every article seen online as a row over one `Vocabulary` (each vector is read once),
+    for the same products as `Rows` without numbering the terms again."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+        self._rows: dict[str, tuple[SparseRow, float]] = {}
+
+    def add(self, features: Features) -> None:
+        """Keep one article's row."""
+        day = np.nan if features.day is None else float(features.day)
+        self._rows[features.article_id] = (self.vocabulary.row(features.vector), day)
+
+    def stack(self, article_ids: Sequence[str]) -> sparse.csr_matrix:
+        """The rows of `article_ids`, in that order, as one matrix."""
+        return self.vocabulary.stack([self._rows[a][0] for a in article_ids])
+
+    def similarities(self, article_id: str, others: Sequence[str], window: int) -> np.ndarray:
+        """Similarity of one kept article to each of `others` (as `Rows.similarities`)."""
+        row, day = self._rows[article_id]
+        kept = [self._rows[o] for o in others]
+        days = np.array([d for _, d in kept], dtype=float)
+        sims = self.vocabulary.dots(row, [r for r, _ in kept])
+        return windowed(sims[None, :], np.array([day]), days, window).ravel()
 
 
 class RowStore:
@@ -185,7 +231,7 @@ class RowStore:
             )
         if self._added:
             added = list(self._added)
-            values = (self.stack(added) @ self.vocabulary.stack([row]).T).toarray().ravel()
+            values = self.vocabulary.dots(row, [self._rows[k][0] for k in added])
             sims = np.round(values / (self.sizes(added) * size), DECIMALS)
             found.update((k, float(v)) for k, v in zip(added, sims, strict=True) if v >= floor)
         return found

@@ -44,6 +44,8 @@ class Observation(NamedTuple):
     position: int = NO_POSITION
     older: bool = False
     """Its clause marks the figure as an older value ('its initial count was ...')."""
+    snapshot: bool = False
+    """Its time scope takes the figure at a point of time ('by 4 pm', 'so far')."""
 
     def rep_order(self) -> tuple[str, str, str, str, int]:
         """Total order over everything a `FactValue` copies from its representative item."""

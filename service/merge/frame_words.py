@@ -40,6 +40,10 @@ ENTITY_HAPPENINGS: Final[dict[str, tuple[str, str]]] = {
 }
 """Counted things that name their happening too: '23 deaths' counts people who died."""
 
+SNAPSHOT_TIMES: Final = _LEX.words("time.snapshots")
+"""Words that open a time scope taken at a point of time ('by 4 pm', 'as of Tuesday',
+'so far'): the figure is a snapshot of a count in progress."""
+
 SCOPE_QUALIFIERS: Final[dict[str, str]] = _LEX.mapping("scope")
 """Words that pick a part of a whole: '6,000 additional troops' is not '10,000 troops
 sent'. Two figures meet only when they name the same scope words, or none."""

@@ -32,6 +32,7 @@ from service.merge.frame_words import (
     PEOPLE_NOUNS,
     PLACE_PREFIXES,
     SCOPE_QUALIFIERS,
+    SNAPSHOT_TIMES,
     TALLY_HAPPENINGS,
     WHOLE_COUNTRY,
 )
@@ -83,6 +84,9 @@ class FigureFrame:
     """Content words of the `counted` description."""
     derived: bool
     """The frame was read from `counted` alone: the record gave none."""
+    snapshot: bool = False
+    """Its time scope takes it at a point of time ('by 4 pm', 'as of Tuesday', 'so far'):
+    a count in progress, which a later count of its source replaces."""
     names: frozenset[str] = frozenset()
     """Proper names in the description ('the Eaton fire', 'Boeing's revenue'), folded:
     two figures naming only different ones count different things."""
@@ -306,7 +310,19 @@ def frame_of(
         counted=_content(quantity.counted),
         derived=derived,
         names=proper_names(quantity.counted, quantity.entity, quantity.qualifier),
+        snapshot=is_snapshot(quantity.time_scope),
     )
+
+
+_SNAPSHOT_PHRASES: Final = tuple(f" {p} " for p in SNAPSHOT_TIMES)
+
+
+@cache
+def is_snapshot(time_scope: str) -> bool:
+    """A time scope that takes the figure at a point of time ('by 4 pm', 'as of
+    Tuesday', 'so far'), by the `time.snapshots` words of the frames lexicon."""
+    padded = " " + " ".join(_words(time_scope)) + " "
+    return any(phrase in padded for phrase in _SNAPSHOT_PHRASES)
 
 
 _EN: Final = load("en")

@@ -67,6 +67,8 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
             clause = _clause_of(ctx, record.article_id, quantity)
             frame = frame_of(quantity, places, clause_scope(clause))
             observation = _observe(ctx, record, quantity, clause)
+            if frame.snapshot:
+                observation = observation._replace(snapshot=True)
             days = _days(ctx, frame, record.article_id)
             # A frame too bare to meet even itself ('$5 billion', '4 km' and nothing
             # else) makes figures one fact only when they also give the same figure.

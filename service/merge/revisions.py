@@ -11,8 +11,9 @@ reported as two facts linked by `related_fact_ids`:
 
 A figure holds at its `as_of`; failing that, a running tally
 (`frame_words.TALLY_HAPPENINGS`: the dead, the missing...) holds on its article's
-publication day, and any other figure is read as current, so as the latest. A value is
-superseded when
+publication day, and so does a figure whose time scope takes it at a point of that day
+('354,000 by 4 pm': `Observation.snapshot`); any other figure is read as current, so as
+the latest. A value is superseded when
 
 1. a value holding strictly later is disjoint from it and tells the same story: it is
    a higher count of a running tally (tallies only grow, whoever counts), one of them
@@ -24,8 +25,10 @@ superseded when
 2. it has no `as_of` but overlaps a value superseded under (1) and is disjoint from, and
    not later than, a value that superseded that one (a repeat of the old figure:
    "initial reports said at least 600"); or
-3. a source gives two disjoint counts of a running tally that time does not order: the
-   lower one is the earlier (a source does not contradict its own running count);
+3. a source gives two disjoint counts of a running tally, or of a count some figures of
+   which are snapshots ('354,000 by 4 pm' and the ministry's 505,000 for the day), that
+   time does not order: the lower one is the earlier (a source does not contradict its
+   own running count);
 An outlet giving two named sources' figures (the police's count and the union's) reports
 their dispute: rule (1) by the shared outlet does not make it a revision.
 
@@ -83,12 +86,13 @@ def split_revisions(
 
     Works on stamps, a figure and when it held, so that one figure reported on two
     days is two stamps. Every rule reads only the stamps, never the input order.
-    Publication days date undated figures only for running tallies (`tally`).
+    Publication days date undated figures only for running tallies (`tally`) and
+    for snapshots (`Observation.snapshot`: 'by 4 pm').
     """
     by_stamp: dict[_Stamp, list[Observation]] = defaultdict(list)
     for o in obs:
         figure = figure_of(o)
-        days = held(ctx, o, published=tally)
+        days = held(ctx, o, published=tally or o.snapshot)
         stamp = _Stamp(figure, days, day_range(figure.as_of) is not None)
         by_stamp[stamp].append(o)
     stamps = sorted(by_stamp, key=_Stamp.order)
@@ -96,6 +100,7 @@ def split_revisions(
     sources = {s: {o.source for o in by_stamp[s]} for s in stamps}
     outlets = {s: {o.outlet_key for o in by_stamp[s]} for s in stamps}
     older = {s: any(o.older for o in by_stamp[s]) for s in stamps}
+    snapshot = {s: any(o.snapshot for o in by_stamp[s]) for s in stamps}
 
     def one_story(a: _Stamp, b: _Stamp) -> bool:
         # A revision is a source chain updating itself: the same source, the same
@@ -145,15 +150,18 @@ def split_revisions(
     }
     if len(old | echoes) < len(stamps):  # never supersede every value
         old |= echoes
-    if tally:
+    if tally or any(snapshot.values()):
         # A source does not contradict its own running count: of two of its counts
-        # that time does not order, the lower one is the earlier.
+        # that time does not order, the lower one is the earlier. Of any other count,
+        # only a snapshot ('354,000 by 4 pm') is the earlier one so.
         for i, s in enumerate(stamps):
             for t in stamps[i + 1 :]:
                 shared = (sources[s] & sources[t]) - {None}
                 if not shared or s.later_than(t) or t.later_than(s):
                     continue
                 lower = min(s, t, key=lambda u: centre(u.figure))
+                if not tally and not snapshot[lower]:
+                    continue
                 if not meets(ranges[s], ranges[t]) and len(old | {lower}) < len(stamps):
                     old.add(lower)
     still = [s for s in stamps if s not in old]

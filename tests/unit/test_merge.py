@@ -22,6 +22,7 @@ from schemas.record import (
     When,
 )
 from service.merge import MergeTolerances, merge_records
+from service.merge.frames import is_snapshot
 from service.merge.independence import count_independent_origins, detect_derivatives
 from service.merge.sources import SourceResolver, described_core
 
@@ -796,3 +797,44 @@ def test_empty_input_gives_an_empty_consensus() -> None:
     consensus = merge_records([])
     assert consensus.facts == [] and consensus.outlets == []
     assert consensus.event.headline == ""
+
+
+def test_a_count_taken_by_an_hour_is_revised_by_its_sources_count_for_the_day() -> None:
+    marched, ministry = "demonstrators marched across France", "Interior Ministry"
+
+    def counts(scope: str) -> Consensus:
+        early = qty(354_000, marched, attributed_to=ministry).model_copy(
+            update={"time_scope": scope}
+        )
+        day = qty(505_000, marched, attributed_to=ministry, as_of="2025-09-18")
+        return merge_records(
+            [
+                record("wire", published_at="2025-09-18T16:30:00Z", quantities=[early]),
+                record("post", published_at="2025-10-02T09:00:00Z", quantities=[day]),
+            ]
+        )
+
+    revision = only(counts("by 4 pm"), "quantity", revised=True)
+    assert [(v.value, v.article_ids) for v in revision.values] == [
+        (354_000, ["wire"]),
+        (505_000, ["post"]),
+    ]
+    # Without the hour, the undated figure reads as the current one: the day's count
+    # would be the one replaced.
+    unscoped = only(counts(""), "quantity", revised=True)
+    assert [v.value for v in unscoped.values] == [505_000, 354_000]
+
+
+@pytest.mark.parametrize(
+    ("scope", "snapshot"),
+    [
+        ("by 4 pm", True),
+        ("as of 10 a.m. on Wednesday", True),
+        ("so far", True),
+        ("on Thursday", False),
+        ("bystanders", False),
+        ("", False),
+    ],
+)
+def test_a_time_scope_at_a_point_of_time_is_a_snapshot(scope: str, snapshot: bool) -> None:
+    assert is_snapshot(scope) is snapshot

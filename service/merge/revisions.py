@@ -19,9 +19,11 @@ the latest. A value is superseded when
    a higher count of a running tally (tallies only grow, whoever counts), one of them
    is unattributed and the figure is a running tally, they cite a common upstream
    source, the older one's clause calls it older (`OLDER_MARKERS`: 'its initial
-   count'), or one outlet gives both ('more than 10,000 in 2024' from one agency
-   against 'around 15,000' from another is a conflict, not a revision; a toll of 12,
-   then 17, then 23 from one agency over three days is a revision);
+   count'), the older one is a snapshot ('59% so far') and one of them names no
+   source (an outlet's running report of a count in progress), or one outlet gives
+   both ('more than 10,000 in 2024' from one agency against 'around 15,000' from
+   another is a conflict, not a revision; a toll of 12, then 17, then 23 from one
+   agency over three days is a revision);
 2. it has no `as_of` but overlaps a value superseded under (1) and is disjoint from, and
    not later than, a value that superseded that one (a repeat of the old figure:
    "initial reports said at least 600"); or
@@ -116,6 +118,7 @@ def split_revisions(
             or (sources[a] & sources[b]) - {None}
             or (outlets[a] & outlets[b] and not disputed(a, b))
             or older[a]
+            or (snapshot[a] and (None in sources[a] or None in sources[b]))
         )
 
     def disputed(a: _Stamp, b: _Stamp) -> bool:

@@ -838,3 +838,36 @@ def test_a_count_taken_by_an_hour_is_revised_by_its_sources_count_for_the_day() 
 )
 def test_a_time_scope_at_a_point_of_time_is_a_snapshot(scope: str, snapshot: bool) -> None:
     assert is_snapshot(scope) is snapshot
+
+
+def test_an_unattributed_count_so_far_is_replaced_by_a_later_count() -> None:
+    turnout = "turnout at the general election"
+    early = qty(55, turnout, unit="%", phrase="55%").model_copy(update={"time_scope": "so far"})
+    consensus = merge_records(
+        [
+            record("night", published_at="2024-07-04T23:40:00Z", quantities=[early]),
+            record(
+                "day",
+                published_at="2024-07-05T18:00:00Z",
+                quantities=[qty(60, turnout, unit="%", phrase="60%")],
+            ),
+        ]
+    )
+    revision = only(consensus, "quantity", revised=True)
+    assert [(v.value, v.article_ids) for v in revision.values] == [(55, ["night"]), (60, ["day"])]
+    # Named sources giving the two counts dispute them: no revision, a conflict.
+    named = merge_records(
+        [
+            record(
+                "night",
+                published_at="2024-07-04T23:40:00Z",
+                quantities=[early.model_copy(update={"attributed_to": "the union"})],
+            ),
+            record(
+                "day",
+                published_at="2024-07-05T18:00:00Z",
+                quantities=[qty(60, turnout, unit="%", phrase="60%", attributed_to="the police")],
+            ),
+        ]
+    )
+    assert only(named, "quantity").status == "conflicting"

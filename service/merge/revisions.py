@@ -32,7 +32,10 @@ the latest. A value is superseded when
    time does not order: the lower one is the earlier (a source does not contradict its
    own running count);
 An outlet giving two named sources' figures (the police's count and the union's) reports
-their dispute: rule (1) by the shared outlet does not make it a revision.
+their dispute: rule (1) by the shared outlet does not make it a revision, nor does a
+running tally's rise, and a later repeat of one of them is no echo under rule (2): undated
+in one article, the two hold at once (the army's 'under 100' beside the ministry's 274
+dead).
 
 One outlet giving two disjoint values that time does not order ('31 sent home by air',
 '229 by road'; '23 schools', '52 others') is read as two facts, not as a revision: nothing
@@ -103,23 +106,33 @@ def split_revisions(
     outlets = {s: {o.outlet_key for o in by_stamp[s]} for s in stamps}
     older = {s: any(o.older for o in by_stamp[s]) for s in stamps}
     snapshot = {s: any(o.snapshot for o in by_stamp[s]) for s in stamps}
+    articles: dict[Figure, set[str]] = defaultdict(set)
+    for o in obs:
+        articles[figure_of(o)].add(o.article_id)
 
     def one_story(a: _Stamp, b: _Stamp) -> bool:
         # A revision is a source chain updating itself: the same source, the same
         # outlet, or for a running tally an unattributed figure (an outlet's running
         # count). A running tally only grows, whoever counts it, so a higher count later
-        # is an update too; a lower one from another source disputes it. Otherwise another named
+        # is an update too, unless one article gives both as two named sources' figures
+        # (the army's 'under 100' beside the ministry's 274 dead: a dispute that stands);
+        # a lower one from another source disputes it. Otherwise another named
         # source's figure later is a conflict: an `as_of` alone does not make it an
         # update ('more than 10,000 in 2024' / 'around 15,000').
         unattributed = tally and (None in sources[a] or None in sources[b])
         return bool(
-            (tally and centre(b.figure) > centre(a.figure))
+            (tally and centre(b.figure) > centre(a.figure) and not side_by_side(a, b))
             or unattributed
             or (sources[a] & sources[b]) - {None}
             or (outlets[a] & outlets[b] and not disputed(a, b))
             or older[a]
             or (snapshot[a] and (None in sources[a] or None in sources[b]))
         )
+
+    def side_by_side(a: _Stamp, b: _Stamp) -> bool:
+        # Neither dated: the article gives them as holding at once.
+        undated = not (a.explicit or b.explicit)
+        return undated and bool(articles[a.figure] & articles[b.figure]) and disputed(a, b)
 
     def disputed(a: _Stamp, b: _Stamp) -> bool:
         # One outlet giving two sources' figures reports their dispute (the police's
@@ -147,7 +160,10 @@ def split_revisions(
         and u not in old
         and any(
             meets(ranges[u], ranges[d])
-            and any(not meets(ranges[u], ranges[w]) and not u.later_than(w) for w in superseders[d])
+            and any(
+                not meets(ranges[u], ranges[w]) and not u.later_than(w) and not side_by_side(u, w)
+                for w in superseders[d]
+            )
             for d in old
         )
     }

@@ -871,3 +871,26 @@ def test_an_unattributed_count_so_far_is_replaced_by_a_later_count() -> None:
         ]
     )
     assert only(named, "quantity").status == "conflicting"
+
+
+def test_two_sources_tolls_side_by_side_stay_a_dispute_while_the_toll_rises() -> None:
+    killed = "people killed in the raid"
+    early = qty(150, killed, hedge="at_least")
+    army = qty(100, killed, hedge="less_than", attributed_to="the army", at=40)
+    ministry = qty(274, killed, attributed_to="the health ministry")
+    consensus = merge_records(
+        [
+            record("first", published_at="2024-06-08T13:00:00Z", quantities=[early]),
+            record("both", published_at="2024-06-09T09:00:00Z", quantities=[army, ministry]),
+            record("later", published_at="2024-06-10T07:00:00Z", quantities=[ministry]),
+        ]
+    )
+    current = only(consensus, "quantity", revised=False)
+    assert current.status == "conflicting"
+    assert [(v.value, v.attributed_to) for v in current.values] == [
+        (100, "the army"),
+        (274, "the health ministry"),
+    ]
+    # The unattributed first count still rises into the current figures.
+    revision = only(consensus, "quantity", revised=True)
+    assert revision.values[0].value == 150

@@ -5,15 +5,17 @@ Sub-events align by close wording (`statement_match`) whatever the dates, so tha
 dates for one event conflict, or by a rewording (`statement_dice`) on dates that fit one
 another. Dates compare as day ranges and follow the figures' status rules over them:
 one outlet is `single_source`, one date `agreed`, dates sharing a day `compatible`,
-else `conflicting`. A planned sub-event (`PLANNED_WORDS`: 'expected', 'hope to'...) and a
-reported one on the same date are `compatible`: the plan came true; they do not say the
-same.
+else `conflicting`; a date still ahead when reported and changed by a later day's
+report is `revised` (the plan moved). A planned sub-event (`PLANNED_WORDS`: 'expected',
+'hope to'...) and a reported one on the same date are `compatible`: the plan came true;
+they do not say the same.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Final
 
 from schemas.consensus import FactStatus
@@ -159,6 +161,10 @@ def _date_draft(
         known = all(r is not None for r in ranges)
         if known and common(Range(r[0], r[1]) for r in ranges if r is not None):
             status = "compatible"
+        elif known and _rescheduled(ctx, obs):
+            # Every date was still ahead when it was reported, and a later report gives
+            # another: the plan moved ('Monday' on Saturday, 'Tuesday' on Monday).
+            status = "revised"
         elif known and not _told_after(ctx, obs):
             # An article could not date what happened after it was written: dates of
             # reports from different days may be different days of one story.
@@ -171,6 +177,10 @@ def _date_draft(
             f"{d} ({', '.join(outlets_of(ctx, (o for o in obs if o.text == d)))})" for d in dates
         ]
         statement = f"{label}: conflicting — {'; '.join(parts)}"
+    elif status == "revised":
+        first = _first_told(ctx, obs)
+        *before, last = sorted(first, key=first.__getitem__)
+        statement = with_outlets(f"{label}: revised from {' / '.join(before)} to {last}", obs)
     else:
         every = sorted({o.text for o in shown}, key=date_order)
         statement = with_outlets(f"{label}: {' / '.join(every)}", shown)
@@ -179,10 +189,40 @@ def _date_draft(
         key,
         status,
         statement,
-        grouped_values(ctx, shown, date_order),
+        grouped_values(ctx, shown, _first_told(ctx, shown).__getitem__)
+        if status == "revised"
+        else grouped_values(ctx, shown, date_order),
         shown,
         confidence=confidence if status != "single_source" else None,
     )
+
+
+def _published_day(ctx: MergeContext, o: Observation) -> tuple[int, int] | None:
+    return day_range(ctx.published[o.article_id][:ISO_DAY_CHARS] or None)
+
+
+def _rescheduled(ctx: MergeContext, obs: Sequence[Observation]) -> bool:
+    """Each date lies after its report's day, and the dates follow one another in the
+    reports: every report of one date comes before (by day) every report of the next.
+    A plan told, then moved; reports of one day giving two dates say nothing of which
+    came first."""
+    told: dict[str, list[int]] = defaultdict(list)
+    for o in obs:
+        day, held = _published_day(ctx, o), day_range(o.text)
+        if day is None or held is None or held[0] <= day[1]:
+            return False
+        told[o.text].append(day[0])
+    spans = sorted((min(days), max(days)) for days in told.values())
+    return all(a[1] < b[0] for a, b in pairwise(spans))
+
+
+def _first_told(ctx: MergeContext, obs: Sequence[Observation]) -> dict[str, tuple[object, ...]]:
+    """Each date with the day it was first reported, for a revised date's value order."""
+    first: dict[str, tuple[object, ...]] = {}
+    for o in obs:
+        key = (ctx.published[o.article_id], date_order(o.text))
+        first[o.text] = min(first.get(o.text, key), key)
+    return first
 
 
 def _told_after(ctx: MergeContext, obs: Sequence[Observation]) -> bool:

@@ -109,6 +109,28 @@ def test_date_facts_alone_a_plan_and_its_outcome_fit() -> None:
     assert [d.status for d in drafts] == ["compatible", "compatible"]
 
 
+def test_a_planned_date_moved_by_a_later_report_is_revised_not_compatible() -> None:
+    appeal = "The party files its appeal in the high court"
+
+    def told(article_id: str, outlet: str, published: str, day: str) -> tuple[Article, EventRecord]:
+        article = Article(id=article_id, outlet=outlet, text=appeal, published_at=published)
+        sub = SubEvent(what=appeal, when=day)
+        return article, record(article_id, outlet, sub_events=[sub])
+
+    (a1, r1), (a2, r2) = (
+        told("a", "Wire", "2025-01-18T10:00:00Z", "2025-01-20"),
+        told("b", "Daily", "2025-01-20T09:00:00Z", "2025-01-21"),
+    )
+    moved = build_date_facts(context(r1, r2, articles=(a1, a2)))
+    assert [(d.status, [v.text for v in d.values]) for d in moved] == [
+        ("revised", ["2025-01-20", "2025-01-21"])
+    ]
+    # Two dates reported on one day are no move: nothing says which came first.
+    (a3, r3) = told("b", "Daily", "2025-01-18T15:00:00Z", "2025-01-21")
+    same_day = build_date_facts(context(r1, r3, articles=(a1, a3)))
+    assert [(d.status, d.confidence) for d in same_day] == [("compatible", 0.5)]
+
+
 def test_place_facts_alone() -> None:
     agreed = context(
         record("a", "Wire", where=Place(name="Beijing", country="China")),

@@ -231,7 +231,8 @@ class OnlineClusterer:
             for a in member_ids
             if a == article.id or (self._component[a], self._cluster[a]) != (component, placed[a])
         }
-        self.store.save(article, features, moved, list(rows.values()), merged)
+        created = {cid for _, cid in changed if cid not in self._rows}
+        self.store.save(article, features, moved, list(rows.values()), created, merged)
         self._known[article.id] = features
         self._index.add(features)
         for article_id, (comp, cluster_id) in moved.items():

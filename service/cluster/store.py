@@ -8,7 +8,7 @@ moved, and every cluster that changed. A restart therefore loses nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +44,10 @@ class ClusterRow:
     updated_at: datetime
 
 
-# Statements run once per row of a save (executemany): compiled once.
+# A save's statements, built once: each execution only binds its rows (executemany
+# where several rows go), so SQLAlchemy neither builds nor compiles a statement per save.
+_INSERT_ARTICLE = sa.insert(cluster_articles)
+_INSERT_CLUSTER = sa.insert(event_clusters)
 _MOVE = (
     sa.update(cluster_articles)
     .where(cluster_articles.c.article_id == sa.bindparam("b_id"))
@@ -137,13 +140,16 @@ class ClusterStore:
         features: Features,
         moved: dict[str, tuple[str, str]],
         clusters: Sequence[ClusterRow],
+        created: Collection[str],
         merged: dict[str, str],
     ) -> None:
         """Store a new article and the moves it caused, all or nothing.
 
         `moved` maps article id → (component, cluster id) for the new article and every
-        article that moved; `clusters` are the clusters as they now stand; `merged` maps
-        each cluster that disappeared to the cluster that took its articles.
+        article that moved; `clusters` are the clusters that changed, as they now stand
+        (those whose id is in `created` are new rows, the others are updated); `merged`
+        maps each cluster that disappeared to the cluster that took its articles. Only
+        these rows are written, in one transaction of at most five statements.
         """
         now = datetime.now(UTC)
         new_component, new_cluster = moved[article.id]
@@ -152,36 +158,33 @@ class ClusterStore:
             for a, (component, cluster) in moved.items()
             if a != article.id
         ]
-        values = {row.id: _values(row, now) for row in clusters}
+        stale = [{"b_id": row.id, **_values(row, now)} for row in clusters if row.id not in created]
+        fresh = [
+            {"id": row.id, "created_at": now, **_values(row, now)}
+            for row in clusters
+            if row.id in created
+        ]
+        gone = [{"b_id": old, "b_into": new, "b_now": now} for old, new in merged.items()]
         with self.engine.begin() as conn:
             conn.execute(
-                sa.insert(cluster_articles).values(
-                    article_id=article.id,
-                    article_json=article.model_dump_json(),
-                    features_json=json.dumps(features.to_json()),
-                    component=new_component,
-                    cluster_id=new_cluster,
-                    created_at=now,
-                )
+                _INSERT_ARTICLE,
+                {
+                    "article_id": article.id,
+                    "article_json": article.model_dump_json(),
+                    "features_json": json.dumps(features.to_json()),
+                    "component": new_component,
+                    "cluster_id": new_cluster,
+                    "created_at": now,
+                },
             )
             if moves:
                 conn.execute(_MOVE, moves)
-            existing = set(
-                conn.execute(
-                    sa.select(event_clusters.c.id).where(event_clusters.c.id.in_(list(values)))
-                ).scalars()
-                if values
-                else ()
-            )
-            if stale := [{"b_id": i, **v} for i, v in values.items() if i in existing]:
+            if stale:
                 conn.execute(_UPDATE_CLUSTER, stale)
-            if fresh := [
-                {"id": i, "created_at": now, **v} for i, v in values.items() if i not in existing
-            ]:
-                conn.execute(sa.insert(event_clusters), fresh)
-            if merged:
-                gone = [{"b_id": old, "b_into": new} for old, new in merged.items()]
-                conn.execute(_MERGE, [{**g, "b_now": now} for g in gone])
+            if fresh:
+                conn.execute(_INSERT_CLUSTER, fresh)
+            if gone:
+                conn.execute(_MERGE, gone)
 
     def cluster(self, cluster_id: str) -> ClusterRow | None:
         """A cluster by id (merged ones included), or None."""

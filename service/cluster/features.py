@@ -103,18 +103,32 @@ def _headline(article: Article) -> str:
     return " ".join(first.split())[:160]
 
 
+@lru_cache(maxsize=200_000)
+def term_of(token: str) -> str | None:
+    """The term a matched word counts as (lowercase, curly quote straightened, possessive
+    dropped), or None for a word too common to weigh. Never empty: a match starts with a
+    letter or a digit, which stays. Cached: a stream repeats its words."""
+    lower = token.replace("\u2019", "'").removesuffix("'s").removesuffix("'").lower()
+    return None if zipf(lower) >= STOP_ZIPF else lower
+
+
 def features_of(article: Article, settings: ClusterSettings) -> Features:
     """The feature vector of one article (deterministic: same article, same features)."""
     text = f"{article.title or ''}\n{article.text[: settings.lead_chars]}"
-    counts: Counter[str] = Counter()
-    for m in _WORD.finditer(text):
-        word = m.group(0).replace("\u2019", "'").removesuffix("'s").removesuffix("'")
-        lower = word.lower()
-        if zipf(lower) >= STOP_ZIPF:
-            continue
-        counts[lower] += 1
-        if settings.name_weight > 0 and word[0].isupper() and not _starts_sentence(text, m.start()):
-            counts[NAME_PREFIX + lower] += 1
+    counts: Counter[str]
+    if settings.name_weight > 0:
+        counts = Counter()
+        for m in _WORD.finditer(text):
+            token = m.group(0)
+            lower = term_of(token)
+            if lower is None:
+                continue
+            counts[lower] += 1
+            # The first letter is the token's own (the normalisation only trims the end).
+            if token[0].isupper() and not _starts_sentence(text, m.start()):
+                counts[NAME_PREFIX + lower] += 1
+    else:
+        counts = Counter(filter(None, map(term_of, _WORD.findall(text))))
     weights: dict[str, float] = {}
     for term, tf in counts.items():
         name = term.startswith(NAME_PREFIX)

@@ -55,6 +55,16 @@ def cut_tree(tree: np.ndarray, n: int, cut: float) -> list[int]:
     return [find(x) for x in range(n)]
 
 
+def average_tree(distances: np.ndarray, n: int) -> np.ndarray:
+    """scipy's average linkage tree of `n` leaves (`distances` condensed), with the one
+    merge of two leaves written out as scipy writes it: its checks and array wrapping
+    cost more than that merge, and pairs come often online."""
+    if n == 2:
+        return np.array([[0.0, 1.0, float(distances[0]), 2.0]])
+    tree: np.ndarray = linkage(distances, method="average")
+    return tree
+
+
 def _cut(tree: np.ndarray, threshold: float, n: int) -> list[int]:
     # Merges at distance <= 1 - threshold: average similarity >= threshold.
     return cut_tree(tree, n, 1.0 - threshold)
@@ -67,14 +77,13 @@ def split_component(
     given, holds the members' vectors)."""
     ordered = sorted(members, key=lambda f: f.article_id)
     n = len(ordered)
+    if n == 1:  # what the linkage below makes of one article, without its matrices
+        day = ordered[0].day
+        return [Group((ordered[0].article_id,), ordered[0].title, day, day)]
     matrix = kept.stack([f.article_id for f in ordered]) if kept is not None else None
     sims = pair_similarities(ordered, settings.window_days, matrix)
-    if n > 1:
-        distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
-        tree = linkage(distances, method="average")
-    else:
-        tree = np.zeros((0, 4))
-    events = _cut(tree, settings.event_threshold, n)
+    distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
+    events = _cut(average_tree(distances, n), settings.event_threshold, n)
     by_event: dict[int, list[int]] = {}
     for i, event in enumerate(events):
         by_event.setdefault(event, []).append(i)

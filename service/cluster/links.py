@@ -39,29 +39,16 @@ arrival depends on the events near the arrival, not on the size of its group.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
-from scipy.cluster.hierarchy import linkage
 
-from service.cluster.linkage import cut_tree
+from service.cluster.settle import Block, Story, connected, linked_groups, story_linkage, verdicts
 from service.cluster.stories import EventIndex, EventSummary
 from service.cluster.vectors import DECIMALS, RowStore
 
-MARGIN = 1e-9
-"""A settled story must meet its conditions by this much: linkage's float averages never
-decide a verdict."""
 NEAR_MARGIN = 1e-6
-"""Events this little below the threshold still count as near (well beyond `MARGIN`)."""
-
-
-@dataclass(frozen=True)
-class _Story:
-    members: tuple[str, ...]
-    """Sorted; the first is the story's id."""
-    top: float
-    """Its highest merge distance (-inf for one event: it has no merge)."""
-    settled: bool
+"""Events this little below the threshold still count as near (well beyond `settle.MARGIN`)."""
 
 
 class EventLinks:
@@ -74,7 +61,7 @@ class EventLinks:
         self._rows = RowStore()
         self._links: dict[str, set[str]] = {}
         self._near: dict[str, set[str]] = {}
-        self._story: dict[str, _Story] = {}
+        self._story: dict[str, Story] = {}
         self._unsettled: set[str] = set()
         """Events without a story, or in a story not settled."""
         self._fresh: set[str] = set()
@@ -165,43 +152,7 @@ class EventLinks:
         self._changed.add(key)
         self._unsettled.discard(key)
 
-    def groups(self, start: Iterable[str]) -> list[set[str]]:
-        """The linked groups of the events in `start`."""
-        seen: set[str] = set()
-        found = []
-        for first in start:
-            if first in seen:
-                continue
-            group = {first}
-            frontier = {first}
-            while frontier:
-                reached: set[str] = set()
-                for key in frontier:
-                    reached |= self._links[key]
-                frontier = reached - group
-                group |= frontier
-            seen |= group
-            found.append(group)
-        return found
-
-    def _connected(self, keys: set[str]) -> bool:
-        """Whether `keys` sit in one linked group (a walk that stops once it met them)."""
-        if len(keys) < 2:
-            return True
-        first = next(iter(keys))
-        group = {first}
-        frontier = {first}
-        missing = keys - group
-        while frontier and missing:
-            reached: set[str] = set()
-            for key in frontier:
-                reached |= self._links[key]
-            frontier = reached - group
-            group |= frontier
-            missing -= frontier
-        return not missing
-
-    def _unsettle(self, story: _Story) -> set[str]:
+    def _unsettle(self, story: Story) -> set[str]:
         """Forget a story: its events are to be split again. Returns them."""
         for member in story.members:
             if self._story.get(member) is story:
@@ -235,7 +186,7 @@ class EventLinks:
                 wanted.update(story.members)
         # A removed event may have held its group together: only then is it walked.
         bridged = self._bridged & self.events.keys()
-        if not self._connected(bridged):
+        if not connected(self._links, bridged):
             wanted |= self._regroup(bridged)
         story_of: dict[str, str] = {}
         for part in self._parts(wanted & self._unsettled):
@@ -249,7 +200,7 @@ class EventLinks:
     def _regroup(self, bridged: set[str]) -> set[str]:
         """The groups of `bridged` found again by a walk (a group may have fallen apart);
         returns their unsettled events and those of the stories torn apart with them."""
-        pieces = self.groups(sorted(bridged))
+        pieces = linked_groups(self._links, sorted(bridged))
         for piece in pieces:
             for key in piece:
                 self._leave(key)
@@ -290,46 +241,39 @@ class EventLinks:
         ours, theirs = self._rows.sizes(rows), self._rows.sizes(columns)
         return 1.0 - np.round(products / np.outer(ours, theirs), DECIMALS)
 
-    def _holds(self, stories: list[_Story]) -> list[bool]:
+    def _holds(self, stories: list[Story], known: Block | None = None) -> list[bool]:
         """Whether each story meets conditions (1) and (2) against every event near it
         (the others meet them: they are further than the cut from each of its events).
-        One product for all the stories."""
+        One product for all the stories, none when `known` holds the distances of every
+        event near them to their events."""
         near = [
             sorted({n for m in story.members for n in self._near[m]} - set(story.members))
             for story in stories
         ]
-        rows = sorted({n for found in near for n in found})
-        if not rows:
+        if not any(near):
             return [True] * len(stories)
-        columns = sorted({m for story, found in zip(stories, near, strict=True) if found
-                          for m in story.members})  # fmt: skip
-        distance = self._distances(rows, columns)
-        row_of = {k: i for i, k in enumerate(rows)}
-        column_of = {k: i for i, k in enumerate(columns)}
-        cut = 1.0 - self.threshold
-        verdicts = []
-        for story, found in zip(stories, near, strict=True):
-            if not found:
-                verdicts.append(True)
-                continue
-            block = distance[
-                np.ix_([row_of[n] for n in found], [column_of[m] for m in story.members])
-            ]
-            verdicts.append(
-                bool(block.min() > story.top + MARGIN and block.mean(axis=1).min() > cut + MARGIN)
-            )
-        return verdicts
+        if known is None:
+            rows = sorted({n for found in near for n in found})
+            columns = sorted({m for story, found in zip(stories, near, strict=True) if found
+                              for m in story.members})  # fmt: skip
+            distance = self._distances(rows, columns)
+        else:
+            rows, columns, distance = known
+        return verdicts(stories, near, (rows, columns, distance), 1.0 - self.threshold)
 
     def _split(self, keys: list[str]) -> dict[str, str]:
         """Average linkage over `keys` (sorted, one linked group), cut at the threshold;
         each story kept, settled or not."""
         cut = 1.0 - self.threshold
         story_of: dict[str, str] = {}
+        # The events near `keys` as rows too: one product serves the linkage and `_holds`.
+        rows = [*keys, *sorted({n for k in keys for n in self._near[k]} - set(keys))]
+        distance = self._distances(rows, keys) if len(rows) > 1 else np.zeros((1, 1))
         found = [
-            _Story(tuple(members), top, settled=False)
-            for members, top in _linkage(keys, self._distances(keys, keys), cut)
+            Story(tuple(members), top, settled=False)
+            for members, top in story_linkage(keys, distance[: len(keys)], cut)
         ]
-        for story, holds in zip(found, self._holds(found), strict=True):
+        for story, holds in zip(found, self._holds(found, (rows, keys, distance)), strict=True):
             story = replace(story, settled=holds)
             members = story.members
             for key in members:
@@ -340,25 +284,3 @@ class EventLinks:
                 else:
                     self._unsettled.add(key)
         return story_of
-
-
-def _linkage(keys: list[str], distance: np.ndarray, cut: float) -> list[tuple[list[str], float]]:
-    """Average linkage over `keys` (sorted; `distance` their square matrix), cut at `cut`:
-    each story (sorted keys) with its highest merge distance."""
-    n = len(keys)
-    if n == 1:
-        return [([keys[0]], -np.inf)]
-    condensed = np.clip(distance[np.triu_indices(n, k=1)], 0.0, 1.0)
-    tree = linkage(condensed, method="average")
-    flat = cut_tree(tree, n, cut)
-    leaf = list(range(n))
-    top: dict[int, float] = {}
-    for a, b, height, _ in tree:
-        leaf.append(leaf[int(a)])
-        if height <= cut:
-            label = int(flat[leaf[int(b)]])
-            top[label] = max(top.get(label, -np.inf), float(height))
-    grouped: dict[int, list[str]] = {}
-    for key, label in zip(keys, flat, strict=True):
-        grouped.setdefault(int(label), []).append(key)
-    return [(members, top.get(label, -np.inf)) for label, members in grouped.items()]

@@ -57,9 +57,11 @@ class Vocabulary:
     def row(self, vector: dict[str, float]) -> SparseRow:
         """`vector` over this vocabulary (new terms get new columns)."""
         n = len(vector)
-        columns = np.fromiter(
-            (self._columns.setdefault(t, len(self._columns)) for t in vector), np.int64, n
-        )
+        known = self._columns
+        # New terms numbered in the order they come, then every term looked up in C.
+        for term in [t for t in vector if t not in known]:
+            known[term] = len(known)
+        columns = np.fromiter(map(known.__getitem__, vector), np.int64, n)
         values = np.fromiter(vector.values(), float, n)
         order = np.argsort(columns, kind="stable")
         return SparseRow(columns[order], values[order])
@@ -162,6 +164,23 @@ class KeptRows:
         return windowed(sims[None, :], np.array([day]), days, window).ravel()
 
 
+def row_product(row: SparseRow, transposed: sparse.csr_matrix, n: int) -> np.ndarray:
+    """`row` times `transposed` (terms by `n` rows): the product with each of the rows,
+    summed from 0 term after term by ascending column, as scipy's sparse product sums it
+    (the same floats), without building a matrix for the one row."""
+    inside = row.columns < transposed.shape[0]
+    columns, values = row.columns[inside], row.values[inside]
+    starts = transposed.indptr[columns]
+    lengths = transposed.indptr[columns + 1] - starts
+    # Every stored entry of those columns, column after column (each in its own order).
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    entries = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
+    terms = transposed.data[entries] * np.repeat(values, lengths)
+    # bincount adds in order: each row's sum is sequential, in the columns' order.
+    return np.bincount(transposed.indices[entries], weights=terms, minlength=n)
+
+
 class RowStore:
     """Rows by key over one `Vocabulary`, each with a size, kept in bulk for products
     with every row: the transpose of the rows kept at its last rebuild (so a product reads
@@ -215,20 +234,11 @@ class RowStore:
             self._transposed = self.stack(self._kept).T.tocsr()
             self._added = {}
         found: dict[str, float] = {}
-        width = self._transposed.shape[0]
-        inside = row.columns < width
-        if self._kept and inside.any():
-            one = sparse.csr_matrix(
-                (row.values[inside], row.columns[inside], [0, int(inside.sum())]),
-                shape=(1, width),
-            )
-            products = (one @ self._transposed).tocoo()
-            slots, values = products.col, products.data
-            sims = np.round(values / (self._sizes[slots] * size), DECIMALS)
-            keep = (sims >= floor) & self._alive[slots]
-            found.update(
-                zip([self._kept[i] for i in slots[keep]], sims[keep].tolist(), strict=True)
-            )
+        if self._kept:
+            sums = row_product(row, self._transposed, len(self._kept))
+            sims = np.round(sums / (self._sizes * size), DECIMALS)
+            keep = np.flatnonzero((sims >= floor) & self._alive)
+            found.update(zip([self._kept[i] for i in keep], sims[keep].tolist(), strict=True))
         if self._added:
             added = list(self._added)
             values = self.vocabulary.dots(row, [self._rows[k][0] for k in added])

@@ -1,8 +1,9 @@
 """The story level kept between arrivals (`links.EventLinks`) against the batch's stories
 (`stories.story_groups`) after every change of a random sequence of events: new ones,
 ones that grow, split in two or go, over a small vocabulary, so that groups join and
-fall apart and many stories are not settled. And the two shortcuts the online path
-takes: `Vocabulary.dots` and `linkage.cut_tree`."""
+fall apart and many stories are not settled. And the shortcuts the online path takes:
+`Vocabulary.dots`, the product of `RowStore.similar`, `linkage.cut_tree` and
+`linkage.average_tree`."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from collections.abc import Iterable
 
 import numpy as np
 import pytest
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from service.cluster.features import Features
-from service.cluster.linkage import cut_tree
+from service.cluster.linkage import average_tree, cut_tree
 from service.cluster.links import EventLinks
 from service.cluster.stories import EventIndex, EventSummary, story_groups, summarise_event
-from service.cluster.vectors import Vocabulary
+from service.cluster.vectors import Vocabulary, row_product
 
 THRESHOLD = 0.3
 VOCABULARY = [f"w{i}" for i in range(14)]
@@ -111,6 +113,39 @@ def test_dots_are_the_sparse_products_empty_rows_included() -> None:
     assert got == pytest.approx(expected, abs=1e-12)
     assert vocabulary.dots(query, [vocabulary.row({})]).tolist() == [0.0]
     assert vocabulary.dots(query, []).shape == (0,)
+
+
+def test_row_product_is_the_sparse_product_to_the_last_bit() -> None:
+    # The same floats as scipy's product: a story's verdict never moves with the path.
+    rng = random.Random(1)
+    vocabulary = Vocabulary()
+    terms = [f"t{i}" for i in range(400)]
+    for _ in range(100):
+        kept = [
+            vocabulary.row({t: rng.random() * 10 ** rng.uniform(-3, 1)
+                            for t in rng.sample(terms, k=rng.randint(0, 60))})
+            for _ in range(rng.randint(1, 30))
+        ]  # fmt: skip
+        transposed = vocabulary.stack(kept).T.tocsr()
+        # Some of the query's terms are newer than the kept rows (beyond their columns).
+        query = vocabulary.row({t: rng.random() for t in rng.sample(terms, k=rng.randint(0, 60))})
+        width = transposed.shape[0]
+        inside = query.columns < width
+        one = sparse.csr_matrix(
+            (query.values[inside], query.columns[inside], [0, int(inside.sum())]),
+            shape=(1, width),
+        )
+        expected = (one @ transposed).toarray().ravel()
+        got = row_product(query, transposed, len(kept))
+        assert got.tolist() == expected.tolist()
+
+
+def test_average_tree_of_two_is_scipys() -> None:
+    for d in (0.0, 0.123456789123, 0.78, 1.0):
+        condensed = np.array([d])
+        assert average_tree(condensed, 2).tolist() == linkage(condensed, "average").tolist()
+    condensed = np.array([0.2, 0.5, 0.4])
+    assert average_tree(condensed, 3).tolist() == linkage(condensed, "average").tolist()
 
 
 def test_cut_tree_is_fcluster_by_distance() -> None:

@@ -80,8 +80,8 @@ def split_component(
     if n == 1:  # what the linkage below makes of one article, without its matrices
         day = ordered[0].day
         return [Group((ordered[0].article_id,), ordered[0].title, day, day)]
-    matrix = kept.stack([f.article_id for f in ordered]) if kept is not None else None
-    sims = pair_similarities(ordered, settings.window_days, matrix)
+    gram = kept.gram([f.article_id for f in ordered]) if kept is not None else None
+    sims = pair_similarities(ordered, settings.window_days, gram)
     distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
     events = _cut(average_tree(distances, n), settings.event_threshold, n)
     by_event: dict[int, list[int]] = {}

@@ -237,7 +237,7 @@ class EventLinks:
 
     def _distances(self, rows: list[str], columns: list[str]) -> np.ndarray:
         """1 - rounded mean similarity, `rows` by `columns`."""
-        products: np.ndarray = (self._rows.stack(rows) @ self._rows.stack(columns).T).toarray()
+        products = self._rows.products(rows, columns)
         ours, theirs = self._rows.sizes(rows), self._rows.sizes(columns)
         return 1.0 - np.round(products / np.outer(ours, theirs), DECIMALS)
 

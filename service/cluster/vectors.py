@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from service.cluster.features import Features
+from service.cluster.products import SparseRow, products, row_product, stack
 
 DECIMALS = 9
 
@@ -35,14 +35,6 @@ def matrix(vectors: Sequence[dict[str, float]]) -> sparse.csr_matrix:
             cols.append(vocabulary.setdefault(term, len(vocabulary)))
             vals.append(weight)
     return sparse.csr_matrix((vals, (rows, cols)), shape=(len(vectors), len(vocabulary)))
-
-
-@dataclass(frozen=True)
-class SparseRow:
-    """One vector over a `Vocabulary`: its columns (ascending) and their weights."""
-
-    columns: np.ndarray
-    values: np.ndarray
 
 
 class Vocabulary:
@@ -84,18 +76,7 @@ class Vocabulary:
 
     def stack(self, rows: Sequence[SparseRow]) -> sparse.csr_matrix:
         """The rows as one matrix (one row each, in order)."""
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(r.columns) for r in rows], out=indptr[1:])
-        columns = [r.columns for r in rows]
-        values = [r.values for r in rows]
-        return sparse.csr_matrix(
-            (
-                np.concatenate(values) if rows else np.zeros(0),
-                np.concatenate(columns) if rows else np.zeros(0, dtype=np.int64),
-                indptr,
-            ),
-            shape=(len(rows), len(self._columns)),
-        )
+        return stack(rows, len(self._columns))
 
 
 def _days(items: Sequence[Features]) -> np.ndarray:
@@ -110,14 +91,15 @@ def windowed(sims: np.ndarray, days_a: np.ndarray, days_b: np.ndarray, window: i
 
 
 def pair_similarities(
-    items: Sequence[Features], window: int, rows: sparse.csr_matrix | None = None
+    items: Sequence[Features], window: int, gram: np.ndarray | None = None
 ) -> np.ndarray:
-    """The n-by-n similarity matrix of `items` (1 on the diagonal); `rows`, when given,
-    are their vectors in that order (from a caller that keeps them, `KeptRows`)."""
-    if rows is None:
+    """The n-by-n similarity matrix of `items` (1 on the diagonal); `gram`, when given,
+    is the products of their vectors (from a caller that keeps them, `KeptRows`)."""
+    if gram is None:
         rows = matrix([f.vector for f in items])
+        gram = (rows @ rows.T).toarray()
     days = _days(items)
-    sims = windowed((rows @ rows.T).toarray(), days, days, window)
+    sims = windowed(gram, days, days, window)
     np.fill_diagonal(sims, 1.0)
     return sims
 
@@ -151,9 +133,11 @@ class KeptRows:
         day = np.nan if features.day is None else float(features.day)
         self._rows[features.article_id] = (self.vocabulary.row(features.vector), day)
 
-    def stack(self, article_ids: Sequence[str]) -> sparse.csr_matrix:
-        """The rows of `article_ids`, in that order, as one matrix."""
-        return self.vocabulary.stack([self._rows[a][0] for a in article_ids])
+    def gram(self, article_ids: Sequence[str]) -> np.ndarray:
+        """The products of the rows of `article_ids` with each other (the floats of
+        `stack(rows) @ stack(rows).T`)."""
+        rows = [self._rows[a][0] for a in article_ids]
+        return products(rows, rows)
 
     def similarities(self, article_id: str, others: Sequence[str], window: int) -> np.ndarray:
         """Similarity of one kept article to each of `others` (as `Rows.similarities`)."""
@@ -162,23 +146,6 @@ class KeptRows:
         days = np.array([d for _, d in kept], dtype=float)
         sims = self.vocabulary.dots(row, [r for r, _ in kept])
         return windowed(sims[None, :], np.array([day]), days, window).ravel()
-
-
-def row_product(row: SparseRow, transposed: sparse.csr_matrix, n: int) -> np.ndarray:
-    """`row` times `transposed` (terms by `n` rows): the product with each of the rows,
-    summed from 0 term after term by ascending column, as scipy's sparse product sums it
-    (the same floats), without building a matrix for the one row."""
-    inside = row.columns < transposed.shape[0]
-    columns, values = row.columns[inside], row.values[inside]
-    starts = transposed.indptr[columns]
-    lengths = transposed.indptr[columns + 1] - starts
-    # Every stored entry of those columns, column after column (each in its own order).
-    ends = np.cumsum(lengths)
-    total = int(ends[-1]) if len(ends) else 0
-    entries = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
-    terms = transposed.data[entries] * np.repeat(values, lengths)
-    # bincount adds in order: each row's sum is sequential, in the columns' order.
-    return np.bincount(transposed.indices[entries], weights=terms, minlength=n)
 
 
 class RowStore:
@@ -218,6 +185,11 @@ class RowStore:
     def stack(self, keys: Sequence[str]) -> sparse.csr_matrix:
         """The rows of `keys`, in that order, as one matrix."""
         return self.vocabulary.stack([self._rows[k][0] for k in keys])
+
+    def products(self, rows: Sequence[str], columns: Sequence[str]) -> np.ndarray:
+        """The products of the rows of `rows` with those of `columns` (the floats of
+        `stack(rows) @ stack(columns).T`)."""
+        return products([self._rows[k][0] for k in rows], [self._rows[k][0] for k in columns])
 
     def sizes(self, keys: Sequence[str]) -> np.ndarray:
         """The sizes of `keys`, in that order."""

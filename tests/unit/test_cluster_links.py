@@ -2,8 +2,7 @@
 (`stories.story_groups`) after every change of a random sequence of events: new ones,
 ones that grow, split in two or go, over a small vocabulary, so that groups join and
 fall apart and many stories are not settled. And the shortcuts the online path takes:
-`Vocabulary.dots`, the product of `RowStore.similar`, `linkage.cut_tree` and
-`linkage.average_tree`."""
+`Vocabulary.dots`, the sums of `products`, `linkage.cut_tree` and `linkage.average_tree`."""
 
 from __future__ import annotations
 
@@ -16,11 +15,13 @@ import pytest
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
+from service.cluster import products as products_module
 from service.cluster.features import Features
 from service.cluster.linkage import average_tree, cut_tree
 from service.cluster.links import EventLinks
+from service.cluster.products import SparseRow, products, row_product
 from service.cluster.stories import EventIndex, EventSummary, story_groups, summarise_event
-from service.cluster.vectors import Vocabulary, row_product
+from service.cluster.vectors import Vocabulary
 
 THRESHOLD = 0.3
 VOCABULARY = [f"w{i}" for i in range(14)]
@@ -138,6 +139,31 @@ def test_row_product_is_the_sparse_product_to_the_last_bit() -> None:
         expected = (one @ transposed).toarray().ravel()
         got = row_product(query, transposed, len(kept))
         assert got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("many_terms", [0, products_module.MANY_TERMS])
+def test_products_are_the_sparse_products_to_the_last_bit(
+    many_terms: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(products_module, "MANY_TERMS", many_terms)  # both ways of summing
+    rng = random.Random(2)
+    vocabulary = Vocabulary()
+    terms = [f"t{i}" for i in range(300)]
+
+    def some_rows() -> list[SparseRow]:
+        return [
+            vocabulary.row({t: rng.random() * 10 ** rng.uniform(-3, 1)
+                            for t in rng.sample(terms, k=rng.choice([0, 3, 40, 120]))})
+            for _ in range(rng.randint(0, 10))
+        ]  # fmt: skip
+
+    for _ in range(200):
+        left, right = some_rows(), some_rows()
+        got = products(left, right)
+        assert got.shape == (len(left), len(right))
+        if left and right:
+            expected = (vocabulary.stack(left) @ vocabulary.stack(right).T).toarray()
+            assert got.tolist() == expected.tolist()
 
 
 def test_average_tree_of_two_is_scipys() -> None:

@@ -1,0 +1,95 @@
+"""Sparse products summed exactly as scipy's sparse product sums them, for the many small
+products of the online path, without scipy's cost of building two matrices per product.
+
+scipy (`csr_matmat`) adds the terms of each cell from 0, one after the other, in the
+order of the left row's columns (ascending here); `np.bincount` adds its weights in the
+order it reads them. Fed the terms in that order, it gives the same floats to the last
+bit, so a similarity, and every verdict on it, is the one the sparse product gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+
+@dataclass(frozen=True)
+class SparseRow:
+    """One vector over a `Vocabulary`: its columns (ascending) and their weights."""
+
+    columns: np.ndarray
+    values: np.ndarray
+
+
+def row_product(row: SparseRow, transposed: sparse.csr_matrix, n: int) -> np.ndarray:
+    """`row` times `transposed` (terms by `n` rows): the product with each of the rows,
+    summed from 0 term after term by ascending column, as scipy's sparse product sums it
+    (the same floats), without building a matrix for the one row."""
+    inside = row.columns < transposed.shape[0]
+    columns, values = row.columns[inside], row.values[inside]
+    starts = transposed.indptr[columns]
+    lengths = transposed.indptr[columns + 1] - starts
+    # Every stored entry of those columns, column after column (each in its own order).
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    entries = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
+    terms = transposed.data[entries] * np.repeat(values, lengths)
+    # bincount adds in order: each row's sum is sequential, in the columns' order.
+    return np.bincount(transposed.indices[entries], weights=terms, minlength=n)
+
+
+MANY_TERMS = 32_768
+"""Left entries times right rows (a bound on the terms) from which `products` leaves the
+sums to scipy: its arrays of terms would then cost more than building two matrices."""
+
+
+def stack(rows: Sequence[SparseRow], width: int) -> sparse.csr_matrix:
+    """The rows as one matrix of `width` columns (one row each, in order)."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r.columns) for r in rows], out=indptr[1:])
+    return sparse.csr_matrix(
+        (
+            np.concatenate([r.values for r in rows]) if rows else np.zeros(0),
+            np.concatenate([r.columns for r in rows]) if rows else np.zeros(0, dtype=np.int64),
+            indptr,
+        ),
+        shape=(len(rows), width),
+    )
+
+
+def products(left: Sequence[SparseRow], right: Sequence[SparseRow]) -> np.ndarray:
+    """`left[i] · right[j]` for every pair (a dense matrix), as scipy sums
+    `stack(left) @ stack(right).T`."""
+    k, m = len(left), len(right)
+    right_columns = np.concatenate([r.columns for r in right]) if right else np.zeros(0, int)
+    left_columns = np.concatenate([r.columns for r in left]) if left else np.zeros(0, int)
+    if not len(right_columns) or not len(left_columns):
+        return np.zeros((k, m))
+    if len(left_columns) * m > MANY_TERMS:  # at most that many terms: scipy's loop wins
+        width = int(max(left_columns.max(), right_columns.max())) + 1
+        product: np.ndarray = (stack(left, width) @ stack(right, width).T).toarray()
+        return product
+    # `right` column by column (within a column, row after row), as its transpose holds it.
+    order = np.argsort(right_columns, kind="stable")
+    right_columns = right_columns[order]
+    right_values = np.concatenate([r.values for r in right])[order]
+    right_rows = np.repeat(np.arange(m), [len(r.columns) for r in right])[order]
+    heads = np.flatnonzero(np.r_[True, right_columns[1:] != right_columns[:-1]])
+    distinct = right_columns[heads]
+    tails = np.r_[heads[1:], len(right_columns)]
+    # `left` row after row, each row's columns ascending: the order of the additions.
+    at = np.minimum(np.searchsorted(distinct, left_columns), len(distinct) - 1)
+    hit = distinct[at] == left_columns
+    left_values = np.concatenate([r.values for r in left])[hit]
+    left_rows = np.repeat(np.arange(k), [len(r.columns) for r in left])[hit]
+    at = at[hit]
+    starts, lengths = heads[at], tails[at] - heads[at]
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    entries = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
+    terms = np.repeat(left_values, lengths) * right_values[entries]
+    cells = np.repeat(left_rows, lengths) * m + right_rows[entries]
+    return np.bincount(cells, weights=terms, minlength=k * m).reshape(k, m)

@@ -6,7 +6,9 @@ summation order computed it.
 
 `matrix` numbers the terms of one set of vectors afresh (the batch: once per collection).
 The online path keeps a `Vocabulary` instead: each vector becomes a `SparseRow` once, and
-any set of rows stacks into a matrix without reading a term again.
+any set of rows stacks into a matrix, or multiplies with another set
+(`service.cluster.products`, scipy's sums without its matrices), without reading a term
+again.
 """
 
 from __future__ import annotations

@@ -1,13 +1,16 @@
 """Which figures are one fact: frames that fit, clustered so that every pair fits.
 
 Two figures fit when nothing in their frames tells them apart (`fit`): the same unit
-dimension, ordinal and vagueness, the same scope qualifiers ('another', 'already') and
-the same place ('' is the event's own place or the whole country), no two different
-counted things (a generic 'people' meets a specific 'civilians'), no two different
-happenings (killed vs injured), no two disjoint qualifiers (teachers vs rail staff), and
-for counts tied to an occasion (a march, a strike) the same day: a count for another day
-or city is another fact, never a revision. Running tallies (the dead, the missing) may
-come from different days: the later figure may revise the earlier.
+dimension, ordinal and vagueness, both or neither a change ('39 fewer', 'up 5') and both
+or neither a part of a group ('64 children' among the dead), the same scope qualifiers
+('another', 'already') and the same place ('' is the event's own place or the whole
+country), no two different counted things (a generic 'people' meets a specific
+'civilians'), no two different happenings (killed vs injured), no two disjoint qualifiers
+(teachers vs rail staff; for two durations the qualifier says what they last: '14 years
+of Conservative government'), and for counts tied to an occasion (a march, a strike) the
+same day: a count for another day or city is another fact, never a revision. Running
+tallies (the dead, the missing) may come from different days: the later figure may revise
+the earlier.
 
 Each pair that fits gets a confidence (1 when entity and happening are stated on both
 sides and agree; less when a side leaves a slot open, names only a generic thing, or
@@ -23,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
+from service.merge.counted import COUNT_CLASS
 from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS
 from service.merge.frames import FigureFrame
 from service.merge.tokens import dice
@@ -54,6 +58,10 @@ def fit(
     thresholds and confidence factors are `tol`'s `like_wording`, `stale_days` and `conf_*`."""
     if (a.dimension, a.ordinal, a.vague, a.scope) != (b.dimension, b.ordinal, b.vague, b.scope):
         return None
+    if a.part != b.part:
+        return None  # '64 children' among the dead are not the death toll
+    if a.change != b.change:
+        return None  # '39 fewer' seats are a change, not a count of seats
     confidence = 1.0
     slots: set[str] = set()
     if a.names and b.names and not a.names & b.names:
@@ -96,7 +104,7 @@ def fit(
     beyond = (a.counted & b.counted) - {a.entity, b.entity, *a.qualifier, *b.qualifier}
     alike = wording is not None and wording >= tol.like_wording and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
-    named = a.named_thing and b.named_thing and a.entity == b.entity
+    named = (a.named_thing and b.named_thing and a.entity == b.entity) or _spans_of(a, b)
     if one_sided and not alike and not named:
         # '101 soldiers' on a memorial wall are not '2,000 soldiers killed', and 'a
         # million' is not '309 people arrested': a happening one side leaves out must
@@ -137,6 +145,19 @@ def _qualifiers_meet(a: FigureFrame, b: FigureFrame) -> bool:
     if shared - heads:
         return True
     return not (a.qualifier - heads and b.qualifier - heads)
+
+
+def _spans_of(a: FigureFrame, b: FigureFrame) -> bool:
+    """Two measures in one unit ('14 years') whose qualifiers say what they measure and
+    meet ('years of Conservative government', '... of Conservative-led government'): the
+    qualifier is the thing measured, as 'damage' is for a sum in dollars."""
+    return (
+        a.dimension == b.dimension != COUNT_CLASS
+        and a.unit_word
+        and b.unit_word
+        and bool(a.qualifier and b.qualifier)
+        and _qualifiers_meet(a, b)
+    )
 
 
 def _people_and_kind(a: str, b: str) -> bool:

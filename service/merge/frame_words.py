@@ -44,6 +44,21 @@ SNAPSHOT_TIMES: Final = _LEX.words("time.snapshots")
 """Words that open a time scope taken at a point of time ('by 4 pm', 'as of Tuesday',
 'so far'): the figure is a snapshot of a count in progress."""
 
+CHANGE_COMPARATIVES: Final = frozenset(_LEX.words("changes.comparatives"))
+"""Words right after a figure that make it a difference ('39 fewer', '8 points lower than')."""
+
+CHANGE_MOVEMENTS: Final = frozenset(_LEX.words("changes.movements"))
+"""Words that name a change in a figure's words or just before it ('up 5', 'rose by 60')."""
+
+PART_AMONG: Final = frozenset(_LEX.words("parts.among"))
+"""'children among the dead': the figure counts a part of a group named after the word."""
+
+PART_INCLUDING: Final = frozenset(_LEX.words("parts.including"))
+"""'including 43 who are feared dead': right before a figure, it makes it a part."""
+
+DISTRIBUTIVES: Final = frozenset(_LEX.words("distributives"))
+"""Qualifier words that pick no part ('each of them', 'both'): they say nothing of which."""
+
 SCOPE_QUALIFIERS: Final[dict[str, str]] = _LEX.mapping("scope")
 """Words that pick a part of a whole: '6,000 additional troops' is not '10,000 troops
 sent'. Two figures meet only when they name the same scope words, or none."""

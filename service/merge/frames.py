@@ -24,11 +24,16 @@ from lexicon import load
 from schemas.record import Quantity
 from service.merge.counted import COUNT_CLASS, Clause, classify_unit, is_vague
 from service.merge.frame_words import (
+    CHANGE_COMPARATIVES,
+    CHANGE_MOVEMENTS,
     CLASS_HAPPENINGS,
+    DISTRIBUTIVES,
     ENTITY_CLASSES,
     ENTITY_HAPPENINGS,
     GENERIC_ENTITIES,
     HAPPENING_CLASSES,
+    PART_AMONG,
+    PART_INCLUDING,
     PEOPLE_NOUNS,
     PLACE_PREFIXES,
     SCOPE_QUALIFIERS,
@@ -110,6 +115,12 @@ class FigureFrame:
 
     unit_word: bool = False
     """The counted thing is only the unit's word ('14 years', '300 kilometres')."""
+    part: bool = False
+    """The figure counts a part of a larger group ('64 children among the dead'): never
+    the same fact as a count of the whole."""
+    change: bool = False
+    """The figure is a difference ('39 fewer', 'up 5', 'a rise of 3%'): a change of a
+    count, never the same fact as the count itself."""
 
 
 @cache
@@ -136,6 +147,13 @@ def happenings_in(text: str) -> frozenset[str]:
             if stem in _HAPPENING_FORMS:
                 found.add(_HAPPENING_FORMS[stem])
     return frozenset(found)
+
+
+@cache
+def happening_stems(text: str) -> frozenset[str]:
+    """The content words of a happening as written, reduced by their endings
+    ('cancelled' → 'cancell'): for happenings no class names."""
+    return frozenset(_stem(w) for w in _words(text) if w not in STOP_WORDS)
 
 
 def _stem(word: str) -> str:
@@ -189,7 +207,12 @@ def qualifier_head(text: str) -> str:
 def _says_which(word: str) -> bool:
     """A word that can say which of the counted things: not a stop word, a scope word
     ('another') or a number."""
-    return word not in STOP_WORDS and word not in SCOPE_QUALIFIERS and not word.isdigit()
+    return (
+        word not in STOP_WORDS
+        and word not in SCOPE_QUALIFIERS
+        and word not in DISTRIBUTIVES
+        and not word.isdigit()
+    )
 
 
 @cache
@@ -247,15 +270,41 @@ def proper_names(*texts: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@cache
+def _people_group(entity: str) -> str:
+    """The group a counted noun names when it is a capitalised plural of people of a
+    nation or group ('Argentines', 'Palestinians'; not 'Boeing 737s'), folded and
+    singular; '' otherwise."""
+    words = entity.split()
+    if len(words) != 1 or not _NAME.fullmatch(words[0]) or words[0].isupper():
+        return ""
+    word = words[0]
+    if not word.endswith("s") or word.endswith(("'s", "\u2019s")):
+        return ""
+    folded = fold(word)
+    if folded in _ENTITY_FORMS or folded in ENTITY_HAPPENINGS or folded in STOP_WORDS:
+        return ""
+    return singularise(folded)
+
+
 def _content(text: str) -> frozenset[str]:
     return frozenset(singularise(w) for w in _words(text) if w not in STOP_WORDS)
 
 
 def frame_of(
-    quantity: Quantity, event_places: frozenset[str], clause_scope: Iterable[str] = ()
+    quantity: Quantity,
+    event_places: frozenset[str],
+    clause_scope: Iterable[str] = (),
+    *,
+    clause_change: bool = False,
+    contrast: bool = False,
+    clause_part: bool = False,
 ) -> FigureFrame:
     """The normalised frame of a quantity; `event_places` are the keys of the event's own
-    place and country; `clause_scope` the scope words read around the figure in its text."""
+    place and country; `clause_scope` the scope words read around the figure in its text,
+    `clause_change` whether that clause makes it a difference (`clause_reads_change`);
+    `contrast` whether its 'another' contrasts it with an earlier figure (`contrasts`), so
+    that the scope its words and clause give it is not 'additional'."""
     dimension, _, unit_noun = classify_unit(quantity.unit)
     derived = not (quantity.entity or quantity.happening)
     entity, implied = entity_of(quantity.entity) if quantity.entity else ("", "")
@@ -268,10 +317,15 @@ def frame_of(
         happening = happenings_in(_happening_words(quantity.counted))
     if not happening and implied:
         happening = frozenset({implied})
+    group = _people_group(quantity.entity)
+    if group and entity == group:
+        entity = "person"  # '1.5 million Argentines' are people of a group
     if happening & _HUMAN_FATES and entity not in PEOPLE_NOUNS and entity not in _ENTITY_FORMS:
         # 'the war dead', '600 dead': only people die, are injured or go missing.
         entity = "person"
     qualifier, scope = qualifier_words(quantity.qualifier)  # a description's are noise
+    if group:
+        qualifier |= {group}
     heads = frozenset({qualifier_head(quantity.qualifier)} - {""})
     if dimension == "percent":
         # A share is a share of something: '51% stake in Corvina', '49% of Corvina',
@@ -285,10 +339,14 @@ def frame_of(
         heads |= modifiers
     # The figure's own words ('another 396 workers') say which part it is as much as the
     # clause around it.
-    scope = scope | frozenset(clause_scope) | _scope_words(list(_words(quantity.phrase)))
-    if derived:
-        _, described_scope = qualifier_words(quantity.counted)
-        scope |= described_scope
+    read = frozenset(clause_scope) | _scope_words(list(_words(quantity.phrase)))
+    scope = scope | (read - {"additional"} if contrast else read)
+    # So does its description: 'extra prison term' is an extra whether or not the
+    # article's own words say 'more'. Beside a frame of its own, only 'extra' is read
+    # there ('budget plan' or 'first-round' describe, they do not pick a part); a frame
+    # read from the description alone takes every scope word of it.
+    _, described_scope = qualifier_words(quantity.counted)
+    scope |= described_scope if derived else described_scope & _DESCRIBED_SCOPES
     # The counted thing is only a unit's name: the record's own unit ('14 years') or any
     # unit of measurement ('kilometres' for a figure given in km).
     unit_word = bool(entity) and (
@@ -311,7 +369,71 @@ def frame_of(
         derived=derived,
         names=proper_names(quantity.counted, quantity.entity, quantity.qualifier),
         snapshot=is_snapshot(quantity.time_scope),
+        part=clause_part or bool(PART_AMONG.intersection(_words(quantity.counted))),
+        change=clause_change
+        or is_change(quantity.phrase, quantity.happening, quantity.time_scope, quantity.counted),
     )
+
+
+@cache
+def is_change(phrase: str, happening: str = "", time_scope: str = "", counted: str = "") -> bool:
+    """A figure phrased as a difference: a comparative after its number ('39 fewer',
+    not the hedge 'fewer than 100') or in its happening ('lower'), a movement in its
+    words ('up 5', 'a rise of 3%'; not 'up to 5'), a description of a movement ('rise in
+    Labour's vote') or a time scope that compares ('than in 2019')."""
+    words = _words(phrase)
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in CHANGE_COMPARATIVES and following != "than":
+            return True
+        if word in CHANGE_MOVEMENTS and following not in _LEVEL_AFTER:
+            return True
+    if any(word in CHANGE_COMPARATIVES for word in _words(happening)):
+        return True
+    described = [w for w in _words(counted) if w not in STOP_WORDS]
+    if described[:1] and described[0] in CHANGE_MOVEMENTS - _PARTICLES:
+        return True
+    return _words(time_scope)[:1] == ("than",)
+
+
+_LEVEL_AFTER: Final = frozenset({"to", "from"})
+"""'up to 5' is a hedge and 'down from 48' names the level before: no difference."""
+_PARTICLES: Final = frozenset({"up", "down"})
+"""Movements that are also verb particles ('shot down', 'set up')."""
+
+
+def clause_reads_part(clause: Clause) -> bool:
+    """The clause makes a figure a part of a group: 'among the dead were | 64 children',
+    'including | 43 who are feared dead' (not 'among the | five most destructive')."""
+    before = clause.before.split()
+    if before and before[-1] in PART_INCLUDING:
+        return True
+    # 'among the dead were | 64': a form of 'be' after the group ('will be among the
+    # leaders from | 26 countries' and 'among the | five most destructive' name the whole).
+    if not before or before[-1] not in _BE:
+        return False
+    return bool(PART_AMONG.intersection(before[-_PART_REACH:-1]))
+
+
+_BE: Final = frozenset({"were", "was", "are", "is"})
+
+
+_PART_REACH: Final = 4
+"""How many words before a figure 'among' may stand to make it a part."""
+
+
+def clause_reads_change(clause: Clause, phrase: str = "") -> bool:
+    """The clause makes a figure a difference: it ends in a movement ('up 5%', 'shares
+    fell 1.1%'; not 'fell to 4,000', a level), or in a movement and 'by' / 'of' ('rose by
+    60', 'a rise of 3%'), or goes on with a comparative ('8 points lower than in 2019')."""
+    before = clause.before.split()
+    after = clause.after.split()
+    last = before[-1] if before else ""
+    if last in CHANGE_MOVEMENTS and _words(phrase)[:1] not in {("to",), ("from",)}:
+        return True
+    if last in {"by", "of"} and len(before) > 1 and before[-2] in CHANGE_MOVEMENTS:
+        return True
+    return len(after) > 1 and after[0] in CHANGE_COMPARATIVES and after[1] == "than"
 
 
 _SNAPSHOT_PHRASES: Final = tuple(f" {p} " for p in SNAPSHOT_TIMES)
@@ -332,6 +454,8 @@ _SHARE_WORDS: Final = _PARTS | frozenset(_EN.words("figures.share_words"))
 _CLAUSE_SCOPES: Final = frozenset(_EN.words("figures.clause_scopes"))
 """Scope words read around a figure in its clause ('another 6,000', 'intends to send',
 '1,000 of whom are already there')."""
+_DESCRIBED_SCOPES: Final = frozenset({"additional"})
+"""Scope classes a description gives a figure that has a frame of its own."""
 _HUMAN_FATES: Final = frozenset(_EN.words("figures.human_fates"))
 """Happenings that befall people only: a thing counted as dead is people."""
 
@@ -394,7 +518,18 @@ def _entity_from_description(counted: str) -> tuple[str, str]:
 def clause_scope(clause: Clause) -> frozenset[str]:
     """Scope words in a figure's clause ('another 6,000', '1,000 of whom are already
     there'); 'more' only when it is not 'more than'."""
-    return _scope_words(clause.before.split()) | _scope_words(clause.after.split())
+    before = clause.before.split()
+    after = clause.after.split()
+    # Words beyond another figure are that figure's: in 'cancelled almost 300 flights and
+    # rescheduled another 26', 'another' is the 26's, not the 300's.
+    numbers = [i for i, word in enumerate(before) if word.isdigit()]
+    if numbers:
+        before = before[numbers[-1] + 1 :]
+    cut = next((i for i, word in enumerate(after) if word.isdigit()), len(after))
+    if cut < len(after):
+        while cut and (after[cut - 1] in SCOPE_QUALIFIERS or after[cut - 1] in {"a", "an"}):
+            cut -= 1  # 'and rescheduled another 26': the next figure's own words
+    return _scope_words(before) | _scope_words(after[:cut])
 
 
 def _scope_words(words: list[str]) -> frozenset[str]:

@@ -24,6 +24,7 @@ from schemas.consensus import FactStatus, FactValue
 from schemas.record import EventRecord, Quantity
 from service.merge.alignment import Days, Fit, cluster_frames, fit
 from service.merge.context import MergeContext
+from service.merge.contrasts import contrasted
 from service.merge.counted import (
     COUNT_CLASS,
     NO_CLAUSE,
@@ -43,7 +44,13 @@ from service.merge.drafts import (
     with_outlets,
 )
 from service.merge.frame_words import OCCASION_HAPPENINGS
-from service.merge.frames import FigureFrame, clause_scope, frame_of
+from service.merge.frames import (
+    FigureFrame,
+    clause_reads_change,
+    clause_reads_part,
+    clause_scope,
+    frame_of,
+)
 from service.merge.grouping import most_common
 from service.merge.intervals import (
     ISO_DAY_CHARS,
@@ -63,9 +70,7 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     places = event_places(ctx)
     nodes: dict[tuple[FigureFrame, Days, tuple[object, ...]], list[Observation]] = defaultdict(list)
     for record in ctx.records:
-        for quantity in record.quantities:
-            clause = _clause_of(ctx, record.article_id, quantity)
-            frame = frame_of(quantity, places, clause_scope(clause))
+        for quantity, clause, frame in _record_frames(ctx, record, places):
             observation = _observe(ctx, record, quantity, clause)
             if frame.snapshot:
                 observation = observation._replace(snapshot=True)
@@ -103,6 +108,30 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
         member_frames = [frames[i] for i in members]
         drafts.extend(_figure_drafts(ctx, obs, member_frames, confidence, slots, used))
     return drafts
+
+
+def _record_frames(
+    ctx: MergeContext, record: EventRecord, places: frozenset[str]
+) -> list[tuple[Quantity, Clause, FigureFrame]]:
+    """Each quantity of a record with its clause and frame; an 'another' that contrasts a
+    figure with an earlier one of its sentence (`contrasts`) is read as no scope."""
+    clauses = [_clause_of(ctx, record.article_id, q) for q in record.quantities]
+
+    def framed(quantity: Quantity, clause: Clause, contrast: bool) -> FigureFrame:
+        return frame_of(
+            quantity,
+            places,
+            clause_scope(clause),
+            clause_change=clause_reads_change(clause, quantity.phrase),
+            contrast=contrast,
+            clause_part=clause_reads_part(clause),
+        )
+
+    frames = [framed(q, c, False) for q, c in zip(record.quantities, clauses, strict=True)]
+    again = contrasted(ctx.texts.get(record.article_id), record.quantities, frames)
+    for index in again:
+        frames[index] = framed(record.quantities[index], clauses[index], True)
+    return list(zip(record.quantities, clauses, frames, strict=True))
 
 
 def _kind(frame: FigureFrame) -> tuple[object, ...]:

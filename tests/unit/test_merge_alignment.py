@@ -1,0 +1,331 @@
+"""Which figures are one fact: general rules of English news figures (issue #14).
+
+A change is not a level, a subgroup is not the whole, a duration is named by what it
+lasts, 'extra' in a description is a scope, and 'another' after a figure of another
+happening sets the figure apart from that figure, not from its own count.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.article import Article
+from schemas.consensus import Consensus
+from schemas.record import EventRecord, Quantity, Span
+from service.merge import merge_records
+from service.merge.counted import Clause
+from service.merge.frames import (
+    clause_reads_change,
+    clause_reads_part,
+    clause_scope,
+    frame_of,
+    is_change,
+)
+from tests.unit.test_merge import record
+
+
+def figure(
+    value: float,
+    phrase: str,
+    counted: str,
+    *,
+    text: str | None = None,
+    unit: str = "",
+    **frame: str,
+) -> Quantity:
+    """A figure with its frame slots; grounded in `text` when given (its first `phrase`)."""
+    start = text.index(phrase) if text is not None else 0
+    return Quantity(
+        value=value,
+        phrase=phrase,
+        counted=counted,
+        unit=unit,
+        evidence=[Span(start=start, end=start + len(phrase), text=phrase)],
+        grounded=True,
+        **frame,
+    )
+
+
+def statuses(consensus: Consensus) -> list[tuple[str, list[str], int]]:
+    """(status, values shown, outlets) of each quantity fact, sorted; a value given alike
+    by several outlets is shown once."""
+    return sorted(
+        (f.status, sorted(v.text for v in f.values), len(f.outlets))
+        for f in consensus.facts
+        if f.kind == "quantity"
+    )
+
+
+# --- a change is not a level -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "happening", "time_scope", "counted", "change"),
+    [
+        ("39 fewer", "", "", "seats lost", True),
+        ("fewer than 100", "", "", "people killed", False),  # a hedge
+        ("up 5%", "", "", "share", True),
+        ("up to 5,000", "", "", "troops", False),  # a hedge
+        ("a rise of 3%", "", "", "revenue", True),
+        ("around eight points", "lower", "", "turnout", True),
+        ("18 points", "", "", "rise in Labour's vote", True),
+        ("8 points", "", "than in 2019", "turnout", True),
+        ("six seats", "won", "", "seats won", False),
+        ("180 millimetres", "fell", "", "rainfall", False),  # rain fell: a level
+    ],
+)
+def test_a_figure_phrased_as_a_difference_is_a_change(
+    phrase: str, happening: str, time_scope: str, counted: str, change: bool
+) -> None:
+    assert is_change(phrase, happening, time_scope, counted) is change
+
+
+def test_the_clause_makes_a_figure_a_change_but_not_a_level_it_moved_to() -> None:
+    assert clause_reads_change(Clause("boeing shares fell", ""), "1.1%")
+    assert clause_reads_change(Clause("labour vote had risen by", ""), "18 points")
+    assert clause_reads_change(Clause("", "lower than in 2019"), "eight points")
+    assert not clause_reads_change(Clause("in marseille the count fell", ""), "to 4,000")
+    assert not clause_reads_change(Clause("down from the", "it won in 2019"), "48")
+
+
+def test_seats_fewer_than_before_do_not_join_the_seats_won() -> None:
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    figure(
+                        6,
+                        "six seats",
+                        "seats won by the SNP",
+                        entity="seats",
+                        qualifier="Scottish National Party",
+                    )
+                ],
+            ),
+            record(
+                "b",
+                quantities=[
+                    figure(
+                        39,
+                        "39 fewer",
+                        "seats lost by the SNP since 2019",
+                        entity="seats",
+                        happening="fewer",
+                        qualifier="Scottish National Party",
+                        time_scope="than in 2019",
+                    ),
+                    figure(
+                        9,
+                        "nine seats",
+                        "seats won by the SNP",
+                        entity="seats",
+                        qualifier="Scottish National Party",
+                    ),
+                ],
+            ),
+        ]
+    )
+    assert statuses(consensus) == [
+        ("conflicting", ["nine seats", "six seats"], 2),
+        ("single_source", ["39 fewer"], 1),
+    ]
+
+
+# --- a subgroup is not the whole -------------------------------------------------------
+
+
+def test_children_among_the_dead_stay_apart_from_the_toll() -> None:
+    text = "The raid left 274 Palestinians dead. Among the dead were 64 children and 57 women."
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    figure(
+                        274,
+                        "274 Palestinians",
+                        "Palestinians killed in the raid",
+                        text=text,
+                        entity="Palestinians",
+                        happening="dead",
+                    ),
+                    figure(
+                        64,
+                        "64 children",
+                        "children killed in the raid",
+                        text=text,
+                        entity="children",
+                        happening="killed",
+                    ),
+                ],
+            ),
+            record(
+                "b",
+                quantities=[
+                    figure(
+                        210,
+                        "210 people",
+                        "people killed in the raid",
+                        as_of="2024-06-08",
+                        entity="people",
+                        happening="killed",
+                    )
+                ],
+            ),
+        ],
+        articles=[Article(id="a", text=text)],
+    )
+    chained = [values for _, values, _ in statuses(consensus) if "64 children" in values]
+    assert chained == [["64 children"]]
+    assert clause_reads_part(Clause("among the dead were", ""))
+    assert clause_reads_part(Clause("including", "who are feared dead"))
+    assert not clause_reads_part(Clause("both fires now rank among the", ""))
+    assert not clause_reads_part(Clause("will be among the leaders from", ""))
+
+
+def test_a_nation_counted_by_name_is_people_of_that_nation() -> None:
+    nation = frame_of(
+        figure(1.5e6, "1.5 million Argentines", "people who took part", entity="Argentines"),
+        frozenset(),
+    )
+    assert (nation.entity, nation.qualifier) == ("person", frozenset({"argentine"}))
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    figure(
+                        1.5e6,
+                        "1.5 million Argentines",
+                        "people who took part in the strike protests across Argentina",
+                        entity="Argentines",
+                        happening="took part",
+                    )
+                ],
+            ),
+            record(
+                "b",
+                quantities=[
+                    figure(
+                        1.5e6,
+                        "1.5 million people",
+                        "people who took part in the strike protests across Argentina",
+                        entity="people",
+                        happening="mobilised",
+                    )
+                ],
+            ),
+        ]
+    )
+    assert statuses(consensus) == [("agreed", ["1.5 million Argentines"], 2)]
+
+
+# --- durations and scopes ---------------------------------------------------------------
+
+
+def test_durations_are_named_by_what_they_last() -> None:
+    def years(article: str, qualifier: str, counted: str) -> EventRecord:
+        return record(
+            article,
+            quantities=[
+                figure(14, "14 years", counted, unit="years", entity="years", qualifier=qualifier)
+            ],
+        )
+
+    consensus = merge_records(
+        [
+            years("a", "Conservative government", "years of Conservative government"),
+            years("b", "Conservative-led government", "years of Conservative government"),
+            years("c", "Conservative rule", "years of Conservative government"),
+            years("d", "Labour", "years Labour spent in opposition"),
+        ]
+    )
+    assert statuses(consensus) == [("agreed", ["14 years"], 3), ("single_source", ["14 years"], 1)]
+
+
+def test_an_extra_term_is_an_extra_whether_or_not_the_words_say_more() -> None:
+    extra = "extra prison term for Bushra Bibi if her fine is unpaid"
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    figure(3, "three months more", extra, unit="months", qualifier="Bushra Bibi")
+                ],
+            ),
+            record(
+                "b",
+                quantities=[
+                    figure(3, "three months", extra, unit="months", qualifier="Bushra Bibi")
+                ],
+            ),
+            record(
+                "c",
+                quantities=[
+                    figure(6, "six months", extra, unit="months", qualifier="each of them")
+                ],
+            ),
+        ]
+    )
+    assert statuses(consensus) == [("conflicting", ["six months", "three months"], 3)]
+
+
+def test_a_scope_word_of_the_next_figure_is_not_this_figures() -> None:
+    clause = Clause("aerolineas argentinas cancelled", "and rescheduled another 26")
+    assert clause_scope(clause) == frozenset()
+    assert clause_scope(Clause("will send another", "")) == {"additional"}
+
+
+def test_another_after_a_figure_of_another_happening_is_no_addition() -> None:
+    one = "The airline cancelled 267 flights and rescheduled 26."
+    two = "The airline cancelled almost 300 flights and rescheduled another 26."
+    three = "Pyongyang sent 10,000 troops and will send another 6,000 troops."
+
+    def flights(
+        article: str, text: str, cancelled: str, value: float, rescheduled: str
+    ) -> EventRecord:
+        return record(
+            article,
+            quantities=[
+                figure(
+                    value,
+                    cancelled,
+                    "flights cancelled for the strike",
+                    text=text,
+                    entity="flights",
+                    happening="cancelled",
+                ),
+                figure(
+                    26,
+                    rescheduled,
+                    "flights rescheduled for the strike",
+                    text=text,
+                    entity="flights",
+                    happening="rescheduled",
+                ),
+            ],
+        )
+
+    consensus = merge_records(
+        [
+            flights("a", one, "267 flights", 267, "26"),
+            flights("b", two, "almost 300 flights", 290, "another 26"),
+        ],
+        articles=[Article(id="a", text=one), Article(id="b", text=two)],
+    )
+    assert ("agreed", ["26"], 2) in statuses(consensus)
+    troops = merge_records(
+        [
+            record(
+                "c",
+                quantities=[
+                    figure(1e4, "10,000 troops", "troops sent", text=three, happening="sent"),
+                    figure(6e3, "another 6,000", "troops sent", text=three, happening="send"),
+                ],
+            ),
+            record("d", quantities=[figure(6e3, "6,000 troops", "troops sent", happening="sent")]),
+        ],
+        articles=[Article(id="c", text=three)],
+    )
+    assert ("single_source", ["another 6,000"], 1) in statuses(troops)

@@ -84,13 +84,15 @@ class Locator:
         needle = needle.strip()
         if not needle:
             return None, "none", 0.0
-        hits = _all(self.text, needle)
+        hits = _whole(self.text, _all(self.text, needle), len(needle))
         if hits:
             best = _closest(hits, near)
             return _span(self.text, best, best + len(needle)), "exact", 100.0
         folded_needle = fold_text(needle)
         if folded_needle:
-            fhits = _all(self._folded.text, folded_needle)
+            fhits = _whole(
+                self._folded.text, _all(self._folded.text, folded_needle), len(folded_needle)
+            )
             if fhits:
                 best = _closest(fhits, near)
                 return self._back(best, best + len(folded_needle)), "normalised", 100.0
@@ -118,6 +120,18 @@ def _all(haystack: str, needle: str) -> list[int]:
         found.append(at)
         at = haystack.find(needle, at + 1)
     return found
+
+
+def _whole(haystack: str, hits: list[int], length: int) -> list[int]:
+    """The hits that stand as whole words ('26' in 'rescheduled 26', not in '267'), when
+    there are any; else all of them."""
+    whole = [
+        at
+        for at in hits
+        if not (at > 0 and haystack[at - 1].isalnum())
+        and not (at + length < len(haystack) and haystack[at + length].isalnum())
+    ]
+    return whole or hits
 
 
 def _closest(hits: list[int], near: int | None) -> int:

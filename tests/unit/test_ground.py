@@ -33,6 +33,15 @@ def test_normalised_match_folds_case_space_quotes_and_dashes() -> None:
     assert kind == "normalised" and span is not None and span.text == "Ines Varga-Lopes"
 
 
+def test_a_figure_is_found_as_a_whole_word_before_inside_a_longer_one() -> None:
+    text = "The airline cancelled 267 flights and rescheduled 26. Another 26 were late."
+    span, kind, _ = Locator(text).locate("26")
+    assert kind == "exact" and span is not None
+    assert text[span.start - 12 : span.end] == "rescheduled 26"
+    span, _, _ = Locator("Flights: 267 cancelled.").locate("26")
+    assert span is not None and span.text == "26"  # only inside a word: still found
+
+
 def test_fuzzy_match_above_threshold_only() -> None:
     span, kind, score = Locator(TEXT).locate("captain Ines Varga-Lopez")
     assert kind == "fuzzy" and span is not None and score >= 88

@@ -253,33 +253,41 @@ def _summarise_clusters(
     """`batch`'s work: summarise each cluster into `out`, resumably; the summary line."""
     from app.batch import run_batch
     from app.progress import ArticleProgress, record_line
+    from service.mining import open_miner
     from service.pipeline import open_pipeline
 
-    store = _store(settings, cache)
     if settings.broker_url and not no_llm:
-        _batch_on_workers(clusters, out, settings, store, prompt_version)
+        _batch_on_workers(clusters, out, settings, _store(settings, cache), prompt_version)
         return
     sizes = {c.key: len(c.articles) for c in clusters}
-    with ArticleProgress(sum(sizes.values())) as progress:
-        _starting(progress, "batch", sum(sizes.values()), settings, no_llm, prompt_version)
-        with open_pipeline(
-            settings, use_llm=not no_llm, prompt_version=prompt_version, store=store
-        ) as pipe:
+    # The miner first: its workers (if any) load their parser while the store and the
+    # LLM client are opened here.
+    with open_miner(settings, use_llm=not no_llm) as miner:
+        store = _store(settings, cache)
+        with ArticleProgress(sum(sizes.values())) as progress:
+            _starting(progress, "batch", sum(sizes.values()), settings, no_llm, prompt_version)
+            with open_pipeline(
+                settings,
+                use_llm=not no_llm,
+                prompt_version=prompt_version,
+                store=store,
+                miner=miner,
+            ) as pipe:
 
-            def cluster_done(key: str, outcome: str) -> None:
-                if outcome == "skipped":  # its articles count as done
-                    progress.skip(sizes[key], f"{key}: already done")
-                else:
-                    progress.note(f"{key}: {outcome}")
+                def cluster_done(key: str, outcome: str) -> None:
+                    if outcome == "skipped":  # its articles count as done
+                        progress.skip(sizes[key], f"{key}: already done")
+                    else:
+                        progress.note(f"{key}: {outcome}")
 
-            summary = run_batch(
-                pipe,
-                clusters,
-                out,
-                concurrency=concurrency,
-                progress=cluster_done,
-                on_record=lambda key, a, r: progress.advance(f"{key}/{record_line(a.id, r)}"),
-            )
+                summary = run_batch(
+                    pipe,
+                    clusters,
+                    out,
+                    concurrency=concurrency,
+                    progress=cluster_done,
+                    on_record=lambda key, a, r: progress.advance(f"{key}/{record_line(a.id, r)}"),
+                )
     typer.echo(
         f"done in {progress.elapsed:.1f}s: clusters: {summary.clusters} ({summary.skipped} "
         f"already done, {len(summary.degraded)} degraded, {len(summary.failed)} failed); "

@@ -36,6 +36,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar, cast
 
+# openai looks up a legacy `httpx` in sys.modules on every request (to accept its types).
+# Imported here, before any call, it is never found half-imported while another thread
+# imports it: loading spaCy's parser does, beside calls in flight (`service.mining`).
+import httpx  # noqa: F401
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorError

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,7 @@ from service.errors import (
 from service.ground import ground_record
 from service.limiter import LimitedLLM, process_limiter
 from service.merge import merge_records
-from service.mine import mine
+from service.mining import LocalMiner, Miner, open_miner
 from service.narrate import NarrationResult, narrate, narrate_hash, narration_key
 from service.settings import Settings
 from service.structure import Structurer, prompt_hash
@@ -106,11 +106,6 @@ def load_prompt(name: str, version: str | None = None) -> Prompt:
         raise PromptNotFoundError(str(exc), prompt=name, version=version) from exc
 
 
-_MINING: Final = threading.Lock()
-"""One article is mined at a time in a process. Mining is CPU work under the GIL (the parse
-is locked too), so running more at once gains nothing, and dozens of articles mined at once
-(a batch of clusters) each parse twice: the parse cache holds the last 32 texts only."""
-
 RecordDone = Callable[[int, Article, EventRecord], None]
 """Called with (index, article, record) as each record of `extract_many` is done."""
 
@@ -178,8 +173,10 @@ class Pipeline:
         llm: LLM | None,
         prompt_version: str | None = None,
         store: Store | None = None,
+        miner: Miner | None = None,
     ):
         self.settings = settings
+        self.miner: Miner = miner if miner is not None else LocalMiner()
         self.llm = llm
         self.store = store
         self.prompt: Prompt = load_prompt(PROMPT_NAME, prompt_version or PROMPT_VERSION)
@@ -256,9 +253,10 @@ class Pipeline:
 
     def _extract(self, article: Article) -> EventRecord:
         started = time.perf_counter()
-        with _MINING:
-            candidates = mine(article)
-        record, run = self._structurer.structure(article, candidates)
+        # The calls go out on the parse-free candidates; the record is built once the
+        # parse is done too (in a worker process, or here while the calls are out).
+        mining = self.miner.begin(article)
+        record, run = self._structurer.structure(article, mining.unparsed, parsed=mining.result)
         record = ground_record(record, article)
         record.provenance = Provenance(
             model=self.model_id,
@@ -395,12 +393,21 @@ def open_pipeline(
     use_llm: bool = True,
     prompt_version: str | None = None,
     store: Store | None = None,
+    miner: Miner | None = None,
 ) -> Iterator[Pipeline]:
-    """A pipeline with its LLM opened (and the embedded server started) for the block."""
-    if not use_llm:
-        yield Pipeline(settings, None, prompt_version, store)
-        return
-    from service.llm import open_llm  # openai and instructor load only when a model is used
+    """A pipeline with its LLM opened (and the embedded server started) for the block.
 
-    with open_llm(settings) as llm:
-        yield Pipeline(settings, llm, prompt_version, store)
+    Articles are mined by `miner`, or else by the one `service.mining.open_miner` gives
+    for the settings (worker processes when LLM calls run in parallel), opened first so
+    its workers load their parser while this process loads the LLM client.
+    """
+    if not use_llm:
+        yield Pipeline(settings, None, prompt_version, store, miner)
+        return
+    with ExitStack() as stack:
+        if miner is None:
+            miner = stack.enter_context(open_miner(settings))
+        from service.llm import open_llm  # openai and instructor load only when a model is used
+
+        llm = stack.enter_context(open_llm(settings))
+        yield Pipeline(settings, llm, prompt_version, store, miner)

@@ -38,7 +38,7 @@ from schemas.extraction import (
     labels_model,
     schema_fingerprint,
 )
-from schemas.record import Claim, EventRecord, FacetReport, Quantity, Quote
+from schemas.record import EventRecord, FacetReport
 from service.errors import LLMError, ReplayMissError
 from service.structure import compact
 from service.structure.build import (
@@ -53,6 +53,9 @@ from service.structure.build import (
 
 if TYPE_CHECKING:  # annotations only: importing service.llm loads the LLM client
     from service.llm import LLM, Message
+
+Answers = dict[str, Any]
+"""A label call's answers by candidate id."""
 
 
 def is_compact(prompt: Prompt) -> bool:
@@ -239,67 +242,90 @@ class Structurer:
             quotes=compact.speaker_labels(quotes, getattr(value, "quotes", [])),
         )
 
-    def _quantities(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quantity]:
+    def _quantity_labels(self, run: FacetRun, article: Article, cands: Candidates) -> Answers:
         shown = cands.quantities[: self.max_candidates]
         lines = [f'{c.id} | "{c.span.text}" | in: "{clip(c.sentence.text, 220)}"' for c in shown]
-        labels = self._labels(run, article, "quantities", shown, lines, tokens_per_item=60)
-        return build_quantities(article, cands, labels)
+        return self._labels(run, article, "quantities", shown, lines, tokens_per_item=60)
 
-    def _quotes(self, run: FacetRun, article: Article, cands: Candidates) -> list[Quote]:
+    def _quote_labels(self, run: FacetRun, article: Article, cands: Candidates) -> Answers:
         shown = cands.quotes[: self.max_candidates]
         lines = [f'{c.id} [{c.speaker or "?"}] "{clip(c.span.text, 200)}"' for c in shown]
-        labels = self._labels(run, article, "quotes", shown, lines, tokens_per_item=45)
-        return build_quotes(article, cands, labels)
+        return self._labels(run, article, "quotes", shown, lines, tokens_per_item=45)
 
-    def _claims(self, run: FacetRun, article: Article, cands: Candidates) -> list[Claim]:
+    def _claim_labels(self, run: FacetRun, article: Article, cands: Candidates) -> Answers:
         shown = cands.sources[: self.max_candidates]
         lines = [f'{c.id} [source: {c.source}] "{clip(c.sentence.text, 260)}"' for c in shown]
-        labels = self._labels(run, article, "claims", shown, lines, tokens_per_item=40)
-        return build_claims(article, cands, labels)
+        return self._labels(run, article, "claims", shown, lines, tokens_per_item=40)
 
     # -- assembly ---------------------------------------------------------------------------
 
-    def structure(self, article: Article, cands: Candidates) -> tuple[EventRecord, FacetRun]:
-        """Build the record for `article` from its candidates (and the LLM, if any)."""
+    def structure(
+        self,
+        article: Article,
+        cands: Candidates,
+        *,
+        parsed: Callable[[], Candidates] | None = None,
+    ) -> tuple[EventRecord, FacetRun]:
+        """Build the record for `article` from its candidates (and the LLM, if any).
+
+        `cands` are what the calls show; the record is built from `parsed()`, the same
+        candidates with what the dependency parse adds (figure frames, reported
+        statements), or from `cands` themselves when there is no `parsed`. v1's calls show
+        nothing the parse adds, so they go out first and the parse is waited for while they
+        are out; v2's label call asks only about figures the parse left open, so it waits.
+        """
+        complete = parsed if parsed is not None else lambda: cands
         if is_compact(self.prompt):
-            return self._structure_compact(article, cands)
+            return self._structure_compact(article, cands, complete)
         run = FacetRun()
-        steps: tuple[Callable[[FacetRun, Article, Candidates], Any], ...] = (
+        asks: tuple[Callable[[FacetRun, Article, Candidates], Any], ...] = (
             self._core,
-            self._quantities,
-            self._quotes,
-            self._claims,
+            self._quantity_labels,
+            self._quote_labels,
+            self._claim_labels,
         )
         if self.parallel and self.llm is not None:
-            with ThreadPoolExecutor(len(steps), thread_name_prefix="facet") as pool:
-                futures = [pool.submit(step, run, article, cands) for step in steps]
+            with ThreadPoolExecutor(len(asks), thread_name_prefix="facet") as pool:
+                futures = [pool.submit(ask, run, article, cands) for ask in asks]
+                full = complete()
                 core, quantities, quotes, claims = (f.result() for f in futures)
         else:
-            core, quantities, quotes, claims = (step(run, article, cands) for step in steps)
+            core, quantities, quotes, claims = (ask(run, article, cands) for ask in asks)
+            full = complete()
         # Reports in facet order, not in the order the calls finished.
         run.reports = {name: run.reports[name] for name in FACETS if name in run.reports}
-        return build_record(article, cands, core, quantities, quotes, claims), run
+        record = build_record(
+            article,
+            full,
+            core,
+            build_quantities(article, full, quantities),
+            build_quotes(article, full, quotes),
+            build_claims(article, full, claims),
+        )
+        return record, run
 
     def _structure_compact(
-        self, article: Article, cands: Candidates
+        self, article: Article, cands: Candidates, complete: Callable[[], Candidates]
     ) -> tuple[EventRecord, FacetRun]:
         run = FacetRun()
         if self.parallel and self.llm is not None:
-            with ThreadPoolExecutor(2, thread_name_prefix="facet") as pool:
+            with ThreadPoolExecutor(1, thread_name_prefix="facet") as pool:
                 core_call = pool.submit(self._core, run, article, cands)
-                labels = pool.submit(self._compact_labels, run, article, cands).result()
+                full = complete()
+                labels = self._compact_labels(run, article, full)
                 core = core_call.result()
         else:
             core = self._core(run, article, cands)
-            labels = self._compact_labels(run, article, cands)
+            full = complete()
+            labels = self._compact_labels(run, article, full)
         run.reports = {n: run.reports[n] for n in COMPACT_FACETS if n in run.reports}
         record = build_record(
             article,
-            cands,
+            full,
             core,
-            build_quantities(article, cands, labels.quantities),
-            build_quotes(article, cands, labels.quotes),
-            build_claims(article, cands, {}),  # the mined cue names the source
+            build_quantities(article, full, labels.quantities),
+            build_quotes(article, full, labels.quotes),
+            build_claims(article, full, {}),  # the mined cue names the source
         )
         return record, run
 

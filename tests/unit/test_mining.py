@@ -1,0 +1,142 @@
+"""Where articles are mined (`service.mining`): the LLM calls go out on the parse-free
+candidates, and a pool of processes mines exactly what this process mines."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from schemas.article import Article
+from schemas.record import EventRecord
+from service.errors import LLMError
+from service.inputs import read_article
+from service.llm import Message
+from service.mine import add_parse, mine, mine_unparsed
+from service.mining import LocalMiner, MinePool, mine_workers
+from service.pipeline import load_prompt
+from service.settings import Settings
+from service.structure import Structurer
+from tests.fakes import FakeLLM
+
+SAMPLE = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev" / "kim-beijing-2025"
+
+
+def _articles() -> list[Article]:
+    return [read_article(p) for p in sorted((SAMPLE / "articles").glob("*.json"))]
+
+
+def _failing(messages: Any, model: Any) -> Exception:
+    return LLMError("no answer in this test")
+
+
+def _by_schema(call: tuple[list[Message], type[BaseModel]]) -> str:
+    """Calls in schema order, not in the order they finished."""
+    return call[1].__name__
+
+
+def _stable(record: EventRecord) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude={"provenance"})
+
+
+def test_the_parse_only_adds_to_the_parse_free_candidates() -> None:
+    for article in _articles():
+        unparsed = mine_unparsed(article)
+        parsed = unparsed.model_copy(deep=True)
+        add_parse(article, parsed)
+        assert parsed == mine(article)
+        assert any(q.slot_spans for q in parsed.quantities)  # the parse did add something
+        for before, after in zip(unparsed.quantities, parsed.quantities, strict=True):
+            assert (before.id, before.span, before.sentence) == (
+                after.id,
+                after.span,
+                after.sentence,
+            )
+        for before_s, after_s in zip(unparsed.sources, parsed.sources, strict=True):
+            assert before_s.model_dump(exclude={"statement"}) == after_s.model_dump(
+                exclude={"statement"}
+            )
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("parallel", [False, True])
+def test_calls_made_before_the_parse_are_the_calls_made_after_it(
+    version: str, parallel: bool
+) -> None:
+    """Every call shows the same messages and the record is the same whether the calls
+    were built on the parse-free candidates (the parse waited for while they are out) or
+    on the complete ones."""
+    prompt = load_prompt("extract_event", version)
+    for article in _articles():
+        early, late = FakeLLM(_failing), FakeLLM(_failing)
+        first, _ = Structurer(prompt, early, max_candidates=14, parallel=parallel).structure(
+            article, mine_unparsed(article), parsed=partial(mine, article)
+        )
+        second, _ = Structurer(prompt, late, max_candidates=14, parallel=parallel).structure(
+            article, mine(article)
+        )
+        assert sorted(early.calls, key=_by_schema) == sorted(late.calls, key=_by_schema)
+        assert early.calls
+        assert _stable(first) == _stable(second)
+
+
+# The fork server is reached over a Unix socket in a temporary folder ('.../pymp-*/listener-*').
+LOCAL_AND_FORK_SERVER = ["127.0.0.1", "localhost", "::1", r".*pymp-.*"]
+
+
+@pytest.mark.block_network(allowed_hosts=LOCAL_AND_FORK_SERVER)
+def test_a_pool_mines_what_this_process_mines() -> None:
+    articles = _articles()[:2]
+    pool = MinePool(1)
+    try:
+        minings = [pool.begin(a) for a in articles]
+        for article, mining in zip(articles, minings, strict=True):
+            assert mining.unparsed == mine_unparsed(article)
+            assert mining.result() == mine(article)
+            assert mining.result() is mining.result()  # made once
+        assert pool.failed is None
+    finally:
+        pool.close()
+
+
+def test_a_pool_that_cannot_start_mines_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refused(*_: object, **__: object) -> None:
+        raise OSError("no processes in this sandbox")
+
+    monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", refused)
+    article = _articles()[0]
+    pool = MinePool(2)
+    try:
+        assert pool.begin(article).result() == mine(article)
+        assert isinstance(pool.failed, OSError)
+    finally:
+        pool.close()
+    assert "worker processes failed" in caplog.text
+
+
+def test_a_local_miner_shows_the_calls_candidates_untouched_by_the_parse() -> None:
+    article = _articles()[0]
+    mining = LocalMiner().begin(article)
+    shown = mining.unparsed.model_copy(deep=True)
+    assert mining.result() == mine(article)
+    assert mining.unparsed == shown
+
+
+def test_worker_processes_by_default_only_when_calls_run_in_parallel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    remote = {"model": "openai/gpt-4o-mini", "_env_file": None}
+    assert mine_workers(Settings(**remote, mine_workers=None)) == 2  # type: ignore[arg-type]
+    assert mine_workers(Settings(**remote, mine_workers=None), use_llm=False) == 0  # type: ignore[arg-type]
+    one = Settings(**remote, mine_workers=None, llm_concurrency=1)  # type: ignore[arg-type]
+    assert mine_workers(one) == 0
+    assert mine_workers(Settings(**remote, mine_workers=3)) == 3  # type: ignore[arg-type]
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert mine_workers(Settings(**remote, mine_workers=None)) == 0  # type: ignore[arg-type]

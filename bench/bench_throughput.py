@@ -11,12 +11,16 @@ ratio to an ideal that only the latency and the cap on calls in flight set:
   which needs every record). Median of `--repeat` runs.
 - `batch` of every dev and test cluster at `--concurrency C` with the limiter at C:
   ideal = calls x L / C. Given for the whole process and for the run itself (the time
-  `batch` reports, after start-up).
+  `batch` reports, after start-up), with when the first call came and how many were in
+  flight on average; then the same batch with no latency at all, whose wall time is the
+  floor the CPU work sets, and its CPU time (every process of the command: the mining
+  workers too). Medians of `--batch-repeat` runs each.
 - the API (`corroborate serve`, limiter at `--api-limit`): sync `POST /v1/records` of every
   dataset article from N client threads; ideal = calls x L / min(limit, N x calls per
   record). Timed after one warm-up request.
 
     python bench/bench_throughput.py [--latency 0.5] [--batch 16] [--api 8] [--root PATH]
+                                     [--mine-workers N]
 
 `--root` measures another checkout's CLI with the same workload (e.g. a worktree of an
 older commit, for a before/after); the stub always comes from this one.
@@ -57,6 +61,8 @@ def _env(root: Path, home: Path, **settings: str | int) -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home)}
     env["PYTHONPATH"] = str(root)
     env["CORROBORATE_RATE_LIMIT_PER_MINUTE"] = "0"
+    if "CORROBORATE_MINE_WORKERS" in os.environ:  # --mine-workers
+        env["CORROBORATE_MINE_WORKERS"] = os.environ["CORROBORATE_MINE_WORKERS"]
     env.update({f"CORROBORATE_{k.upper()}": str(v) for k, v in settings.items()})
     return env
 
@@ -116,27 +122,93 @@ def _clusters(work: Path) -> Path:
     return root
 
 
-def bench_batch(root: Path, latency: float, concurrency: int, work: Path) -> None:
-    """batch of every dataset cluster at `concurrency`, the limiter at the same."""
-    clusters = _clusters(work / f"batch-{concurrency}")
-    with FaultServer(latency=latency) as server:
-        env = _env(root, work, llm_concurrency=concurrency, base_url=server.base_url)
-        out = work / f"batch-{concurrency}" / "out"
-        cache = f"sqlite:///{work / f'batch-{concurrency}.sqlite3'}"
-        args = ["batch", str(clusters), "--out", str(out), "--concurrency", str(concurrency)]
-        wall, cpu, stderr = _run(root, [*args, "--model", MODEL, "--cache", cache], env)
-        calls = _calls(server)
-        peak = server.stats().max_in_flight
+class _Watch:
+    """Samples the stub's calls while a command runs: when the first call came (seconds
+    after `start`) and the mean number in flight from then until the last one came."""
+
+    def __init__(self, server: FaultServer) -> None:
+        self.server = server
+        self.first: float | None = None
+        self.last = 0.0
+        self._in_flight: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._seen = 0
+
+    def __enter__(self) -> _Watch:
+        self.started = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            stats = self.server.stats()
+            now = time.perf_counter() - self.started
+            if stats.calls and self.first is None:
+                self.first = now
+            if stats.calls > self._seen:
+                self._seen, self.last = stats.calls, now
+            if self.first is not None:
+                self._in_flight.append(stats.in_flight)
+
+    @property
+    def mean_in_flight(self) -> float:
+        return statistics.mean(self._in_flight) if self._in_flight else 0.0
+
+
+def bench_batch(root: Path, latency: float, concurrency: int, work: Path, runs: int) -> None:
+    """batch of every dataset cluster at `concurrency`, the limiter at the same: `runs`
+    runs with the latency, then `runs` with none (the CPU-bound floor), medians."""
+    walls: dict[float, list[float]] = {latency: [], 0.0: []}
+    inner: dict[float, list[float]] = {latency: [], 0.0: []}
+    cpus: dict[float, list[float]] = {latency: [], 0.0: []}
+    firsts: dict[float, list[float]] = {latency: [], 0.0: []}
+    means: list[float] = []
+    calls = peak = clusters_n = 0
+    for n in range(runs):
+        for lat in (latency, 0.0) if latency else (0.0,):
+            tag = f"batch-{concurrency}-{lat}-{n}"
+            clusters = _clusters(work / tag)
+            clusters_n = len(list(clusters.iterdir()))
+            with FaultServer(latency=lat) as server:
+                env = _env(root, work, llm_concurrency=concurrency, base_url=server.base_url)
+                out = work / tag / "out"
+                cache = f"sqlite:///{work / f'{tag}.sqlite3'}"
+                args = ["batch", str(clusters), "--out", str(out), "--model", MODEL]
+                args += ["--concurrency", str(concurrency), "--cache", cache]
+                with _Watch(server) as watch:
+                    wall, cpu, stderr = _run(root, args, env)
+                calls = _calls(server)
+                peak = max(peak, server.stats().max_in_flight)
+            walls[lat].append(wall)
+            cpus[lat].append(cpu)
+            firsts[lat].append(watch.first or float("nan"))
+            if lat:
+                means.append(watch.mean_in_flight)
+            found = re.search(r"done in ([\d.]+)s", stderr)
+            if found:
+                inner[lat].append(float(found[1]))
+    med = statistics.median
     ideal = calls * latency / concurrency
-    found = re.search(r"done in ([\d.]+)s", stderr)
-    inner = ""
-    if found:
-        run = float(found[1])
-        inner = f"; the run itself {run:.2f} s = {ideal / run:.0%}"
+    spread = f"{min(walls[latency] or [0]):.2f}-{max(walls[latency] or [0]):.2f}"
+    if latency:
+        run = f"; the run itself {med(inner[latency]):.2f} s = {ideal / med(inner[latency]):.0%}"
+        print(
+            f"batch      {clusters_n} clusters, concurrency {concurrency}: {calls} calls, "
+            f"ideal {ideal:.2f} s; process {med(walls[latency]):.2f} s ({spread}, median of "
+            f"{runs}) = {ideal / med(walls[latency]):.0%} of ideal{run}; first call after "
+            f"{med(firsts[latency]):.2f} s; in flight {statistics.mean(means):.1f} on average "
+            f"from then, peak {peak}; CPU {med(cpus[latency]):.1f} s"
+        )
     print(
-        f"batch      {len(list(clusters.iterdir()))} clusters, concurrency {concurrency}: "
-        f"{calls} calls, ideal {ideal:.2f} s; process {wall:.2f} s = {ideal / wall:.0%} of "
-        f"ideal{inner}; peak in flight {peak}; CPU {cpu:.1f} s"
+        f"batch      the same with no latency: {med(walls[0.0]):.2f} s "
+        f"({min(walls[0.0]):.2f}-{max(walls[0.0]):.2f}), the run itself "
+        f"{med(inner[0.0]):.2f} s, first call after {med(firsts[0.0]):.2f} s; "
+        f"CPU {med(cpus[0.0]):.1f} s (every process of the command)"
     )
 
 
@@ -228,6 +300,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--summarise-limit", type=int, default=32, help="limiter for summarise (>= its width)"
     )
     parser.add_argument("--batch", type=_ints, default=[16], help="batch concurrencies: 1,4,16")
+    parser.add_argument("--batch-repeat", type=int, default=3, help="batch runs per figure")
+    parser.add_argument(
+        "--mine-workers",
+        type=int,
+        default=None,
+        help="CORROBORATE_MINE_WORKERS for every command (default: the setting's default)",
+    )
     parser.add_argument("--api", type=_ints, default=[8], help="API client concurrencies: 1,8,32")
     parser.add_argument("--api-limit", type=int, default=8, help="the API's limiter")
     parser.add_argument("--only", default="summarise,batch,api", help="which parts to run")
@@ -235,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     only = set(args.only.split(","))
+    if args.mine_workers is not None:
+        os.environ["CORROBORATE_MINE_WORKERS"] = str(args.mine_workers)
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"L = {args.latency} s; measuring {root}; {os.cpu_count()} CPUs, load average {load}")
     with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
@@ -243,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_summarise(root, args.latency, args.repeat, args.summarise_limit, work)
         if "batch" in only:
             for concurrency in args.batch:
-                bench_batch(root, args.latency, concurrency, work)
+                bench_batch(root, args.latency, concurrency, work, args.batch_repeat)
         if "api" in only:
             for clients in args.api:
                 bench_api(root, args.latency, clients, args.api_limit, work)

@@ -1,12 +1,14 @@
 """Where articles are mined: in this process, or in a few worker processes.
 
 Mining is CPU work: spaCy's parse of an article (~85 ms) and the figure frames read from
-it (~25 ms), plus ~1 s to load the parser once. In one process it all runs under the GIL
-that the threads issuing LLM calls need too, so a batch against an endpoint that takes
-many calls at once is bound by one core. `MinePool` mines in worker processes instead
-(each loads the parser once, when the pool starts), so the parse uses the other cores
-while this process sends calls, grounds and merges; an article's facet calls go out as
-soon as its candidates come back, while the workers mine the next articles.
+it (~25 ms), plus ~1 s to load the parser once. An article's LLM calls show only what the
+parse-free part finds (`service.mine.mine_unparsed`, a few ms), so they go out first and
+the parse is made while they are in flight (`Mining`); the record waits for both.
+
+`LocalMiner` (the default) parses in this process, one article at a time, under the GIL
+the threads sending calls need too. `MinePool` (`CORROBORATE_MINE_WORKERS`) parses in
+worker processes, which can use idle cores; on 2 cores shared with other work it cost
+more CPU (a fork server with its own parser, candidates pickled both ways) than it saved.
 
 `mine` is deterministic, and the candidates come back as the same pydantic objects
 (pickled), so records are the same whichever miner made them.
@@ -176,13 +178,10 @@ def _stop_fork_server() -> None:
 
 
 def mine_workers(settings: Settings, *, use_llm: bool = True) -> int:
-    """Worker processes to mine in: `settings.mine_workers`, or by default one per CPU when
-    LLM calls run in parallel (`llm_concurrency` > 1) on a machine with more than one CPU,
-    else none (0: mine in this process, which keeps up when calls go one at a time)."""
-    if settings.mine_workers is not None:
-        return settings.mine_workers
-    cpus = os.cpu_count() or 1
-    return cpus if use_llm and llm_concurrency(settings) > 1 and cpus > 1 else 0
+    """Worker processes to mine in: `settings.mine_workers` when LLM calls run in parallel
+    (`llm_concurrency` > 1), else none (0: mine in this process, which keeps up when calls
+    go one at a time, and without an LLM articles are extracted one after another)."""
+    return settings.mine_workers if use_llm and llm_concurrency(settings) > 1 else 0
 
 
 @contextmanager

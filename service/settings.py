@@ -125,12 +125,13 @@ class Settings(BaseSettings):
         description="Most LLM calls in flight in this process; None = 1 for the embedded "
         "server (one slot), 16 for any other endpoint.",
     )
-    mine_workers: int | None = Field(
-        default=None,
+    mine_workers: int = Field(
+        default=0,
         ge=0,
         description="Processes that mine articles (spaCy's parse) for extract, summarise and "
-        "batch; 0 = in this process; None = one per CPU when LLM calls run in parallel "
-        "(llm_concurrency > 1) on a machine with more than one CPU, else 0.",
+        "batch when LLM calls run in parallel; 0 = in this process. Measured on 2 cores "
+        "shared with other work, processes cost more CPU than they saved: worth it only "
+        "with idle cores.",
     )
     max_candidates: int = Field(
         default=14, ge=1, description="Most candidates per facet shown to the LLM."

@@ -29,9 +29,6 @@ def _no_ambient_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("CORROBORATE_"):
             monkeypatch.delenv(key)
-    # Articles are mined in the test's own process (CLI subprocesses too): a pool of mining
-    # processes is started only by the tests about it (tests/unit/test_mining.py).
-    monkeypatch.setenv("CORROBORATE_MINE_WORKERS", "0")
 
 
 @pytest.hookimpl(wrapper=True)

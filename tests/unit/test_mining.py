@@ -128,15 +128,10 @@ def test_a_local_miner_shows_the_calls_candidates_untouched_by_the_parse() -> No
     assert mining.unparsed == shown
 
 
-def test_worker_processes_by_default_only_when_calls_run_in_parallel(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
+def test_worker_processes_only_when_asked_for_and_calls_run_in_parallel() -> None:
     remote = {"model": "openai/gpt-4o-mini", "_env_file": None}
-    assert mine_workers(Settings(**remote, mine_workers=None)) == 2  # type: ignore[arg-type]
-    assert mine_workers(Settings(**remote, mine_workers=None), use_llm=False) == 0  # type: ignore[arg-type]
-    one = Settings(**remote, mine_workers=None, llm_concurrency=1)  # type: ignore[arg-type]
+    assert mine_workers(Settings(**remote)) == 0  # type: ignore[arg-type]
+    assert mine_workers(Settings(**remote, mine_workers=2)) == 2  # type: ignore[arg-type]
+    assert mine_workers(Settings(**remote, mine_workers=2), use_llm=False) == 0  # type: ignore[arg-type]
+    one = Settings(**remote, mine_workers=2, llm_concurrency=1)  # type: ignore[arg-type]
     assert mine_workers(one) == 0
-    assert mine_workers(Settings(**remote, mine_workers=3)) == 3  # type: ignore[arg-type]
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
-    assert mine_workers(Settings(**remote, mine_workers=None)) == 0  # type: ignore[arg-type]

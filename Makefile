@@ -52,7 +52,9 @@ test: install
 # test cluster.
 RECORDED := evals/datasets/dev/kim-beijing-2025 evals/datasets/dev/river-flood evals/datasets/dev/port-deal \
   evals/datasets/test/hurricane-helene-2024 evals/datasets/test/strike-sumy-2025 \
-  evals/datasets/test/rally-seoul-2024 evals/datasets/test/vote-georgia-2024 evals/datasets/test/le-pen-eu-funds-2025
+  evals/datasets/test/rally-seoul-2024 evals/datasets/test/vote-georgia-2024 evals/datasets/test/le-pen-eu-funds-2025 \
+  evals/datasets/test/ferry-bali-2025 evals/datasets/test/cyberattack-airports-2025 \
+  evals/datasets/test/landslide-enga-2024 evals/datasets/test/takeover-covestro-2024
 
 # The clustering task mixes ECB+ (read from beside the repository, skipped when absent)
 # with the built-in datasets.

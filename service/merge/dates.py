@@ -189,9 +189,9 @@ def _date_draft(
         key,
         status,
         statement,
-        grouped_values(ctx, shown, _first_told(ctx, shown).__getitem__)
-        if status == "revised"
-        else grouped_values(ctx, shown, date_order),
+        grouped_values(
+            ctx, shown, _first_told(ctx, shown).__getitem__ if status == "revised" else date_order
+        ),
         shown,
         confidence=confidence if status != "single_source" else None,
     )
@@ -232,7 +232,7 @@ def _told_after(ctx: MergeContext, obs: Sequence[Observation]) -> bool:
     ends = [day_range(o.text) for o in obs]
     last = max(r[1] for r in ends if r is not None)
     for o in obs:
-        published = day_range(ctx.published[o.article_id][:ISO_DAY_CHARS] or None)
+        published = _published_day(ctx, o)
         if published is not None and published[0] < last:
             return False
     return True

@@ -71,9 +71,7 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     nodes: dict[tuple[FigureFrame, Days, tuple[object, ...]], list[Observation]] = defaultdict(list)
     for record in ctx.records:
         for quantity, clause, frame in _record_frames(ctx, record, places):
-            observation = _observe(ctx, record, quantity, clause)
-            if frame.snapshot:
-                observation = observation._replace(snapshot=True)
+            observation = _observe(ctx, record, quantity, clause, snapshot=frame.snapshot)
             days = _days(ctx, frame, record.article_id)
             # A frame too bare to meet even itself ('$5 billion', '4 km' and nothing
             # else) makes figures one fact only when they also give the same figure.
@@ -162,7 +160,7 @@ def event_places(ctx: MergeContext) -> frozenset[str]:
 
 
 def _observe(
-    ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause
+    ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause, *, snapshot: bool
 ) -> Observation:
     dimension, scale, _ = classify_unit(quantity.unit)
     figure = Figure(
@@ -186,9 +184,7 @@ def _observe(
         attributed_to=quantity.attributed_to,
         upstream=quantity.attributed_to,
     )
-    if marked_older(clause):
-        observation = observation._replace(older=True)
-    return observation
+    return observation._replace(older=marked_older(clause), snapshot=snapshot)
 
 
 def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:

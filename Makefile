@@ -15,7 +15,7 @@ help:
 	@echo "make test    - offline test suite (recorded LLM exchanges, no model needed)"
 	@echo "make record  - re-record LLM cassettes from the embedded llama.cpp server"
 	@echo "make lint    - ruff, mypy --strict, import-linter contracts"
-	@echo "make eval    - score against gold (replay), fail on regression vs evals/baseline.json"
+	@echo "make eval    - score against gold (replay), fail on regression vs evals/baseline/"
 	@echo "make bench   - merge benchmark"
 	@echo "make screenshots - the sample review page at desktop and phone width (needs chromium)"
 	@echo "make bench-llm - where an article's time goes with the embedded model (recorded llama.cpp timings)"

@@ -15,7 +15,7 @@ ARI, `evals.scorers.partitions`).
   each cluster is one gold event (event level only: they have no topics).
 
 Scores go into the report as one row per dataset and split (`ecbplus`, `ecbplus/dev`,
-`ecbplus/test`, `builtin`, …) and into `evals/baseline.json` under `clustering`.
+`ecbplus/test`, `builtin`, …) and into `evals/baseline/` under `clustering`.
 """
 
 from __future__ import annotations

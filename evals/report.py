@@ -1,6 +1,6 @@
 """Eval reports: the JSON report, terminal tables, Markdown, one HTML file, baseline diffs.
 
-`EvalReport` is the single source every rendering reads. `evals/baseline.json` keeps one
+`EvalReport` is the single source every rendering reads. `evals/baseline/` keeps one
 compact snapshot per *baseline key* (`baseline` for the no-LLM run, `llm/<model>` for
 replayed or live model runs), so a replay is compared with the last accepted replay of
 the same model and a prompt change that lowers a score shows up as a regression (a rise,
@@ -204,7 +204,7 @@ class Diff(BaseModel):
 
 
 def snapshot(report: EvalReport) -> dict[str, Any]:
-    """The compact form of a report kept in `evals/baseline.json`."""
+    """The compact form of a report kept in `evals/baseline/`."""
     h = report.header
     return {
         "header": {
@@ -232,7 +232,10 @@ def snapshot(report: EvalReport) -> dict[str, Any]:
 
 
 def load_baseline(path: Path) -> dict[str, Any]:
-    """The baseline document, or an empty one when the file does not exist."""
+    """The baseline document: from a folder of per-cluster files (`evals/baseline/`), or a
+    single JSON file; an empty one when neither exists."""
+    if path.is_dir():
+        return _load_folder(path)
     if not path.is_file():
         return {"format": BASELINE_FORMAT, "runs": {}}
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -241,10 +244,17 @@ def load_baseline(path: Path) -> dict[str, Any]:
     return data
 
 
+def _owner(case_id: str) -> str:
+    """The cluster a case belongs to ('cluster/article' → 'cluster')."""
+    return case_id.rsplit("/", 1)[0]
+
+
 def updated_baseline(document: Mapping[str, Any], report: EvalReport) -> dict[str, Any]:
     """The baseline with this run's section replaced for the cases and clusters it ran.
 
-    Cases and clusters of datasets this run did not cover are kept as they were.
+    Cases and clusters of datasets this run did not cover are kept as they were. Each
+    cluster keeps the header of the run that last changed its scores (`owners`), so a
+    re-run that changes nothing leaves its file as it was.
     """
     runs = dict(document.get("runs", {}))
     new = snapshot(report)
@@ -254,21 +264,95 @@ def updated_baseline(document: Mapping[str, Any], report: EvalReport) -> dict[st
     def keep(section: str, owner: Any) -> dict[str, Any]:
         return {k: v for k, v in old.get(section, {}).items() if owner(k) not in ran}
 
-    cases = keep("cases", lambda k: k.rsplit("/", 1)[0]) | new["cases"]
+    cases = keep("cases", _owner) | new["cases"]
     clusters = keep("clusters", lambda k: k) | new["clusters"]
     summary = dict(old.get("summary", {})) | new["summary"]
+    old_owners: dict[str, Any] = dict(old.get("owners", {}))
+    owners: dict[str, Any] = {}
+    for owner in {_owner(k) for k in cases} | set(clusters):
+        if owner not in ran or _owned(old, owner) == _owned(new, owner):
+            owners[owner] = old_owners.get(owner, old.get("header", new["header"]))
+        else:
+            owners[owner] = new["header"]
     runs[report.header.baseline_key] = {
         "header": new["header"],
         "cases": dict(sorted(cases.items())),
         "clusters": dict(sorted(clusters.items())),
         "summary": summary,
+        "owners": dict(sorted(owners.items())),
     }
     return {"format": BASELINE_FORMAT, "runs": dict(sorted(runs.items()))}
 
 
+def _owned(section: Mapping[str, Any], owner: str) -> dict[str, Any]:
+    """One cluster's part of a baseline section: its own scores and its cases'."""
+    cases = {k: v for k, v in section.get("cases", {}).items() if _owner(k) == owner}
+    return {"cluster": section.get("clusters", {}).get(owner), "cases": cases}
+
+
 def write_baseline(path: Path, document: Mapping[str, Any]) -> None:
-    """Write the baseline JSON (stable key order, one trailing newline)."""
-    path.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    """Write the baseline: one file per run and cluster under a folder (the default,
+    `evals/baseline/<run>/<cluster>.json`, so that work on different clusters never
+    touches the same file), or one JSON file when `path` ends in `.json`. Stable key
+    order, one trailing newline; a folder's files that no longer own anything go."""
+    if path.suffix == ".json":
+        plain = {
+            "format": document.get("format", BASELINE_FORMAT),
+            "runs": {
+                key: {k: v for k, v in section.items() if k != "owners"}
+                for key, section in document.get("runs", {}).items()
+            },
+        }
+        path.write_text(json.dumps(plain, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+        return
+    for key, section in document.get("runs", {}).items():
+        folder = path / _slug(key)
+        folder.mkdir(parents=True, exist_ok=True)
+        owners: Mapping[str, Any] = section.get("owners", {})
+        names = {_owner(k) for k in section.get("cases", {})} | set(section.get("clusters", {}))
+        wanted: set[Path] = set()
+        for owner in sorted(names):
+            owned = _owned(section, owner)
+            body = {
+                "format": BASELINE_FORMAT,
+                "run": key,
+                "owner": owner,
+                "header": owners.get(owner, section.get("header", {})),
+                **({"cluster": owned["cluster"]} if owned["cluster"] is not None else {}),
+                "cases": owned["cases"],
+            }
+            file = folder / f"{_slug(owner)}.json"
+            wanted.add(file)
+            text = json.dumps(body, indent=1, sort_keys=False) + "\n"
+            if not file.is_file() or file.read_text(encoding="utf-8") != text:
+                file.write_text(text, encoding="utf-8")
+        for stale in set(folder.glob("*.json")) - wanted:
+            stale.unlink()
+
+
+def _slug(key: str) -> str:
+    """A run key or cluster id as one file name ('llm/local/m' → 'llm__local__m')."""
+    return key.replace("/", "__")
+
+
+def _load_folder(root: Path) -> dict[str, Any]:
+    runs: dict[str, dict[str, Any]] = {}
+    for file in sorted(root.glob("*/*.json")):
+        body = json.loads(file.read_text(encoding="utf-8"))
+        if not isinstance(body, dict) or "run" not in body or "owner" not in body:
+            raise ValueError(f"{file}: not a baseline file (no 'run' and 'owner')")
+        section = runs.setdefault(
+            body["run"], {"header": {}, "cases": {}, "clusters": {}, "summary": {}, "owners": {}}
+        )
+        section["owners"][body["owner"]] = body.get("header", {})
+        if "cluster" in body:
+            section["clusters"][body["owner"]] = body["cluster"]
+        section["cases"].update(body.get("cases", {}))
+    for section in runs.values():  # the run's header: the latest any cluster was written by
+        headers = list(section["owners"].values())
+        section["header"] = max(headers, key=lambda h: str(h.get("timestamp", "")), default={})
+        section["cases"] = dict(sorted(section["cases"].items()))
+    return {"format": BASELINE_FORMAT, "runs": dict(sorted(runs.items()))}
 
 
 def _compare(

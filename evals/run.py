@@ -3,7 +3,7 @@
 Runs the pipeline over datasets, scores every record against its gold and every
 cluster's merged consensus against the consensus gold (facts and statuses, and what an
 editor reads: `evals.editor`), prints per-field tables, writes JSON / Markdown / HTML
-reports and compares the run with `evals/baseline.json`. Built-in clusters sit in a split
+reports and compares the run with the baseline (`evals/baseline/`). Built-in clusters sit in a split
 (`evals.builtin`): every table is given for all clusters, for `dev` and for the held-out
 `test`; `--split dev|test` runs one split only.
 
@@ -89,7 +89,7 @@ from service.settings import Settings, get_settings
 
 EVALS_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = EVALS_DIR.parent
-DEFAULT_BASELINE: Final = EVALS_DIR / "baseline.json"
+DEFAULT_BASELINE: Final = EVALS_DIR / "baseline"
 DEFAULT_SEEDS_GOLD: Final = EVALS_DIR / "seeds_gold.json"
 
 Mode = Literal["replay", "live", "baseline"]
@@ -452,7 +452,7 @@ def eval_command(
         ),
     ] = False,
     update_baseline: Annotated[
-        bool, typer.Option("--update-baseline", help="Write this run into evals/baseline.json.")
+        bool, typer.Option("--update-baseline", help="Write this run into evals/baseline/.")
     ] = False,
     out: Annotated[
         Path | None,

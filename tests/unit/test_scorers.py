@@ -16,6 +16,7 @@ from evals.report import (
     Header,
     diff_reports,
     group_title,
+    load_baseline,
     lower_is_better,
     render_html,
     render_markdown,
@@ -23,6 +24,7 @@ from evals.report import (
     summarise,
     summary_keys,
     updated_baseline,
+    write_baseline,
 )
 from evals.scorers import (
     CONSENSUS_FIELDS,
@@ -445,6 +447,38 @@ def test_update_baseline_keeps_other_datasets() -> None:
     cases = document["runs"]["baseline"]["cases"]
     assert cases == {"c/a": {"when": 0.5}, "d/b": {"when": 1.0}}
     assert json.loads(json.dumps(document)) == document  # plain JSON, no NaN
+
+
+def test_baseline_folder_keeps_one_file_per_cluster_and_round_trips(tmp_path: Path) -> None:
+    first = _report(
+        {"c/a": {"when": 1.0}, "d/b": {"when": 0.5}}, clusters={"c": {"x": 1.0}, "d": {"x": 0.0}}
+    )
+    folder = tmp_path / "baseline"
+    write_baseline(folder, updated_baseline({"runs": {}}, first))
+    assert sorted(p.name for p in (folder / "baseline").iterdir()) == ["c.json", "d.json"]
+    loaded = load_baseline(folder)
+    section = loaded["runs"]["baseline"]
+    assert section["cases"] == {"c/a": {"when": 1.0}, "d/b": {"when": 0.5}}
+    assert section["clusters"] == {"c": {"x": 1.0}, "d": {"x": 0.0}}
+    d_before = (folder / "baseline" / "d.json").read_text()
+    # a later run that changes only c rewrites c's file and leaves d's as it was
+    second = _report(
+        {"c/a": {"when": 0.5}, "d/b": {"when": 0.5}}, clusters={"c": {"x": 1.0}, "d": {"x": 0.0}}
+    )
+    second.header.git_sha, second.header.timestamp = "y", "u"
+    write_baseline(folder, updated_baseline(loaded, second))
+    assert (folder / "baseline" / "d.json").read_text() == d_before
+    again = load_baseline(folder)["runs"]["baseline"]
+    assert again["cases"]["c/a"] == {"when": 0.5} and again["header"]["git_sha"] == "y"
+    assert diff_reports(load_baseline(folder), second).regressed == []
+
+
+def test_baseline_single_file_when_asked(tmp_path: Path) -> None:
+    file = tmp_path / "b.json"
+    write_baseline(file, updated_baseline({"runs": {}}, _report({"c/a": {"when": 1.0}})))
+    data = json.loads(file.read_text())
+    assert "owners" not in data["runs"]["baseline"]
+    assert load_baseline(file)["runs"]["baseline"]["cases"] == {"c/a": {"when": 1.0}}
 
 
 def test_renderings() -> None:

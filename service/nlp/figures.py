@@ -6,7 +6,8 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
 * the **counted thing** is the noun the number modifies ('2,000 soldiers'), or the noun
   after 'of' ('30 of the dead', '40% of teachers'), or for a bare number the object or
   subject of the verb it completes ('put the toll at 2,000', 'rose to 23', 'estimated
-  the damage at $120 million'); a generic noun ('number of demonstrators') gives way to
+  the damage at $120 million'), or for a measure the noun it is 'of' ('a depth of
+  10 km'); a generic noun ('number of demonstrators') gives way to
   its 'of' noun, a pronoun ('1,000 of whom') to the noun it stands for;
 * the **happening** is a participle or state adjective on that noun ('soldiers killed',
   'people missing'), else the verb the noun is subject or object of ('killed 12
@@ -162,6 +163,13 @@ def _antecedent(pronoun: Token) -> Token | None:
     return None
 
 
+def _measured(number: Token) -> bool:
+    """The number is a measure in a unit ('10 km', '7.4 metres'), by the named entity
+    around it, not a count of things."""
+    ent = _entity_at(number)
+    return ent is not None and ent.label_ == "QUANTITY"
+
+
 def _counted_noun(number: Token) -> Token | None:
     noun: Token | None = None
     head = number.head
@@ -170,6 +178,14 @@ def _counted_noun(number: Token) -> Token | None:
         "PROPN",
     ):
         noun = head
+    if (
+        noun is not None
+        and noun.dep_ == "pobj"
+        and noun.head.lower_ == "of"
+        and noun.head.head.pos_ == "NOUN"
+        and _measured(number)
+    ):
+        noun = noun.head.head  # 'a depth of 10 km': the depth is what is measured
     if noun is not None and noun.lower_ in ("%", "percent", "per", "pct"):
         # '40% of teachers'; 'a 51% stake': the share's 'of' noun, or the noun it modifies.
         climbed = noun.head if noun.dep_ in ("compound", "amod", "nmod", "nummod") else None

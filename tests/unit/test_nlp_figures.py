@@ -1,0 +1,29 @@
+"""Figure frames read from the real dependency parse (`service.nlp.figures`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.nlp.figures import FrameReading, read_frame
+from service.nlp.parse import parse
+
+
+def frame(text: str, figure: str) -> FrameReading:
+    start = text.index(figure)
+    return read_frame(parse(text), start, start + len(figure))
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "entity"),
+    [
+        ("The quake struck at a depth of 10 kilometres off the coast.", "10 kilometres", "depth"),
+        ("The plane reached an altitude of 625 feet before falling.", "625 feet", "altitude"),
+        # a count of things 'of' a whole is still a count of those things
+        ("Some 30 of the dead were children.", "30", "dead"),
+        # a measure with no noun it is 'of' keeps its unit
+        ("The epicentre was 17 km northeast of the town.", "17 km", "km"),
+    ],
+)
+def test_a_measure_counts_the_noun_it_is_of(text: str, figure: str, entity: str) -> None:
+    reading = frame(text, figure)
+    assert reading.entity is not None and reading.entity.text == entity

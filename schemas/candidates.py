@@ -45,6 +45,11 @@ class QuantityCandidate(Candidate):
     place_scope: str = Field(default="", description="Where the count applies, from the parse.")
     time_scope: str = Field(default="", description="When the count applies, from the parse.")
     source: str | None = Field(default=None, description="Who gives the figure, from the parse.")
+    owner: str = Field(
+        default="",
+        description="The named party the counted things belong to or that did what is "
+        "counted ('Labour' in 'Labour won 412 seats'), from the parse.",
+    )
     slot_spans: dict[str, Span] = Field(
         default_factory=dict, description="Span of each frame slot the parse found."
     )

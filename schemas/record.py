@@ -173,6 +173,15 @@ class Quantity(Grounded):
             " April'; empty when the figure is simply current."
         ),
     )
+    owner: str = Field(
+        default="",
+        max_length=100,
+        description=(
+            "The named party the counted things belong to or that did what is counted:"
+            " 'Labour' in 'Labour won 412 seats', 'Boeing' in 'Boeing's revenue'; empty"
+            " when the text names none."
+        ),
+    )
     slot_evidence: dict[str, Span] = Field(
         default_factory=dict,
         description="Span of each frame slot that was found in the text, by slot name.",

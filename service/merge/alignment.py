@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from service.merge.counted import COUNT_CLASS
 from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS
-from service.merge.frames import FigureFrame
+from service.merge.frames import FigureFrame, same_party
 from service.merge.tokens import dice
 from service.merge.tolerances import MergeTolerances
 
@@ -66,6 +66,8 @@ def fit(
     slots: set[str] = set()
     if a.names and b.names and not a.names & b.names:
         return None  # 'the Eaton fire' and 'the Palisades fire'
+    if a.owner and b.owner and not same_party(a.owner, b.owner):
+        return None  # 'Labour won 412 seats' and 'the Conservatives won 121 seats'
     if a.place != b.place:
         if not (lone_place and not (a.place and b.place)):
             return None

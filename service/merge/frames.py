@@ -95,6 +95,9 @@ class FigureFrame:
     names: frozenset[str] = frozenset()
     """Proper names in the description ('the Eaton fire', 'Boeing's revenue'), folded:
     two figures naming only different ones count different things."""
+    owner: tuple[str, ...] = ()
+    """The words of the named party whose things are counted or who did what is counted
+    ('Labour' won 412 seats), folded: two parties' counts are two facts (`same_party`)."""
 
     @property
     def tally(self) -> bool:
@@ -270,6 +273,14 @@ def proper_names(*texts: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def same_party(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two owners' words may name one party: one holds the other's words ('Reform
+    UK' and 'Reform'), or one is the other's initials ('GD' and 'Georgian Dream')."""
+    if set(a) <= set(b) or set(b) <= set(a):
+        return True
+    return "".join(w[0] for w in a) in b or "".join(w[0] for w in b) in a
+
+
 @cache
 def _people_group(entity: str) -> str:
     """The group a counted noun names when it is a capitalised plural of people of a
@@ -368,6 +379,7 @@ def frame_of(
         counted=_content(quantity.counted),
         derived=derived,
         names=proper_names(quantity.counted, quantity.entity, quantity.qualifier),
+        owner=tuple(w for w in WORDS.findall(fold(quantity.owner)) if w not in STOP_WORDS),
         snapshot=is_snapshot(quantity.time_scope),
         part=clause_part or bool(PART_AMONG.intersection(_words(quantity.counted))),
         change=clause_change

@@ -35,6 +35,7 @@ def add_frames(text: str, quantities: Sequence[QuantityCandidate], hits: Sequenc
         quantity.place_scope = reading.place.text[:100] if reading.place else ""
         quantity.time_scope = reading.time.text[:100] if reading.time else ""
         quantity.source = reading.source.text[:200] if reading.source else None
+        quantity.owner = reading.owner.text[:100] if reading.owner else ""
         quantity.slot_spans = spans
         if reading.time is not None:
             inside = [h for h in dated if reading.time.start <= h.start < reading.time.end]

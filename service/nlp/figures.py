@@ -18,7 +18,11 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
   verb by a preposition ('in Paris', 'on Thursday', 'nationwide');
 * the **source** is the 'according to' object of the sentence, else the subject of a verb
   of saying above the figure ('police said', 'the ministry put the figure at'); a
-  definite description ('the agency') is read as the organisation last named before it.
+  definite description ('the agency') is read as the organisation last named before it;
+* the **owner** is a named party the counted things belong to or that did what the figure
+  counts: the possessor of the noun ('Boeing's revenue'), else the named subject or 'by'
+  agent of the verb the figure is the object of ('Labour won 412 seats', 'seats won by
+  Labour'); never the subject of a verb of saying or tallying, which gives the figure.
 
 Each slot keeps its character span. What the parse leaves open stays empty: the LLM may
 label it, and the merge compares what is there.
@@ -86,6 +90,7 @@ class FrameReading:
     place: Slot | None = None
     time: Slot | None = None
     source: Slot | None = None
+    owner: Slot | None = None
 
     def as_dict(self) -> dict[str, Slot]:
         """The filled slots by name."""
@@ -96,6 +101,7 @@ class FrameReading:
             "place_scope": self.place,
             "time_scope": self.time,
             "source": self.source,
+            "owner": self.owner,
         }
         return {name: slot for name, slot in named.items() if slot is not None}
 
@@ -469,6 +475,49 @@ def _source(number: Token) -> Slot | None:
     return None
 
 
+def _named(token: Token) -> Slot | None:
+    """A party's name at `token`: an organisation's, nation's or country's, as a proper
+    noun's words or its named entity; None for a description ('the party') and for a
+    person, who acts for a party more often than owning what is counted ('Starmer's
+    party won 412 seats' is Labour's count)."""
+    if token.pos_ == "PRON" or any(c.dep_ in ("conj", "cc") for c in token.children):
+        return None  # 'Labour and the Liberal Democrats won ...' gives no one party
+    if token.ent_type_ == "PERSON":
+        return None
+    if token.pos_ == "PROPN":  # the whole name: 'Reform UK', not the entity 'UK' in it
+        return _slot([t for t in _phrase(token) if t.pos_ == "PROPN"])
+    ent = _entity_at(token)
+    if ent is not None and ent.label_ in _SOURCE_LABELS:
+        return Slot(ent.text, ent.start_char, ent.end_char)
+    return None
+
+
+def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None:
+    """Whose counted things these are, or who did what the figure counts: the noun's
+    possessor ('Boeing's revenue'), else the named subject or 'by' agent of the verb the
+    figure is the object of ('Labour won 412 seats', 'seats won by Labour'). A verb of
+    saying or tallying gives the figure, so its subject is the source, never the owner."""
+    base = noun if noun is not None else number
+    for child in base.children:
+        if child.dep_ == "poss":
+            return _named(child)
+    if verb is None or verb.lemma_ in SAYING or verb.lemma_ in TALLYING:
+        return None
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return _named(obj)
+    node = base
+    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
+        node = node.head.head  # '410 of the 650 seats' → the number
+    if node.head.i == verb.i and node.dep_ in ("dobj", "attr"):
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.i != node.i:
+                return _named(child)
+    return None
+
+
 def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     """The frame of the figure at `doc.text[start:end]`; empty if the span is no figure."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -490,6 +539,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         place=place,
         time=time,
         source=_source(number),
+        owner=_owner(noun, number, verb),
     )
 
 

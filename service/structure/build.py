@@ -92,6 +92,7 @@ def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]
                 qualifier=cand.qualifier,
                 place_scope=cand.place_scope,
                 time_scope=cand.time_scope,
+                owner=cand.owner,
                 slot_evidence=cand.slot_spans,
                 evidence=[cand.span],
                 candidate=cand.id,

@@ -20,6 +20,7 @@ from service.merge.frames import (
     clause_scope,
     frame_of,
     is_change,
+    same_party,
 )
 from tests.unit.test_merge import record
 
@@ -329,3 +330,27 @@ def test_another_after_a_figure_of_another_happening_is_no_addition() -> None:
         articles=[Article(id="c", text=three)],
     )
     assert ("single_source", ["another 6,000"], 1) in statuses(troops)
+
+
+# --- whose count it is -------------------------------------------------------------------
+
+
+def _seats(article_id: str, value: float, owner: str) -> EventRecord:
+    phrase = f"{value:g} seats"
+    return record(
+        article_id,
+        quantities=[
+            figure(value, phrase, "seats won", entity="seats", happening="won", owner=owner)
+        ],
+    )
+
+
+def test_two_parties_counts_are_two_facts_and_one_party_under_two_names_is_one() -> None:
+    apart = merge_records([_seats("a", 412, "Labour"), _seats("b", 121, "the Conservatives")])
+    assert [s for s, _, _ in statuses(apart)] == ["single_source", "single_source"]
+    # initials and a shorter name are the same party; an unnamed owner narrows nothing
+    for other in ("LP", "Labour Party", ""):
+        one = merge_records([_seats("a", 412, "Labour Party"), _seats("b", 411, other)])
+        assert [s for s, _, _ in statuses(one)] == ["conflicting"], other
+    assert same_party(("georgian", "dream"), ("gd",))
+    assert not same_party(("labour",), ("conservatives",))

@@ -27,3 +27,25 @@ def frame(text: str, figure: str) -> FrameReading:
 def test_a_measure_counts_the_noun_it_is_of(text: str, figure: str, entity: str) -> None:
     reading = frame(text, figure)
     assert reading.entity is not None and reading.entity.text == entity
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "owner"),
+    [
+        ("Labour won 412 seats in the election.", "412", "Labour"),
+        ("Labour took 410 of the 650 seats.", "410", "Labour"),
+        ("Some 412 seats were won by Labour.", "412", "Labour"),
+        ("Boeing's revenue fell to $17.8 billion.", "$17.8 billion", "Boeing"),
+        ("Reform UK's five MPs will sit in the Commons.", "five", "Reform UK"),
+        # no one named party: a description, a list, a person, or the source of the figure
+        ("The party won 412 seats.", "412", None),
+        ("Labour and the Liberal Democrats won 484 seats.", "484", None),
+        ("Police counted 55,000 marchers in Paris.", "55,000", None),
+        ("The CGT said 1 million people marched.", "1 million", None),
+    ],
+)
+def test_the_owner_is_the_named_party_whose_count_it_is(
+    text: str, figure: str, owner: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (reading.owner.text if reading.owner else None) == owner

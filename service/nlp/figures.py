@@ -176,7 +176,10 @@ def _measured(number: Token) -> bool:
     return ent is not None and ent.label_ == "QUANTITY"
 
 
-def _counted_noun(number: Token) -> Token | None:
+_PERCENT_WORDS: Final = frozenset({"%", "percent", "per", "pct"})
+
+
+def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
     noun: Token | None = None
     head = number.head
     if number.dep_ in ("nummod", "quantmod", "compound", "amod") and head.pos_ in (
@@ -192,10 +195,12 @@ def _counted_noun(number: Token) -> Token | None:
         and _measured(number)
     ):
         noun = noun.head.head  # 'a depth of 10 km': the depth is what is measured
-    if noun is not None and noun.lower_ in ("%", "percent", "per", "pct"):
-        # '40% of teachers'; 'a 51% stake': the share's 'of' noun, or the noun it modifies.
+    if noun is not None and noun.lower_ in _PERCENT_WORDS and not share:
+        # '40% of teachers'; 'a 51% stake': the share's 'of' noun, or the noun it modifies;
+        # else the sign stands where a bare number would ('turnout was 59.9%', 'a vote
+        # share of 33.7%', 'a pay rise of 35%').
         climbed = noun.head if noun.dep_ in ("compound", "amod", "nmod", "nummod") else None
-        noun = _of_noun(noun) or (climbed if climbed is not None else noun)
+        noun = _of_noun(noun) or climbed or _counted_noun(noun, share=True) or noun
     if noun is None:
         noun = _of_noun(number)
     if noun is None and number.dep_ == "pobj" and head.dep_ in ("prep", "agent"):

@@ -81,6 +81,10 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     frames = [frame for frame, _, _ in keys]
 
     kind_places = _places_of_kind(frames)
+    first_day = min(
+        (d[0] for d in map(day_range, _published_days(ctx)) if d is not None), default=None
+    )
+    history = [_historic(frame, first_day) for frame in frames]
 
     named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
 
@@ -88,6 +92,8 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
         a, b = frames[i], frames[j]
         if named[i] and named[j] and named[i] != named[j]:
             return None  # 'meetings between Kim and Xi' are not '... Kim and Putin'
+        if history[i] != history[j]:
+            return None  # the 2013 quake's toll in a story of this one, or the 2017 fire's
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
@@ -130,6 +136,25 @@ def _record_frames(
     for index in again:
         frames[index] = framed(record.quantities[index], clauses[index], True)
     return list(zip(record.quantities, clauses, frames, strict=True))
+
+
+def _published_days(ctx: MergeContext) -> list[str | None]:
+    return [(ctx.published.get(r.article_id) or "")[:ISO_DAY_CHARS] or None for r in ctx.records]
+
+
+_YEAR_DAYS = 365
+
+
+def _historic(frame: FigureFrame, first_day: int | None) -> Days:
+    """For a running tally dated by a whole past year only ('killed in the 2013 quake',
+    'the 2018 Camp Fire destroyed 18,000 structures'), that year: a count of that year's
+    event, which never joins this event's tally chain nor another year's. None for any
+    other figure: a tally dated by a day or a month ('600 killed as of April') may still
+    be an earlier report of this event."""
+    if not frame.tally or frame.days is None or first_day is None:
+        return None
+    whole_year = frame.days[1] - frame.days[0] + 1 >= _YEAR_DAYS
+    return frame.days if whole_year and frame.days[1] < first_day else None
 
 
 def _kind(frame: FigureFrame) -> tuple[object, ...]:

@@ -354,3 +354,51 @@ def test_two_parties_counts_are_two_facts_and_one_party_under_two_names_is_one()
         assert [s for s, _, _ in statuses(one)] == ["conflicting"], other
     assert same_party(("georgian", "dream"), ("gd",))
     assert not same_party(("labour",), ("conservatives",))
+
+
+# --- another year's event ----------------------------------------------------------------
+
+
+def _toll(value: float, phrase: str, as_of: str | None = None) -> Quantity:
+    return figure(value, phrase, "people killed", entity="people", happening="killed", as_of=as_of)
+
+
+def test_a_toll_dated_by_a_past_year_is_another_events_not_a_step_of_this_chain() -> None:
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                published_at="2025-10-01T08:00:00Z",
+                quantities=[_toll(69, "69 people"), _toll(200, "200 people", "2013")],
+            ),
+            record(
+                "b",
+                published_at="2025-10-02T08:00:00Z",
+                quantities=[_toll(72, "72 people"), _toll(8, "8 people", "2023")],
+            ),
+            record(
+                "c",
+                published_at="2025-10-02T09:00:00Z",
+                quantities=[_toll(200, "200 people", "2013")],
+            ),
+        ]
+    )
+    revised = [f for f in consensus.facts if f.kind == "quantity" and f.status == "revised"]
+    assert [sorted(v.text for v in f.values) for f in revised] == [["69 people", "72 people"]]
+    # the 2013 toll told by two outlets is agreed; the 2023 toll stands alone
+    assert ("agreed", ["200 people"], 2) in statuses(consensus)
+    assert ("single_source", ["8 people"], 1) in statuses(consensus)
+    # a toll dated by a month of this year may still be an earlier report of this one
+    month = merge_records(
+        [
+            record(
+                "a",
+                published_at="2025-09-03T08:00:00Z",
+                quantities=[_toll(600, "600 people", "2025-04")],
+            ),
+            record(
+                "b", published_at="2025-09-03T09:00:00Z", quantities=[_toll(2000, "2,000 people")]
+            ),
+        ]
+    )
+    assert [f.status for f in month.facts if f.kind == "quantity"].count("revised") == 1

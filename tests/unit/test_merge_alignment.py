@@ -360,7 +360,8 @@ def test_two_parties_counts_are_two_facts_and_one_party_under_two_names_is_one()
 
 
 def _toll(value: float, phrase: str, as_of: str | None = None) -> Quantity:
-    return figure(value, phrase, "people killed", entity="people", happening="killed", as_of=as_of)
+    dated = {"as_of": as_of} if as_of is not None else {}
+    return figure(value, phrase, "people killed", entity="people", happening="killed", **dated)
 
 
 def test_a_toll_dated_by_a_past_year_is_another_events_not_a_step_of_this_chain() -> None:

@@ -323,6 +323,12 @@ def frame_of(
         entity, implied = entity_of(quantity.unit)
     if not entity and quantity.counted:
         entity, implied = _entity_from_description(quantity.counted)
+    elif entity in _COUNT_ITSELF and quantity.counted:
+        # 'the count', 'the figure' name the count, not what it counts: the description
+        # may ('the count of demonstrators in Marseille' counts demonstrators).
+        described = _entity_from_description(quantity.counted)
+        if described[0] and described[0] not in GENERIC_ENTITIES:
+            entity, implied = described
     happening = happenings_in(quantity.happening) if quantity.happening else frozenset()
     if not happening and derived:
         happening = happenings_in(_happening_words(quantity.counted))
@@ -496,6 +502,11 @@ def _happening_words(counted: str) -> str:
             return " ".join(tail)
         started = started or (word not in STOP_WORDS and word not in SCOPE_QUALIFIERS)
     return ""
+
+
+_COUNT_ITSELF: Final = GENERIC_ENTITIES - {"person"}
+"""Generic counted things that name the count itself ('count', 'figure', 'total'), not
+a kind of thing ('people')."""
 
 
 def _entity_from_description(counted: str) -> tuple[str, str]:

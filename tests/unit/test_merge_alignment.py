@@ -403,3 +403,28 @@ def test_a_toll_dated_by_a_past_year_is_another_events_not_a_step_of_this_chain(
         ]
     )
     assert [f.status for f in month.facts if f.kind == "quantity"].count("revised") == 1
+
+
+def test_the_count_itself_gives_way_to_what_its_description_counts() -> None:
+    """'the count' names no kind of thing: 'demonstrators' in its description make it a
+    protest's count, which holds on its own day (a count a fortnight earlier is another
+    march, not an earlier report of this one)."""
+    count = frame_of(
+        figure(4000, "4,000", "demonstrators in Marseille on 2 October", entity="count"),
+        frozenset(),
+    )
+    assert count.entity == "demonstrator" and "protest" in count.happening
+    people = frame_of(figure(12, "12 people", "people killed", entity="people"), frozenset())
+    assert people.entity == "person"
+    earlier = figure(
+        15000, "15,000", "demonstrators in Marseille on 18 September", entity="count",
+        place_scope="Marseille", as_of="2025-09-18",
+    )  # fmt: skip
+    later = figure(
+        4000, "4,000", "demonstrators in Marseille on 2 October", entity="count",
+        place_scope="Marseille",
+    )  # fmt: skip
+    consensus = merge_records(
+        [record("a", published_at="2025-10-02T18:00:00Z", quantities=[earlier, later])]
+    )
+    assert not [f for f in consensus.facts if f.status == "revised"]

@@ -15,6 +15,16 @@ ratio to an ideal that only the latency and the cap on calls in flight set:
   flight on average; then the same batch with no latency at all, whose wall time is the
   floor the CPU work sets, and its CPU time (every process of the command: the mining
   workers too). Medians of `--batch-repeat` runs each.
+
+  The ideal is what the latency alone allows: every call counted (the narratives too),
+  the limiter full from the process's first instant to its last, and no time for
+  anything else: not the start-up before the first call can go out, not the CPU work
+  (parsing, merging, writing), not a narrative's wait for its cluster's records. It is
+  a lower bound on the wall time, and the target (>= 90 %) is stated against it. When
+  the CPU work alone takes longer than the ideal, no schedule reaches it; so the batch
+  line also gives the bound that CPU work sets, max(ideal, the wall time with no
+  latency), and the process's time as a share of that: how much of the latency the run
+  hid behind its CPU work. That share is a diagnosis, not the target.
 - the API (`corroborate serve`, limiter at `--api-limit`): sync `POST /v1/records` of every
   dataset article from N client threads; ideal = calls x L / min(limit, N x calls per
   record). Timed after one warm-up request.
@@ -210,6 +220,13 @@ def bench_batch(root: Path, latency: float, concurrency: int, work: Path, runs: 
         f"{med(inner[0.0]):.2f} s, first call after {med(firsts[0.0]):.2f} s; "
         f"CPU {med(cpus[0.0]):.1f} s (every process of the command)"
     )
+    if latency:
+        bound = max(ideal, med(walls[0.0]))
+        print(
+            f"batch      bound the CPU work sets: max(ideal, no-latency wall) = {bound:.2f} s; "
+            f"the process took {med(walls[latency]) / bound:.2f}x that bound "
+            f"(the target stays {ideal:.2f} s / 0.9 = {ideal / 0.9:.2f} s)"
+        )
 
 
 def _free_port() -> int:

@@ -35,7 +35,7 @@ from service.errors import (
 from service.ground import ground_record
 from service.limiter import LimitedLLM, process_limiter
 from service.merge import merge_records
-from service.mining import LocalMiner, Miner, open_miner
+from service.mining import LocalMiner, Miner, Mining, open_miner
 from service.narrate import NarrationResult, narrate, narrate_hash, narration_key
 from service.settings import Settings
 from service.structure import Structurer, prompt_hash
@@ -191,6 +191,7 @@ class Pipeline:
         self.narrate_hash = narrate_hash(self.narrate_prompt)
         self.stats = PipelineStats()
         self._stats_lock = threading.Lock()  # batch runs extract from several threads
+        self._begin_lock = threading.Lock()  # one call's articles are begun together
         self.limiter = process_limiter(settings)
         self.parallel = llm is not None and self.limiter.limit > 1
         self._llm = LimitedLLM(llm, self.limiter) if llm is not None else None
@@ -216,12 +217,21 @@ class Pipeline:
 
     def extract(self, article: Article) -> EventRecord:
         """One article → one span-grounded event record (from the cache when already done)."""
-        if self.store is not None:
-            cached = self.store.get_cached_record(self.cache_key(article))
-            if cached is not None:
-                self._count(records=1, cache_hits=1)
-                return cached
-        record = self._extract(article)
+        cached = self._cached(article)
+        if cached is not None:
+            return cached
+        return self._make(article, self.miner.begin(article))
+
+    def _cached(self, article: Article) -> EventRecord | None:
+        if self.store is None:
+            return None
+        cached = self.store.get_cached_record(self.cache_key(article))
+        if cached is not None:
+            self._count(records=1, cache_hits=1)
+        return cached
+
+    def _make(self, article: Article, mining: Mining) -> EventRecord:
+        record = self._extract(article, mining)
         if self.store is not None:
             self.store.put_cached_record(self.cache_key(article), record)
         return record
@@ -234,28 +244,37 @@ class Pipeline:
         `on_done(index, article, record)` is called as each record is done (in completion
         order, from the worker threads: one at a time). The first error is raised once
         every article has finished, so a record already made still reaches `on_done`.
+
+        The articles not in the cache are begun together, in order, before any is worked
+        on (`Miner.begin`: a few ms each): their parses queue one after another, so when
+        several calls of this run at once (`batch`'s clusters), the articles of the one
+        begun first are parsed first and its records are done first.
         """
         done_lock = threading.Lock()
+        cached = [self._cached(a) for a in articles]
+        with self._begin_lock:
+            minings = {i: self.miner.begin(a) for i, a in enumerate(articles) if cached[i] is None}
 
         def one(index: int, article: Article) -> EventRecord:
-            record = self.extract(article)
+            record = cached[index]
+            if record is None:
+                record = self._make(article, minings[index])
             if on_done is not None:
                 with done_lock:
                     on_done(index, article, record)
             return record
 
-        if not self.parallel or len(articles) < 2:
+        if not self.parallel or len(minings) < 2:
             return [one(i, a) for i, a in enumerate(articles)]
         workers = min(len(articles), self.limiter.limit)  # each article has several calls
         with ThreadPoolExecutor(workers, thread_name_prefix="article") as pool:
             futures = [pool.submit(one, i, a) for i, a in enumerate(articles)]
         return [f.result() for f in futures]
 
-    def _extract(self, article: Article) -> EventRecord:
+    def _extract(self, article: Article, mining: Mining) -> EventRecord:
         started = time.perf_counter()
         # The calls go out on the parse-free candidates; the record is built once the
         # parse is done too (in a worker process, or here while the calls are out).
-        mining = self.miner.begin(article)
         record, run = self._structurer.structure(article, mining.unparsed, parsed=mining.result)
         record = ground_record(record, article)
         record.provenance = Provenance(

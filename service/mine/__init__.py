@@ -13,6 +13,8 @@ each module's docstring.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from schemas.article import Article
 from schemas.candidates import Candidates
 from service.mine.dates import DateHit, date_hits, find_dates
@@ -25,8 +27,11 @@ from service.mine.quotes import find_quotes
 from service.mine.sources import find_sources
 from service.text.stems import stem_words
 
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc as Parse
+
 # stem_words is handed on for service.merge until it imports service.text itself.
-__all__ = ["add_parse", "mine", "mine_unparsed", "parse_number", "stem_words"]
+__all__ = ["add_parse", "mine", "mine_unparsed", "needs_parse", "parse_number", "stem_words"]
 
 
 def mine(article: Article) -> Candidates:
@@ -60,11 +65,17 @@ def mine_unparsed(article: Article) -> Candidates:
     )
 
 
-def add_parse(article: Article, candidates: Candidates) -> None:
+def needs_parse(candidates: Candidates) -> bool:
+    """Whether `add_parse` reads the parse for these candidates (figures or sources)."""
+    return bool(candidates.quantities or candidates.sources)
+
+
+def add_parse(article: Article, candidates: Candidates, parse: Parse | None = None) -> None:
     """Fill in place what the dependency parse gives `mine_unparsed`'s candidates: each
-    figure's frame and each source's reported statement."""
-    add_frames(article.text, candidates.quantities, _date_hits(article))
-    add_statements(article.text, candidates.sources)
+    figure's frame and each source's reported statement. `parse`: the article's parse
+    (`service.nlp.parse.parse_many`), else it is made (or taken from the parse cache)."""
+    add_frames(article.text, candidates.quantities, _date_hits(article), parse)
+    add_statements(article.text, candidates.sources, parse)
 
 
 def _date_hits(article: Article) -> list[DateHit]:

@@ -10,6 +10,7 @@ loaded on first use and checked against recorded hashes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from schemas.candidates import QuantityCandidate, SourceCandidate
 from schemas.record import Span
@@ -17,12 +18,21 @@ from service.mine.dates import DateHit
 from service.nlp.figures import read_frame, reported_clause
 from service.nlp.parse import parse
 
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
 
-def add_frames(text: str, quantities: Sequence[QuantityCandidate], hits: Sequence[DateHit]) -> None:
-    """Fill the frame slots of `quantities` (in place) from the parse of `text`."""
+
+def add_frames(
+    text: str,
+    quantities: Sequence[QuantityCandidate],
+    hits: Sequence[DateHit],
+    doc: Doc | None = None,
+) -> None:
+    """Fill the frame slots of `quantities` (in place) from the parse of `text` (`doc`,
+    when the caller already has it)."""
     if not quantities:
         return
-    doc = parse(text)
+    doc = doc if doc is not None else parse(text)
     dated = [h for h in hits if h.iso]
     for quantity in quantities:
         reading = read_frame(doc, quantity.span.start, quantity.span.end)
@@ -44,11 +54,12 @@ def add_frames(text: str, quantities: Sequence[QuantityCandidate], hits: Sequenc
                 quantity.as_of_phrase = text[inside[0].start : inside[0].end]
 
 
-def add_statements(text: str, sources: Sequence[SourceCandidate]) -> None:
-    """Fill each source's `statement` (in place): the clause the parse shows it said."""
+def add_statements(text: str, sources: Sequence[SourceCandidate], doc: Doc | None = None) -> None:
+    """Fill each source's `statement` (in place): the clause the parse shows it said
+    (`doc`: the parse of `text`, when the caller already has it)."""
     if not sources:
         return
-    doc = parse(text)
+    doc = doc if doc is not None else parse(text)
     for source in sources:
         clause = reported_clause(doc, source.span.start, source.span.end)
         if clause is not None:

@@ -4,6 +4,9 @@ candidates, and a pool of processes mines exactly what this process mines."""
 from __future__ import annotations
 
 import concurrent.futures
+import threading
+import time
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,17 +16,21 @@ from pydantic import BaseModel
 
 from schemas.article import Article
 from schemas.record import EventRecord
+from service import mining
 from service.errors import LLMError
 from service.inputs import read_article
 from service.llm import Message
 from service.mine import add_parse, mine, mine_unparsed
-from service.mining import LocalMiner, MinePool, mine_workers
-from service.pipeline import load_prompt
+from service.mining import PARSE_BATCH, LocalMiner, MinePool, Mining, ParseQueue, mine_workers
+from service.nlp.parse import parse_many, parser
+from service.pipeline import Pipeline, load_prompt
 from service.settings import Settings
 from service.structure import Structurer
 from tests.fakes import FakeLLM
+from tests.unit.test_structure_pipeline import responder
 
-SAMPLE = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev" / "kim-beijing-2025"
+DEV = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev"
+SAMPLE = DEV / "kim-beijing-2025"
 
 
 def _articles() -> list[Article]:
@@ -128,6 +135,14 @@ def test_a_local_miner_shows_the_calls_candidates_untouched_by_the_parse() -> No
     assert mining.unparsed == shown
 
 
+def test_a_local_miner_parsing_in_batches_mines_what_mine_mines() -> None:
+    articles = _articles()
+    miner = LocalMiner(PARSE_BATCH)
+    minings = [miner.begin(a) for a in articles]
+    for article, mining_ in reversed(list(zip(articles, minings, strict=True))):
+        assert mining_.result() == mine(article)
+
+
 def test_worker_processes_only_when_asked_for_and_calls_run_in_parallel() -> None:
     remote = {"model": "openai/gpt-4o-mini", "_env_file": None}
     assert mine_workers(Settings(**remote)) == 0  # type: ignore[arg-type]
@@ -135,3 +150,112 @@ def test_worker_processes_only_when_asked_for_and_calls_run_in_parallel() -> Non
     assert mine_workers(Settings(**remote, mine_workers=2), use_llm=False) == 0  # type: ignore[arg-type]
     one = Settings(**remote, mine_workers=2, llm_concurrency=1)  # type: ignore[arg-type]
     assert mine_workers(one) == 0
+
+
+def _tokens(doc: Any) -> list[tuple[Any, ...]]:
+    return [
+        (t.i, t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.ent_type_, t.ent_iob_)
+        for t in doc
+    ]
+
+
+def test_parsing_articles_together_gives_each_the_parse_it_gets_alone() -> None:
+    texts = [a.text for a in _articles()]
+    texts += [read_article(p).text for p in sorted((DEV / "port-deal" / "articles").iterdir())]
+    together = parse_many(texts)
+    assert len(together) == len(texts)
+    for text, doc in zip(texts, together, strict=True):
+        alone = parser()(text)
+        assert doc.text == text
+        assert _tokens(doc) == _tokens(alone)
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == [
+            (e.start, e.end, e.label_) for e in alone.ents
+        ]
+    assert parse_many([]) == []
+
+
+class _Recorded:
+    """Stands in for `parse_many` in a queue test: records each batch asked for and
+    raises for the text 'bad'."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def __call__(self, texts: Sequence[str]) -> list[str]:
+        self.batches.append(list(texts))
+        if "bad" in texts:
+            raise ValueError("no parse for 'bad'")
+        return [f"doc of {t}" for t in texts]
+
+
+def test_the_parse_queue_parses_in_the_order_queued_a_batch_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recorded = _Recorded()
+    monkeypatch.setattr(mining, "parse_many", recorded)
+    queue = ParseQueue()
+    waiting = [queue.add(f"t{n}") for n in range(PARSE_BATCH + 2)]
+    last = queue.doc(waiting[-1], PARSE_BATCH)  # the last asked for first
+    assert str(last) == f"doc of t{PARSE_BATCH + 1}"
+    assert recorded.batches == [
+        [f"t{n}" for n in range(PARSE_BATCH)],
+        [f"t{n}" for n in range(PARSE_BATCH, PARSE_BATCH + 2)],
+    ]
+    assert [str(queue.doc(w)) for w in waiting[:-1]] == [
+        f"doc of t{n}" for n in range(PARSE_BATCH + 1)
+    ]
+    assert len(recorded.batches) == 2  # each parsed once
+
+
+def test_a_parse_that_fails_fails_only_its_own_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    recorded = _Recorded()
+    monkeypatch.setattr(mining, "parse_many", recorded)
+    queue = ParseQueue()
+    good, bad, other = queue.add("good"), queue.add("bad"), queue.add("other")
+    with pytest.raises(ValueError, match="no parse for 'bad'"):
+        queue.doc(bad, 3)
+    assert str(queue.doc(good, 3)) == "doc of good"
+    assert str(queue.doc(other, 3)) == "doc of other"
+    assert recorded.batches[0] == ["good", "bad", "other"]
+
+
+def test_the_parse_queue_parses_one_at_a_time_unless_asked_for_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recorded = _Recorded()
+    monkeypatch.setattr(mining, "parse_many", recorded)
+    queue = ParseQueue()
+    waiting = [queue.add(f"t{n}") for n in range(3)]
+    assert str(queue.doc(waiting[1])) == "doc of t1"
+    assert recorded.batches == [["t0"], ["t1"]]  # the one queued first, first
+
+
+class _OrderedMiner:
+    """A local miner that records the order articles are begun in, slowly."""
+
+    def __init__(self) -> None:
+        self.begun: list[str] = []
+        self._inner = LocalMiner()
+
+    def begin(self, article: Article) -> Mining:
+        self.begun.append(article.id)
+        time.sleep(0.01)  # others' begins would fall in between, if they could
+        return self._inner.begin(article)
+
+    def close(self) -> None:
+        return None
+
+
+def test_a_clusters_articles_are_begun_together_in_their_order() -> None:
+    port = [read_article(p) for p in sorted((DEV / "port-deal" / "articles").iterdir())]
+    clusters = [_articles(), port]
+    miner = _OrderedMiner()
+    settings = Settings(_env_file=None, llm_concurrency=8)
+    pipe = Pipeline(settings, FakeLLM(responder), miner=miner)
+    threads = [threading.Thread(target=pipe.extract_many, args=(c,)) for c in clusters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [[a.id for a in c] for c in clusters]
+    assert miner.begun in (ids[0] + ids[1], ids[1] + ids[0])

@@ -12,8 +12,8 @@ from schemas.consensus import CONFIDENT, Consensus, Fact, FactValue
 
 _SECTIONS = (
     ("conflicting", "Conflicts: outlets disagree"),
-    ("revised", "Revised figures"),
-    ("compatible", "Compatible figures"),
+    ("revised", "Revised: reported differently as the story went on"),
+    ("compatible", "Compatible: values that can stand together"),
     ("agreed", "Agreed by several outlets"),
 )
 _CHECK_TITLE = "Check: findings the merge is unsure of"

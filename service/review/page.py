@@ -412,7 +412,7 @@ class _Page:
                 conflicts,
                 empty="No conflicts: no two outlets give incompatible values.",
             ),
-            self.section("revisions", "Revised figures", by_status.get("revised", [])),
+            self.section("revisions", "Revised as the story went on", by_status.get("revised", [])),
             self.section(
                 "agreed",
                 "Compatible and agreed",

@@ -129,14 +129,19 @@ def features_of(article: Article, settings: ClusterSettings) -> Features:
                 counts[NAME_PREFIX + lower] += 1
     else:
         counts = Counter(filter(None, map(term_of, _WORD.findall(text))))
-    weights: dict[str, float] = {}
+    log = math.log
+    # Heaviest first, then by term: sorted as (-weight, term) pairs, compared in C.
+    heaviest: list[tuple[float, str]] = []
     for term, tf in counts.items():
-        name = term.startswith(NAME_PREFIX)
-        idf = IDF_CEILING - zipf(term[len(NAME_PREFIX) :] if name else term)
-        weight = (1.0 + math.log(tf)) * idf * (settings.name_weight if name else 1.0)
+        if settings.name_weight > 0 and term.startswith(NAME_PREFIX):
+            idf = IDF_CEILING - zipf(term[len(NAME_PREFIX) :])
+            weight = (1.0 + log(tf)) * idf * settings.name_weight
+        else:  # (times 1.0, as a name's weight is times name_weight: the same float)
+            weight = (1.0 + log(tf)) * (IDF_CEILING - zipf(term))
         if weight > 0:
-            weights[term] = weight
-    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.max_terms]
+            heaviest.append((-weight, term))
+    heaviest.sort()
+    ranked = [(t, -w) for w, t in heaviest[: settings.max_terms]]
     norm = math.sqrt(sum(w * w for _, w in ranked)) or 1.0
     vector = {t: w / norm for t, w in ranked}
     published = article.published_date

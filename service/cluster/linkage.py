@@ -15,6 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.cluster.hierarchy import linkage
 
+try:  # the routine scipy's `linkage` runs for average linkage (private: checked by a test)
+    from scipy.cluster._hierarchy import nn_chain as _nn_chain
+    from scipy.cluster.hierarchy import _LINKAGE_METHODS
+
+    _AVERAGE = _LINKAGE_METHODS["average"]
+except ImportError:  # pragma: no cover - a scipy without it: `linkage` itself
+    _nn_chain = None
+    _AVERAGE = -1
+
 from service.cluster.features import Features
 from service.cluster.vectors import KeptRows, pair_similarities
 from service.settings import ClusterSettings
@@ -56,11 +65,17 @@ def cut_tree(tree: np.ndarray, n: int, cut: float) -> list[int]:
 
 
 def average_tree(distances: np.ndarray, n: int) -> np.ndarray:
-    """scipy's average linkage tree of `n` leaves (`distances` condensed), with the one
-    merge of two leaves written out as scipy writes it: its checks and array wrapping
-    cost more than that merge, and pairs come often online."""
+    """scipy's average linkage tree of `n` leaves (`distances` condensed, finite), with
+    the one merge of two leaves written out as scipy writes it, and larger trees built by
+    the routine `linkage` calls for this method (its nearest-neighbours chain) without
+    `linkage`'s checks and array-API wrapping: those cost more than the linkage of the
+    few leaves an arrival splits, and splits come at every arrival online. The same tree
+    to the last bit (tested); `linkage` itself where scipy no longer has that routine."""
     if n == 2:
         return np.array([[0.0, 1.0, float(distances[0]), 2.0]])
+    if _nn_chain is not None:
+        chained: np.ndarray = _nn_chain(np.ascontiguousarray(distances, dtype=float), n, _AVERAGE)
+        return chained
     tree: np.ndarray = linkage(distances, method="average")
     return tree
 

@@ -33,10 +33,10 @@ def row_product(row: SparseRow, transposed: sparse.csr_matrix, n: int) -> np.nda
     starts = transposed.indptr[columns]
     lengths = transposed.indptr[columns + 1] - starts
     # Every stored entry of those columns, column after column (each in its own order).
-    ends = np.cumsum(lengths)
+    ends = lengths.cumsum()
     total = int(ends[-1]) if len(ends) else 0
-    entries = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
-    terms = transposed.data[entries] * np.repeat(values, lengths)
+    entries = (starts - ends + lengths).repeat(lengths) + np.arange(total)
+    terms = transposed.data[entries] * values.repeat(lengths)
     # bincount adds in order: each row's sum is sequential, in the columns' order.
     return np.bincount(transposed.indices[entries], weights=terms, minlength=n)
 
@@ -73,23 +73,30 @@ def products(left: Sequence[SparseRow], right: Sequence[SparseRow]) -> np.ndarra
         product: np.ndarray = (stack(left, width) @ stack(right, width).T).toarray()
         return product
     # `right` column by column (within a column, row after row), as its transpose holds it.
-    order = np.argsort(right_columns, kind="stable")
+    # (Array methods rather than numpy's functions: the same operations without the
+    # dispatch, which costs as much as the work on arrays this small.)
+    order = right_columns.argsort(kind="stable")
     right_columns = right_columns[order]
     right_values = np.concatenate([r.values for r in right])[order]
-    right_rows = np.repeat(np.arange(m), [len(r.columns) for r in right])[order]
-    heads = np.flatnonzero(np.r_[True, right_columns[1:] != right_columns[:-1]])
+    right_rows = np.arange(m).repeat([len(r.columns) for r in right])[order]
+    change = np.empty(len(right_columns), dtype=bool)
+    change[0] = True
+    np.not_equal(right_columns[1:], right_columns[:-1], out=change[1:])
+    heads = change.nonzero()[0]
     distinct = right_columns[heads]
-    tails = np.r_[heads[1:], len(right_columns)]
+    tails = np.empty_like(heads)
+    tails[:-1] = heads[1:]
+    tails[-1] = len(right_columns)
     # `left` row after row, each row's columns ascending: the order of the additions.
-    at = np.minimum(np.searchsorted(distinct, left_columns), len(distinct) - 1)
+    at = np.minimum(distinct.searchsorted(left_columns), len(distinct) - 1)
     hit = distinct[at] == left_columns
     left_values = np.concatenate([r.values for r in left])[hit]
-    left_rows = np.repeat(np.arange(k), [len(r.columns) for r in left])[hit]
+    left_rows = np.arange(k).repeat([len(r.columns) for r in left])[hit]
     at = at[hit]
     starts, lengths = heads[at], tails[at] - heads[at]
-    ends = np.cumsum(lengths)
+    ends = lengths.cumsum()
     total = int(ends[-1]) if len(ends) else 0
-    entries = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
-    terms = np.repeat(left_values, lengths) * right_values[entries]
-    cells = np.repeat(left_rows, lengths) * m + right_rows[entries]
+    entries = (starts - ends + lengths).repeat(lengths) + np.arange(total)
+    terms = left_values.repeat(lengths) * right_values[entries]
+    cells = left_rows.repeat(lengths) * m + right_rows[entries]
     return np.bincount(cells, weights=terms, minlength=k * m).reshape(k, m)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pydantic_core
 import sqlalchemy as sa
 
 from schemas.article import Article
@@ -171,7 +172,9 @@ class ClusterStore:
                 {
                     "article_id": article.id,
                     "article_json": article.model_dump_json(),
-                    "features_json": json.dumps(features.to_json()),
+                    # pydantic's encoder: the same JSON values (floats written to round
+                    # trip), several times faster than json.dumps on 80 floats.
+                    "features_json": pydantic_core.to_json(features.to_json()).decode(),
                     "component": new_component,
                     "cluster_id": new_cluster,
                     "created_at": now,

@@ -166,12 +166,21 @@ def test_products_are_the_sparse_products_to_the_last_bit(
             assert got.tolist() == expected.tolist()
 
 
-def test_average_tree_of_two_is_scipys() -> None:
+def test_average_tree_is_scipys_to_the_last_bit() -> None:
     for d in (0.0, 0.123456789123, 0.78, 1.0):
         condensed = np.array([d])
         assert average_tree(condensed, 2).tolist() == linkage(condensed, "average").tolist()
     condensed = np.array([0.2, 0.5, 0.4])
     assert average_tree(condensed, 3).tolist() == linkage(condensed, "average").tolist()
+    # Larger trees skip `linkage`'s wrapping: the same merges, heights and sizes, ties
+    # (distances rounded to one place) and equal distances included.
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(3, 40))
+        condensed = rng.random(n * (n - 1) // 2)
+        if rng.random() < 0.5:
+            condensed = np.round(condensed, 1)
+        assert average_tree(condensed, n).tolist() == linkage(condensed, "average").tolist()
 
 
 def test_cut_tree_is_fcluster_by_distance() -> None:

@@ -5,6 +5,8 @@ scipy (`csr_matmat`) adds the terms of each cell from 0, one after the other, in
 order of the left row's columns (ascending here); `np.bincount` adds its weights in the
 order it reads them. Fed the terms in that order, it gives the same floats to the last
 bit, so a similarity, and every verdict on it, is the one the sparse product gave.
+Larger products call scipy's own routines (`csr_tocsc`, `csr_matmat`) on the rows'
+arrays, without the matrices and their checks around them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,19 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+
+try:  # the routines of scipy's sparse product (private: checked against it by a test)
+    from scipy.sparse._sparsetools import (
+        csr_matmat as _csr_matmat,
+    )
+    from scipy.sparse._sparsetools import (
+        csr_matmat_maxnnz as _csr_matmat_maxnnz,
+    )
+    from scipy.sparse._sparsetools import (
+        csr_tocsc as _csr_tocsc,
+    )
+except ImportError:  # pragma: no cover - a scipy without them: its product itself
+    _csr_matmat = None
 
 
 @dataclass(frozen=True)
@@ -41,9 +56,11 @@ def row_product(row: SparseRow, transposed: sparse.csr_matrix, n: int) -> np.nda
     return np.bincount(transposed.indices[entries], weights=terms, minlength=n)
 
 
-MANY_TERMS = 32_768
+MANY_TERMS = 8_192
 """Left entries times right rows (a bound on the terms) from which `products` leaves the
-sums to scipy: its arrays of terms would then cost more than building two matrices."""
+sums to scipy's routines: its arrays of terms would then cost more than scipy's loop
+(measured: about even at 8,000, twice as slow at 50,000; through scipy's matrices, whose
+checks cost about 1 ms a product, the bound was 32,768)."""
 
 
 def stack(rows: Sequence[SparseRow], width: int) -> sparse.csr_matrix:
@@ -60,6 +77,45 @@ def stack(rows: Sequence[SparseRow], width: int) -> sparse.csr_matrix:
     )
 
 
+def _indptr(rows: Sequence[SparseRow]) -> np.ndarray:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r.columns) for r in rows], out=indptr[1:])
+    return indptr
+
+
+def _sparse_product(
+    left: Sequence[SparseRow],
+    right: Sequence[SparseRow],
+    left_columns: np.ndarray,
+    right_columns: np.ndarray,
+    width: int,
+) -> np.ndarray:
+    """`stack(left) @ stack(right).T` as dense, by the routines scipy's product calls in
+    that order (transpose, count, multiply, write out), without building its matrices:
+    their checks cost more than the product of a few dozen rows. The same floats (tested
+    against scipy's product)."""
+    k, m = len(left), len(right)
+    right_values = np.concatenate([r.values for r in right])
+    # stack(right).T as rows (terms) of columns (right rows): csr_tocsc of stack(right).
+    t_indptr = np.empty(width + 1, dtype=np.int64)
+    t_indices = np.empty(len(right_columns), dtype=np.int64)
+    t_values = np.empty(len(right_columns))
+    _csr_tocsc(m, width, _indptr(right), right_columns.astype(np.int64, copy=False),
+               right_values, t_indptr, t_indices, t_values)  # fmt: skip
+    l_indptr = _indptr(left)
+    l_columns = left_columns.astype(np.int64, copy=False)
+    nnz = _csr_matmat_maxnnz(k, m, l_indptr, l_columns, t_indptr, t_indices)
+    indptr = np.empty(k + 1, dtype=np.int64)
+    indices = np.empty(nnz, dtype=np.int64)
+    values = np.empty(nnz)
+    _csr_matmat(k, m, l_indptr, l_columns, np.concatenate([r.values for r in left]),
+                t_indptr, t_indices, t_values, indptr, indices, values)  # fmt: skip
+    dense = np.zeros((k, m))
+    stored = int(indptr[-1])
+    dense[np.arange(k).repeat(np.diff(indptr)), indices[:stored]] = values[:stored]
+    return dense
+
+
 def products(left: Sequence[SparseRow], right: Sequence[SparseRow]) -> np.ndarray:
     """`left[i] · right[j]` for every pair (a dense matrix), as scipy sums
     `stack(left) @ stack(right).T`."""
@@ -70,8 +126,10 @@ def products(left: Sequence[SparseRow], right: Sequence[SparseRow]) -> np.ndarra
         return np.zeros((k, m))
     if len(left_columns) * m > MANY_TERMS:  # at most that many terms: scipy's loop wins
         width = int(max(left_columns.max(), right_columns.max())) + 1
-        product: np.ndarray = (stack(left, width) @ stack(right, width).T).toarray()
-        return product
+        if _csr_matmat is None:  # pragma: no cover - a scipy without its routines
+            product: np.ndarray = (stack(left, width) @ stack(right, width).T).toarray()
+            return product
+        return _sparse_product(left, right, left_columns, right_columns, width)
     # `right` column by column (within a column, row after row), as its transpose holds it.
     # (Array methods rather than numpy's functions: the same operations without the
     # dispatch, which costs as much as the work on arrays this small.)

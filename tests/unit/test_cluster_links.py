@@ -141,11 +141,11 @@ def test_row_product_is_the_sparse_product_to_the_last_bit() -> None:
         assert got.tolist() == expected.tolist()
 
 
-@pytest.mark.parametrize("many_terms", [0, products_module.MANY_TERMS])
+@pytest.mark.parametrize("many_terms", [0, products_module.MANY_TERMS, 10**9])
 def test_products_are_the_sparse_products_to_the_last_bit(
     many_terms: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(products_module, "MANY_TERMS", many_terms)  # both ways of summing
+    monkeypatch.setattr(products_module, "MANY_TERMS", many_terms)  # each way of summing
     rng = random.Random(2)
     vocabulary = Vocabulary()
     terms = [f"t{i}" for i in range(300)]

@@ -126,7 +126,7 @@ def products(left: Sequence[SparseRow], right: Sequence[SparseRow]) -> np.ndarra
         return np.zeros((k, m))
     if len(left_columns) * m > MANY_TERMS:  # at most that many terms: scipy's loop wins
         width = int(max(left_columns.max(), right_columns.max())) + 1
-        if _csr_matmat is None:  # pragma: no cover - a scipy without its routines
+        if _csr_matmat is None:  # a scipy without its routines
             product: np.ndarray = (stack(left, width) @ stack(right, width).T).toarray()
             return product
         return _sparse_product(left, right, left_columns, right_columns, width)

@@ -15,6 +15,7 @@ import pytest
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
+from service.cluster import linkage as linkage_module
 from service.cluster import products as products_module
 from service.cluster.features import Features
 from service.cluster.linkage import average_tree, cut_tree
@@ -141,11 +142,16 @@ def test_row_product_is_the_sparse_product_to_the_last_bit() -> None:
         assert got.tolist() == expected.tolist()
 
 
-@pytest.mark.parametrize("many_terms", [0, products_module.MANY_TERMS, 10**9])
+@pytest.mark.parametrize(
+    ("many_terms", "routines"),
+    [(0, True), (products_module.MANY_TERMS, True), (10**9, True), (0, False)],
+)
 def test_products_are_the_sparse_products_to_the_last_bit(
-    many_terms: int, monkeypatch: pytest.MonkeyPatch
+    many_terms: int, routines: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(products_module, "MANY_TERMS", many_terms)  # each way of summing
+    if not routines:  # a scipy without its routines: its product itself
+        monkeypatch.setattr(products_module, "_csr_matmat", None)
     rng = random.Random(2)
     vocabulary = Vocabulary()
     terms = [f"t{i}" for i in range(300)]
@@ -166,7 +172,12 @@ def test_products_are_the_sparse_products_to_the_last_bit(
             assert got.tolist() == expected.tolist()
 
 
-def test_average_tree_is_scipys_to_the_last_bit() -> None:
+@pytest.mark.parametrize("chain", [True, False])
+def test_average_tree_is_scipys_to_the_last_bit(
+    chain: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not chain:  # a scipy without its routine: `linkage` itself
+        monkeypatch.setattr(linkage_module, "_nn_chain", None)
     for d in (0.0, 0.123456789123, 0.78, 1.0):
         condensed = np.array([d])
         assert average_tree(condensed, 2).tolist() == linkage(condensed, "average").tolist()

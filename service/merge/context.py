@@ -15,6 +15,7 @@ from schemas.article import Article
 from schemas.consensus import DerivativePair
 from schemas.record import EventRecord
 from service.merge.independence import detect_derivatives
+from service.merge.intervals import ISO_DAY_CHARS, day_range
 from service.merge.names import NameIndex
 from service.merge.sources import SourceResolver, normalise_source
 from service.merge.tolerances import MergeTolerances
@@ -47,6 +48,10 @@ class MergeContext:
     sources: SourceResolver
     """Source names → keys, the spellings of one source joined over the names the records
     and articles give (it caches each name it resolves)."""
+
+    def published_day(self, article_id: str) -> tuple[int, int] | None:
+        """The day an article was published (first and last ordinal), None if unknown."""
+        return day_range(self.published[article_id][:ISO_DAY_CHARS] or None)
 
     @classmethod
     def build(

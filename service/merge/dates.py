@@ -197,10 +197,6 @@ def _date_draft(
     )
 
 
-def _published_day(ctx: MergeContext, o: Observation) -> tuple[int, int] | None:
-    return day_range(ctx.published[o.article_id][:ISO_DAY_CHARS] or None)
-
-
 def _rescheduled(ctx: MergeContext, obs: Sequence[Observation]) -> bool:
     """Each date lies after its report's day, and the dates follow one another in the
     reports: every report of one date comes before (by day) every report of the next.
@@ -208,7 +204,7 @@ def _rescheduled(ctx: MergeContext, obs: Sequence[Observation]) -> bool:
     came first."""
     told: dict[str, list[int]] = defaultdict(list)
     for o in obs:
-        day, held = _published_day(ctx, o), day_range(o.text)
+        day, held = ctx.published_day(o.article_id), day_range(o.text)
         if day is None or held is None or held[0] <= day[1]:
             return False
         told[o.text].append(day[0])
@@ -232,7 +228,7 @@ def _told_after(ctx: MergeContext, obs: Sequence[Observation]) -> bool:
     ends = [day_range(o.text) for o in obs]
     last = max(r[1] for r in ends if r is not None)
     for o in obs:
-        published = _published_day(ctx, o)
+        published = ctx.published_day(o.article_id)
         if published is not None and published[0] < last:
             return False
     return True

@@ -53,9 +53,7 @@ from service.merge.frames import (
 )
 from service.merge.grouping import most_common
 from service.merge.intervals import (
-    ISO_DAY_CHARS,
     Figure,
-    day_range,
     figures_fit,
     render_figure,
     stated_step,
@@ -81,9 +79,8 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     frames = [frame for frame, _, _ in keys]
 
     kind_places = _places_of_kind(frames)
-    first_day = min(
-        (d[0] for d in map(day_range, _published_days(ctx)) if d is not None), default=None
-    )
+    published = [ctx.published_day(r.article_id) for r in ctx.records]
+    first_day = min((d[0] for d in published if d is not None), default=None)
     history = [_historic(frame, first_day) for frame in frames]
 
     named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
@@ -136,10 +133,6 @@ def _record_frames(
     for index in again:
         frames[index] = framed(record.quantities[index], clauses[index], True)
     return list(zip(record.quantities, clauses, frames, strict=True))
-
-
-def _published_days(ctx: MergeContext) -> list[str | None]:
-    return [(ctx.published.get(r.article_id) or "")[:ISO_DAY_CHARS] or None for r in ctx.records]
 
 
 _YEAR_DAYS = 365
@@ -218,8 +211,7 @@ def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     tally without one."""
     if frame.days is not None:
         return frame.days
-    published = ctx.published[article_id][:ISO_DAY_CHARS]
-    days = day_range(published or None)
+    days = ctx.published_day(article_id)
     if days is None or frame.tally:
         return None
     if frame.happening & OCCASION_HAPPENINGS:

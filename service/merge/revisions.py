@@ -54,7 +54,7 @@ from typing import NamedTuple
 
 from service.merge.context import MergeContext
 from service.merge.drafts import Observation, figure_of
-from service.merge.intervals import ISO_DAY_CHARS, Figure, Range, centre, day_range, meets
+from service.merge.intervals import Figure, Range, centre, day_range, meets
 
 
 class _Stamp(NamedTuple):
@@ -80,7 +80,7 @@ def held(ctx: MergeContext, o: Observation, *, published: bool = True) -> tuple[
     stated = day_range(figure_of(o).as_of)
     if stated is not None or not published:
         return stated
-    return day_range(ctx.published[o.article_id][:ISO_DAY_CHARS] or None)
+    return ctx.published_day(o.article_id)
 
 
 def split_revisions(

@@ -22,9 +22,14 @@ def frame(text: str, figure: str) -> FrameReading:
         ("Some 30 of the dead were children.", "30", "dead"),
         # a measure with no noun it is 'of' keeps its unit
         ("The epicentre was 17 km northeast of the town.", "17 km", "km"),
+        # a percentage counts what it is a share of, or stands where a bare number would
+        ("Labour won a vote share of 33.7%.", "33.7%", "share"),
+        ("Workers were offered a pay rise of 35% over four years.", "35%", "rise"),
+        ("Some 40% of teachers walked out.", "40%", "teachers"),
+        ("The group will buy a 51% stake in the port operator.", "51%", "stake"),
     ],
 )
-def test_a_measure_counts_the_noun_it_is_of(text: str, figure: str, entity: str) -> None:
+def test_a_measure_or_share_counts_the_noun_it_is_of(text: str, figure: str, entity: str) -> None:
     reading = frame(text, figure)
     assert reading.entity is not None and reading.entity.text == entity
 
@@ -49,17 +54,3 @@ def test_the_owner_is_the_named_party_whose_count_it_is(
 ) -> None:
     reading = frame(text, figure)
     assert (reading.owner.text if reading.owner else None) == owner
-
-
-@pytest.mark.parametrize(
-    ("text", "figure", "entity"),
-    [
-        ("Labour won a vote share of 33.7%.", "33.7%", "share"),
-        ("Workers were offered a pay rise of 35% over four years.", "35%", "rise"),
-        ("Some 40% of teachers walked out.", "40%", "teachers"),
-        ("The group will buy a 51% stake in the port operator.", "51%", "stake"),
-    ],
-)
-def test_a_percentage_counts_what_it_is_a_share_of(text: str, figure: str, entity: str) -> None:
-    reading = frame(text, figure)
-    assert reading.entity is not None and reading.entity.text == entity

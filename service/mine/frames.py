@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from schemas.candidates import QuantityCandidate, SourceCandidate
 from schemas.record import Span
 from service.mine.dates import DateHit
-from service.nlp.figures import read_frame, reported_clause
+from service.nlp.attribution import reported_clause
+from service.nlp.figures import read_frame
 from service.nlp.parse import parse
 
 if TYPE_CHECKING:  # pragma: no cover

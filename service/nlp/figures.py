@@ -34,14 +34,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
+from service.nlp.attribution import SAYING, figure_source
+from service.nlp.spans import Slot, entity_at, phrase, slot
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
 _LEX: Final = load("frames")
-
-SAYING: Final = frozenset(_LEX.words("parse.saying"))
-"""Verbs of saying and estimating: they give a figure, they are not what happened."""
 
 TALLYING: Final = frozenset(_LEX.words("parse.tallying"))
 """Verbs that move or hold a tally: 'the toll rose to 23' says nothing of what happened."""
@@ -72,15 +71,6 @@ _LOOKBACK_TOKENS: Final = 60
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
-    """A slot's words and their character span in the article text."""
-
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
 class FrameReading:
     """The frame the parse gives one figure; None where it says nothing."""
 
@@ -104,29 +94,6 @@ class FrameReading:
             "owner": self.owner,
         }
         return {name: slot for name, slot in named.items() if slot is not None}
-
-
-_CUT: Final = frozenset({"appos", "relcl", "acl", "conj", "cc", "punct", "advcl", "parataxis"})
-
-
-def _phrase(head: Token) -> list[Token]:
-    """A head's words without clauses, appositions and lists hanging on it."""
-    words = [head]
-    for child in head.children:
-        if child.dep_ not in _CUT:
-            words.extend(_phrase(child))
-    return words
-
-
-def _slot(tokens: list[Token]) -> Slot | None:
-    if not tokens:
-        return None
-    tokens = sorted(tokens, key=lambda t: t.i)
-    first, last = tokens[0], tokens[-1]
-    # The span's own text is the document's text from the first word to the end of the
-    # last: `Doc.text` would join every token of the article again for each slot.
-    words = first.doc[first.i : last.i + 1]
-    return Slot(words.text, first.idx, last.idx + len(last.text))
 
 
 def _is_number(token: Token) -> bool:
@@ -172,7 +139,7 @@ def _antecedent(pronoun: Token) -> Token | None:
 def _measured(number: Token) -> bool:
     """The number is a measure in a unit ('10 km', '7.4 metres'), by the named entity
     around it, not a count of things."""
-    ent = _entity_at(number)
+    ent = entity_at(number)
     return ent is not None and ent.label_ == "QUANTITY"
 
 
@@ -259,7 +226,7 @@ def _qualifier(noun: Token, number: Token) -> Slot | None:
     for child in number.lefts:
         if child.dep_ in ("amod", "advmod") and child.lower_ in ("first", "another", "additional"):
             words.append(child)
-    return _slot(words)
+    return slot(words)
 
 
 def _among(number: Token) -> Slot | None:
@@ -268,11 +235,11 @@ def _among(number: Token) -> Slot | None:
     for child in number.children:
         if child.dep_ == "prep" and child.lower_ in ("in", "among"):
             for obj in child.children:
-                ent = _entity_at(obj)
+                ent = entity_at(obj)
                 if obj.dep_ == "pobj" and (
                     ent is None or ent.label_ not in _PLACE_LABELS | _TIME_LABELS
                 ):
-                    return _slot(_phrase(obj))
+                    return slot(phrase(obj))
     return None
 
 
@@ -290,21 +257,21 @@ def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | 
             and child.lemma_ not in SAYING
             and child.lower_ != "additional"
         ):
-            slot = _slot([child, *(c for c in child.children if c.dep_ == "prt")])
-            if slot is not None:
-                found.append((slot, child))
+            words = slot([child, *(c for c in child.children if c.dep_ == "prt")])
+            if words is not None:
+                found.append((words, child))
         if child.dep_ == "prep" and child.lower_ in ("on", "aboard") and child.i > base.i:
             objects = [o for o in child.children if o.dep_ == "pobj" and not o.ent_type_]
             if objects and objects[0].lower_ in ("board", "strike"):
-                slot = _slot([child, objects[0]])
-                if slot is not None:
-                    found.append((slot, None))
+                words = slot([child, objects[0]])
+                if words is not None:
+                    found.append((words, None))
     verb_slot, verb = _governing(base, number)
     if verb_slot is not None:
         found.insert(0, (verb_slot, verb))  # the clause's own verb before modifiers
-    for slot, head in found:
-        if slot.text.casefold() in _FATES or slot.text.casefold().split()[-1] in _FATES:
-            return slot, head if head is not None else verb
+    for words, head in found:
+        if words.text.casefold() in _FATES or words.text.casefold().split()[-1] in _FATES:
+            return words, head if head is not None else verb
     if found:
         return found[0][0], verb if verb is not None else found[0][1]
     return None, verb
@@ -327,19 +294,19 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
     if verb.lemma_ in TALLYING or verb.lemma_ in SAYING:
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd") and child.i != number.i:
-                return _slot([child]), verb
+                return slot([child]), verb
             if child.dep_ == "prep" and child.lower_ == "on":
                 for obj in child.children:
                     if obj.dep_ == "pobj" and not obj.ent_type_:
-                        return _slot([child, obj]), verb
+                        return slot([child, obj]), verb
             if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.lemma_ not in SAYING:
                 return _xcomp_happening(child), child
         return None, verb
     fate = _fate_in_chain(verb)
     if fate is not None:
-        return _slot([fate]), fate
+        return slot([fate]), fate
     particles = [c for c in verb.children if c.dep_ == "prt"]
-    return _slot([verb, *particles]), verb
+    return slot([verb, *particles]), verb
 
 
 _CHAIN: Final = frozenset({"advcl", "xcomp", "conj"})
@@ -373,15 +340,8 @@ def _xcomp_happening(verb: Token) -> Slot | None:
     while True:
         inner = [c for c in node.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
         if not inner:
-            return _slot([node])
+            return slot([node])
         node = inner[0]
-
-
-def _entity_at(token: Token) -> Span | None:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
 
 
 def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
@@ -394,90 +354,19 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                 for obj in child.children:
                     if obj.dep_ != "pobj":
                         continue
-                    ent = _entity_at(obj)
+                    ent = entity_at(obj)
                     label = ent.label_ if ent is not None else ""
                     if label in _PLACE_LABELS and child.lower_ in PLACE_PREPOSITIONS:
-                        place = place or _slot([child, *_phrase(obj)])
+                        place = place or slot([child, *phrase(obj)])
                     elif label in _TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
-                        time = time or _slot([child, *_phrase(obj)])
+                        time = time or slot([child, *phrase(obj)])
             elif child.dep_ in ("npadvmod", "advmod", "nmod", "obl"):
-                ent = _entity_at(child)
+                ent = entity_at(child)
                 if ent is not None and ent.label_ in _TIME_LABELS:
-                    time = time or _slot(_phrase(child))
+                    time = time or slot(phrase(child))
                 elif child.lower_ in WHOLE_COUNTRY_WORDS:
-                    place = place or _slot([child])
+                    place = place or slot([child])
     return place, time
-
-
-def _named_before(phrase: Token) -> Token | None:
-    """For 'the agency' or 'its report': the organisation last named before it whose name
-    holds the description's noun ('the agency' → 'the Korean Central News Agency'); for a
-    pronoun, the organisation last named. None when no name fits: the description stays."""
-    doc = phrase.doc
-    words = {
-        t.lemma_.lower()
-        for t in phrase.subtree
-        if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.dep_ not in ("poss",)
-    }
-    owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in phrase.children)
-    for ent in reversed([e for e in doc.ents if e.end <= phrase.i]):
-        if ent.label_ != "ORG":
-            continue
-        if owner or phrase.pos_ == "PRON" or words <= {t.lemma_.lower() for t in ent}:
-            return ent.root
-    return None
-
-
-def _source_slot(head: Token) -> Slot | None:
-    """A source's words; 'the agency' or 'its report' read as the organisation last
-    named before; 'data from X' as X."""
-    if head.lemma_.lower() in ("data", "figure", "figures"):
-        for child in head.children:
-            if child.dep_ == "prep" and child.lower_ == "from":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        return _source_slot(obj)
-    words = _phrase(head)
-    pronoun_owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in head.children)
-    definite = head.pos_ == "NOUN" and any(t.dep_ == "det" for t in head.lefts)
-    unnamed = not any(t.pos_ == "PROPN" for t in words)
-    if head.pos_ == "PRON" or pronoun_owner or (definite and unnamed):
-        earlier = _named_before(head)
-        ent = _entity_at(earlier) if earlier is not None else None
-        if ent is not None:
-            return Slot(ent.text, ent.start_char, ent.end_char)
-        if head.pos_ == "PRON" or pronoun_owner:
-            return None
-    if any("(" in t.text or t.is_space for t in words):
-        return None
-    return _slot(words)
-
-
-def _source(number: Token) -> Slot | None:
-    sentence = number.sent
-    for token in sentence:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc):
-            following = token.doc[token.i + 1]
-            if following.lower_ == "to":
-                for obj in following.children:
-                    if obj.dep_ == "pobj":
-                        return _source_slot(obj)
-    node = number
-    while node.head.i != node.i:
-        node = node.head
-        if node.lemma_ in SAYING and node.pos_ == "VERB":
-            for child in node.children:
-                if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
-                    return _source_slot(child)
-                if child.dep_ == "agent":
-                    for obj in child.children:
-                        return _source_slot(obj)
-    root = sentence.root
-    if root.lemma_ in SAYING:
-        for child in root.children:
-            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN"):
-                return _source_slot(child)
-    return None
 
 
 def _named(token: Token) -> Slot | None:
@@ -490,8 +379,8 @@ def _named(token: Token) -> Slot | None:
     if token.ent_type_ == "PERSON":
         return None
     if token.pos_ == "PROPN":  # the whole name: 'Reform UK', not the entity 'UK' in it
-        return _slot([t for t in _phrase(token) if t.pos_ == "PROPN"])
-    ent = _entity_at(token)
+        return slot([t for t in phrase(token) if t.pos_ == "PROPN"])
+    ent = entity_at(token)
     if ent is not None and ent.label_ in _SOURCE_LABELS:
         return Slot(ent.text, ent.start_char, ent.end_char)
     return None
@@ -535,7 +424,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     place, time = _scopes(anchors)
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
-    entity = _slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
+    entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
     qualifier = _qualifier(noun, number) if noun is not None else None
     return FrameReading(
         entity=entity,
@@ -543,44 +432,6 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         qualifier=qualifier or _among(number),
         place=place,
         time=time,
-        source=_source(number),
+        source=figure_source(number),
         owner=_owner(noun, number, verb),
     )
-
-
-def reported_clause(doc: Doc, source_start: int, source_end: int) -> Slot | None:
-    """What a source is said to have said: the clause a verb of saying next to the
-    source reports ('police said [the march was peaceful]'), or for 'according to X,
-    ...' the sentence without that phrase. None when the parse shows no such clause."""
-    span = doc.char_span(source_start, source_end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    sentence = span.sent
-    before = doc[max(sentence.start, span.start - 3) : span.start]
-    for token in before:
-        if token.lower_ == "according":
-            phrase = {t.i for t in token.head.subtree} if token.head.dep_ == "prep" else set()
-            phrase |= {t.i for t in token.subtree}
-            words = [t for t in sentence if t.i not in phrase and not t.is_punct]
-            return _trimmed(words)
-    verbs = [t for t in sentence if t.lemma_ in SAYING and t.pos_ == "VERB"]
-    if not verbs:
-        return None
-    verb = min(verbs, key=lambda v: min(abs(v.i - t.i) for t in span))
-    clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
-    if not clauses:
-        head = verb.head  # '..., police said' hangs the saying off the reported clause
-        if verb.dep_ in ("parataxis", "advcl", "ccomp") and head.i != verb.i:
-            words = [t for t in head.subtree if t.i not in {x.i for x in verb.subtree}]
-            return _trimmed([t for t in words if not t.is_punct])
-        return None
-    return _trimmed([t for t in clauses[0].subtree if not t.is_punct or t.text in "%$"])
-
-
-def _trimmed(words: list[Token]) -> Slot | None:
-    """The words as one span, leading 'that' and conjunctions dropped."""
-    while words and words[0].lower_ in ("that", "and", "but", ",", "while"):
-        words = words[1:]
-    if len(words) < 3:
-        return None
-    return _slot(words)

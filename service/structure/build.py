@@ -28,8 +28,8 @@ from schemas.record import (
     SubEvent,
     When,
 )
+from service.nlp.attribution import SAYING
 from service.nlp.figures import GENERIC_NOUNS as COUNT_NOUNS
-from service.nlp.figures import SAYING
 from service.text.fold import fold_text
 from service.text.sentences import split_sentences
 from service.text.words import (

@@ -1,0 +1,48 @@
+"""Slots of a dependency parse: a phrase's words and their character span in the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Span, Token
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A slot's words and their character span in the article text."""
+
+    text: str
+    start: int
+    end: int
+
+
+_CUT: Final = frozenset({"appos", "relcl", "acl", "conj", "cc", "punct", "advcl", "parataxis"})
+
+
+def phrase(head: Token) -> list[Token]:
+    """A head's words without clauses, appositions and lists hanging on it."""
+    words = [head]
+    for child in head.children:
+        if child.dep_ not in _CUT:
+            words.extend(phrase(child))
+    return words
+
+
+def slot(tokens: list[Token]) -> Slot | None:
+    if not tokens:
+        return None
+    tokens = sorted(tokens, key=lambda t: t.i)
+    first, last = tokens[0], tokens[-1]
+    # The span's own text is the document's text from the first word to the end of the
+    # last: `Doc.text` would join every token of the article again for each slot.
+    words = first.doc[first.i : last.i + 1]
+    return Slot(words.text, first.idx, last.idx + len(last.text))
+
+
+def entity_at(token: Token) -> Span | None:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None

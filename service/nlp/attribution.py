@@ -14,12 +14,28 @@ from lexicon import load
 from service.nlp.spans import Slot, entity_at, phrase, slot
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 _LEX: Final = load("frames")
 
 SAYING: Final = frozenset(_LEX.words("parse.saying"))
 """Verbs of saying and estimating: they give a figure, they are not what happened."""
+
+TALLYING: Final = frozenset(_LEX.words("parse.tallying"))
+"""Verbs that move or hold a tally: 'the toll rose to 23' says nothing of what happened."""
+
+SAYING_BY_SOURCES: Final = frozenset(_LEX.words("parse.saying_by_sources"))
+"""Verbs of saying only when their subject could be a source ('police put the crowd at')."""
+
+SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
+"""Common nouns that name a source on their own ('officials', 'police')."""
+
+DOCUMENTS: Final = frozenset(_LEX.words("parse.source_documents"))
+"""Nouns of what a source puts out ('report', 'statement', 'count'): its author is the source."""
+
+PERSONAL: Final = frozenset({"he", "she", "him", "her"})
+_NAMED: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
+_LOOKBACK_TOKENS: Final = 120
 
 
 def _named_before(description: Token) -> Token | None:
@@ -41,16 +57,52 @@ def _named_before(description: Token) -> Token | None:
     return None
 
 
-def _source_slot(head: Token) -> Slot | None:
-    """A source's words; 'the agency' or 'its report' read as the organisation last
-    named before; 'data from X' as X."""
-    if head.lemma_.lower() in ("data", "figure", "figures"):
-        for child in head.children:
-            if child.dep_ == "prep" and child.lower_ == "from":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        return _source_slot(obj)
-    words = phrase(head)
+def _person_before(pronoun: Token) -> Span | None:
+    """For 'he' or 'she': the person last named before it, within `_LOOKBACK_TOKENS`."""
+    doc = pronoun.doc
+    for ent in reversed([e for e in doc.ents if e.end <= pronoun.i]):
+        if pronoun.i - ent.end > _LOOKBACK_TOKENS:
+            return None
+        if ent.label_ == "PERSON":
+            return ent
+    return None
+
+
+def _authored(document: Token) -> Token | None:
+    """Who a document is by: 'its report', 'the council's report', 'data from X', 'a
+    notice posted by X', 'government figures'. None when the document names no author."""
+    for child in document.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+            objects = [o for o in child.children if o.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+        if child.dep_ == "compound" or (child.dep_ == "amod" and child.ent_type_ == "NORP"):
+            return child  # 'government figures', 'Israeli figures'
+        if child.dep_ == "acl":
+            for agent in child.children:
+                if agent.dep_ == "agent":
+                    objects = [o for o in agent.children if o.dep_ == "pobj"]
+                    if objects:
+                        return objects[0]
+    return None
+
+
+def source_slot(head: Token) -> Slot | None:
+    """A source's words. A document ('its report', 'a notice by X', 'data from X') is read
+    as its author, and names no one without one; 'he' or 'she' as the person last named
+    before; 'it' or 'the agency' as the organisation last named before it that fits."""
+    if head.lemma_.lower() in DOCUMENTS:
+        author = _authored(head)
+        return source_slot(author) if author is not None else None
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ == "NOUN":
+            return source_slot(child)  # 'the city's police commissioner, G.S. Malik'
+    words = [t for t in phrase(head) if t.dep_ != "case" or t.head.i != head.i]
+    if head.pos_ == "PRON" and head.lower_ in PERSONAL:
+        person = _person_before(head)
+        return Slot(person.text, person.start_char, person.end_char) if person else None
     pronoun_owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in head.children)
     definite = head.pos_ == "NOUN" and any(t.dep_ == "det" for t in head.lefts)
     unnamed = not any(t.pos_ == "PROPN" for t in words)
@@ -66,7 +118,83 @@ def _source_slot(head: Token) -> Slot | None:
     return slot(words)
 
 
+def _could_give(subject: Token, number: Token) -> bool:
+    """The subject of a verb of saying may be the figure's source: it does not hold the
+    figure ('35 witnesses gave evidence') and, for a verb that gives figures only in a
+    source's mouth, it is a name, a pronoun, a source noun ('police') or a described
+    organisation ('the local prefecture'), not a bare plural ('relatives gave')."""
+    if any(t.i == number.i for t in subject.subtree):
+        return False
+    if subject.head.lemma_ not in SAYING_BY_SOURCES:
+        return True
+    if subject.head.pos_ == "VERB" and any(c.dep_ == "prt" for c in subject.head.children):
+        return False  # a phrasal verb ('add up to') says nothing
+    return _source_like(subject)
+
+
+def _source_like(subject: Token) -> bool:
+    if subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _NAMED:
+        return True
+    if subject.lemma_.lower() in SOURCE_HEADS or subject.lower_ in SOURCE_HEADS:
+        return True
+    described = any(c.dep_ in ("det", "poss", "compound", "amod") for c in subject.children)
+    return described and subject.tag_ != "NNS"
+
+
+def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
+    """(found, source) at one clause head on the way up from a figure: the subject or
+    'by' agent of a verb of saying, else the object of an 'according to' on the clause;
+    a bare plural subject ('analysts expected') gives way to an 'according to' there.
+    A subject that names no one ('he' with no person before it) still ends the search:
+    the sentence's other names gave other figures."""
+    subject: Token | None = None
+    if node.lemma_ in SAYING and node.pos_ == "VERB":
+        for child in node.children:
+            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+                if _could_give(child, number):
+                    subject = child
+                break
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    return True, source_slot(obj)
+    if subject is not None and _source_like(subject):
+        return True, source_slot(subject)
+    for child in node.children:
+        if child.dep_ == "prep" and child.lower_ == "according":
+            for to in child.children:
+                for obj in to.children:
+                    if obj.dep_ == "pobj":
+                        return True, source_slot(obj)
+    if subject is not None:
+        return True, source_slot(subject)
+    return False, None
+
+
+def _counted_by(node: Token) -> Slot | None:
+    """'the council lowered its count to 68', 'the military's own count was under 100':
+    the author of the count a tallying verb moves or holds, as its subject or object."""
+    if node.lemma_ not in TALLYING:
+        return None
+    for child in node.children:
+        document = child.dep_ in ("nsubj", "dobj") and child.lemma_.lower() in DOCUMENTS
+        if document and (child.dep_ == "nsubj" or any(c.dep_ == "poss" for c in child.children)):
+            return source_slot(child)
+    return None
+
+
 def figure_source(number: Token) -> Slot | None:
+    """Who gives the figure: the nearest clause above it that names a source (see
+    `_given_at`), else an 'according to' elsewhere in the sentence, else who the parse
+    shows counting ('_counted_by')."""
+    node, counted = number, None
+    while True:
+        found, source = _given_at(node, number)
+        if found:
+            return source
+        counted = counted or _counted_by(node)
+        if node.head.i == node.i:
+            break
+        node = node.head
     sentence = number.sent
     for token in sentence:
         if token.lower_ == "according" and token.i + 1 < len(token.doc):
@@ -74,23 +202,8 @@ def figure_source(number: Token) -> Slot | None:
             if following.lower_ == "to":
                 for obj in following.children:
                     if obj.dep_ == "pobj":
-                        return _source_slot(obj)
-    node = number
-    while node.head.i != node.i:
-        node = node.head
-        if node.lemma_ in SAYING and node.pos_ == "VERB":
-            for child in node.children:
-                if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
-                    return _source_slot(child)
-                if child.dep_ == "agent":
-                    for obj in child.children:
-                        return _source_slot(obj)
-    root = sentence.root
-    if root.lemma_ in SAYING:
-        for child in root.children:
-            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN"):
-                return _source_slot(child)
-    return None
+                        return source_slot(obj)
+    return counted
 
 
 def reported_clause(doc: Doc, source_start: int, source_end: int) -> Slot | None:

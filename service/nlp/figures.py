@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.attribution import SAYING, figure_source
+from service.nlp.attribution import SAYING, TALLYING, figure_source
 from service.nlp.spans import Slot, entity_at, phrase, slot
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,8 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _LEX: Final = load("frames")
 
-TALLYING: Final = frozenset(_LEX.words("parse.tallying"))
-"""Verbs that move or hold a tally: 'the toll rose to 23' says nothing of what happened."""
 
 GENERIC_NOUNS: Final = frozenset(_LEX.words("parse.count_nouns"))
 """Nouns that stand for the count itself: their 'of' noun is the counted thing."""

@@ -79,7 +79,7 @@ def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]
                 hedge=cand.hedge,
                 ordinal=cand.ordinal,
                 as_of=cand.as_of,
-                attributed_to=_named(cand.source)
+                attributed_to=_parsed_source(cand.source, sources.get(cand.sentence.start))
                 or _attribution(
                     sources.get(cand.sentence.start),
                     label.attributed_to if label else "",
@@ -230,12 +230,21 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
     return " ".join(part for part in (what, action) if part)[:200]
 
 
-def _named(source: str | None) -> str | None:
-    """The parse's source when it names someone ('the Interior Ministry', 'Yonhap'), not a
-    bare description ('the shipping line') the sentence's cue may name better."""
-    if source and any(word[:1].isupper() for word in source.split()[1:] or source.split()):
+def _parsed_source(source: str | None, cued: str | None) -> str | None:
+    """The parse's source of a figure. A bare description ('the local prefecture') gives
+    way to the sentence's attribution cue only when the cue names the same thing more
+    fully ('the state Employment Security Department' for 'the department'): a cue of
+    another clause ('..., while the CGT said') gave another figure."""
+    if not source:
+        return None
+    words = source.split()
+    named = any(w[:1].isupper() for w in (words[1:] if words[0].lower() in _ARTICLES else words))
+    if named or not cued:
         return source
-    return None
+    return cued if words[-1].lower() in cued.lower().split() else source
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 SPEAKER_WINDOW_CHARS = 200

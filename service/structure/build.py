@@ -79,8 +79,8 @@ def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]
                 hedge=cand.hedge,
                 ordinal=cand.ordinal,
                 as_of=cand.as_of,
-                attributed_to=_parsed_source(cand.source, sources.get(cand.sentence.start))
-                or _attribution(
+                attributed_to=_figure_source(
+                    cand.source,
                     sources.get(cand.sentence.start),
                     label.attributed_to if label else "",
                     known_sources,
@@ -230,18 +230,24 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
     return " ".join(part for part in (what, action) if part)[:200]
 
 
-def _parsed_source(source: str | None, cued: str | None) -> str | None:
-    """The parse's source of a figure. A bare description ('the local prefecture') gives
-    way to the sentence's attribution cue only when the cue names the same thing more
-    fully ('the state Employment Security Department' for 'the department'): a cue of
-    another clause ('..., while the CGT said') gave another figure."""
-    if not source:
-        return None
-    words = source.split()
+def _figure_source(
+    parsed: str | None, cued: str | None, labelled: str, known_sources: Sequence[str]
+) -> str | None:
+    """Whose figure: the parse's source when it names someone. A bare description
+    ('the local prefecture') gives way to the sentence's attribution cue when the cue
+    names the same thing more fully ('the state Employment Security Department' for 'the
+    department'), else to the LLM's answer when the article cites that source, else it
+    stands: a cue of another clause ('..., while the CGT said') gave another figure.
+    With no source from the parse, see `_attribution`."""
+    if not parsed:
+        return _attribution(cued, labelled, known_sources)
+    words = parsed.split()
     named = any(w[:1].isupper() for w in (words[1:] if words[0].lower() in _ARTICLES else words))
-    if named or not cued:
-        return source
-    return cued if words[-1].lower() in cued.lower().split() else source
+    if named:
+        return parsed
+    if cued and words[-1].lower() in cued.lower().split():
+        return cued
+    return _attribution(None, labelled, known_sources) or parsed
 
 
 _ARTICLES = frozenset({"the", "a", "an"})

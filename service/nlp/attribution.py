@@ -21,6 +21,9 @@ _LEX: Final = load("frames")
 SAYING: Final = frozenset(_LEX.words("parse.saying"))
 """Verbs of saying and estimating: they give a figure, they are not what happened."""
 
+_GIVING: Final = SAYING | frozenset(_LEX.words("parse.forecasting"))
+"""Verbs whose subject gives the figure: saying, and forecasting ('the firm expects')."""
+
 TALLYING: Final = frozenset(_LEX.words("parse.tallying"))
 """Verbs that move or hold a tally: 'the toll rose to 23' says nothing of what happened."""
 
@@ -148,7 +151,7 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     A subject that names no one ('he' with no person before it) still ends the search:
     the sentence's other names gave other figures."""
     subject: Token | None = None
-    if node.lemma_ in SAYING and node.pos_ == "VERB":
+    if node.lemma_ in _GIVING and node.pos_ == "VERB":
         for child in node.children:
             if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
                 if _could_give(child, number):

@@ -71,6 +71,20 @@ def _person_before(pronoun: Token) -> Span | None:
     return None
 
 
+def _previous_subject(pronoun: Token) -> Token | None:
+    """For a sentence opening on 'It said' or 'They put': the subject of the previous
+    sentence's main verb when it could be a source and is no pronoun itself ('The
+    consultancy said ... It put the losses at ...'), so the pronoun carries it on."""
+    sentence = pronoun.sent
+    if pronoun.i - sentence.start > 1 or sentence.start == 0:
+        return None
+    previous = pronoun.doc[sentence.start - 1].sent
+    for child in previous.root.children:
+        if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN") and _source_like(child):
+            return child
+    return None
+
+
 def _authored(document: Token) -> Token | None:
     """Who a document is by: 'its report', 'the council's report', 'data from X', 'a
     notice posted by X', 'government figures'. None when the document names no author."""
@@ -81,7 +95,10 @@ def _authored(document: Token) -> Token | None:
             objects = [o for o in child.children if o.dep_ == "pobj"]
             if objects:
                 return objects[0]
-        if child.dep_ == "compound" or (child.dep_ == "amod" and child.ent_type_ == "NORP"):
+        named = child.pos_ == "PROPN" or child.ent_type_ in _NAMED
+        if (child.dep_ == "compound" and (named or child.lemma_.lower() in SOURCE_HEADS)) or (
+            child.dep_ == "amod" and child.ent_type_ == "NORP"
+        ):
             return child  # 'government figures', 'Israeli figures'
         if child.dep_ == "acl":
             for agent in child.children:
@@ -106,6 +123,10 @@ def source_slot(head: Token) -> Slot | None:
     if head.pos_ == "PRON" and head.lower_ in PERSONAL:
         person = _person_before(head)
         return Slot(person.text, person.start_char, person.end_char) if person else None
+    if head.pos_ == "PRON" and head.lower_ in ("it", "they") and head.dep_ == "nsubj":
+        carried = _previous_subject(head)
+        if carried is not None:
+            return source_slot(carried)
     pronoun_owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in head.children)
     definite = head.pos_ == "NOUN" and any(t.dep_ == "det" for t in head.lefts)
     unnamed = not any(t.pos_ == "PROPN" for t in words)

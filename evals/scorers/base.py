@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, ParamSpec, TypeVar
 
-SCORER_VERSION: Final = "1.1.0"
+SCORER_VERSION: Final = "1.2.0"
 """Bump when any scorer changes what it returns: reports and baselines record it."""
 
 NAN: Final = float("nan")

@@ -20,6 +20,7 @@ from evals.scorers.values import (
     score_token_f1,
 )
 from schemas.record import EventRecord, Quantity
+from service.merge.frames import entity_of, happening_stems, happenings_in
 
 # -- record ---------------------------------------------------------------------------------
 
@@ -32,6 +33,31 @@ def optional_entity_credit(
     if g is None or p is None:
         return 0.0
     return 1.0 if aliases.similarity(g, p) >= threshold else 0.0
+
+
+def frame_entity_credit(g: str, p: str) -> float | None:
+    """What a figure counts, compared as the merge compares it: the counted noun's class or
+    singular word ('people' and 'dead' are both persons). None when neither names one;
+    0 when only one does."""
+    if not g.strip() and not p.strip():
+        return None
+    if not g.strip() or not p.strip():
+        return 0.0
+    return 1.0 if entity_of(g)[0] == entity_of(p)[0] else 0.0
+
+
+def frame_happening_credit(g: str, p: str) -> float | None:
+    """What happened to the counted things, by happening class ('killed' and 'died' are
+    one), else by the words' stems. None when neither names one; 0 when only one does
+    (a happening where the gold says nothing happened is as wrong as a missing one)."""
+    if not g.strip() and not p.strip():
+        return None
+    if not g.strip() or not p.strip():
+        return 0.0
+    gold_classes, got_classes = happenings_in(g), happenings_in(p)
+    if gold_classes and got_classes:
+        return 1.0 if gold_classes & got_classes else 0.0
+    return 1.0 if happening_stems(g) & happening_stems(p) else 0.0
 
 
 def optional_date_credit(g: str | None, p: str | None) -> float | None:
@@ -98,6 +124,8 @@ RECORD_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "quantities.hedge": DECLARED["score_pairs"],
     "quantities.as_of": DECLARED["score_pairs"],
     "quantities.attributed_to": DECLARED["score_pairs"],
+    "quantities.entity": DECLARED["score_pairs"],
+    "quantities.happening": DECLARED["score_pairs"],
     "quotes": DECLARED["score_list"],
     "quotes.speaker": DECLARED["score_pairs"],
     "claims": DECLARED["score_list"],
@@ -132,7 +160,7 @@ def score_actors(
 def score_quantities(
     gold: Sequence[Quantity], predicted: Sequence[Quantity], ctx: ScoringContext
 ) -> dict[str, Score]:
-    """Quantities and their hedge / as_of / attributed_to sub-scores."""
+    """Quantities and their hedge / as_of / attributed_to / entity / happening sub-scores."""
     list_score, alignment = score_list(
         gold,
         predicted,
@@ -158,6 +186,15 @@ def score_quantities(
             lambda g, p: optional_entity_credit(g.attributed_to, p.attributed_to, ctx.aliases,
                                           ctx.name_match),
             what="attributed_to", describe=lambda g, p: (g.attributed_to, p.attributed_to),
+        ),
+        "quantities.entity": score_pairs(
+            gold, predicted, alignment, lambda g, p: frame_entity_credit(g.entity, p.entity),
+            what="entity", describe=lambda g, p: (g.entity, p.entity),
+        ),
+        "quantities.happening": score_pairs(
+            gold, predicted, alignment,
+            lambda g, p: frame_happening_credit(g.happening, p.happening),
+            what="happening", describe=lambda g, p: (g.happening, p.happening),
         ),
     }  # fmt: skip
 

@@ -70,6 +70,8 @@ def records(draw: st.DrawFn) -> EventRecord:
                 hedge="range" if ranged else draw(st.sampled_from(HEDGES)),
                 as_of=draw(st.none() | iso_dates),
                 attributed_to=draw(st.none() | names),
+                entity=draw(st.sampled_from(["", f"e{i}thing", "soldiers"])),
+                happening=draw(st.sampled_from(["", "killed", f"h{i}ed"])),
                 phrase=f"{value} u{i}unit",
                 grounded=True,
             )
@@ -224,6 +226,10 @@ PERTURBATIONS: dict[str, list[Perturbation]] = {
     ],
     "quantities.attributed_to": [
         _on_first("quantities", lambda q: {"attributed_to": STRANGER}, "attributed_to")
+    ],
+    "quantities.entity": [_on_first("quantities", lambda q: {"entity": "zzthings"}, "entity")],
+    "quantities.happening": [
+        _on_first("quantities", lambda q: {"happening": "zzhappened"}, "happening")
     ],
     "quotes": [
         _on_first("quotes", lambda q: {"text": _replace_third(getattr(q, "text", ""))}, "text"),

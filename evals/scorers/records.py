@@ -46,18 +46,28 @@ def frame_entity_credit(g: str, p: str) -> float | None:
     return 1.0 if entity_of(g)[0] == entity_of(p)[0] else 0.0
 
 
-def frame_happening_credit(g: str, p: str) -> float | None:
-    """What happened to the counted things, by happening class ('killed' and 'died' are
-    one), else by the words' stems. None when neither names one; 0 when only one does
-    (a happening where the gold says nothing happened is as wrong as a missing one)."""
-    if not g.strip() and not p.strip():
+def frame_happening_credit(g: Quantity, p: Quantity) -> float | None:
+    """What happened to the counted things as the merge reads it: the happening's classes
+    ('killed' and 'died' are one) with the one its counted noun implies ('270 deaths'),
+    else the happening's word stems. None when neither says; 0 when only one does (a
+    happening where the gold says nothing happened is as wrong as a missing one)."""
+    gold_classes, got_classes = _happening_classes(g), _happening_classes(p)
+    gold_said, got_said = (
+        bool(gold_classes or g.happening.strip()),
+        bool(got_classes or p.happening.strip()),
+    )
+    if not gold_said and not got_said:
         return None
-    if not g.strip() or not p.strip():
+    if not gold_said or not got_said:
         return 0.0
-    gold_classes, got_classes = happenings_in(g), happenings_in(p)
     if gold_classes and got_classes:
         return 1.0 if gold_classes & got_classes else 0.0
-    return 1.0 if happening_stems(g) & happening_stems(p) else 0.0
+    return 1.0 if happening_stems(g.happening) & happening_stems(p.happening) else 0.0
+
+
+def _happening_classes(q: Quantity) -> frozenset[str]:
+    implied = entity_of(q.entity)[1] if q.entity.strip() else ""
+    return happenings_in(q.happening) | ({implied} if implied else set())
 
 
 def optional_date_credit(g: str | None, p: str | None) -> float | None:
@@ -193,7 +203,7 @@ def score_quantities(
         ),
         "quantities.happening": score_pairs(
             gold, predicted, alignment,
-            lambda g, p: frame_happening_credit(g.happening, p.happening),
+            lambda g, p: frame_happening_credit(g, p),
             what="happening", describe=lambda g, p: (g.happening, p.happening),
         ),
     }  # fmt: skip

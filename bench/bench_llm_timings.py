@@ -9,7 +9,13 @@ for the machine and load of the recording. Point it at another recording to comp
     python bench/bench_llm_timings.py [CASSETTE_DIR ...]
 
 Cassettes of different prompt versions sit side by side (the prompt hash is in the file
-name): each prompt version's recordings are reported apart, v1 before v2.
+name): each prompt version's recordings are reported apart, oldest version first.
+
+Seconds depend on the load the recording ran under (the 2 cores are shared); the token
+counts do not. `--speeds PROMPT_TPS GEN_TPS` also prints the seconds per article those
+token counts take at the given speeds (e.g. the ones measured on an idle machine):
+
+    python bench/bench_llm_timings.py --speeds 57 18.3 [CASSETTE_DIR ...]
 
 It also prints the floor of the current design: one pass over each article's first
 prompt (the prefix every later facet reuses) at the measured prompt speed, and the
@@ -102,6 +108,9 @@ def prompt_versions() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    speeds: tuple[float, float] | None = None
+    if argv[:1] == ["--speeds"]:
+        speeds, argv = (float(argv[1]), float(argv[2])), argv[3:]
     dirs = [Path(a) for a in argv] or [DEFAULT_DIR]
     articles = [
         found
@@ -120,21 +129,33 @@ def main(argv: list[str]) -> int:
         sorted(by_prompt.items(), key=lambda kv: (versions.get(kv[0], "~"), kv[0]))
     ):
         print(("\n" if i else "") + f"== prompt {versions.get(hash12, 'unknown')} ({hash12})")
-        report(group)
+        report(group, speeds)
     return 0
 
 
-def _per_article(members: list[Article]) -> str:
+def _at(article: Article, speeds: tuple[float, float]) -> float:
+    """Seconds of `article`'s calls had the server evaluated and generated at `speeds`."""
+    prompt_tps, gen_tps = speeds
+    return sum(c.prompt_n / prompt_tps + c.predicted_n / gen_tps for c in article.calls)
+
+
+def _per_article(members: list[Article], speeds: tuple[float, float] | None = None) -> str:
     secs = [a.seconds for a in members]
     evaluated = statistics.mean(sum(c.prompt_n for c in a.calls) for a in members)
     generated = statistics.mean(sum(c.predicted_n for c in a.calls) for a in members)
     return (
         f"n={len(members):2d} mean {statistics.mean(secs):6.1f}  min {min(secs):6.1f}"
         f"  max {max(secs):6.1f}  tokens evaluated {evaluated:5.0f} generated {generated:4.0f}"
+        + (
+            f"  at the given speeds {statistics.mean(_at(a, speeds) for a in members):5.1f}"
+            f" (max {max(_at(a, speeds) for a in members):5.1f})"
+            if speeds
+            else ""
+        )
     )
 
 
-def report(articles: list[Article]) -> None:
+def report(articles: list[Article], speeds: tuple[float, float] | None = None) -> None:
     """Speeds, the per-facet table, seconds per article and the floor of one recording."""
     calls = [c for a in articles for c in a.calls]
     prompt_rate = sum(c.prompt_n for c in calls) / sum(c.prompt_s for c in calls)
@@ -163,13 +184,14 @@ def report(articles: list[Article]) -> None:
             f" {statistics.mean(c.predicted_s for c in group):6.1f} {seconds / total:6.0%}"
         )
 
-    print("\nper article (seconds)")
+    at = f"; at prompt {speeds[0]:g} and generation {speeds[1]:g} tok/s" if speeds else ""
+    print(f"\nper article (seconds as recorded{at})")
     by_cluster: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         by_cluster[a.cluster].append(a)
     for cluster, members in sorted(by_cluster.items()):
-        print(f"{cluster:24s} {_per_article(members)}")
-    print(f"{'all':24s} {_per_article(articles)}")
+        print(f"{cluster:24s} {_per_article(members, speeds)}")
+    print(f"{'all':24s} {_per_article(articles, speeds)}")
 
     # The floor of one pass: each article's first prompt once, nothing else evaluated,
     # at the measured prompt speed; what is generated comes on top.

@@ -214,8 +214,11 @@ class Structurer:
 
     def _compact_labels(self, run: FacetRun, article: Article, cands: Candidates) -> Labels:
         """v2: one call labelling the figures and quotations the parse left open."""
+        pronouns = compact.own_lines(self.prompt)
         figures = [c for c in cands.quantities if compact.figure_open(c)][: self.max_candidates]
-        quotes = [c for c in cands.quotes if compact.quote_open(c)][: self.max_candidates]
+        quotes = [c for c in cands.quotes if compact.quote_open(c, pronouns=pronouns)][
+            : self.max_candidates
+        ]
         if self.llm is None or not (figures or quotes):
             run.reports["labels"] = FacetReport(
                 state="skipped", detail="no LLM" if self.llm is None else "no open candidates"
@@ -223,10 +226,10 @@ class Structurer:
             return Labels()
         sections = [self.prompt.parts["labels"].rstrip("\n")]
         if figures:
-            lines = "\n".join(compact.figure_line(c) for c in figures)
+            lines = "\n".join(compact.render_figure(self.prompt, c) for c in figures)
             sections.append(self.prompt.render("figures", items=lines).rstrip("\n"))
         if quotes:
-            lines = "\n".join(compact.quote_line(c) for c in quotes)
+            lines = "\n".join(compact.render_quote(self.prompt, c, article.text) for c in quotes)
             sections.append(self.prompt.render("quotes", items=lines).rstrip("\n"))
         value = self._ask(
             run,

@@ -256,6 +256,16 @@ _ARTICLES = frozenset({"the", "a", "an"})
 SPEAKER_WINDOW_CHARS = 200
 """How far past a quotation its attribution cue may sit ('..." the mayor told reporters')."""
 
+REFERRING_SPEAKERS = ("it", "they", "he", "she", "we")
+"""Cue words that only point back to a speaker named earlier ('It said ...'; the miner
+resolves 'he' and 'she' to the last person named, and leaves the rest as written)."""
+
+
+def refers_back(speaker: str) -> bool:
+    """True for a cue that names no one itself: 'the agency', 'It'."""
+    folded = speaker.strip().casefold()
+    return folded.startswith("the ") or folded in REFERRING_SPEAKERS
+
 
 def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
     """Whose words: the speaker the cue next to the quotation names; else the LLM's, only
@@ -266,8 +276,9 @@ def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
     if cand.speaker:
         # 'Ada Quill' inside the cue's 'Mayor Ada Quill': the model trimmed the title.
         inside = bool(name) and fold_text(name) in fold_text(cand.speaker)
-        # 'the agency said': the model may name the agency the text named just before.
-        described = cand.speaker.casefold().startswith("the ")
+        # 'the agency said', 'It said': the model may name the body the text named just
+        # before.
+        described = refers_back(cand.speaker)
         before = text[max(0, cand.span.start - SPEAKER_WINDOW_CHARS * 2) : cand.span.start]
         named = described and bool(name) and fold_text(name) in fold_text(before)
         return name if inside or named else cand.speaker
@@ -413,5 +424,6 @@ __all__ = [
     "build_record",
     "canonical_name",
     "clip",
+    "refers_back",
     "unique_people",
 ]

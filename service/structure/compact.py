@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from prompts import Prompt
 from schemas.candidates import Candidate, QuantityCandidate, QuoteCandidate
 from schemas.extraction import (
     CompactCore,
@@ -23,7 +24,7 @@ from schemas.extraction import (
     SubEventDraft,
 )
 from service.nlp.figures import GENERIC_NOUNS
-from service.structure.build import clip
+from service.structure.build import clip, refers_back
 
 L = TypeVar("L")
 
@@ -36,10 +37,15 @@ def figure_open(cand: QuantityCandidate) -> bool:
     return not (entity and cand.happening)
 
 
-def quote_open(cand: QuoteCandidate) -> bool:
-    """True when no name stands next to the quotation ('..., he said', 'the agency said'):
-    the record keeps a named cue's speaker whatever the LLM says."""
-    return not cand.speaker or cand.speaker.casefold().startswith("the ")
+def quote_open(cand: QuoteCandidate, *, pronouns: bool = False) -> bool:
+    """True when no name stands next to the quotation ('the agency said', or no cue; with
+    `pronouns`, as a prompt with its own item lines asks, also 'It said'): the record keeps
+    a named cue's speaker whatever the LLM says."""
+    if not cand.speaker:
+        return True
+    if pronouns:
+        return refers_back(cand.speaker)
+    return cand.speaker.casefold().startswith("the ")
 
 
 def figure_line(cand: QuantityCandidate) -> str:
@@ -50,6 +56,72 @@ def figure_line(cand: QuantityCandidate) -> str:
 def quote_line(cand: QuoteCandidate) -> str:
     """`Q2 [parser's guess of the speaker] "<the quotation>"`."""
     return f'{cand.id} [{cand.speaker or "?"}] "{clip(cand.span.text, 200)}"'
+
+
+FIGURE_CONTEXT_CHARS = 70
+"""How much of its sentence a prompt's `figure_line` shows either side of the figure: the
+model has read the whole article just before, so the line only needs to find it there."""
+
+QUOTE_BEFORE_CHARS = 160
+"""How much text before a quotation's sentence a prompt's `quote_before` shows when its cue
+points back ('It said', 'the agency said') or there is none: the body it stands for."""
+
+
+def figure_context(cand: QuantityCandidate) -> str:
+    """The figure's sentence cut at words to `FIGURE_CONTEXT_CHARS` either side of it."""
+    text = cand.sentence.text
+    start = cand.span.start - cand.sentence.start
+    end = start + len(cand.span.text)
+    lo, hi = max(0, start - FIGURE_CONTEXT_CHARS), min(len(text), end + FIGURE_CONTEXT_CHARS)
+    if lo > 0:
+        lo = text.find(" ", lo, start) + 1 or lo
+    if hi < len(text):
+        hi = text.rfind(" ", end, hi) if text.rfind(" ", end, hi) > 0 else hi
+    inner = " ".join(text[lo:hi].split())
+    return ("…" if lo > 0 else "") + inner + ("…" if hi < len(text) else "")
+
+
+def quote_before(cand: QuoteCandidate, text: str) -> str:
+    """The words just before the quotation's sentence when its cue names no one, cut at a
+    word; "" when a name stands next to it."""
+    if cand.speaker and not refers_back(cand.speaker):
+        return ""
+    start = cand.sentence.start
+    lo = max(0, start - QUOTE_BEFORE_CHARS)
+    window = text[lo:start]
+    if lo > 0:
+        window = window[window.find(" ") + 1 :]
+    return " ".join(window.split())
+
+
+def render_figure(prompt: Prompt, cand: QuantityCandidate) -> str:
+    """One figure as the prompt's `figure_line` shows it, else as `figure_line` does."""
+    if "figure_line" not in prompt.parts:
+        return figure_line(cand)
+    line = prompt.render(
+        "figure_line", id=cand.id, figure=cand.span.text, context=figure_context(cand)
+    )
+    return line.strip()
+
+
+def render_quote(prompt: Prompt, cand: QuoteCandidate, text: str) -> str:
+    """One quotation as the prompt's `quote_line` (and `quote_before`) shows it, else as
+    `quote_line` does."""
+    if "quote_line" not in prompt.parts:
+        return quote_line(cand)
+    before = quote_before(cand, text)
+    line = prompt.render(
+        "quote_line", id=cand.id, speaker=cand.speaker or "?", quote=clip(cand.span.text, 200)
+    ).strip()
+    if before and "quote_before" in prompt.parts:
+        line += " " + prompt.render("quote_before", words=before).strip()
+    return line
+
+
+def own_lines(prompt: Prompt) -> bool:
+    """A prompt that gives its own item lines (v3 on): it also asks about quotations
+    whose cue is a pronoun."""
+    return "quote_line" in prompt.parts
 
 
 def _by_id(
@@ -104,10 +176,15 @@ def core_draft(answer: CompactCore) -> CoreDraft:
 
 __all__ = [
     "core_draft",
+    "figure_context",
     "figure_labels",
     "figure_line",
     "figure_open",
+    "own_lines",
+    "quote_before",
     "quote_line",
     "quote_open",
+    "render_figure",
+    "render_quote",
     "speaker_labels",
 ]

@@ -110,7 +110,9 @@ def test_batch_jsonl_needs_cluster_keys(tmp_path: Path) -> None:
 def test_an_unknown_prompt_version_exits_2_with_one_line(tmp_path: Path) -> None:
     done = cli("extract", str(SAMPLE), "--no-llm", "--prompt-version", "v9", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
-    assert done.stderr == "error: prompt 'extract_event' has no version 'v9'; have ['v1', 'v2']\n"
+    assert done.stderr == (
+        "error: prompt 'extract_event' has no version 'v9'; have ['v1', 'v2', 'v3']\n"
+    )
 
 
 def test_cluster_writes_one_line_per_event_and_a_summary_line(tmp_path: Path) -> None:

@@ -185,3 +185,44 @@ def test_v1_stays_selectable_with_its_recorded_hash() -> None:
         "quotes",
         "claims",
     ]
+
+
+IT_SAID = TEXT + (
+    " The regional emergency office praised the volunteers. It said the town owed them"
+    " \u201ca debt it can never repay.\u201d"
+)
+
+
+def test_v3_asks_about_a_quotation_whose_cue_is_a_pronoun_and_shows_the_words_before_it() -> None:
+    article = ARTICLE.model_copy(update={"text": IT_SAID})
+    fake_v2, fake_v3 = FakeLLM(compact_fake), FakeLLM(compact_fake)
+    v2_record = v2(fake_v2).extract(article)
+    v3_record = Pipeline(Settings(_env_file=None), fake_v3, prompt_version="v3").extract(article)
+    debt = next(q for q in v2_record.quotes if q.text.startswith("a debt"))
+    assert debt.candidate not in shown(fake_v2.calls[1][0], "Q")  # v2 leaves 'It said' alone
+    assert debt.speaker == "It"
+    block = fake_v3.calls[1][0][-1]["content"].split("END OF ARTICLE", 1)[1]
+    line = next(x for x in block.splitlines() if x.startswith(f"{debt.candidate} "))
+    assert line.startswith(f'{debt.candidate} [It] "a debt it can never repay."')
+    assert "The regional emergency office praised the volunteers." in line  # the words before
+    # the fake names the office, which the text names just before: the record takes it
+    again = next(q for q in v3_record.quotes if q.text.startswith("a debt"))
+    assert again.speaker == "the regional emergency office"
+    assert v3_record.provenance is not None and v3_record.provenance.prompt_version == "v3"
+
+
+def test_v3_shows_a_figure_with_only_the_words_around_it() -> None:
+    long_sentence = (
+        "Officials who spent the whole of the long night walking the flooded streets of the"
+        " lower town said that the water rose by 40 centimetres in one hour before the"
+        " army arrived with sandbags, trucks and pumps from the regional depot."
+    )
+    article = ARTICLE.model_copy(update={"text": TEXT + " " + long_sentence})
+    fake = FakeLLM(compact_fake)
+    Pipeline(Settings(_env_file=None), fake, prompt_version="v3").extract(article)
+    block = fake.calls[1][0][-1]["content"].split("END OF ARTICLE", 1)[1]
+    line = next(x for x in block.splitlines() if '"40 centimetres" in: "…' in x)
+    context = line.split(' in: "', 1)[1].rstrip('"')
+    assert context.startswith("…") and context.endswith("…")
+    assert "rose by 40 centimetres in one hour" in context and "Officials" not in context
+    assert len(context) < len(long_sentence)

@@ -108,7 +108,7 @@ def build_quotes(article: Article, cands: Candidates, labels: dict[str, Any]) ->
         label: QuoteLabel | None = labels.get(cand.id)
         out.append(
             Quote(
-                speaker=_speaker(cand, label.speaker if label else "", article.text),
+                speaker=_speaker(cand, label.speaker if label else "", article.text, cands.sources),
                 text=cand.span.text[:2_000],
                 via=((label.via if label and label.via else cand.via) or None),
                 evidence=[cand.span],
@@ -133,7 +133,9 @@ def build_claims(article: Article, cands: Candidates, labels: dict[str, Any]) ->
             Claim(
                 # The reported clause, not the whole sentence, when the parse shows it.
                 statement=clip((cand.statement or cand.sentence).text, 500),
-                according_to=named if trusted else cand.source,
+                according_to=named
+                if trusted
+                else _referent(cand.span.start, cand.source, cands.sources) or cand.source,
                 evidence=[cand.statement or cand.sentence],
                 candidate=cand.id,
             )
@@ -267,7 +269,36 @@ def refers_back(speaker: str) -> bool:
     return folded.startswith("the ") or folded in REFERRING_SPEAKERS
 
 
-def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
+def _referent(start: int, cue: str, sources: Sequence[SourceCandidate]) -> str | None:
+    """The source a described cue ('the agency', 'the ministry') points back to: the last
+    one the text names before `start`, within `SPEAKER_WINDOW_CHARS` * 2, whose name holds
+    the cue's noun ('state news agency KCNA' for 'the agency'), by its name ('KCNA'); None
+    when there is none."""
+    words = cue.casefold().split()
+    if len(words) < 2 or words[0] != "the":
+        return None
+    found: SourceCandidate | None = None
+    for source in sources:
+        if (
+            start - SPEAKER_WINDOW_CHARS * 2 <= source.span.start < start
+            and words[-1] in source.source.casefold().split()
+            and any(word[:1].isupper() for word in source.source.split())
+            and (found is None or source.span.start > found.span.start)
+        ):
+            found = source
+    if found is None:
+        return None
+    # 'state news agency KCNA' → 'KCNA': the name, without the description before it.
+    words = found.source.split()
+    tail = len(words)
+    while tail > 0 and words[tail - 1][:1].isupper():
+        tail -= 1
+    return " ".join(words[tail:]) or found.source
+
+
+def _speaker(
+    cand: QuoteCandidate, labelled: str, text: str, sources: Sequence[SourceCandidate] = ()
+) -> str | None:
     """Whose words: the speaker the cue next to the quotation names; else the LLM's, only
     when its name stands in the quotation's own sentence or the cue right after it. A
     name from elsewhere in the article (the head of state a union leader talks about)
@@ -281,7 +312,9 @@ def _speaker(cand: QuoteCandidate, labelled: str, text: str) -> str | None:
         described = refers_back(cand.speaker)
         before = text[max(0, cand.span.start - SPEAKER_WINDOW_CHARS * 2) : cand.span.start]
         named = described and bool(name) and fold_text(name) in fold_text(before)
-        return name if inside or named else cand.speaker
+        if inside or named:
+            return name
+        return _referent(cand.span.start, cand.speaker, sources) or cand.speaker
     if not name:
         return None
     window = text[

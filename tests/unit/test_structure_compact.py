@@ -226,3 +226,17 @@ def test_v3_shows_a_figure_with_only_the_words_around_it() -> None:
     assert context.startswith("…") and context.endswith("…")
     assert "rose by 40 centimetres in one hour" in context and "Officials" not in context
     assert len(context) < len(long_sentence)
+
+
+def test_a_described_cue_takes_the_name_of_the_source_it_points_back_to() -> None:
+    text = (
+        "The missile plant makes parts for long-range rockets, the state news agency KCNA"
+        " reported on Tuesday. \u201cThe new engine reaches full thrust,\u201d the agency said."
+        " The port was closed, a harbour official said."
+    )
+    article = ARTICLE.model_copy(update={"text": text})
+    record = Pipeline(Settings(_env_file=None), None).extract(article)  # no LLM at all
+    engine = next(q for q in record.quotes if q.text.startswith("The new engine"))
+    assert engine.speaker == "KCNA"  # 'the agency' → 'state news agency KCNA', by its name
+    # 'a harbour official' names no one before it: the cue stays as written
+    assert all(c.according_to != "KCNA" for c in record.claims if "port" in c.statement)

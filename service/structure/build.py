@@ -158,7 +158,7 @@ def build_record(
         headline=_headline(article, core),
         event_type=core.event_type if core else EventType.OTHER,
         when=_when(article, cands, core),
-        where=_place(core),
+        where=_place(core, article.text),
         summary=core.summary if core else _lead(article),
         actors=_actors(cands, core),
         quantities=quantities,
@@ -304,6 +304,12 @@ def _speaker(
     name from elsewhere in the article (the head of state a union leader talks about)
     leaves the speaker unknown."""
     name = labelled.strip()
+    # An echo of a cue that names no one ('the agency' for 'the agency said', 'It') is no
+    # answer: the cue's referent may still be found below.
+    if name.casefold() in REFERRING_SPEAKERS or (
+        cand.speaker and refers_back(cand.speaker) and fold_text(name) == fold_text(cand.speaker)
+    ):
+        name = ""
     if cand.speaker:
         # 'Ada Quill' inside the cue's 'Mayor Ada Quill': the model trimmed the title.
         inside = bool(name) and fold_text(name) in fold_text(cand.speaker)
@@ -362,12 +368,17 @@ def _granularity(iso: str) -> Granularity:
     return {10: "day", 7: "month", 4: "year"}.get(len(iso), "unknown")  # type: ignore[return-value]
 
 
-def _place(core: CoreDraft | None) -> Place | None:
-    """'Beijing, China' as the place → name 'Beijing', country 'China'."""
+def _place(core: CoreDraft | None, text: str) -> Place | None:
+    """'Beijing, China' as the place → name 'Beijing', country 'China'. A country the
+    article never names is a small model's guess ('Corvina, Italy' for a company in a
+    made-up port): it is left out, so it can set no place against another outlet's."""
     if core is None or not core.place.strip():
         return None
     name, _, rest = core.place.partition(",")
-    return Place(name=name.strip() or core.place, country=core.country or rest.strip() or None)
+    country = (core.country or rest).strip()
+    if country and fold_text(country) not in fold_text(text):
+        country = ""
+    return Place(name=name.strip() or core.place, country=country or None)
 
 
 def _headline(article: Article, core: CoreDraft | None) -> str:

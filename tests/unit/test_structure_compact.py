@@ -89,7 +89,11 @@ def test_v2_reads_compact_answers_back_into_the_record() -> None:
     record = v2(FakeLLM(compact_fake)).extract(ARTICLE)
     assert record.headline.startswith("Flood kills")
     assert record.where is not None
-    assert (record.where.name, record.where.country) == ("Brenford", "Valdoria")
+    # the article never names Valdoria: a guessed country is left out
+    assert (record.where.name, record.where.country) == ("Brenford", None)
+    named = ARTICLE.model_copy(update={"text": TEXT + " Valdoria sent soldiers."})
+    where = v2(FakeLLM(compact_fake)).extract(named).where
+    assert where is not None and (where.name, where.country) == ("Brenford", "Valdoria")
     mayor = next(a for a in record.actors if a.name == "Ada Quill")
     assert (mayor.role.value, mayor.title) == ("official", "Mayor")
     assert not next(a for a in record.actors if a.name == "Invented Person").grounded
@@ -228,6 +232,14 @@ def test_v3_shows_a_figure_with_only_the_words_around_it() -> None:
     assert len(context) < len(long_sentence)
 
 
+def echo_cue(messages: list[Message], model: type[BaseModel]) -> dict[str, Any]:
+    """A fake model that answers every quotation with the cue 'the agency'."""
+    answer = compact_fake(messages, model)
+    if "quotes" in answer:
+        answer["quotes"] = [[i, "the agency", ""] for i in shown(messages, "Q")]
+    return answer
+
+
 def test_a_described_cue_takes_the_name_of_the_source_it_points_back_to() -> None:
     text = (
         "The missile plant makes parts for long-range rockets, the state news agency KCNA"
@@ -238,5 +250,9 @@ def test_a_described_cue_takes_the_name_of_the_source_it_points_back_to() -> Non
     record = Pipeline(Settings(_env_file=None), None).extract(article)  # no LLM at all
     engine = next(q for q in record.quotes if q.text.startswith("The new engine"))
     assert engine.speaker == "KCNA"  # 'the agency' → 'state news agency KCNA', by its name
+    # a model echoing the cue names no one: the referent still stands
+    echo = Pipeline(Settings(_env_file=None), FakeLLM(echo_cue), prompt_version="v3")
+    engine = next(q for q in echo.extract(article).quotes if q.text.startswith("The new engine"))
+    assert engine.speaker == "KCNA"
     # 'a harbour official' names no one before it: the cue stays as written
     assert all(c.according_to != "KCNA" for c in record.claims if "port" in c.statement)

@@ -1,8 +1,13 @@
 """Who gives a figure or a statement, read from a dependency parse.
 
-* A figure's **source** is the 'according to' object of the sentence, else the subject of
-  a verb of saying above the figure ('police said', 'the ministry put the figure at'); a
-  definite description ('the agency') is read as the organisation last named before it.
+* A figure's **source** is read from the nearest clause above the figure that names one:
+  the subject of a verb of saying or forecasting ('police put the crowd at', 'the firm
+  expects'), else an 'according to' on that clause; failing both, an 'according to'
+  elsewhere in the sentence, else the author of a count a tallying verb holds ('the
+  council lowered its count to 68'). A definite description ('the agency') is read as the
+  organisation last named before it whose name holds its noun, 'he'/'she' as the person
+  last named, a sentence-opening 'It' as the previous sentence's subject, a document
+  ('its report', 'police figures') as its author.
 * A source's **statement** is the clause a verb of saying next to it reports.
 """
 

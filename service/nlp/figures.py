@@ -16,9 +16,9 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
 * the **qualifier** is the noun's other modifiers ('North Korean', 'additional');
 * the **place** and **time** are a place or date attached to the number, the noun or the
   verb by a preposition ('in Paris', 'on Thursday', 'nationwide');
-* the **source** is the 'according to' object of the sentence, else the subject of a verb
-  of saying above the figure ('police said', 'the ministry put the figure at'); a
-  definite description ('the agency') is read as the organisation last named before it;
+* the **source** is who gives the figure (`service.nlp.attribution`): the subject of the
+  nearest verb of saying above it ('police said', 'the ministry put the figure at'), or
+  that clause's 'according to';
 * the **owner** is a named party the counted things belong to or that did what the figure
   counts: the possessor of the noun ('Boeing's revenue'), else the named subject or 'by'
   agent of the verb the figure is the object of ('Labour won 412 seats', 'seats won by

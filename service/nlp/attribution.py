@@ -190,10 +190,9 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
         return True, source_slot(subject)
     for child in node.children:
         if child.dep_ == "prep" and child.lower_ == "according":
-            for to in child.children:
-                for obj in to.children:
-                    if obj.dep_ == "pobj":
-                        return True, source_slot(obj)
+            cited = _according_object(child)
+            if cited is not None:
+                return True, source_slot(cited)
     if subject is not None:
         return True, source_slot(subject)
     return False, None
@@ -224,15 +223,24 @@ def figure_source(number: Token) -> Slot | None:
         if node.head.i == node.i:
             break
         node = node.head
-    sentence = number.sent
-    for token in sentence:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc):
-            following = token.doc[token.i + 1]
-            if following.lower_ == "to":
-                for obj in following.children:
-                    if obj.dep_ == "pobj":
-                        return source_slot(obj)
+    for token in number.sent:
+        if token.lower_ == "according":
+            obj = _according_object(token)
+            if obj is not None:
+                return source_slot(obj)
     return counted
+
+
+def _according_object(according: Token) -> Token | None:
+    """X of 'according to X': the object of the 'to' the parse hangs on 'according', or
+    of the 'to' right after it."""
+    doc = according.doc
+    following = [doc[according.i + 1]] if according.i + 1 < len(doc) else []
+    for to in [*according.children, *(t for t in following if t.lower_ == "to")]:
+        for obj in to.children:
+            if obj.dep_ == "pobj":
+                return obj
+    return None
 
 
 def reported_clause(doc: Doc, source_start: int, source_end: int) -> Slot | None:

@@ -11,7 +11,7 @@ Dates compare as day ranges, so "2025-09" is compatible with "2025-09-03".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -254,3 +254,24 @@ def figures_fit(a: Figure, b: Figure, tol: MergeTolerances) -> bool:
     'around 15,000' stay apart whether 'more than' reaches 30% or 40% above its number.
     """
     return _inside(centre(a), b.scaled(tol)) or _inside(centre(b), a.scaled(tol))
+
+
+def magnitude_bands(figures: Sequence[Figure], tol: MergeTolerances) -> list[list[int]]:
+    """Indexes of `figures` in bands of one order of magnitude, lowest first: sorted by
+    their intervals, a band ends where the next interval starts more than
+    `tol.conflict_span` times above the highest reach so far ('7' and 'about 17,000').
+    A stated range bridges the values it spans ('between 40,000 and 600,000'). Figures
+    at or below zero are never split off."""
+    ranges = [f.scaled(tol) for f in figures]
+    if any(r.low <= 0 for r in ranges):
+        return [list(range(len(figures)))]
+    bands: list[list[int]] = []
+    reach = 0.0
+    for i in sorted(range(len(figures)), key=lambda i: (ranges[i].low, ranges[i].high)):
+        if bands and ranges[i].low <= reach * tol.conflict_span:
+            bands[-1].append(i)
+            reach = max(reach, ranges[i].high)
+        else:
+            bands.append([i])
+            reach = ranges[i].high
+    return bands

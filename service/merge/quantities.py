@@ -55,6 +55,7 @@ from service.merge.grouping import most_common
 from service.merge.intervals import (
     Figure,
     figures_fit,
+    magnitude_bands,
     render_figure,
     stated_step,
 )
@@ -289,6 +290,11 @@ def _figure_drafts(
         for group in _figure_groups(ctx, apart):
             drafts += _figure_drafts(ctx, group, frames, confidence, slots, used)
         return drafts
+    bands = [] if main.vague or old else _bands(ctx, current)
+    if len(bands) > 1:
+        # Values held at once but an order of magnitude and more apart count different
+        # things (a revision chain is left alone: tolls rise that far).
+        return [d for b in bands for d in _figure_drafts(ctx, b, frames, confidence, slots, used)]
     measure = main.dimension != COUNT_CLASS
     several = count_outlets(obs) > 1
     shown_confidence = confidence if several else None
@@ -430,6 +436,12 @@ def _figure_groups(ctx: MergeContext, obs: Iterable[Observation]) -> list[list[O
         return (first, figure.order())
 
     return [groups[figure] for figure in sorted(groups, key=earliest)]
+
+
+def _bands(ctx: MergeContext, obs: Sequence[Observation]) -> list[list[Observation]]:
+    """The observations by `magnitude_bands` of their figures."""
+    figures = [figure_of(o) for o in obs]
+    return [[obs[i] for i in band] for band in magnitude_bands(figures, ctx.tol)]
 
 
 def _figure_status(ctx: MergeContext, obs: Sequence[Observation]) -> FactStatus:

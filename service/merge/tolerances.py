@@ -75,6 +75,11 @@ class MergeTolerances(BaseModel):
     a happening one side leaves out, or a qualifier only one side gives, is then made up
     for by the wording. Below half of it the pair's confidence takes `conf_unlike_wording`."""
 
+    conflict_span: float = Field(default=30.0, gt=1.0)
+    """Values of one fact further apart than this factor, with no stated range bridging
+    them, are different facts ('7' and 'about 17,000' jobs): outlets disputing one figure
+    differ by less (a police and an organisers' crowd count, up to about 15 times)."""
+
     stale_days: int = Field(default=31, ge=0)
     """A figure dated this many days before another article's day is of another time."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.merge import DEFAULT_TOLERANCES
-from service.merge.intervals import Figure, figures_fit, stated_step
+from service.merge.intervals import Figure, figures_fit, magnitude_bands, stated_step
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,12 @@ def test_a_rounded_figure_meets_the_precise_one() -> None:
 
 def test_whole_counts_stay_exact() -> None:
     assert not figures_fit(_figure(230.0), _figure(231.0), DEFAULT_TOLERANCES)
+
+
+def test_magnitude_bands_split_where_values_lie_further_apart_than_the_span() -> None:
+    figures = [_figure(17_000.0), _figure(7.0), _figure(16_500.0), _figure(150.0)]
+    # 7 and 150 are within 30 times of each other; 150 and 16,500 are not.
+    assert magnitude_bands(figures, DEFAULT_TOLERANCES) == [[1, 3], [2, 0]]
+    wide = DEFAULT_TOLERANCES.model_copy(update={"conflict_span": 200.0})
+    assert magnitude_bands(figures, wide) == [[1, 3, 2, 0]]
+    assert magnitude_bands([_figure(0.0), _figure(500.0)], DEFAULT_TOLERANCES) == [[0, 1]]

@@ -396,3 +396,33 @@ def test_the_figure_s_own_words_give_its_scope() -> None:
         record("b", "B", quantities=[laid_off(396, "another 396 workers")]),
     )
     assert sorted(d.status for d in build_quantity_facts(ctx)) == ["single_source"] * 2
+
+
+def test_values_far_more_apart_than_any_dispute_are_different_facts() -> None:
+    def cut(value: float, hedge: Hedge = "exact") -> Quantity:
+        return Quantity(value=value, hedge=hedge, counted="jobs cut", entity="jobs")
+
+    ctx = context(
+        record("a", "A", quantities=[cut(17_000, "about")]),
+        record("b", "B", quantities=[cut(17_000, "about")]),
+        record("c", "C", quantities=[cut(7)]),
+    )
+    assert [(d.status, [v.value for v in d.values]) for d in build_quantity_facts(ctx)] == [
+        ("single_source", [7]),
+        ("agreed", [17_000]),
+    ]
+    # Within the span they stay one disputed fact, and so do values a stated range spans.
+    near = context(
+        record("a", "A", quantities=[cut(17_000)]), record("c", "C", quantities=[cut(1_000)])
+    )
+    assert [d.status for d in build_quantity_facts(near)] == ["conflicting"]
+    bridged = context(
+        record("a", "A", quantities=[cut(40_000)]),
+        record(
+            "b",
+            "B",
+            quantities=[Quantity(low=40_000, high=600_000, counted="jobs cut", entity="jobs")],
+        ),
+        record("c", "C", quantities=[cut(600_000)]),
+    )
+    assert [d.status for d in build_quantity_facts(bridged)] == ["conflicting"]

@@ -16,6 +16,7 @@ slots its values share.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -54,6 +55,7 @@ from service.merge.frames import (
 from service.merge.grouping import most_common
 from service.merge.intervals import (
     Figure,
+    centre,
     figures_fit,
     magnitude_bands,
     render_figure,
@@ -290,11 +292,20 @@ def _figure_drafts(
         for group in _figure_groups(ctx, apart):
             drafts += _figure_drafts(ctx, group, frames, confidence, slots, used)
         return drafts
-    bands = [] if main.vague or old else _bands(ctx, current)
+    bands = [] if main.vague else _bands(ctx, current)
+    far: list[list[Observation]] = []
     if len(bands) > 1:
         # Values held at once but an order of magnitude and more apart count different
-        # things (a revision chain is left alone: tolls rise that far).
-        return [d for b in bands for d in _figure_drafts(ctx, b, frames, confidence, slots, used)]
+        # things. The values they replaced stay with the band most outlets give (a revision
+        # itself may span any factor: tolls rise that far).
+        if not old:
+            return [
+                d for b in bands for d in _figure_drafts(ctx, b, frames, confidence, slots, used)
+            ]
+        near = min(bands, key=lambda band: (-count_outlets(band), _log_distance(band, old)))
+        far = [band for band in bands if band is not near]
+        keep = {id(o) for o in (*near, *old)}
+        obs, current = [o for o in obs if id(o) in keep], near
     measure = main.dimension != COUNT_CLASS
     several = count_outlets(obs) > 1
     shown_confidence = confidence if several else None
@@ -329,8 +340,11 @@ def _figure_drafts(
         confidence=shown_confidence,
         matched_slots=shown_slots,
     )
+    apart_drafts = [
+        d for band in far for d in _figure_drafts(ctx, band, frames, confidence, slots, used)
+    ]
     if not old:
-        return [current_draft]
+        return [current_draft, *apart_drafts]
     old_groups = _figure_groups(ctx, old)
     revision_key = f"{key} (revision)"
     old_values = [_figure_value(ctx, g) for g in old_groups]
@@ -347,7 +361,7 @@ def _figure_drafts(
         matched_slots=shown_slots,
     )
     current_draft.related.append(fact_id("quantity", revision_key))
-    return [current_draft, revision]
+    return [current_draft, revision, *apart_drafts]
 
 
 def _who(ctx: MergeContext, group: Sequence[Observation]) -> str:
@@ -442,6 +456,16 @@ def _bands(ctx: MergeContext, obs: Sequence[Observation]) -> list[list[Observati
     """The observations by `magnitude_bands` of their figures."""
     figures = [figure_of(o) for o in obs]
     return [[obs[i] for i in band] for band in magnitude_bands(figures, ctx.tol)]
+
+
+def _log_distance(a: Sequence[Observation], b: Sequence[Observation]) -> float:
+    """How many times apart the middle values of two sets of observations are, in log."""
+
+    def middle(obs: Sequence[Observation]) -> float:
+        centres = sorted(centre(figure_of(o)) * figure_of(o).scale for o in obs)
+        return max(centres[len(centres) // 2], 1e-9)
+
+    return abs(math.log(middle(a)) - math.log(middle(b)))
 
 
 def _figure_status(ctx: MergeContext, obs: Sequence[Observation]) -> FactStatus:

@@ -426,3 +426,18 @@ def test_values_far_more_apart_than_any_dispute_are_different_facts() -> None:
         record("c", "C", quantities=[cut(600_000)]),
     )
     assert [d.status for d in build_quantity_facts(bridged)] == ["conflicting"]
+
+
+def test_a_revision_chain_keeps_the_band_most_outlets_give() -> None:
+    ctx = context(
+        record("a", "Wire", quantities=[figure(600, "at_least", as_of="2025-04")]),
+        record("b", "Daily", quantities=[figure(2_000)]),
+        record("c", "Post", quantities=[figure(2_000)]),
+        record("d", "Herald", quantities=[figure(7)]),
+    )
+    drafts = build_quantity_facts(ctx)
+    assert [(d.status, sorted(v.value or 0 for v in d.values)) for d in drafts] == [
+        ("agreed", [2_000]),
+        ("revised", [600, 2_000]),
+        ("single_source", [7]),
+    ]

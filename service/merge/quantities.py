@@ -11,9 +11,9 @@ Over the current values of a fact (`revisions` takes the superseded ones apart):
 
 Current values more than `conflict_span` times apart, with no stated range spanning them,
 are facts of their own ('7' against 'about 17,000' jobs); a revision chain stays with the
-band most outlets give. Vague counts ('thousands of troops') are `single_source` or `compatible`, never
-conflicting or revised. Each fact carries the confidence of its alignment and the frame
-slots its values share.
+band most outlets give. Vague counts ('thousands of troops') are `single_source` or
+`compatible`, never conflicting or revised. Each fact carries the confidence of its
+alignment and the frame slots its values share.
 """
 
 from __future__ import annotations

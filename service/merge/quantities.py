@@ -464,7 +464,7 @@ def _log_distance(a: Sequence[Observation], b: Sequence[Observation]) -> float:
     """How many times apart the middle values of two sets of observations are, in log."""
 
     def middle(obs: Sequence[Observation]) -> float:
-        centres = sorted(centre(figure_of(o)) * figure_of(o).scale for o in obs)
+        centres = sorted(centre(figure_of(o)) for o in obs)  # in the base unit
         return max(centres[len(centres) // 2], 1e-9)
 
     return abs(math.log(middle(a)) - math.log(middle(b)))

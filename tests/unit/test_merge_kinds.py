@@ -343,6 +343,14 @@ def test_a_source_does_not_contradict_its_own_running_count() -> None:
     )
     statuses = sorted(d.status for d in build_quantity_facts(ctx))
     assert statuses == ["revised", "single_source"]
+    # The same two counts in one article, nothing dating them apart, hold at once: two
+    # facts, not a count that rose (nothing says which came first).
+    one = context(record("a", "A", quantities=[arrests(21), arrests(31)]), articles=day[:1])
+    facts = build_quantity_facts(one)
+    assert sorted((d.status, [v.value for v in d.values]) for d in facts) == [
+        ("single_source", [21]),
+        ("single_source", [31]),
+    ]
 
 
 def test_words_before_the_counted_head_say_which_of_them() -> None:

@@ -18,6 +18,10 @@ TALLY_HAPPENINGS: Final = frozenset(_LEX.words("happenings.tallies"))
 """Running tallies: counts that move as days pass. A later figure of one source chain
 revises an earlier one; other figures are tied to when they happened."""
 
+STOCK_HAPPENINGS: Final = frozenset(_LEX.words("happenings.stocks"))
+"""Tallies of a state people leave (the missing, the displaced): a later count of one
+revises an earlier one whether it is higher or lower."""
+
 OCCASION_HAPPENINGS: Final = frozenset(_LEX.words("happenings.occasions"))
 """Counts of people doing something on a day: another day is another fact."""
 

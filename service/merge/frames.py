@@ -38,6 +38,7 @@ from service.merge.frame_words import (
     PLACE_PREFIXES,
     SCOPE_QUALIFIERS,
     SNAPSHOT_TIMES,
+    STOCK_HAPPENINGS,
     TALLY_HAPPENINGS,
     WHOLE_COUNTRY,
 )
@@ -104,6 +105,12 @@ class FigureFrame:
         """A running count of things or people: a later figure of one source chain
         revises an earlier one."""
         return self.dimension in _RUNNING and bool(self.happening & TALLY_HAPPENINGS)
+
+    @property
+    def stock(self) -> bool:
+        """A tally of a state people leave as days pass ('missing'): it falls as well as
+        rises."""
+        return self.tally and bool(self.happening & STOCK_HAPPENINGS)
 
     @property
     def generic(self) -> bool:

@@ -284,8 +284,11 @@ def _figure_drafts(
     key = _unique(_key(main), used)
     label = _label(obs, main)
     tally = any(frame.tally for frame in frames)
+    stock = any(frame.stock for frame in frames)
     # A vague count ('thousands of') neither revises nor contradicts anything.
-    old, current, apart = ([], obs, []) if main.vague else split_revisions(ctx, obs, tally=tally)
+    old, current, apart = (
+        ([], obs, []) if main.vague else split_revisions(ctx, obs, tally=tally, stock=stock)
+    )
     if apart:
         # An outlet's value that nothing orders against its other one is another fact.
         gone = {id(o) for o in apart}

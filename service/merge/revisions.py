@@ -16,7 +16,8 @@ publication day, and so does a figure whose time scope takes it at a point of th
 the latest. A value is superseded when
 
 1. a value holding strictly later is disjoint from it and tells the same story: it is
-   a higher count of a running tally (tallies only grow, whoever counts), one of them
+   a higher count of a running tally (tallies only grow, whoever counts; a tally of a
+   state people leave, `stock`, such as the missing, moves either way), one of them
    is unattributed and the figure is a running tally, they cite a common upstream
    source, the older one's clause calls it older (`OLDER_MARKERS`: 'its initial
    count'), the older one is a snapshot ('59% so far') and one of them names no
@@ -85,7 +86,7 @@ def held(ctx: MergeContext, o: Observation, *, published: bool = True) -> tuple[
 
 
 def split_revisions(
-    ctx: MergeContext, obs: Sequence[Observation], *, tally: bool
+    ctx: MergeContext, obs: Sequence[Observation], *, tally: bool, stock: bool = False
 ) -> tuple[list[Observation], list[Observation], list[Observation]]:
     """(superseded, current, apart) observations of one figure cluster, by the rules
     above; `apart` are an outlet's values that are another fact (see the module notes).
@@ -124,6 +125,7 @@ def split_revisions(
         unattributed = tally and (None in sources[a] or None in sources[b])
         return bool(
             (tally and centre(b.figure) > centre(a.figure) and not side_by_side(a, b))
+            or (stock and not side_by_side(a, b))
             or unattributed
             or (sources[a] & sources[b]) - {None}
             or (outlets[a] & outlets[b] and not disputed(a, b))

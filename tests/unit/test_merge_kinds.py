@@ -449,3 +449,25 @@ def test_a_revision_chain_keeps_the_band_most_outlets_give() -> None:
         ("revised", [600, 2_000]),
         ("single_source", [7]),
     ]
+
+
+def test_a_later_count_of_the_missing_revises_it_whichever_way_it_moves() -> None:
+    def count(value: float, happening: str, source: str) -> Quantity:
+        return Quantity(
+            value=value,
+            counted=f"people {happening}",
+            entity="people",
+            happening=happening,
+            attributed_to=source,
+        )
+
+    days = (_published("a", 2), _published("b", 4))
+    for happening, status in (("missing", "revised"), ("killed", "conflicting")):
+        ctx = context(
+            record("a", "A", quantities=[count(441, happening, "the army chief")]),
+            record("b", "B", quantities=[count(341, happening, "the army spokesman")]),
+            articles=days,
+        )
+        # The missing are found as days pass; a lower toll from another source disputes.
+        statuses = {d.status for d in build_quantity_facts(ctx)}
+        assert status in statuses, (happening, statuses)

@@ -172,7 +172,10 @@ def run_batch(
         return "done"
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = {pool.submit(one, c): c for c in clusters}
+        # Longest clusters first, so the last ones begun are short and the run ends on a
+        # short tail (each cluster's parse, merge and narrative come after its calls).
+        longest = sorted(clusters, key=lambda c: -sum(len(a.text) for a in c.articles))
+        futures = {pool.submit(one, c): c for c in longest}
         for future in as_completed(futures):
             cluster = futures[future]
             try:

@@ -79,3 +79,18 @@ def test_a_failed_llm_call_is_not_cached(tmp_path: Path) -> None:
     told = Pipeline(settings, FakeLLM(responder), store=store)._narrate(CONSENSUS, store)
     assert told.answered and store.get_cached_narrative(key) == told.to_json()
     assert NarrationResult.from_json(told.to_json()).sentences == told.sentences
+
+
+def test_batch_begins_the_longest_clusters_first(tmp_path: Path) -> None:
+    # With one cluster at a time, clusters finish in the order they were begun: the longest
+    # (most text) first, so the last ones begun are short and the run ends on a short tail.
+    clusters = sorted(load_clusters(_clusters(tmp_path)), key=lambda c: len(c.articles))
+    finished: list[str] = []
+    pipe = Pipeline(Settings(_env_file=None), FakeLLM(responder))
+    run_batch(
+        pipe, clusters, tmp_path / "out", concurrency=1, progress=lambda k, _: finished.append(k)
+    )
+    size = {c.key: sum(len(a.text) for a in c.articles) for c in clusters}
+    assert len(set(size.values())) == len(size)  # the order is not a tie
+    assert finished == sorted(size, key=lambda k: -size[k])
+    assert finished != [c.key for c in clusters]  # not merely the input order

@@ -86,15 +86,16 @@ def held(ctx: MergeContext, o: Observation, *, published: bool = True) -> tuple[
 
 
 def split_revisions(
-    ctx: MergeContext, obs: Sequence[Observation], *, tally: bool, stock: bool = False
+    ctx: MergeContext, obs: Sequence[Observation], *, tally: bool, stock: bool
 ) -> tuple[list[Observation], list[Observation], list[Observation]]:
     """(superseded, current, apart) observations of one figure cluster, by the rules
     above; `apart` are an outlet's values that are another fact (see the module notes).
 
     Works on stamps, a figure and when it held, so that one figure reported on two
     days is two stamps. Every rule reads only the stamps, never the input order.
-    Publication days date undated figures only for running tallies (`tally`) and
-    for snapshots (`Observation.snapshot`: 'by 4 pm').
+    `stock` marks a tally that falls as well as rises (the missing): rule 1 reads any
+    later count of it as an update. Publication days date undated figures only for
+    running tallies (`tally`) and for snapshots (`Observation.snapshot`: 'by 4 pm').
     """
     by_stamp: dict[_Stamp, list[Observation]] = defaultdict(list)
     for o in obs:

@@ -75,8 +75,8 @@ def figure_context(cand: QuantityCandidate) -> str:
     lo, hi = max(0, start - FIGURE_CONTEXT_CHARS), min(len(text), end + FIGURE_CONTEXT_CHARS)
     if lo > 0:
         lo = text.find(" ", lo, start) + 1 or lo
-    if hi < len(text):
-        hi = text.rfind(" ", end, hi) if text.rfind(" ", end, hi) > 0 else hi
+    if hi < len(text) and (cut := text.rfind(" ", end, hi)) > 0:
+        hi = cut
     inner = " ".join(text[lo:hi].split())
     return ("…" if lo > 0 else "") + inner + ("…" if hi < len(text) else "")
 

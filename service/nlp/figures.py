@@ -6,8 +6,8 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
 * the **counted thing** is the noun the number modifies ('2,000 soldiers'), or the noun
   after 'of' ('30 of the dead', '40% of teachers'), or for a bare number the object or
   subject of the verb it completes ('put the toll at 2,000', 'rose to 23', 'estimated
-  the damage at $120 million'), or for a measure the noun it is 'of' ('a depth of
-  10 km'); a generic noun ('number of demonstrators') gives way to
+  the damage at $120 million', 'revenue dropped 5%'), or for a measure the noun it is
+  'of' ('a depth of 10 km'); a generic noun ('number of demonstrators') gives way to
   its 'of' noun, a pronoun ('1,000 of whom') to the noun it stands for;
 * the **happening** is a participle or state adjective on that noun ('soldiers killed',
   'people missing'), else the verb the noun is subject or object of ('killed 12
@@ -189,7 +189,7 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
             noun = verb  # 'a loss of $6 billion', 'put the damage at $120 million'
     if (
         noun is None
-        and number.dep_ in ("attr", "nsubj", "dobj", "nsubjpass")
+        and number.dep_ in ("attr", "nsubj", "dobj", "nsubjpass", "npadvmod")
         and head.pos_
         in (
             "AUX",

@@ -27,6 +27,9 @@ def frame(text: str, figure: str) -> FrameReading:
         ("Workers were offered a pay rise of 35% over four years.", "35%", "rise"),
         ("Some 40% of teachers walked out.", "40%", "teachers"),
         ("The group will buy a 51% stake in the port operator.", "51%", "stake"),
+        # a movement by so much measures the verb's subject ('revenue dropped 5%')
+        ("In the airplanes unit, revenue dropped 5% to $7.4 billion.", "5%", "revenue"),
+        ("Exports rose 12% in March.", "12%", "Exports"),
     ],
 )
 def test_a_measure_or_share_counts_the_noun_it_is_of(text: str, figure: str, entity: str) -> None:

@@ -45,7 +45,9 @@ class ClusterSettings(BaseModel):
         default=365,
         ge=0,
         description="Articles published further apart than this are never linked (both "
-        "dates known).",
+        "dates known) and count as unrelated in an event's linkage; an event followed up "
+        "later is still joined through the articles dated close to it "
+        "(`linkage.join_follow_ups`).",
     )
     lead_chars: int = Field(
         default=3000, ge=200, description="Characters of the text read after the headline."

@@ -85,6 +85,47 @@ def _cut(tree: np.ndarray, threshold: float, n: int) -> list[int]:
     return cut_tree(tree, n, 1.0 - threshold)
 
 
+def join_follow_ups(
+    events: list[int], sims: np.ndarray, members: Sequence[Features], settings: ClusterSettings
+) -> list[int]:
+    """Events joined when one follows the other up: pairs dated further apart than the
+    window count as unrelated (0) in the linkage, which cuts a story covered over more
+    than a year (an outage, its lawsuit 18 months on) into pieces. Two events some of
+    whose cross pairs the window hid are joined when their pairs dated close together
+    (both dated, inside the window) are on average as similar as one event's articles
+    (`event_threshold`). Undated pairs were never hidden, so they are no evidence here;
+    events with no hidden cross pair, or no pair dated close together, stay as the
+    linkage cut them. Closest pair first, repeated until none is left; ties by first
+    member."""
+    days = np.array([np.nan if f.day is None else float(f.day) for f in members])
+    gaps = np.abs(days[:, None] - days[None, :])
+    hidden = gaps > settings.window_days  # NaN (an undated side) compares False
+    close = gaps <= settings.window_days  # both dated, close enough
+    if not hidden.any():
+        return events
+    groups: dict[int, list[int]] = {}
+    for i, event in enumerate(events):
+        groups.setdefault(event, []).append(i)
+    while len(groups) > 1:
+        best: tuple[float, int, int] | None = None
+        keys = sorted(groups, key=lambda k: groups[k][0])
+        for x, a in enumerate(keys):
+            for b in keys[x + 1 :]:
+                cross = np.ix_(groups[a], groups[b])
+                mask = close[cross]
+                if not mask.any() or not hidden[cross].any():
+                    continue
+                mean = float(sims[cross][mask].mean())
+                if mean >= settings.event_threshold and (best is None or mean > best[0]):
+                    best = (mean, a, b)
+        if best is None:
+            break
+        _, a, b = best
+        groups[a] = sorted(groups[a] + groups.pop(b))
+    label = {i: min(rows) for rows in groups.values() for i in rows}
+    return [label[i] for i in range(len(events))]
+
+
 def split_component(
     members: Sequence[Features], settings: ClusterSettings, kept: KeptRows | None = None
 ) -> list[Group]:
@@ -99,6 +140,7 @@ def split_component(
     sims = pair_similarities(ordered, settings.window_days, gram)
     distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
     events = _cut(average_tree(distances, n), settings.event_threshold, n)
+    events = join_follow_ups(events, sims, ordered, settings)
     by_event: dict[int, list[int]] = {}
     for i, event in enumerate(events):
         by_event.setdefault(event, []).append(i)

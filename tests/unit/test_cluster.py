@@ -13,6 +13,8 @@ from evals.clustering import load_builtin_items
 from evals.scorers.partitions import score_partition
 from schemas.article import Article
 from service.cluster import cluster_articles, features_of, similarity
+from service.cluster.features import Features
+from service.cluster.linkage import split_component
 from service.errors import InputError
 from service.settings import ClusterSettings
 
@@ -49,6 +51,23 @@ def test_similarity_is_zero_outside_the_window() -> None:
     b = features_of(Article(id="b", text=text, published_at=date(2025, 1, 3)), SETTINGS)
     assert similarity(a, b, window_days=7) == pytest.approx(1.0)
     assert similarity(a, b, window_days=1) == 0.0
+
+
+def _at(article_id: str, day: int, vector: dict[str, float]) -> Features:
+    return Features(article_id, day, vector, tuple(vector), article_id)
+
+
+def test_a_follow_up_beyond_the_window_joins_the_event_it_follows() -> None:
+    # a~b 0.35, b~c 0.35, a~c 0.30: one story told over 500 days; a and c lie further
+    # apart than the window, so the linkage alone counts a~c as 0 and cuts c off.
+    a = {"t1": 1.0}
+    b = {"t1": 0.35, "t2": 0.936750}
+    c = {"t1": 0.30, "t2": 0.261548, "t3": 0.917388}
+    story = [_at("a", 0, a), _at("b", 200, b), _at("c", 500, c)]
+    assert [g.article_ids for g in split_component(story, SETTINGS)] == [("a", "b", "c")]
+    # a piece no pair of which is dated close to the rest stays apart
+    apart = [_at("a", 0, a), _at("b", 200, b), _at("c", 900, c)]
+    assert [g.article_ids for g in split_component(apart, SETTINGS)] == [("a", "b"), ("c",)]
 
 
 def test_clusters_do_not_depend_on_the_input_order() -> None:

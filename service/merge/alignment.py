@@ -62,6 +62,8 @@ def fit(
         return None  # '64 children' among the dead are not the death toll
     if a.change != b.change:
         return None  # '39 fewer' seats are a change, not a count of seats
+    if a.period and b.period and a.period != b.period:
+        return None  # one day's count is not the running total 'since Friday'
     confidence = 1.0
     slots: set[str] = set()
     if a.names and b.names and not a.names & b.names:

@@ -44,6 +44,12 @@ ENTITY_HAPPENINGS: Final[dict[str, tuple[str, str]]] = {
 }
 """Counted things that name their happening too: '23 deaths' counts people who died."""
 
+SPAN_TIMES: Final = _LEX.words("time.spans")
+"""Words that open a time scope adding a count up over days ('since Friday', 'in all')."""
+
+DAY_TIMES: Final = _LEX.words("time.days")
+"""Words that open a time scope of one day ('on Monday', 'for Friday')."""
+
 SNAPSHOT_TIMES: Final = _LEX.words("time.snapshots")
 """Words that open a time scope taken at a point of time ('by 4 pm', 'as of Tuesday',
 'so far'): the figure is a snapshot of a count in progress."""
@@ -70,6 +76,13 @@ sent'. Two figures meet only when they name the same scope words, or none."""
 WHOLE_COUNTRY: Final = frozenset(_LEX.words("places.whole_country"))
 """Place scopes that mean the whole country: for an event in one country, the same as
 giving no place at all."""
+
+WHOLE_WORLD: Final = frozenset(_LEX.words("places.whole_world"))
+"""Place scopes that mean the whole world ('worldwide', 'around the globe'): a scope of
+their own, wider than a country's, unless the event's place is the world itself."""
+
+WORLD: Final = "world"
+"""The place key of every `WHOLE_WORLD` scope."""
 
 PLACE_PREFIXES: Final = tuple(f"{word} " for word in _LEX.words("places.prefixes"))
 """Prepositions a place scope may start with; `outside` keeps its meaning in the key."""

@@ -27,6 +27,7 @@ from service.merge.frame_words import (
     CHANGE_COMPARATIVES,
     CHANGE_MOVEMENTS,
     CLASS_HAPPENINGS,
+    DAY_TIMES,
     DISTRIBUTIVES,
     ENTITY_CLASSES,
     ENTITY_HAPPENINGS,
@@ -38,9 +39,12 @@ from service.merge.frame_words import (
     PLACE_PREFIXES,
     SCOPE_QUALIFIERS,
     SNAPSHOT_TIMES,
+    SPAN_TIMES,
     STOCK_HAPPENINGS,
     TALLY_HAPPENINGS,
     WHOLE_COUNTRY,
+    WHOLE_WORLD,
+    WORLD,
 )
 from service.merge.intervals import day_range
 from service.merge.tokens import WORDS, fold, singularise
@@ -93,6 +97,9 @@ class FigureFrame:
     snapshot: bool = False
     """Its time scope takes it at a point of time ('by 4 pm', 'as of Tuesday', 'so far'):
     a count in progress, which a later count of its source replaces."""
+    period: str = ""
+    """'span' when its time scope adds up a stretch of days ('since Friday', 'in all'),
+    'day' when it counts one day ('on Monday'), '' when it says neither."""
     names: frozenset[str] = frozenset()
     """Proper names in the description ('the Eaton fire', 'Boeing's revenue'), folded:
     two figures naming only different ones count different things."""
@@ -240,7 +247,8 @@ def qualifier_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 @cache
 def place_of(text: str, event_places: frozenset[str]) -> str:
-    """The key of a place scope: '' for none, the whole country or the event's place."""
+    """The key of a place scope: '' for none, the whole country or the event's place;
+    `WORLD` for the whole world."""
     folded = " ".join(_words(text))
     for prefix in PLACE_PREFIXES:
         keep = prefix.strip() == "outside"
@@ -251,9 +259,16 @@ def place_of(text: str, event_places: frozenset[str]) -> str:
         folded = folded[4:]
     if not folded or folded in WHOLE_COUNTRY or f"the {folded}" in WHOLE_COUNTRY:
         return ""
-    if folded in event_places:
+    folded = world_key(folded)
+    if folded in event_places and folded != WORLD:
         return ""
     return folded
+
+
+def world_key(key: str) -> str:
+    """`WORLD` for a place key that means the whole world ('worldwide', 'around the
+    globe'), else the key itself."""
+    return WORLD if key in WHOLE_WORLD or f"the {key}" in WHOLE_WORLD else key
 
 
 _RUNNING: Final = frozenset({COUNT_CLASS, "percent"})
@@ -394,6 +409,7 @@ def frame_of(
         names=proper_names(quantity.counted, quantity.entity, quantity.qualifier),
         owner=tuple(w for w in WORDS.findall(fold(quantity.owner)) if w not in STOP_WORDS),
         snapshot=is_snapshot(quantity.time_scope),
+        period=time_period(quantity.time_scope),
         part=clause_part or bool(PART_AMONG.intersection(_words(quantity.counted))),
         change=clause_change
         or is_change(quantity.phrase, quantity.happening, quantity.time_scope, quantity.counted),
@@ -462,6 +478,18 @@ def clause_reads_change(clause: Clause, phrase: str = "") -> bool:
 
 
 _SNAPSHOT_PHRASES: Final = tuple(f" {p} " for p in SNAPSHOT_TIMES)
+
+
+@cache
+def time_period(time_scope: str) -> str:
+    """'span' for a time scope opening with a `time.spans` word ('since Friday', 'over
+    the weekend'), 'day' for one opening with a `time.days` word ('on Monday'), else ''."""
+    padded = " ".join(_words(time_scope)) + " "
+    if any(padded.startswith(f"{word} ") for word in SPAN_TIMES):
+        return "span"
+    if any(padded.startswith(f"{word} ") for word in DAY_TIMES):
+        return "day"
+    return ""
 
 
 @cache

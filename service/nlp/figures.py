@@ -15,7 +15,7 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
   rose to'), whose complement is used instead ('were on strike');
 * the **qualifier** is the noun's other modifiers ('North Korean', 'additional');
 * the **place** and **time** are a place or date attached to the number, the noun or the
-  verb by a preposition ('in Paris', 'on Thursday', 'nationwide');
+  verb by a preposition ('in Paris', 'on Thursday', 'nationwide', 'around the world');
 * the **source** is who gives the figure (`service.nlp.attribution`): the subject of the
   nearest verb of saying above it ('police said', 'the ministry put the figure at'), or
   that clause's 'according to';
@@ -50,6 +50,9 @@ STATE_WORDS: Final = frozenset(_LEX.words("parse.states"))
 """Adjectives that say what happened to the counted things, not which of them."""
 
 WHOLE_COUNTRY_WORDS: Final = frozenset(_LEX.words("parse.whole_country"))
+WHOLE_WORLD_WORDS: Final = frozenset(_LEX.words("parse.whole_world"))
+WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
+"""'around the world', 'across the globe': a place scope though no named place."""
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
 TIME_PREPOSITIONS: Final = frozenset(_LEX.words("parse.time_prepositions"))
 _FATES: Final = frozenset(
@@ -354,7 +357,8 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                         continue
                     ent = entity_at(obj)
                     label = ent.label_ if ent is not None else ""
-                    if label in _PLACE_LABELS and child.lower_ in PLACE_PREPOSITIONS:
+                    named = label in _PLACE_LABELS or obj.lower_ in WORLD_NOUNS
+                    if named and child.lower_ in PLACE_PREPOSITIONS:
                         place = place or slot([child, *phrase(obj)])
                     elif label in _TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
                         time = time or slot([child, *phrase(obj)])
@@ -362,7 +366,7 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                 ent = entity_at(child)
                 if ent is not None and ent.label_ in _TIME_LABELS:
                     time = time or slot(phrase(child))
-                elif child.lower_ in WHOLE_COUNTRY_WORDS:
+                elif child.lower_ in WHOLE_COUNTRY_WORDS | WHOLE_WORLD_WORDS:
                     place = place or slot([child])
     return place, time
 
@@ -418,8 +422,12 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     number = _anchor(span)
     noun = _counted_noun(number)
     happening, verb = _happening(noun, number)
-    anchors = [t for t in (number, noun, verb) if t is not None]
-    place, time = _scopes(anchors)
+    # A place or date may hang on the participle that says what happened ('flights
+    # cancelled worldwide', 'people killed in Gaza') as well as on the clause's verb.
+    done = doc.char_span(happening.start, happening.end) if happening is not None else None
+    said = done.root if done is not None and len(done) else None
+    anchors = [t for t in (number, noun, verb, said) if t is not None]
+    place, time = _scopes(list(dict.fromkeys(anchors)))
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
     entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None

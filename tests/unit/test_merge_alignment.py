@@ -428,3 +428,45 @@ def test_the_count_itself_gives_way_to_what_its_description_counts() -> None:
         [record("a", published_at="2025-10-02T18:00:00Z", quantities=[earlier, later])]
     )
     assert not [f for f in consensus.facts if f.status == "revised"]
+
+
+# --- the whole world is a place; a day's count is not a running total --------------------
+
+
+def test_a_worldwide_figure_is_not_one_countrys() -> None:
+    """'24,802 delays around the globe' and '10,525 delays in the United States' count two
+    places: no conflict between them, even where the event's own place is the world."""
+    globe = figure(24802, "24,802", "flights delayed", place_scope="around the globe")
+    assert frame_of(globe, frozenset()).place == "world"
+    world = figure(24802, "24,802", "flights delayed", place_scope="worldwide")
+    country = figure(10525, "10,525", "flights delayed", place_scope="the United States")
+    assert frame_of(world, frozenset({"world"})).place == "world"
+    consensus = merge_records(
+        [
+            record("a", quantities=[world], where={"name": "worldwide"}),
+            record("b", quantities=[country], where={"name": "worldwide"}),
+        ]
+    )
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+
+
+def test_one_days_count_is_not_the_running_total() -> None:
+    """1,079 flights cancelled 'on Monday' and 5,000 cancelled 'since Friday' are two facts,
+    not a conflict; two counts of that Monday are one."""
+    monday = figure(1079, "1,079", "flights cancelled", time_scope="on Monday")
+    monday_too = figure(1160, "1,160", "flights cancelled", time_scope="On Monday")
+    since = figure(5000, "5,000", "flights cancelled", time_scope="since Friday")
+    assert frame_of(monday, frozenset()).period == "day"
+    assert frame_of(since, frozenset()).period == "span"
+    assert frame_of(figure(9, "9", "flights cancelled", time_scope="over the whole day"),
+                    frozenset()).period == ""  # fmt: skip
+    consensus = merge_records(
+        [
+            record("a", quantities=[monday, since]),
+            record("b", quantities=[monday_too]),
+        ]
+    )
+    assert statuses(consensus) == [
+        ("conflicting", ["1,079", "1,160"], 2),
+        ("single_source", ["5,000"], 1),
+    ]

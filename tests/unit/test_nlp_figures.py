@@ -57,3 +57,18 @@ def test_the_owner_is_the_named_party_whose_count_it_is(
 ) -> None:
     reading = frame(text, figure)
     assert (reading.owner.text if reading.owner else None) == owner
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        ("FlightAware showed 4,548 flights cancelled worldwide.", "4,548", "worldwide"),
+        ("There were 24,802 delays around the globe.", "24,802", "around the globe"),
+        ("Officials said 12 people killed in Gaza were children.", "12", "in Gaza"),
+    ],
+)
+def test_the_whole_world_and_a_place_on_the_participle_are_place_scopes(
+    text: str, figure: str, place: str
+) -> None:
+    reading = frame(text, figure)
+    assert reading.place is not None and reading.place.text == place

@@ -64,6 +64,8 @@ def fit(
         return None  # '39 fewer' seats are a change, not a count of seats
     if a.period and b.period and a.period != b.period:
         return None  # one day's count is not the running total 'since Friday'
+    if a.instance != b.instance:
+        return None  # the fifth round of talks is not the second
     confidence = 1.0
     slots: set[str] = set()
     if a.names and b.names and not a.names & b.names:

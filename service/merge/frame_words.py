@@ -44,6 +44,9 @@ ENTITY_HAPPENINGS: Final[dict[str, tuple[str, str]]] = {
 }
 """Counted things that name their happening too: '23 deaths' counts people who died."""
 
+SEQUENCE_NOUNS: Final = frozenset(_LEX.words("ordinals.sequences"))
+"""Nouns of a sequence: an ordinal of one names which ('the fifth round of talks')."""
+
 SPAN_TIMES: Final = _LEX.words("time.spans")
 """Words that open a time scope adding a count up over days ('since Friday', 'in all')."""
 

@@ -38,6 +38,7 @@ from service.merge.frame_words import (
     PEOPLE_NOUNS,
     PLACE_PREFIXES,
     SCOPE_QUALIFIERS,
+    SEQUENCE_NOUNS,
     SNAPSHOT_TIMES,
     SPAN_TIMES,
     STOCK_HAPPENINGS,
@@ -97,6 +98,9 @@ class FigureFrame:
     snapshot: bool = False
     """Its time scope takes it at a point of time ('by 4 pm', 'as of Tuesday', 'so far'):
     a count in progress, which a later count of its source replaces."""
+    instance: float | None = None
+    """For an ordinal of a sequence ('the fifth round', 'day 6'), which one: two
+    different ones are two facts."""
     period: str = ""
     """'span' when its time scope adds up a stretch of days ('since Friday', 'in all'),
     'day' when it counts one day ('on Monday'), '' when it says neither."""
@@ -410,6 +414,7 @@ def frame_of(
         owner=tuple(w for w in WORDS.findall(fold(quantity.owner)) if w not in STOP_WORDS),
         snapshot=is_snapshot(quantity.time_scope),
         period=time_period(quantity.time_scope),
+        instance=quantity.value if quantity.ordinal and entity in SEQUENCE_NOUNS else None,
         part=clause_part or bool(PART_AMONG.intersection(_words(quantity.counted))),
         change=clause_change
         or is_change(quantity.phrase, quantity.happening, quantity.time_scope, quantity.counted),

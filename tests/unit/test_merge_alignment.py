@@ -470,3 +470,13 @@ def test_one_days_count_is_not_the_running_total() -> None:
         ("conflicting", ["1,079", "1,160"], 2),
         ("single_source", ["5,000"], 1),
     ]
+
+
+def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:
+    """'the second round of talks' and 'the fifth round' are two rounds, not a dispute."""
+    second = figure(2, "second", "round of wage talks", entity="round")
+    fifth = figure(5, "fifth", "round of wage talks", entity="round")
+    second, fifth = (q.model_copy(update={"ordinal": True}) for q in (second, fifth))
+    assert frame_of(second, frozenset()).instance == 2
+    consensus = merge_records([record("a", quantities=[second]), record("b", quantities=[fifth])])
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]

@@ -82,7 +82,7 @@ giving no place at all."""
 
 WHOLE_WORLD: Final = frozenset(_LEX.words("places.whole_world"))
 """Place scopes that mean the whole world ('worldwide', 'around the globe'): a scope of
-their own, wider than a country's, unless the event's place is the world itself."""
+their own, wider than a country's, also where the event's own place is the world."""
 
 WORLD: Final = "world"
 """The place key of every `WHOLE_WORLD` scope."""

@@ -487,8 +487,9 @@ _SNAPSHOT_PHRASES: Final = tuple(f" {p} " for p in SNAPSHOT_TIMES)
 
 @cache
 def time_period(time_scope: str) -> str:
-    """'span' for a time scope opening with a `time.spans` word ('since Friday', 'over
-    the weekend'), 'day' for one opening with a `time.days` word ('on Monday'), else ''."""
+    """'span' for a time scope opening with a `time.spans` word ('since Friday', 'from
+    Friday to Sunday'), 'day' for one opening with a `time.days` word ('on Monday'), else
+    ''."""
     padded = " ".join(_words(time_scope)) + " "
     if any(padded.startswith(f"{word} ") for word in SPAN_TIMES):
         return "span"

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - a scipy without it: `linkage` itself
     _AVERAGE = -1
 
 from service.cluster.features import Features
-from service.cluster.vectors import KeptRows, pair_similarities
+from service.cluster.vectors import KeptRows, days_of, pair_similarities
 from service.settings import ClusterSettings
 
 
@@ -97,7 +97,7 @@ def join_follow_ups(
     events with no hidden cross pair, or no pair dated close together, stay as the
     linkage cut them. Closest pair first, repeated until none is left; ties by first
     member."""
-    days = np.array([np.nan if f.day is None else float(f.day) for f in members])
+    days = days_of(members)
     gaps = np.abs(days[:, None] - days[None, :])
     hidden = gaps > settings.window_days  # NaN (an undated side) compares False
     close = gaps <= settings.window_days  # both dated, close enough

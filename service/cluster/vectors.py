@@ -81,7 +81,8 @@ class Vocabulary:
         return stack(rows, len(self._columns))
 
 
-def _days(items: Sequence[Features]) -> np.ndarray:
+def days_of(items: Sequence[Features]) -> np.ndarray:
+    """Publication days as proleptic ordinals, NaN where unknown."""
     return np.array([np.nan if f.day is None else f.day for f in items], dtype=float)
 
 
@@ -100,7 +101,7 @@ def pair_similarities(
     if gram is None:
         rows = matrix([f.vector for f in items])
         gram = (rows @ rows.T).toarray()
-    days = _days(items)
+    days = days_of(items)
     sims = windowed(gram, days, days, window)
     np.fill_diagonal(sims, 1.0)
     return sims
@@ -112,7 +113,7 @@ class Rows:
     def __init__(self, items: Sequence[Features]) -> None:
         self.position = {f.article_id: i for i, f in enumerate(items)}
         self.rows = matrix([f.vector for f in items])
-        self.days = _days(items)
+        self.days = days_of(items)
 
     def similarities(self, article_id: str, others: Sequence[str], window: int) -> np.ndarray:
         """Similarity of one article to each of `others`."""

@@ -263,13 +263,13 @@ def place_of(text: str, event_places: frozenset[str]) -> str:
         folded = folded[4:]
     if not folded or folded in WHOLE_COUNTRY or f"the {folded}" in WHOLE_COUNTRY:
         return ""
-    folded = world_key(folded)
+    folded = _world_key(folded)
     if folded in event_places and folded != WORLD:
         return ""
     return folded
 
 
-def world_key(key: str) -> str:
+def _world_key(key: str) -> str:
     """`WORLD` for a place key that means the whole world ('worldwide', 'around the
     globe'), else the key itself."""
     return WORLD if key in WHOLE_WORLD or f"the {key}" in WHOLE_WORLD else key

@@ -53,7 +53,6 @@ from service.merge.frames import (
     clause_reads_part,
     clause_scope,
     frame_of,
-    world_key,
 )
 from service.merge.grouping import most_common
 from service.merge.intervals import (
@@ -180,7 +179,7 @@ def event_places(ctx: MergeContext) -> frozenset[str]:
     top = most_common(counts, lambda p: p)
     keys = {top}
     keys.update(place_key(p.country) for p in places if p.country and place_key(p.name) == top)
-    return frozenset(world_key(k) for k in keys if k)
+    return frozenset(k for k in keys if k)
 
 
 def _observe(

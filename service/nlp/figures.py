@@ -51,6 +51,7 @@ STATE_WORDS: Final = frozenset(_LEX.words("parse.states"))
 
 WHOLE_COUNTRY_WORDS: Final = frozenset(_LEX.words("parse.whole_country"))
 WHOLE_WORLD_WORDS: Final = frozenset(_LEX.words("parse.whole_world"))
+_WHOLE_PLACE_WORDS: Final = WHOLE_COUNTRY_WORDS | WHOLE_WORLD_WORDS
 WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
 """'around the world', 'across the globe': a place scope though no named place."""
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
@@ -366,7 +367,7 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                 ent = entity_at(child)
                 if ent is not None and ent.label_ in _TIME_LABELS:
                     time = time or slot(phrase(child))
-                elif child.lower_ in WHOLE_COUNTRY_WORDS | WHOLE_WORLD_WORDS:
+                elif child.lower_ in _WHOLE_PLACE_WORDS:
                     place = place or slot([child])
     return place, time
 
@@ -425,8 +426,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     # A place or date may hang on the participle that says what happened ('flights
     # cancelled worldwide', 'people killed in Gaza') as well as on the clause's verb.
     done = doc.char_span(happening.start, happening.end) if happening is not None else None
-    said = done.root if done is not None and len(done) else None
-    anchors = [t for t in (number, noun, verb, said) if t is not None]
+    befell = done.root if done is not None and len(done) else None
+    anchors = [t for t in (number, noun, verb, befell) if t is not None]
     place, time = _scopes(list(dict.fromkeys(anchors)))
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted

@@ -253,7 +253,7 @@ def _summarise_clusters(
     """`batch`'s work: summarise each cluster into `out`, resumably; the summary line."""
     from app.batch import run_batch
     from app.progress import ArticleProgress, record_line
-    from service.mining import PARSE_BATCH, open_miner
+    from service.mining import open_miner
     from service.pipeline import open_pipeline
 
     if settings.broker_url and not no_llm:
@@ -261,9 +261,9 @@ def _summarise_clusters(
         return
     sizes = {c.key: len(c.articles) for c in clusters}
     # The miner first: its workers (if any) load their parser while the store and the
-    # LLM client are opened here.
-    # Parses in batches: many clusters' articles wait at once, and none is waited for alone.
-    with open_miner(settings, use_llm=not no_llm, parse_batch=PARSE_BATCH) as miner:
+    # LLM client are opened here. `many`: a worker process by default (on 2+ cores), and
+    # parses in batches: many clusters' articles wait at once, none is waited for alone.
+    with open_miner(settings, use_llm=not no_llm, many=True) as miner:
         store = _store(settings, cache)
         with ArticleProgress(sum(sizes.values())) as progress:
             _starting(progress, "batch", sum(sizes.values()), settings, no_llm, prompt_version)

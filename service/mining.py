@@ -5,11 +5,10 @@ it (~25 ms), plus ~1 s to load the parser once. An article's LLM calls show only
 parse-free part finds (`service.mine.mine_unparsed`, a few ms), so they go out first and
 the parse is made while they are in flight (`Mining`); the record waits for both.
 
-`LocalMiner` (the default) parses in this process, in the order articles were begun
-(`ParseQueue`; a few together in `batch`), under the GIL the threads sending calls need
-too. `MinePool` (`CORROBORATE_MINE_WORKERS`) parses in worker processes, which can use
-idle cores; on 2 cores shared with other work it cost more CPU (a fork server with its
-own parser, candidates pickled both ways) than it saved.
+`LocalMiner` parses in this process, in the order articles were begun (`ParseQueue`; a
+few together in `batch`), under the GIL the threads sending calls need too. `MinePool`
+parses in worker processes, which can use idle cores: `batch` uses one by default on two
+or more cores (`BATCH_WORKERS`), `CORROBORATE_MINE_WORKERS` sets how many anywhere.
 
 `mine` is deterministic, and the candidates come back as the same pydantic objects
 (pickled), so records are the same whichever miner made them.
@@ -256,22 +255,35 @@ def _stop_fork_server() -> None:
         stop()
 
 
-def mine_workers(settings: Settings, *, use_llm: bool = True) -> int:
-    """Worker processes to mine in: `settings.mine_workers` when LLM calls run in parallel
-    (`llm_concurrency` > 1), else none (0: mine in this process, which keeps up when calls
-    go one at a time, and without an LLM articles are extracted one after another)."""
-    return settings.mine_workers if use_llm and llm_concurrency(settings) > 1 else 0
+BATCH_WORKERS: Final = 1
+"""Mine workers `batch` uses by default where there are two or more cores. Measured with
+`bench/bench_throughput.py` (34 clusters, 654 calls at L = 0.5 s, concurrency 16, an idle
+2-core machine, three runs each): 71 % of the ideal with the parse in the main process, 81 %
+with one worker, for less CPU (27.1 s against 28.6 s): the main process, which holds the GIL
+for the calls, the merge and the writing, is the bottleneck, and the parse goes to the
+other core. One request (`summarise`, the API) has too few articles to gain from it."""
+
+
+def mine_workers(settings: Settings, *, use_llm: bool = True, many: bool = False) -> int:
+    """Worker processes to mine in: none unless LLM calls run in parallel
+    (`llm_concurrency` > 1; mining here keeps up when calls go one at a time, and without
+    an LLM articles are extracted one after another); then `settings.mine_workers`, or by
+    default `BATCH_WORKERS` for `many` articles (`batch`) on two or more cores."""
+    if not use_llm or llm_concurrency(settings) <= 1:
+        return 0
+    if settings.mine_workers is not None:
+        return settings.mine_workers
+    return BATCH_WORKERS if many and (os.cpu_count() or 1) >= 2 else 0
 
 
 @contextmanager
-def open_miner(
-    settings: Settings, *, use_llm: bool = True, parse_batch: int = 1
-) -> Iterator[Miner]:
+def open_miner(settings: Settings, *, use_llm: bool = True, many: bool = False) -> Iterator[Miner]:
     """The miner `mine_workers` asks for, for the block: a `MinePool` (its workers started
-    at once, so open it before the rest of the start-up) or a `LocalMiner` parsing up to
-    `parse_batch` articles together (`PARSE_BATCH` for `batch`)."""
-    workers = mine_workers(settings, use_llm=use_llm)
-    miner: Miner = MinePool(workers) if workers > 0 else LocalMiner(parse_batch)
+    at once, so open it before the rest of the start-up) or a `LocalMiner`. `many`: the
+    articles of many clusters (`batch`), parsed `PARSE_BATCH` at a time, and by default
+    in a worker process (`BATCH_WORKERS`)."""
+    workers = mine_workers(settings, use_llm=use_llm, many=many)
+    miner: Miner = MinePool(workers) if workers > 0 else LocalMiner(PARSE_BATCH if many else 1)
     try:
         yield miner
     finally:

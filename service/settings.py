@@ -127,13 +127,12 @@ class Settings(BaseSettings):
         description="Most LLM calls in flight in this process; None = 1 for the embedded "
         "server (one slot), 16 for any other endpoint.",
     )
-    mine_workers: int = Field(
-        default=0,
+    mine_workers: int | None = Field(
+        default=None,
         ge=0,
-        description="Processes that mine articles (spaCy's parse) for extract, summarise and "
-        "batch when LLM calls run in parallel; 0 = in this process. Measured on 2 cores "
-        "shared with other work, processes cost more CPU than they saved: worth it only "
-        "with idle cores.",
+        description="Processes that mine articles (spaCy's parse) when LLM calls run in "
+        "parallel; 0 = in this process. None = 1 for `batch` and `cluster --summarise` on a "
+        "machine with two or more cores, else 0 (see `service.mining.mine_workers`).",
     )
     max_candidates: int = Field(
         default=14, ge=1, description="Most candidates per facet shown to the LLM."

@@ -4,6 +4,7 @@ candidates, and a pool of processes mines exactly what this process mines."""
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -21,7 +22,15 @@ from service.errors import LLMError
 from service.inputs import read_article
 from service.llm import Message
 from service.mine import add_parse, mine, mine_unparsed
-from service.mining import PARSE_BATCH, LocalMiner, MinePool, Mining, ParseQueue, mine_workers
+from service.mining import (
+    BATCH_WORKERS,
+    PARSE_BATCH,
+    LocalMiner,
+    MinePool,
+    Mining,
+    ParseQueue,
+    mine_workers,
+)
 from service.nlp.parse import parse_many, parser
 from service.pipeline import Pipeline, load_prompt
 from service.settings import Settings
@@ -146,6 +155,10 @@ def test_a_local_miner_parsing_in_batches_mines_what_mine_mines() -> None:
 def test_worker_processes_only_when_asked_for_and_calls_run_in_parallel() -> None:
     remote = {"model": "openai/gpt-4o-mini", "_env_file": None}
     assert mine_workers(Settings(**remote)) == 0  # type: ignore[arg-type]
+    cores = (os.cpu_count() or 1) >= 2
+    assert mine_workers(Settings(**remote), many=True) == (BATCH_WORKERS if cores else 0)  # type: ignore[arg-type]
+    assert mine_workers(Settings(**remote, mine_workers=0), many=True) == 0  # type: ignore[arg-type]
+    assert mine_workers(Settings(**remote, llm_concurrency=1), many=True) == 0  # type: ignore[arg-type]
     assert mine_workers(Settings(**remote, mine_workers=2)) == 2  # type: ignore[arg-type]
     assert mine_workers(Settings(**remote, mine_workers=2), use_llm=False) == 0  # type: ignore[arg-type]
     one = Settings(**remote, mine_workers=2, llm_concurrency=1)  # type: ignore[arg-type]

@@ -46,6 +46,8 @@ class Observation(NamedTuple):
     """Its clause marks the figure as an older value ('its initial count was ...')."""
     snapshot: bool = False
     """Its time scope takes the figure at a point of time ('by 4 pm', 'so far')."""
+    qualified: bool = False
+    """Its frame names which of the counted things ('cabin crew', 'North Korean troops')."""
 
     def rep_order(self) -> tuple[str, str, str, str, int]:
         """Total order over everything a `FactValue` copies from its representative item."""

@@ -75,6 +75,7 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     for record in ctx.records:
         for quantity, clause, frame in _record_frames(ctx, record, places):
             observation = _observe(ctx, record, quantity, clause, snapshot=frame.snapshot)
+            observation = observation._replace(qualified=bool(frame.qualifier))
             days = _days(ctx, frame, record.article_id)
             # A frame too bare to meet even itself ('$5 billion', '4 km' and nothing
             # else) makes figures one fact only when they also give the same figure.
@@ -311,6 +312,14 @@ def _figure_drafts(
         far = [band for band in bands if band is not near]
         keep = {id(o) for o in (*near, *old)}
         obs, current = [o for o in obs if id(o) in keep], near
+    if main.dimension == COUNT_CLASS and not main.vague and not old and not far:
+        part, whole = _part_and_whole(ctx, current)
+        if part:  # 'ten cabin crew' among '12 crew': two facts, not a dispute
+            return [
+                d
+                for g in (whole, part)
+                for d in _figure_drafts(ctx, g, frames, confidence, slots, used)
+            ]
     measure = main.dimension != COUNT_CLASS
     several = count_outlets(obs) > 1
     shown_confidence = confidence if several else None
@@ -471,6 +480,27 @@ def _log_distance(a: Sequence[Observation], b: Sequence[Observation]) -> float:
         return max(centres[len(centres) // 2], 1e-9)
 
     return abs(math.log(middle(a)) - math.log(middle(b)))
+
+
+def _part_and_whole(
+    ctx: MergeContext, obs: Sequence[Observation]
+) -> tuple[list[Observation], list[Observation]]:
+    """(part, whole) when counts in conflict split into those whose frame names which of
+    the counted things (a qualifier: 'cabin crew') and those that do not ('crew'), each
+    side without a conflict of its own and every value of the named part below every
+    value of the whole: the part is a fact of its own. Else ([], obs). A part counted
+    higher than the whole stays a conflict: it cannot be a part."""
+    part = [o for o in obs if o.qualified]
+    whole = [o for o in obs if not o.qualified]
+    if not part or not whole or _figure_status(ctx, obs) != "conflicting":
+        return [], list(obs)
+    if "conflicting" in (_figure_status(ctx, part), _figure_status(ctx, whole)):
+        return [], list(obs)
+    highest_part = max(figure_of(o).scaled(ctx.tol).high for o in part)
+    lowest_whole = min(figure_of(o).scaled(ctx.tol).low for o in whole)
+    if highest_part >= lowest_whole:
+        return [], list(obs)
+    return part, whole
 
 
 def _figure_status(ctx: MergeContext, obs: Sequence[Observation]) -> FactStatus:

@@ -480,3 +480,24 @@ def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:
     assert frame_of(second, frozenset()).instance == 2
     consensus = merge_records([record("a", quantities=[second]), record("b", quantities=[fifth])])
     assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+
+
+def test_a_named_part_counted_below_the_whole_is_a_fact_of_its_own() -> None:
+    """'10 cabin crew' on board and '12 crew' on board: the cabin crew are some of the crew,
+    so two facts, not a dispute. A part counted above the whole cannot be a part: still a
+    conflict. And a measure ('6 months', '3 months') is no count of things with parts."""
+    whole = figure(12, "12", "crew on board", entity="crew", happening="on board")
+    part = figure(10, "10", "cabin crew on board", entity="crew", happening="on board",
+                  qualifier="cabin")  # fmt: skip
+    too_many = figure(14, "14", "cabin crew on board", entity="crew", happening="on board",
+                      qualifier="cabin")  # fmt: skip
+    split = merge_records(
+        [
+            record("a", quantities=[whole]),
+            record("b", quantities=[whole]),
+            record("c", quantities=[part]),
+        ]
+    )
+    assert statuses(split) == [("agreed", ["12"], 2), ("single_source", ["10"], 1)]
+    kept = merge_records([record("a", quantities=[whole]), record("c", quantities=[too_many])])
+    assert statuses(kept) == [("conflicting", ["12", "14"], 2)]

@@ -74,8 +74,7 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     nodes: dict[tuple[FigureFrame, Days, tuple[object, ...]], list[Observation]] = defaultdict(list)
     for record in ctx.records:
         for quantity, clause, frame in _record_frames(ctx, record, places):
-            observation = _observe(ctx, record, quantity, clause, snapshot=frame.snapshot)
-            observation = observation._replace(qualified=bool(frame.qualifier))
+            observation = _observe(ctx, record, quantity, clause, frame)
             days = _days(ctx, frame, record.article_id)
             # A frame too bare to meet even itself ('$5 billion', '4 km' and nothing
             # else) makes figures one fact only when they also give the same figure.
@@ -184,7 +183,7 @@ def event_places(ctx: MergeContext) -> frozenset[str]:
 
 
 def _observe(
-    ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause, *, snapshot: bool
+    ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause, frame: FigureFrame
 ) -> Observation:
     dimension, scale, _ = classify_unit(quantity.unit)
     figure = Figure(
@@ -208,7 +207,9 @@ def _observe(
         attributed_to=quantity.attributed_to,
         upstream=quantity.attributed_to,
     )
-    return observation._replace(older=marked_older(clause), snapshot=snapshot)
+    return observation._replace(
+        older=marked_older(clause), snapshot=frame.snapshot, qualified=bool(frame.qualifier)
+    )
 
 
 def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
@@ -312,14 +313,11 @@ def _figure_drafts(
         far = [band for band in bands if band is not near]
         keep = {id(o) for o in (*near, *old)}
         obs, current = [o for o in obs if id(o) in keep], near
-    if main.dimension == COUNT_CLASS and not main.vague and not old and not far:
-        part, whole = _part_and_whole(ctx, current)
-        if part:  # 'ten cabin crew' among '12 crew': two facts, not a dispute
-            return [
-                d
-                for g in (whole, part)
-                for d in _figure_drafts(ctx, g, frames, confidence, slots, used)
-            ]
+    status = _figure_status(ctx, current)
+    plain_count = main.dimension == COUNT_CLASS and not main.vague and not old and not far
+    split = _part_and_whole(ctx, current) if plain_count and status == "conflicting" else None
+    if split is not None:  # 'ten cabin crew' among '12 crew': two facts, not a dispute
+        return [d for g in split for d in _figure_drafts(ctx, g, frames, confidence, slots, used)]
     measure = main.dimension != COUNT_CLASS
     several = count_outlets(obs) > 1
     shown_confidence = confidence if several else None
@@ -335,7 +333,6 @@ def _figure_drafts(
 
     current_groups = _figure_groups(ctx, current)
     values = [_figure_value(ctx, g) for g in current_groups]
-    status = _figure_status(ctx, current)
     if main.vague and status != "single_source":
         status = "compatible"
     renders = list(dict.fromkeys(rendered(g, False) for g in current_groups))
@@ -484,23 +481,21 @@ def _log_distance(a: Sequence[Observation], b: Sequence[Observation]) -> float:
 
 def _part_and_whole(
     ctx: MergeContext, obs: Sequence[Observation]
-) -> tuple[list[Observation], list[Observation]]:
-    """(part, whole) when counts in conflict split into those whose frame names which of
-    the counted things (a qualifier: 'cabin crew') and those that do not ('crew'), each
-    side without a conflict of its own and every value of the named part below every
-    value of the whole: the part is a fact of its own. Else ([], obs). A part counted
-    higher than the whole stays a conflict: it cannot be a part."""
+) -> tuple[list[Observation], list[Observation]] | None:
+    """(whole, part) when counts in conflict split into those whose frame names which of
+    the counted things (a qualifier: 'cabin crew', the part) and those that do not
+    ('crew'), each side without a conflict of its own and every value of the part below
+    every value of the whole: the part is a fact of its own. Else None: a part counted
+    higher than the whole stays a conflict, as it cannot be a part."""
     part = [o for o in obs if o.qualified]
     whole = [o for o in obs if not o.qualified]
-    if not part or not whole or _figure_status(ctx, obs) != "conflicting":
-        return [], list(obs)
+    if not part or not whole:
+        return None
     if "conflicting" in (_figure_status(ctx, part), _figure_status(ctx, whole)):
-        return [], list(obs)
+        return None
     highest_part = max(figure_of(o).scaled(ctx.tol).high for o in part)
     lowest_whole = min(figure_of(o).scaled(ctx.tol).low for o in whole)
-    if highest_part >= lowest_whole:
-        return [], list(obs)
-    return part, whole
+    return (whole, part) if highest_part < lowest_whole else None
 
 
 def _figure_status(ctx: MergeContext, obs: Sequence[Observation]) -> FactStatus:

@@ -327,8 +327,8 @@ def _fate_in_chain(verb: Token) -> Token | None:
             for child in node.children:
                 if child.dep_ not in _CHAIN or child.pos_ != "VERB":
                     continue
-                if any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
-                    continue
+                if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in child.children):
+                    continue  # a clause with its own subject or object counts its own
                 if child.lower_ in _FATES:
                     return child
                 following.append(child)
@@ -370,6 +370,53 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                 elif child.lower_ in _WHOLE_PLACE_WORDS:
                     place = place or slot([child])
     return place, time
+
+
+_CLAUSE_LINKS: Final = frozenset({"advcl", "relcl", "acl", "conj"})
+"""How a figure's clause hangs on the one it adds to: a participle ('..., killing five'),
+a relative clause ('the explosion, in which seven were hurt') or a second verb."""
+_CLAUSE_CLIMB: Final = 3
+
+
+def _clause_place(verb: Token) -> Slot | None:
+    """The place of the clause a figure's clause adds to, when its own names none: 'a
+    driver steered a car into a market in Magdeburg, killing five people' counts the dead
+    in Magdeburg. Climbs participles, relative clauses and conjoined verbs, never a verb
+    of saying (where a source spoke is not where the count holds)."""
+    node = verb
+    for _ in range(_CLAUSE_CLIMB):
+        if node.dep_ not in _CLAUSE_LINKS or node.head.i == node.i:
+            return None
+        node = node.head
+        if node.lemma_ in SAYING:
+            return None
+        found = _place_below(node, depth=2)
+        if found is not None:
+            return found
+    return None
+
+
+def _place_below(head: Token, depth: int) -> Slot | None:
+    """A named place in a prepositional phrase on `head`, or on such a phrase's noun
+    ('into a market in Magdeburg'), `depth` phrases down at most."""
+    for child in head.children:
+        if child.dep_ != "prep":
+            continue
+        for obj in child.children:
+            if obj.dep_ != "pobj":
+                continue
+            words = phrase(obj)
+            named = any(
+                (ent := entity_at(t)) is not None and ent.label_ in _PLACE_LABELS for t in words
+            )
+            if named and child.lower_ in PLACE_PREPOSITIONS:
+                return slot([child, *words])
+            if depth > 1 and (deeper := _place_below(obj, depth - 1)) is not None:
+                return deeper
+        # 'In the attack, in Magdeburg, ...': the second phrase hangs on the first's word.
+        if depth > 1 and (deeper := _place_below(child, depth - 1)) is not None:
+            return deeper
+    return None
 
 
 def _named(token: Token) -> Slot | None:
@@ -415,6 +462,14 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
     return None
 
 
+def _by_pronoun(number: Token) -> bool:
+    """Whether the figure names its things by a pronoun ('killed 15 of them'): the noun it
+    stands for hangs on another verb ('infected 66 people'), which tells what befell
+    these only when the figure's own clause does not."""
+    pointer = _of_noun(number)
+    return pointer is not None and pointer.lower_ in PRONOUNS
+
+
 def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     """The frame of the figure at `doc.text[start:end]`; empty if the span is no figure."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -422,13 +477,17 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         return FrameReading()
     number = _anchor(span)
     noun = _counted_noun(number)
-    happening, verb = _happening(noun, number)
+    happening, verb = _happening(None, number) if _by_pronoun(number) else (None, None)
+    if happening is None:  # '25 of them minors': what befell the noun befell these
+        happening, verb = _happening(noun, number)
     # A place or date may hang on the participle that says what happened ('flights
     # cancelled worldwide', 'people killed in Gaza') as well as on the clause's verb.
     done = doc.char_span(happening.start, happening.end) if happening is not None else None
     befell = done.root if done is not None and len(done) else None
     anchors = [t for t in (number, noun, verb, befell) if t is not None]
     place, time = _scopes(list(dict.fromkeys(anchors)))
+    if place is None and verb is not None:
+        place = _clause_place(verb)
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
     entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None

@@ -72,3 +72,41 @@ def test_the_whole_world_and_a_place_on_the_participle_are_place_scopes(
 ) -> None:
     reading = frame(text, figure)
     assert reading.place is not None and reading.place.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening"),
+    [
+        # a participle with its own object counts its own things, not the first one's
+        ("The storm hit the coast on Monday, killing nine people and injuring more than 40.",
+         "nine", "killing"),
+        ("The storm hit the coast on Monday, killing nine people and injuring more than 40.",
+         "more than 40", "injuring"),
+        # a figure named by a pronoun takes its own clause's verb ...
+        ("The fever spread to 80 villagers and killed 12 of them.", "12", "killed"),
+        ("Police questioned 30 suspects and arrested nine of them.", "nine", "arrested"),
+        # ... and, when its clause has none, what befell the noun the pronoun stands for
+        ("At least 150 people were hurt, 20 of them children.", "20", "hurt"),
+    ],
+)  # fmt: skip
+def test_a_figure_takes_the_verb_of_its_own_clause(text: str, figure: str, happening: str) -> None:
+    reading = frame(text, figure)
+    assert reading.happening is not None and reading.happening.text == happening
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        # a participle's count holds where the clause it adds to happened
+        ("In a similar attack, in Lyon last spring, a van hit a crowd, killing four people.",
+         "four", "in Lyon"),
+        # where a source spoke is not where the count holds
+        ("Officials in Lyon said on Monday that the crash had killed four people.", "four",
+         None),
+    ],
+)  # fmt: skip
+def test_a_participle_takes_the_place_of_its_clause(
+    text: str, figure: str, place: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (reading.place.text if reading.place else None) == place

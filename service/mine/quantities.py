@@ -49,14 +49,16 @@ _HEDGES: dict[str, Hedge] = {
 _HEDGE_BEFORE = re.compile(
     rf"(?i)\b(?P<h>{'|'.join(sorted(map(re.escape, _HEDGES), key=len, reverse=True))}){H}+$"
 )
-# Figures: digits ("2,000", "$1.2 billion", "80th"), words ("two", "a dozen"), word ordinals.
+# Figures: digits ("2,000", "$1.2 billion", "80th"), words ("two", "a dozen"), word ordinals;
+# "eight and a half (years)" is 8.5.
+_HALF = rf"(?P<half>{H}+and{H}+a{H}+half\b)"
 _NUMBER = re.compile(
     rf"(?<![\w.,/:$\u20ac\u00a3\u00a5-])(?P<cur>{CURRENCY})?(?P<num>{DIGITS})"
-    r"(?P<ord>st|nd|rd|th)?"
+    rf"(?:(?P<ord>st|nd|rd|th)|{_HALF})?"
     rf"(?:{H}?(?P<scale>{SCALE_WORDS})\b)?(?![0-9]|[.,][0-9]|[{AP}]s\b)"
 )  # fmt: skip
 _WORD_NUM = re.compile(
-    rf"(?i){NOT_AFTER_WORD}(?P<num>{WORD_NUMBER})"
+    rf"(?i){NOT_AFTER_WORD}(?P<num>{WORD_NUMBER}){_HALF}?"
     rf"(?:{H}+(?P<scale>hundred|thousand|million|billion|trillion)\b)?(?![\w{AP}])"
 )
 _ORD_WORD = re.compile(rf"(?i){NOT_AFTER_WORD}(?P<num>{'|'.join(ORDINALS)})(?![\w{AP}-])")
@@ -206,6 +208,9 @@ def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidat
     def scale(m: re.Match[str]) -> float:
         return SCALE[m.group("scale").lower()] if m.group("scale") else 1.0
 
+    def value_of(m: re.Match[str]) -> float:
+        return (number_value(m.group("num")) + (0.5 if m.group("half") else 0.0)) * scale(m)
+
     for m in _RANGE.finditer(text):
         a, b = (m.group(x) or m.group(y) or m.group(z) for x, y, z in ("ace", "bdf"))
         low, high = number_value(a) * scale(m), number_value(b) * scale(m)
@@ -219,11 +224,10 @@ def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidat
         end, unit, hint = (c.end(), c.group("noun"), c.group("hint")) if c else (m.end(), "", "")
         keep(_Figure(m.start(), end, value, hedge="more_than", unit=unit, hint=hint), *m.span())
     for m in _NUMBER.finditer(text):
-        value = number_value(m.group("num")) * scale(m)
-        keep(_single(doc, m, bool(m.group("ord")), value), *m.span())
+        keep(_single(doc, m, bool(m.group("ord")), value_of(m)), *m.span())
     for m in _WORD_NUM.finditer(text):
         if m.group("num").lower() != "one" or m.group("scale"):  # "one" is rarely a figure
-            keep(_single(doc, m, False, number_value(m.group("num")) * scale(m)), *m.span())
+            keep(_single(doc, m, False, value_of(m)), *m.span())
     for m in _ORD_WORD.finditer(text):
         keep(_single(doc, m, True, float(ORDINALS[m.group("num").lower()])), *m.span())
     quantities, dated = [], [h for h in date_hits if h.iso]

@@ -95,7 +95,10 @@ def test_quantity_value_hedge_and_unit(
     ("text", "value", "unit"),
     [("The grant was $10m.", 1e7, "USD"), ("Aid reached \u20ac3.5 billion.", 3.5e9, "EUR"),
      ("Turnout rose to 61.5%.", 61.5, "%"), ("Thrust is 1,900 kN.", 1900, "kN"),
-     ("The road runs 1,300 kilometers.", 1300, "km"), ("The flight took 14 hours.", 14, "hours")],
+     ("The road runs 1,300 kilometers.", 1300, "km"), ("The flight took 14 hours.", 14, "hours"),
+     # 'and a half' is part of the number
+     ("He was jailed for eight and a half years.", 8.5, "years"),
+     ("The talks lasted 2 and a half hours.", 2.5, "hours")],
 )  # fmt: skip
 def test_money_percent_and_units(text: str, value: float, unit: str) -> None:
     [quantity] = mine(Article(text=text)).quantities

@@ -58,7 +58,10 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
         status = "agreed"
         confidence = 1.0
     else:
-        fits = [_places_fit(ctx.tol, a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]]
+        said = _stated_countries(groups)
+        fits = [
+            _places_fit(ctx.tol, a, b, said) for i, a in enumerate(groups) for b in groups[i + 1 :]
+        ]
         status = "conflicting" if False in fits else "compatible"
         confidence = _UNSURE if None in fits else 1.0
     values = grouped_values(ctx, obs, lambda g: g)
@@ -71,10 +74,25 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
     return [Draft("place", "event place", status, statement, values, obs, confidence=confidence)]
 
 
-def _places_fit(tol: MergeTolerances, a: str, b: str) -> bool | None:
+def _stated_countries(groups: list[str]) -> dict[str, str]:
+    """Place name → the country a record states for it, where the records state one known
+    country for that name."""
+    stated: dict[str, set[str]] = {}
+    for group in groups:
+        name, country = group.split("\x1f")
+        if country and (known := known_country(country)):
+            stated.setdefault(name, set()).add(known)
+    return {name: next(iter(c)) for name, c in stated.items() if len(c) == 1}
+
+
+def _places_fit(
+    tol: MergeTolerances, a: str, b: str, said: dict[str, str] | None = None
+) -> bool | None:
     """Whether two (name, country) place keys can both be right about one event: True
     when they nest or read alike, False when they lie in different countries, None when
-    nothing tells."""
+    nothing tells. A key's own known country is its country; a bare name takes the
+    country the other records state for it (`said`: 'Flores' beside 'Flores, Indonesia'
+    is not Uruguay's department), else the gazetteer's reading."""
     name_a, country_a = a.split("\x1f")
     name_b, country_b = b.split("\x1f")
     # A place named in full ('Brenmoor, Westmarch') holds its short name ('Brenmoor'),
@@ -89,7 +107,14 @@ def _places_fit(tol: MergeTolerances, a: str, b: str) -> bool | None:
     if len(stated) > 1:
         return False
     country = next(iter(stated), "")
-    found = {country_of(n, country) for n in (name_a, name_b)} - {None}
+    said = said or {}
+
+    def country_of_key(name: str, own: str) -> str | None:
+        if own and (known := known_country(own)):
+            return known
+        return said.get(name) or country_of(name, country)
+
+    found = {country_of_key(name_a, country_a), country_of_key(name_b, country_b)} - {None}
     if len(found) > 1:
         return False
     if fuzz.ratio(name_a, name_b) >= tol.name_match:

@@ -167,6 +167,22 @@ def test_a_country_the_gazetteer_does_not_know_tells_no_places_apart() -> None:
     assert summary(build_place_facts(known)) == [("event place", "conflicting")]
 
 
+def test_a_place_is_read_in_the_country_the_records_state_for_it() -> None:
+    # The gazetteer's only 'Flores' is a department of Uruguay: the island named with its
+    # country, or named bare beside records that give its country, is still in Indonesia.
+    island = context(
+        record("a", "Wire", where=Place(name="Flores", country="Indonesia")),
+        record("b", "Daily", where=Place(name="Kupang", country="Indonesia")),
+        record("c", "Post", where=Place(name="Flores")),
+    )
+    assert summary(build_place_facts(island)) == [("event place", "compatible")]
+    apart = context(
+        record("a", "Wire", where=Place(name="Kyiv", country="Ukraine")),
+        record("b", "Daily", where=Place(name="Moscow")),
+    )
+    assert summary(build_place_facts(apart)) == [("event place", "conflicting")]
+
+
 def test_quote_facts_alone_flag_a_second_speaker() -> None:
     words = "We will never forget the sacrifice of our soldiers"
     ctx = context(

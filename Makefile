@@ -51,6 +51,7 @@ test: install
 # Replay covers the clusters with recorded exchanges; the no-LLM run covers every dev and
 # test cluster.
 RECORDED := evals/datasets/dev/kim-beijing-2025 evals/datasets/dev/river-flood evals/datasets/dev/port-deal \
+  evals/datasets/dev/eruption-lewotobi-2024 evals/datasets/dev/swap-prisoners-2024 \
   evals/datasets/test/hurricane-helene-2024 evals/datasets/test/strike-sumy-2025 \
   evals/datasets/test/rally-seoul-2024 evals/datasets/test/vote-georgia-2024 evals/datasets/test/le-pen-eu-funds-2025 \
   evals/datasets/test/ferry-bali-2025 evals/datasets/test/cyberattack-airports-2025 \

@@ -226,7 +226,8 @@ def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidat
     for m in _NUMBER.finditer(text):
         keep(_single(doc, m, bool(m.group("ord")), value_of(m)), *m.span())
     for m in _WORD_NUM.finditer(text):
-        if m.group("num").lower() != "one" or m.group("scale"):  # "one" is rarely a figure
+        # "one" alone is rarely a figure; "one and a half (hours)" is
+        if m.group("num").lower() != "one" or m.group("scale") or m.group("half"):
             keep(_single(doc, m, False, value_of(m)), *m.span())
     for m in _ORD_WORD.finditer(text):
         keep(_single(doc, m, True, float(ORDINALS[m.group("num").lower()])), *m.span())

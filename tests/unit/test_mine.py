@@ -98,7 +98,8 @@ def test_quantity_value_hedge_and_unit(
      ("The road runs 1,300 kilometers.", 1300, "km"), ("The flight took 14 hours.", 14, "hours"),
      # 'and a half' is part of the number
      ("He was jailed for eight and a half years.", 8.5, "years"),
-     ("The talks lasted 2 and a half hours.", 2.5, "hours")],
+     ("The talks lasted 2 and a half hours.", 2.5, "hours"),
+     ("The delay lasted one and a half hours.", 1.5, "hours")],
 )  # fmt: skip
 def test_money_percent_and_units(text: str, value: float, unit: str) -> None:
     [quantity] = mine(Article(text=text)).quantities

@@ -64,6 +64,12 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
         ]
         status = "conflicting" if False in fits else "compatible"
         confidence = _UNSURE if None in fits else 1.0
+        if status == "conflicting" and _lone_dissents(ctx.tol, obs, groups, said):
+            # Each other place is one outlet's alone, against a place two or more give:
+            # more likely an article's own scene (a dateline, a briefing's city, where a
+            # freed prisoner landed) read as the event's place than outlets disagreeing
+            # on where it happened. An editor checks it; it is no conflict.
+            status, confidence = "compatible", _UNSURE
     values = grouped_values(ctx, obs, lambda g: g)
     shown = " / ".join(dict.fromkeys(v.text for v in values))
     statement = with_outlets(f"Event place: {shown}", obs)
@@ -72,6 +78,22 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
             f"{v.text} ({', '.join(v.outlets)})" for v in values
         )
     return [Draft("place", "event place", status, statement, values, obs, confidence=confidence)]
+
+
+def _lone_dissents(
+    tol: MergeTolerances, obs: list[Observation], groups: list[str], said: dict[str, str]
+) -> bool:
+    """Whether the place most outlets back (its own key or one that nests with it) has two
+    or more outlets, and every place that conflicts with it only one."""
+    outlets: dict[str, set[str]] = {g: set() for g in groups}
+    for o in obs:
+        outlets[o.group].add(o.outlet_key)
+    fit = {(a, b): a == b or _places_fit(tol, a, b, said) for a in groups for b in groups}
+    backed = {g: set().union(*(outlets[h] for h in groups if fit[(g, h)] is True)) for g in groups}
+    top = min(groups, key=lambda g: (-len(backed[g]), g))
+    apart = [g for g in groups if fit[(top, g)] is False]
+    lone = all(len(backed[g]) == 1 for g in apart)
+    return lone and len(backed[top] - set().union(*(outlets[g] for g in apart))) >= 2
 
 
 def _stated_countries(groups: list[str]) -> dict[str, str]:

@@ -493,8 +493,11 @@ def test_places_agree_by_normalised_name() -> None:
             record("a", where=Place(name="Beijing", country="China")),
             record("b", where=Place(name="beijing")),
             record("c", where=Place(name="Pyongyang", country="North Korea")),
+            record("d", where=Place(name="Pyongyang")),
         ]
     )
+    # (one outlet alone on another country would be a check, not a conflict:
+    # test_merge_kinds.test_places_each_one_outlet_gives_alone_are_no_conflict)
     assert only(consensus, "place").status == "conflicting"
     assert consensus.event.where == "Beijing" and consensus.event.where_country == "China"
     two = merge_records(

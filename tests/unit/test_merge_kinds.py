@@ -183,6 +183,32 @@ def test_a_place_is_read_in_the_country_the_records_state_for_it() -> None:
     assert summary(build_place_facts(apart)) == [("event place", "conflicting")]
 
 
+def test_places_each_one_outlet_gives_alone_are_no_conflict() -> None:
+    # Two outlets agree on the place; the others each name their own article's scene in
+    # other countries (a dateline, a briefing's city): a check, not a disagreement.
+    scenes = context(
+        record("a", "Wire", where=Place(name="Ankara", country="Turkey")),
+        record("b", "Daily", where=Place(name="Ankara")),
+        record("c", "Post", where=Place(name="Bonn", country="Germany")),
+        record("d", "Herald", where=Place(name="Moscow")),
+    )
+    [fact] = build_place_facts(scenes)
+    assert (fact.status, fact.confidence) == ("compatible", 0.5)
+    # Two outlets on each side still disagree; so do one against one.
+    backed = context(
+        record("a", "Wire", where=Place(name="Ankara", country="Turkey")),
+        record("b", "Daily", where=Place(name="Ankara")),
+        record("c", "Post", where=Place(name="Bonn", country="Germany")),
+        record("d", "Herald", where=Place(name="Bonn")),
+    )
+    assert summary(build_place_facts(backed)) == [("event place", "conflicting")]
+    even = context(
+        record("a", "Wire", where=Place(name="Ankara", country="Turkey")),
+        record("b", "Post", where=Place(name="Bonn", country="Germany")),
+    )
+    assert summary(build_place_facts(even)) == [("event place", "conflicting")]
+
+
 def test_quote_facts_alone_flag_a_second_speaker() -> None:
     words = "We will never forget the sacrifice of our soldiers"
     ctx = context(

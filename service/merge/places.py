@@ -66,9 +66,9 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
         confidence = _UNSURE if None in fits else 1.0
         if status == "conflicting" and _lone_dissents(ctx.tol, obs, groups, said):
             # Each other place is one outlet's alone, against a place two or more give:
-            # more likely an article's own scene (a dateline, a briefing's city, where a
-            # freed prisoner landed) read as the event's place than outlets disagreeing
-            # on where it happened. An editor checks it; it is no conflict.
+            # more likely an article's own scene (a dateline, a briefing's city) read as
+            # the event's place than outlets disagreeing on where it happened. An editor
+            # checks it; it is no conflict.
             status, confidence = "compatible", _UNSURE
     values = grouped_values(ctx, obs, lambda g: g)
     shown = " / ".join(dict.fromkeys(v.text for v in values))

@@ -59,12 +59,14 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
         confidence = 1.0
     else:
         said = _stated_countries(groups)
-        fits = [
-            _places_fit(ctx.tol, a, b, said) for i, a in enumerate(groups) for b in groups[i + 1 :]
-        ]
-        status = "conflicting" if False in fits else "compatible"
-        confidence = _UNSURE if None in fits else 1.0
-        if status == "conflicting" and _lone_dissents(ctx.tol, obs, groups, said):
+        fits = {
+            (a, b): _places_fit(ctx.tol, a, b, said)
+            for i, a in enumerate(groups)
+            for b in groups[i + 1 :]
+        }
+        status = "conflicting" if False in fits.values() else "compatible"
+        confidence = _UNSURE if None in fits.values() else 1.0
+        if status == "conflicting" and _lone_dissents(obs, groups, fits):
             # Each other place is one outlet's alone, against a place two or more give:
             # more likely an article's own scene (a dateline, a briefing's city) read as
             # the event's place than outlets disagreeing on where it happened. An editor
@@ -81,17 +83,21 @@ def build_place_facts(ctx: MergeContext) -> list[Draft]:
 
 
 def _lone_dissents(
-    tol: MergeTolerances, obs: list[Observation], groups: list[str], said: dict[str, str]
+    obs: list[Observation], groups: list[str], fits: dict[tuple[str, str], bool | None]
 ) -> bool:
     """Whether the place most outlets back (its own key or one that nests with it) has two
-    or more outlets, and every place that conflicts with it only one."""
+    or more outlets, and every place that conflicts with it only one. `fits` holds
+    `_places_fit` of each pair of `groups`, in their order."""
     outlets: dict[str, set[str]] = {g: set() for g in groups}
     for o in obs:
         outlets[o.group].add(o.outlet_key)
-    fit = {(a, b): a == b or _places_fit(tol, a, b, said) for a in groups for b in groups}
-    backed = {g: set().union(*(outlets[h] for h in groups if fit[(g, h)] is True)) for g in groups}
+
+    def fit(a: str, b: str) -> bool | None:
+        return True if a == b else fits[(a, b) if (a, b) in fits else (b, a)]
+
+    backed = {g: set().union(*(outlets[h] for h in groups if fit(g, h) is True)) for g in groups}
     top = min(groups, key=lambda g: (-len(backed[g]), g))
-    apart = [g for g in groups if fit[(top, g)] is False]
+    apart = [g for g in groups if fit(top, g) is False]
     lone = all(len(backed[g]) == 1 for g in apart)
     return lone and len(backed[top] - set().union(*(outlets[g] for g in apart))) >= 2
 
@@ -130,13 +136,10 @@ def _places_fit(
         return False
     country = next(iter(stated), "")
     said = said or {}
-
-    def country_of_key(name: str, own: str) -> str | None:
-        if own and (known := known_country(own)):
-            return known
-        return said.get(name) or country_of(name, country)
-
-    found = {country_of_key(name_a, country_a), country_of_key(name_b, country_b)} - {None}
+    found = {
+        _key_country(name_a, country_a, said, country),
+        _key_country(name_b, country_b, said, country),
+    } - {None}
     if len(found) > 1:
         return False
     if fuzz.ratio(name_a, name_b) >= tol.name_match:
@@ -146,3 +149,12 @@ def _places_fit(
     if (country and fold_place(name_a) == country) or fold_place(name_b) == country:
         return True
     return None
+
+
+def _key_country(name: str, own: str, said: dict[str, str], context: str) -> str | None:
+    """The country of one place key: its own if the gazetteer knows it as a country, else
+    the one the other records state for the name, else the gazetteer's reading (in
+    `context`, the pair's stated country, first)."""
+    if own and (known := known_country(own)):
+        return known
+    return said.get(name) or country_of(name, context)

@@ -406,9 +406,7 @@ def _place_below(head: Token, depth: int) -> Slot | None:
             if obj.dep_ != "pobj":
                 continue
             words = phrase(obj)
-            named = any(
-                (ent := entity_at(t)) is not None and ent.label_ in _PLACE_LABELS for t in words
-            )
+            named = any(t.ent_type_ in _PLACE_LABELS for t in words)
             if named and child.lower_ in PLACE_PREPOSITIONS:
                 return slot([child, *words])
             if depth > 1 and (deeper := _place_below(obj, depth - 1)) is not None:

@@ -373,9 +373,24 @@ def frame_of(
     if dimension == "percent":
         # A share is a share of something: '51% stake in Corvina', '49% of Corvina',
         # '40% of teachers'. What it is a share of is its qualifier.
-        of, _ = qualifier_words(quantity.entity) if quantity.entity else (frozenset(), frozenset())
+        # A frame read from the description alone takes what it is a share of from there.
+        named_by = quantity.entity or (quantity.counted if derived else "")
+        of, _ = qualifier_words(named_by) if named_by else (frozenset(), frozenset())
+        said = _words(quantity.entity) if quantity.entity else ()
+        if not (happening or qualifier) and len(said) == 1 and said[0] not in _ENTITY_FORMS:
+            # '27% containment' is '27% contained': a share named by one noun of a
+            # happening and nothing else (not a thing: 'votes'; a '10% pay cut' is a share
+            # of pay).
+            happening = happenings_in(said[0])
+            if happening:
+                of = frozenset()
+        # A share that says nothing of what it is a share of ('49%', '12 per cent', 'a
+        # share') says no more than its '%' sign: there is no entity to match. A 'stake'
+        # does say (of ownership).
+        sign = classify_unit(quantity.entity)[0] == dimension if quantity.entity else False
+        named = qualifier | (frozenset() if sign else of - _PARTS)
         qualifier = (qualifier | of) - _SHARE_WORDS
-        entity = "share"
+        entity = "share" if named else ""
     elif quantity.entity:
         modifiers = modifiers_of(quantity.entity)
         qualifier |= modifiers

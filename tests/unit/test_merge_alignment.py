@@ -501,3 +501,44 @@ def test_a_named_part_counted_below_the_whole_is_a_fact_of_its_own() -> None:
     assert statuses(split) == [("agreed", ["12"], 2), ("single_source", ["10"], 1)]
     kept = merge_records([record("a", quantities=[whole]), record("c", quantities=[too_many])])
     assert statuses(kept) == [("conflicting", ["12", "14"], 2)]
+
+
+# --- a share is a share of something -----------------------------------------------------
+
+
+def test_a_share_that_names_nothing_has_no_entity_to_match() -> None:
+    """'17.06%' and '27%' with nothing said of what they are shares of are not one fact:
+    the '%' sign is no entity. A '51% stake' does say (of ownership), and a share of
+    teachers says of whom."""
+    bare = figure(17.06, "17.06%", "%", unit="%", entity="%")
+    other = figure(27, "27%", "%", unit="%")
+    assert frame_of(bare, frozenset()).entity == ""
+    assert frame_of(figure(51, "51%", "stake", unit="%", entity="stake"), frozenset()).entity
+    assert frame_of(figure(40, "40%", "teachers", unit="%", entity="teachers"), frozenset()).entity
+    consensus = merge_records([record("a", quantities=[bare]), record("b", quantities=[other])])
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+
+
+def test_a_share_named_by_a_happening_is_a_share_of_it() -> None:
+    """'27% containment' is the fire '27% contained' (a noun of the happening, nothing
+    else said); a '10% pay cut' is a share of pay, and 'votes' are things, not voting."""
+    noun = frame_of(figure(27, "27%", "containment", unit="%", entity="containment"), frozenset())
+    verb = frame_of(figure(27, "27%", "% contained", unit="%", happening="contained"), frozenset())
+    assert noun.happening == verb.happening == frozenset({"contained"})
+    pay = frame_of(
+        figure(10, "10%", "pay cut", unit="%", entity="cut", qualifier="pay"), frozenset()
+    )
+    assert not pay.happening and "cut" in pay.qualifier
+    votes = frame_of(figure(34, "34%", "share of the vote", unit="%", entity="vote"), frozenset())
+    assert not votes.happening
+    consensus = merge_records(
+        [
+            record(
+                "a", quantities=[figure(27, "27%", "containment", unit="%", entity="containment")]
+            ),
+            record(
+                "b", quantities=[figure(27, "27%", "% contained", unit="%", happening="contained")]
+            ),
+        ]
+    )
+    assert statuses(consensus) == [("agreed", ["27%"], 2)]

@@ -241,6 +241,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "story_threshold": (0.03, 0.04, 0.05, 0.06, 0.08),
     "name_weight": (0.0, 0.5, 1.0, 1.5),
     "window_days": (7, 30, 60, 180, 365),
+    "near_days": (0, 1, 3, 7, 14, 30),
+    "near_weight": (1.0, 1.1, 1.2, 1.3, 1.4, 1.6),
     "index_keys": (4, 8, 12, 20),
     "lead_chars": (1_500, 3_000, 6_000),
 }

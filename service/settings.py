@@ -49,6 +49,19 @@ class ClusterSettings(BaseModel):
         "later is still joined through the articles dated close to it "
         "(`linkage.join_follow_ups`).",
     )
+    near_days: int = Field(
+        default=7,
+        ge=0,
+        description="Articles published at most this many days apart count `near_weight` "
+        "times their similarity (at most 1): follow-ups of an event share fewer words with "
+        "its first reports than those share with each other.",
+    )
+    near_weight: float = Field(
+        default=1.3,
+        ge=1,
+        le=2,
+        description="Weight of the similarity of two articles published within `near_days`.",
+    )
     lead_chars: int = Field(
         default=3000, ge=200, description="Characters of the text read after the headline."
     )

@@ -19,7 +19,7 @@ from service.cluster.features import Features, features_of
 from service.cluster.index import KeyIndex
 from service.cluster.linkage import Group, split_component
 from service.cluster.stories import EventIndex, story_groups, summarise_event
-from service.cluster.vectors import Rows
+from service.cluster.vectors import Rows, window_of
 from service.errors import InputError
 from service.settings import ClusterSettings
 from service.text.groups import UnionFind
@@ -48,7 +48,8 @@ def components(
     features: Sequence[Features], settings: ClusterSettings, progress: Progress | None = None
 ) -> list[list[Features]]:
     """Linked articles, grouped: each component ordered by article id."""
-    index = KeyIndex(settings.window_days)
+    window = window_of(settings)
+    index = KeyIndex(window)
     rows = Rows(features)
     known: dict[str, Features] = {}
     sets: UnionFind[str] = UnionFind()
@@ -57,7 +58,7 @@ def components(
         # The same rule as `index.neighbours`, with the products done in bulk.
         others = sorted(index.candidates(item))
         if others:
-            sims = rows.similarities(item.article_id, others, settings.window_days)
+            sims = rows.similarities(item.article_id, others, window)
             for other, sim in zip(others, sims, strict=True):
                 if sim >= settings.event_threshold:
                     sets.union(item.article_id, other)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from service.cluster.features import Features
-from service.cluster.vectors import KeptRows
+from service.cluster.vectors import KeptRows, Window
 
 UNDATED = None
 
@@ -21,8 +21,9 @@ UNDATED = None
 class KeyIndex:
     """Inverted index: key → publication day → article ids."""
 
-    def __init__(self, window_days: int) -> None:
-        self.window_days = window_days
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self.window_days = window.days
         self._postings: dict[str, dict[int | None, list[str]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -63,5 +64,5 @@ def neighbours(features: Features, index: KeyIndex, rows: KeptRows, threshold: f
     others = sorted(index.candidates(features))
     if not others:
         return []
-    sims = rows.similarities(features.article_id, others, index.window_days)
+    sims = rows.similarities(features.article_id, others, index.window)
     return [other for other, sim in zip(others, sims, strict=True) if sim >= threshold]

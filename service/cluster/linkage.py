@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - a scipy without it: `linkage` itself
     _AVERAGE = -1
 
 from service.cluster.features import Features
-from service.cluster.vectors import KeptRows, days_of, pair_similarities
+from service.cluster.vectors import KeptRows, days_of, pair_similarities, window_of
 from service.settings import ClusterSettings
 
 
@@ -137,7 +137,7 @@ def split_component(
         day = ordered[0].day
         return [Group((ordered[0].article_id,), ordered[0].title, day, day)]
     gram = kept.gram([f.article_id for f in ordered]) if kept is not None else None
-    sims = pair_similarities(ordered, settings.window_days, gram)
+    sims = pair_similarities(ordered, window_of(settings), gram)
     distances = np.clip(1.0 - sims[np.triu_indices(n, k=1)], 0.0, 1.0)
     events = _cut(average_tree(distances, n), settings.event_threshold, n)
     events = join_follow_ups(events, sims, ordered, settings)

@@ -47,7 +47,7 @@ from service.cluster.linkage import Group, split_component
 from service.cluster.links import EventLinks
 from service.cluster.store import ClusterRow, ClusterStore
 from service.cluster.stories import summarise_event
-from service.cluster.vectors import KeptRows
+from service.cluster.vectors import KeptRows, window_of
 from service.settings import ClusterSettings
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -103,7 +103,7 @@ class OnlineClusterer:
 
     def _reload(self) -> None:
         """Rebuild every in-memory index from the store."""
-        self._index = KeyIndex(self.settings.window_days)
+        self._index = KeyIndex(window_of(self.settings))
         self._known: dict[str, Features] = {}
         self._vectors = KeptRows()
         self._component: dict[str, str] = {}

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
 from service.cluster.features import Features
 from service.cluster.products import SparseRow, products, row_product, stack
+from service.settings import ClusterSettings
 
 DECIMALS = 9
 
@@ -86,15 +88,38 @@ def days_of(items: Sequence[Features]) -> np.ndarray:
     return np.array([np.nan if f.day is None else f.day for f in items], dtype=float)
 
 
-def windowed(sims: np.ndarray, days_a: np.ndarray, days_b: np.ndarray, window: int) -> np.ndarray:
-    """`sims` (rows a, columns b) with pairs dated further apart than `window` set to 0."""
+class Window(NamedTuple):
+    """How the days two articles were published apart weigh their similarity."""
+
+    days: int
+    """Pairs dated further apart count 0 (`ClusterSettings.window_days`)."""
+    near_days: int = 0
+    """Pairs dated at most this far apart count `near_weight` times their similarity."""
+    near_weight: float = 1.0
+
+
+def window_of(settings: ClusterSettings) -> Window:
+    """The settings' window."""
+    return Window(settings.window_days, settings.near_days, settings.near_weight)
+
+
+def windowed(
+    sims: np.ndarray, days_a: np.ndarray, days_b: np.ndarray, window: Window
+) -> np.ndarray:
+    """`sims` (rows a, columns b) with pairs dated further apart than `window.days` set to
+    0 and pairs dated at most `window.near_days` apart weighted by `window.near_weight`
+    (at most 1): the same event's follow-ups, published within days of it, share fewer
+    words with its first reports than those reports share with each other."""
     gap = np.abs(days_a[:, None] - days_b[None, :])
-    out = np.where(gap > window, 0.0, sims)  # NaN gaps (an undated side) compare False
+    if window.near_weight != 1.0:
+        near = np.minimum(sims * window.near_weight, 1.0)
+        sims = np.where(gap <= window.near_days, near, sims)  # NaN gaps compare False
+    out = np.where(gap > window.days, 0.0, sims)  # NaN gaps (an undated side) compare False
     return np.round(out, DECIMALS)
 
 
 def pair_similarities(
-    items: Sequence[Features], window: int, gram: np.ndarray | None = None
+    items: Sequence[Features], window: Window, gram: np.ndarray | None = None
 ) -> np.ndarray:
     """The n-by-n similarity matrix of `items` (1 on the diagonal); `gram`, when given,
     is the products of their vectors (from a caller that keeps them, `KeptRows`)."""
@@ -115,7 +140,7 @@ class Rows:
         self.rows = matrix([f.vector for f in items])
         self.days = days_of(items)
 
-    def similarities(self, article_id: str, others: Sequence[str], window: int) -> np.ndarray:
+    def similarities(self, article_id: str, others: Sequence[str], window: Window) -> np.ndarray:
         """Similarity of one article to each of `others`."""
         i = self.position[article_id]
         picked = [self.position[o] for o in others]
@@ -142,7 +167,7 @@ class KeptRows:
         rows = [self._rows[a][0] for a in article_ids]
         return products(rows, rows)
 
-    def similarities(self, article_id: str, others: Sequence[str], window: int) -> np.ndarray:
+    def similarities(self, article_id: str, others: Sequence[str], window: Window) -> np.ndarray:
         """Similarity of one kept article to each of `others` (as `Rows.similarities`)."""
         row, day = self._rows[article_id]
         kept = [self._rows[o] for o in others]

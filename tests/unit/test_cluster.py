@@ -70,6 +70,22 @@ def test_a_follow_up_beyond_the_window_joins_the_event_it_follows() -> None:
     assert [g.article_ids for g in split_component(apart, SETTINGS)] == [("a", "b"), ("c",)]
 
 
+def test_a_follow_up_published_within_days_joins_the_event() -> None:
+    # a~b 0.5 (the first reports); c, a follow-up, is 0.2 like each: on average below
+    # the event threshold, unless published within `near_days` (weighed 1.3: 0.26).
+    a = {"t1": 1.0}
+    b = {"t1": 0.5, "t2": 0.866025}
+    c = {"t1": 0.2, "t2": 0.11547, "t3": 0.972968}
+    near = [_at("a", 0, a), _at("b", 1, b), _at("c", 5, c)]
+    assert [g.article_ids for g in split_component(near, SETTINGS)] == [("a", "b", "c")]
+    later = [_at("a", 0, a), _at("b", 1, b), _at("c", 40, c)]
+    assert [g.article_ids for g in split_component(later, SETTINGS)] == [("a", "b"), ("c",)]
+    undated = [_at("a", 0, a), _at("b", 1, b), Features("c", None, c, tuple(c), "c")]
+    assert [g.article_ids for g in split_component(undated, SETTINGS)] == [("a", "b"), ("c",)]
+    plain = SETTINGS.model_copy(update={"near_weight": 1.0})
+    assert [g.article_ids for g in split_component(near, plain)] == [("a", "b"), ("c",)]
+
+
 def test_clusters_do_not_depend_on_the_input_order() -> None:
     articles = _articles()
     first = cluster_articles(articles, SETTINGS)
@@ -87,6 +103,11 @@ def test_builtin_clusters_mixed_come_back_mostly_as_their_datasets() -> None:
     scores = score_partition([assigned[i.article.id].id for i in items], [i.event for i in items])
     assert scores.bcubed_p == 1.0  # no two datasets ever share a cluster
     assert scores.bcubed_f1 > 0.95
+    dev = [i for i in items if i.split == "dev"]  # the clusters the settings were chosen on
+    assert {frozenset(i.article.id for i in dev if assigned[i.article.id] == c) for c in
+            {assigned[i.article.id] for i in dev}} == {
+        frozenset(i.article.id for i in dev if i.event == e) for e in {i.event for i in dev}
+    }  # fmt: skip
 
 
 def test_every_cluster_has_a_label_and_its_dates() -> None:

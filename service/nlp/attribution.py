@@ -180,8 +180,11 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     if node.lemma_ in _GIVING and node.pos_ == "VERB":
         for child in node.children:
             if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
-                if _could_give(child, number):
-                    subject = child
+                speaker = _past_dateline(child)
+                if speaker is None:
+                    continue  # the dateline's place: the subject may come after the dash
+                if _could_give(speaker, number):
+                    subject = speaker
                 break
             if child.dep_ == "agent":
                 for obj in child.children:
@@ -196,6 +199,36 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     if subject is not None:
         return True, source_slot(subject)
     return False, None
+
+
+_DASHES: Final = frozenset({"-", "--", "\u2013", "\u2014"})
+_DATELINE_TOKENS: Final = 16
+
+
+def dateline_end(doc: Doc) -> int:
+    """The index of the first token after a dateline opening the text ('NAYPYITAW (Bay of
+    Bengal Wire) -', 'KESSBY, Ostrevia (Northstar Wire) -'): a capitalised place name in
+    capitals, maybe its country and the outlet in brackets, then a dash; 0 when the text
+    opens with none."""
+    if not len(doc) or not doc[0].is_upper or not doc[0].is_alpha:
+        return 0
+    for token in doc[:_DATELINE_TOKENS]:
+        if token.text in _DASHES:
+            return token.i + 1
+        if token.is_sent_start and token.i > 0:
+            return 0
+    return 0
+
+
+def _past_dateline(subject: Token) -> Token | None:
+    """A subject the parse found in the dateline (the place, which the parse may take for
+    the subject of the first sentence's verb) gives way to its apposition after the dash
+    ('- Myanmar's junta chief, ... said'), or to nothing: the place said nothing."""
+    end = dateline_end(subject.doc)
+    if subject.i >= end:
+        return subject
+    after = [c for c in subject.children if c.dep_ == "appos" and c.i >= end]
+    return after[0] if after else None
 
 
 def _counted_by(node: Token) -> Slot | None:

@@ -84,3 +84,26 @@ def test_the_source_is_read_from_the_figure_s_own_clause(
 )
 def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None:
     assert source_of(text, figure) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        (
+            "KARSTOV (Eastern Wire) - Ruritania's army chief, General Ivo Petrak, said on "
+            "Tuesday that the strike had killed 31 soldiers and injured 40.",
+            "31 soldiers",
+            "General Ivo Petrak",
+        ),
+        (
+            "DALMORE (Coast Wire) - Norland's health minister, Dr Ana Vik, said on Friday "
+            "that the virus had infected 66 people.",
+            "66 people",
+            "Dr Ana Vik",
+        ),
+    ],
+)
+def test_a_dateline_is_no_source(text: str, figure: str, source: str) -> None:
+    """The dateline's place, which the parse takes for the subject of the first
+    sentence's verb, gives way to the speaker after the dash."""
+    assert source_of(text, figure) == source

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from service.merge.counted import COUNT_CLASS
 from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS
-from service.merge.frames import FigureFrame, same_party
+from service.merge.frames import FigureFrame, entity_of, same_party
 from service.merge.tokens import dice
 from service.merge.tolerances import MergeTolerances
 
@@ -62,8 +62,10 @@ def fit(
         return None  # '64 children' among the dead are not the death toll
     if a.change != b.change:
         return None  # '39 fewer' seats are a change, not a count of seats
-    if a.period and b.period and a.period != b.period:
-        return None  # one day's count is not the running total 'since Friday'
+    if a.period != b.period and ((a.period and b.period) or "last_day" in (a.period, b.period)):
+        # one day's count is not the running total 'since Friday', and a count over the
+        # 24 hours before a report is neither the event's count nor another day's
+        return None
     if a.instance != b.instance:
         return None  # the fifth round of talks is not the second
     confidence = 1.0
@@ -106,8 +108,12 @@ def fit(
         confidence *= tol.conf_open_qualifier
     wording = dice(a.counted, b.counted) if a.counted and b.counted else None
     # Descriptions read alike when they share words besides the thing counted: 'troops'
-    # and 'troops' say nothing more than the entity did.
-    beyond = (a.counted & b.counted) - {a.entity, b.entity, *a.qualifier, *b.qualifier}
+    # and 'troops', or 'people' for the class 'person', say nothing more than the entity did.
+    beyond = {
+        word
+        for word in (a.counted & b.counted) - {*a.qualifier, *b.qualifier}
+        if entity_of(word)[0] not in (a.entity, b.entity)
+    }
     alike = wording is not None and wording >= tol.like_wording and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
     named = (a.named_thing and b.named_thing and a.entity == b.entity) or _spans_of(a, b)
@@ -173,17 +179,20 @@ def _people_and_kind(a: str, b: str) -> bool:
 
 def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, stale: int) -> bool:
     """Whether two figures can be about the same time. Running tallies always can (a
-    later one may revise an earlier one). Occasion counts must hold on days that meet.
+    later one may revise an earlier one), unless both count the day before their report
+    ('over the previous 24 hours'): those, like occasion counts, must hold on days that
+    meet.
     Other figures must meet when both are dated; a figure dated well before the other's
     article (a previous year's revenue, an earlier quake) is of another time (`stale` days)."""
-    if a.tally and b.tally:
+    if a.tally and b.tally and not (a.period == b.period == "last_day"):
         return True
     if days_a is None or days_b is None:
         return True
     if days_a[0] <= days_b[1] and days_b[0] <= days_a[1]:
         return True
     occasion = bool((a.happening | b.happening) & OCCASION_HAPPENINGS)
-    if occasion or (a.days is not None and b.days is not None):
+    one_day = a.period == b.period == "last_day"
+    if occasion or one_day or (a.days is not None and b.days is not None):
         return False
     dated, undated = (days_a, days_b) if a.days is not None else (days_b, days_a)
     return dated[1] >= undated[0] - stale

@@ -53,6 +53,9 @@ SPAN_TIMES: Final = _LEX.words("time.spans")
 DAY_TIMES: Final = _LEX.words("time.days")
 """Words that open a time scope of one day ('on Monday', 'for Friday')."""
 
+LAST_DAY_TIMES: Final = tuple(_LEX.words("time.last_day"))
+"""Phrases that make a time scope the day before the report ('over the previous 24 hours')."""
+
 SNAPSHOT_TIMES: Final = _LEX.words("time.snapshots")
 """Words that open a time scope taken at a point of time ('by 4 pm', 'as of Tuesday',
 'so far'): the figure is a snapshot of a count in progress."""

@@ -33,6 +33,7 @@ from service.merge.frame_words import (
     ENTITY_HAPPENINGS,
     GENERIC_ENTITIES,
     HAPPENING_CLASSES,
+    LAST_DAY_TIMES,
     PART_AMONG,
     PART_INCLUDING,
     PEOPLE_NOUNS,
@@ -103,7 +104,8 @@ class FigureFrame:
     different ones are two facts."""
     period: str = ""
     """'span' when its time scope adds up a stretch of days ('since Friday', 'in all'),
-    'day' when it counts one day ('on Monday'), '' when it says neither."""
+    'day' when it counts one day ('on Monday'), 'last_day' when it counts the day before
+    its report ('over the previous 24 hours'), '' when it says none of these."""
     names: frozenset[str] = frozenset()
     """Proper names in the description ('the Eaton fire', 'Boeing's revenue'), folded:
     two figures naming only different ones count different things."""
@@ -503,13 +505,16 @@ _SNAPSHOT_PHRASES: Final = tuple(f" {p} " for p in SNAPSHOT_TIMES)
 @cache
 def time_period(time_scope: str) -> str:
     """'span' for a time scope opening with a `time.spans` word ('since Friday', 'from
-    Friday to Sunday'), 'day' for one opening with a `time.days` word ('on Monday'), else
-    ''."""
+    Friday to Sunday'), 'day' for one opening with a `time.days` word ('on Monday'),
+    'last_day' for one holding a `time.last_day` phrase ('over the previous 24 hours':
+    the day before its report), else ''."""
     padded = " ".join(_words(time_scope)) + " "
     if any(padded.startswith(f"{word} ") for word in SPAN_TIMES):
         return "span"
     if any(padded.startswith(f"{word} ") for word in DAY_TIMES):
         return "day"
+    if any(f" {phrase} " in f" {padded}" for phrase in LAST_DAY_TIMES):
+        return "last_day"
     return ""
 
 

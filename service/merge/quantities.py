@@ -215,11 +215,11 @@ def _observe(
 def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     """When a figure holds for alignment: its `as_of`; else its article's day (for an
     occasion count, that day or up to `occasion_window_days` before); None for a running
-    tally without one."""
+    tally without one, unless it counts one day ('over the previous 24 hours')."""
     if frame.days is not None:
         return frame.days
     days = ctx.published_day(article_id)
-    if days is None or frame.tally:
+    if days is None or (frame.tally and frame.period != "last_day"):
         return None
     if frame.happening & OCCASION_HAPPENINGS:
         return days[0] - ctx.tol.occasion_window_days, days[1]

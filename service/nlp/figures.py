@@ -293,6 +293,12 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         verb.pos_ not in ("VERB", "AUX")
     ):
         return None, None
+    if verb.dep_ in ("aux", "auxpass") and verb.head.pos_ == "VERB":
+        verb = verb.head  # '341 were missing', parsed with the number on the auxiliary
+    if node.dep_ in ("nsubj", "nsubjpass"):
+        for child in verb.children:
+            if child.dep_ == "dobj" and child.lower_ in _FATES:
+                return slot([child]), verb  # '63 had light injuries': the object is the fate
     if verb.lemma_ in TALLYING or verb.lemma_ in SAYING:
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd") and child.i != number.i:

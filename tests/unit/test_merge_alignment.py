@@ -542,3 +542,45 @@ def test_a_share_named_by_a_happening_is_a_share_of_it() -> None:
         ]
     )
     assert statuses(consensus) == [("agreed", ["27%"], 2)]
+
+
+def test_the_counted_word_alone_does_not_make_descriptions_alike() -> None:
+    """'41 people injured' and 'four people' (whose fate the parse did not find) share only
+    'people', the thing counted: that is no likeness that makes up for the missing
+    happening, so they are no conflict (nor is a city's population of people)."""
+    injured = figure(41, "41", "people injured", entity="people", happening="injured")
+    bare = figure(4, "Four", "people", entity="people")
+    consensus = merge_records([record("a", quantities=[injured]), record("b", quantities=[bare])])
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+    also = figure(40, "40", "people injured in hospital", entity="people", happening="")
+    consensus = merge_records([record("a", quantities=[injured]), record("b", quantities=[also])])
+    assert [s for s, _, _ in statuses(consensus)] == ["conflicting"]
+
+
+def test_a_count_over_the_previous_24_hours_is_that_days() -> None:
+    """'814 wounded over the previous 24 hours' (one day's report) and '116 wounded over
+    the same 24 hours' (the next day's) are two days' counts, and neither is the raid's
+    own count of its wounded: no conflict, no revision. Two reports of the same day's
+    count are one fact."""
+
+    def wounded(value: float, scope: str) -> Quantity:
+        return figure(value, f"{value:g}", "people wounded", happening="wounded",
+                      time_scope=scope)  # fmt: skip
+
+    day = "over the previous 24 hours"
+    assert frame_of(wounded(814, day), frozenset()).period == "last_day"
+    consensus = merge_records(
+        [
+            record("a", published_at="2024-06-09", quantities=[wounded(814, day)]),
+            record("b", published_at="2024-06-10", quantities=[wounded(116, day)]),
+            record("c", published_at="2024-06-10", quantities=[wounded(698, "")]),
+        ]
+    )
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source"] * 3
+    same_day = merge_records(
+        [
+            record("a", published_at="2024-06-10", quantities=[wounded(116, day)]),
+            record("b", published_at="2024-06-10", quantities=[wounded(120, day)]),
+        ]
+    )
+    assert [s for s, _, _ in statuses(same_day)] == ["conflicting"]

@@ -87,6 +87,12 @@ def test_the_whole_world_and_a_place_on_the_participle_are_place_scopes(
         ("Police questioned 30 suspects and arrested nine of them.", "nine", "arrested"),
         # ... and, when its clause has none, what befell the noun the pronoun stands for
         ("At least 150 people were hurt, 20 of them children.", "20", "hurt"),
+        # the verb an auxiliary the parse hangs the figure on belongs to
+        ("Officials said 4,715 people had been injured and 341 were missing.", "341",
+         "missing"),
+        # a fate named by the object of the figure's own verb ('had injuries')
+        ("Officials said six people had been killed and 41 had light or serious injuries.",
+         "41", "injuries"),
     ],
 )  # fmt: skip
 def test_a_figure_takes_the_verb_of_its_own_clause(text: str, figure: str, happening: str) -> None:

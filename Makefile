@@ -52,6 +52,8 @@ test: install
 # test cluster.
 RECORDED := evals/datasets/dev/kim-beijing-2025 evals/datasets/dev/river-flood evals/datasets/dev/port-deal \
   evals/datasets/dev/eruption-lewotobi-2024 evals/datasets/dev/swap-prisoners-2024 \
+  evals/datasets/dev/fire-kocani-2025 evals/datasets/dev/protest-france-2025 \
+  evals/datasets/dev/stampede-bengaluru-2025 \
   evals/datasets/test/hurricane-helene-2024 evals/datasets/test/strike-sumy-2025 \
   evals/datasets/test/rally-seoul-2024 evals/datasets/test/vote-georgia-2024 evals/datasets/test/le-pen-eu-funds-2025 \
   evals/datasets/test/ferry-bali-2025 evals/datasets/test/cyberattack-airports-2025 \

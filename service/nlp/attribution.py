@@ -205,12 +205,12 @@ _DASHES: Final = frozenset({"-", "--", "\u2013", "\u2014"})
 _DATELINE_TOKENS: Final = 16
 
 
-def dateline_end(doc: Doc) -> int:
+def _dateline_end(doc: Doc) -> int:
     """The index of the first token after a dateline opening the text ('NAYPYITAW (Bay of
-    Bengal Wire) -', 'KESSBY, Ostrevia (Northstar Wire) -'): a capitalised place name in
-    capitals, maybe its country and the outlet in brackets, then a dash; 0 when the text
-    opens with none."""
-    if not len(doc) or not doc[0].is_upper or not doc[0].is_alpha:
+    Bengal Wire) -', 'KESSBY, Ostrevia (Northstar Wire) -'): a place name in capitals,
+    maybe its country and the outlet in brackets, then a dash within the first sentence;
+    0 when the text opens with none (a sentence opening with 'A' or 'I' is no dateline)."""
+    if not len(doc) or len(doc[0]) < 2 or not doc[0].is_upper or not doc[0].is_alpha:
         return 0
     for token in doc[:_DATELINE_TOKENS]:
         if token.text in _DASHES:
@@ -224,7 +224,7 @@ def _past_dateline(subject: Token) -> Token | None:
     """A subject the parse found in the dateline (the place, which the parse may take for
     the subject of the first sentence's verb) gives way to its apposition after the dash
     ('- Myanmar's junta chief, ... said'), or to nothing: the place said nothing."""
-    end = dateline_end(subject.doc)
+    end = _dateline_end(subject.doc)
     if subject.i >= end:
         return subject
     after = [c for c in subject.children if c.dep_ == "appos" and c.i >= end]

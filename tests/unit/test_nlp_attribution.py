@@ -107,3 +107,8 @@ def test_a_dateline_is_no_source(text: str, figure: str, source: str) -> None:
     """The dateline's place, which the parse takes for the subject of the first
     sentence's verb, gives way to the speaker after the dash."""
     assert source_of(text, figure) == source
+
+
+def test_a_sentence_opening_with_a_capital_letter_and_a_dash_is_no_dateline() -> None:
+    text = "A police spokesman - speaking on condition of anonymity - said 12 people died."
+    assert source_of(text, "12 people") == "A police spokesman"

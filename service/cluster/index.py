@@ -23,7 +23,6 @@ class KeyIndex:
 
     def __init__(self, window: Window) -> None:
         self.window = window
-        self.window_days = window.days
         self._postings: dict[str, dict[int | None, list[str]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -45,13 +44,13 @@ class KeyIndex:
                     found.update(ids)
                 continue
             found.update(days.get(UNDATED, ()))
-            if len(days) <= 2 * self.window_days + 1:
+            if len(days) <= 2 * self.window.days + 1:
                 for day, ids in days.items():
-                    if day is not None and abs(day - features.day) <= self.window_days:
+                    if day is not None and abs(day - features.day) <= self.window.days:
                         found.update(ids)
             else:
                 for day in range(
-                    features.day - self.window_days, features.day + self.window_days + 1
+                    features.day - self.window.days, features.day + self.window.days + 1
                 ):
                     found.update(days.get(day, ()))
         found.discard(features.article_id)

@@ -184,14 +184,14 @@ def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, stale
     meet.
     Other figures must meet when both are dated; a figure dated well before the other's
     article (a previous year's revenue, an earlier quake) is of another time (`stale` days)."""
-    if a.tally and b.tally and not (a.period == b.period == "last_day"):
+    one_day = a.period == b.period == "last_day"
+    if a.tally and b.tally and not one_day:
         return True
     if days_a is None or days_b is None:
         return True
     if days_a[0] <= days_b[1] and days_b[0] <= days_a[1]:
         return True
     occasion = bool((a.happening | b.happening) & OCCASION_HAPPENINGS)
-    one_day = a.period == b.period == "last_day"
     if occasion or one_day or (a.days is not None and b.days is not None):
         return False
     dated, undated = (days_a, days_b) if a.days is not None else (days_b, days_a)

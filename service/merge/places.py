@@ -113,9 +113,7 @@ def _stated_countries(groups: list[str]) -> dict[str, str]:
     return {name: next(iter(c)) for name, c in stated.items() if len(c) == 1}
 
 
-def _places_fit(
-    tol: MergeTolerances, a: str, b: str, said: dict[str, str] | None = None
-) -> bool | None:
+def _places_fit(tol: MergeTolerances, a: str, b: str, said: dict[str, str]) -> bool | None:
     """Whether two (name, country) place keys can both be right about one event: True
     when they nest or read alike, False when they lie in different countries, None when
     nothing tells. A key's own known country is its country; a bare name takes the
@@ -135,7 +133,6 @@ def _places_fit(
     if len(stated) > 1:
         return False
     country = next(iter(stated), "")
-    said = said or {}
     found = {
         _key_country(name_a, country_a, said, country),
         _key_country(name_b, country_b, said, country),

@@ -224,6 +224,8 @@ def _past_dateline(subject: Token) -> Token | None:
     """A subject the parse found in the dateline (the place, which the parse may take for
     the subject of the first sentence's verb) gives way to its apposition after the dash
     ('- Myanmar's junta chief, ... said'), or to nothing: the place said nothing."""
+    if subject.i >= _DATELINE_TOKENS:
+        return subject  # past where any dateline ends: no scan on the figure path
     end = _dateline_end(subject.doc)
     if subject.i >= end:
         return subject

@@ -50,6 +50,14 @@ def figure(value: float, hedge: Hedge = "exact", *, as_of: str | None = None) ->
     return Quantity(value=value, hedge=hedge, counted="North Korean soldiers killed", as_of=as_of)
 
 
+def placed(*places: Place) -> MergeContext:
+    """Records that each give only an event place, one outlet each (ids a, b, c, ...)."""
+    outlets = ("Wire", "Daily", "Post", "Herald")
+    return context(
+        *(record(chr(ord("a") + i), outlets[i], where=place) for i, place in enumerate(places))
+    )
+
+
 def summary(drafts: list[Draft]) -> list[tuple[str, str]]:
     return [(draft.key, draft.status) for draft in drafts]
 
@@ -132,15 +140,9 @@ def test_a_planned_date_moved_by_a_later_report_is_revised_not_compatible() -> N
 
 
 def test_place_facts_alone() -> None:
-    agreed = context(
-        record("a", "Wire", where=Place(name="Beijing", country="China")),
-        record("b", "Daily", where=Place(name="beijing")),
-    )
+    agreed = placed(Place(name="Beijing", country="China"), Place(name="beijing"))
     assert summary(build_place_facts(agreed)) == [("event place", "agreed")]
-    apart = context(
-        record("a", "Wire", where=Place(name="Beijing", country="China")),
-        record("b", "Daily", where=Place(name="Pyongyang")),
-    )
+    apart = placed(Place(name="Beijing", country="China"), Place(name="Pyongyang"))
     assert summary(build_place_facts(apart)) == [("event place", "conflicting")]
     assert build_place_facts(context(record("a", "Wire"))) == []
 
@@ -148,21 +150,21 @@ def test_place_facts_alone() -> None:
 def test_a_country_the_gazetteer_does_not_know_tells_no_places_apart() -> None:
     # A town named with its region, or a region given as the country, is the same place
     # named more fully; two stated countries the gazetteer knows still tell places apart.
-    nested = context(
-        record("a", "Wire", where=Place(name="Brenmoor")),
-        record("b", "Daily", where=Place(name="Brenmoor", country="Westmarch")),
-        record("c", "Post", where=Place(name="Valdoria", country="Brenmoor")),
+    nested = placed(
+        Place(name="Brenmoor"),
+        Place(name="Brenmoor", country="Westmarch"),
+        Place(name="Valdoria", country="Brenmoor"),
     )
     [fact] = build_place_facts(nested)
     assert fact.status == "compatible"
-    unknown = context(
-        record("a", "Wire", where=Place(name="Kessby", country="Ostrevia")),
-        record("b", "Daily", where=Place(name="Port Essel", country="Netherlands")),
+    unknown = placed(
+        Place(name="Kessby", country="Ostrevia"),
+        Place(name="Port Essel", country="Netherlands"),
     )
     assert summary(build_place_facts(unknown)) == [("event place", "compatible")]
-    known = context(
-        record("a", "Wire", where=Place(name="Springfield", country="United States")),
-        record("b", "Daily", where=Place(name="Springfield", country="Australia")),
+    known = placed(
+        Place(name="Springfield", country="United States"),
+        Place(name="Springfield", country="Australia"),
     )
     assert summary(build_place_facts(known)) == [("event place", "conflicting")]
 
@@ -170,41 +172,38 @@ def test_a_country_the_gazetteer_does_not_know_tells_no_places_apart() -> None:
 def test_a_place_is_read_in_the_country_the_records_state_for_it() -> None:
     # The gazetteer's only 'Flores' is a department of Uruguay: the island named with its
     # country, or named bare beside records that give its country, is still in Indonesia.
-    island = context(
-        record("a", "Wire", where=Place(name="Flores", country="Indonesia")),
-        record("b", "Daily", where=Place(name="Kupang", country="Indonesia")),
-        record("c", "Post", where=Place(name="Flores")),
+    island = placed(
+        Place(name="Flores", country="Indonesia"),
+        Place(name="Kupang", country="Indonesia"),
+        Place(name="Flores"),
     )
     assert summary(build_place_facts(island)) == [("event place", "compatible")]
-    apart = context(
-        record("a", "Wire", where=Place(name="Kyiv", country="Ukraine")),
-        record("b", "Daily", where=Place(name="Moscow")),
-    )
+    apart = placed(Place(name="Kyiv", country="Ukraine"), Place(name="Moscow"))
     assert summary(build_place_facts(apart)) == [("event place", "conflicting")]
 
 
 def test_places_each_one_outlet_gives_alone_are_no_conflict() -> None:
     # Two outlets agree on the place; the others each name their own article's scene in
     # other countries (a dateline, a briefing's city): a check, not a disagreement.
-    scenes = context(
-        record("a", "Wire", where=Place(name="Ankara", country="Turkey")),
-        record("b", "Daily", where=Place(name="Ankara")),
-        record("c", "Post", where=Place(name="Bonn", country="Germany")),
-        record("d", "Herald", where=Place(name="Moscow")),
+    scenes = placed(
+        Place(name="Ankara", country="Turkey"),
+        Place(name="Ankara"),
+        Place(name="Bonn", country="Germany"),
+        Place(name="Moscow"),
     )
     [fact] = build_place_facts(scenes)
     assert (fact.status, fact.confidence) == ("compatible", 0.5)
     # Two outlets on each side still disagree; so do one against one.
-    backed = context(
-        record("a", "Wire", where=Place(name="Ankara", country="Turkey")),
-        record("b", "Daily", where=Place(name="Ankara")),
-        record("c", "Post", where=Place(name="Bonn", country="Germany")),
-        record("d", "Herald", where=Place(name="Bonn")),
+    backed = placed(
+        Place(name="Ankara", country="Turkey"),
+        Place(name="Ankara"),
+        Place(name="Bonn", country="Germany"),
+        Place(name="Bonn"),
     )
     assert summary(build_place_facts(backed)) == [("event place", "conflicting")]
-    even = context(
-        record("a", "Wire", where=Place(name="Ankara", country="Turkey")),
-        record("b", "Post", where=Place(name="Bonn", country="Germany")),
+    even = placed(
+        Place(name="Ankara", country="Turkey"),
+        Place(name="Bonn", country="Germany"),
     )
     assert summary(build_place_facts(even)) == [("event place", "conflicting")]
 

@@ -116,8 +116,12 @@ class FigureFrame:
     @property
     def tally(self) -> bool:
         """A running count of things or people: a later figure of one source chain
-        revises an earlier one."""
-        return self.dimension in _RUNNING and bool(self.happening & TALLY_HAPPENINGS)
+        revises an earlier one. A count added up over a stretch of days up to its report
+        ('since Friday', 'in all': `period` 'span') runs too, whatever happened to the
+        things counted; a share or a snapshot ('so far') is left to its own rules."""
+        if self.happening & TALLY_HAPPENINGS:
+            return self.dimension in _RUNNING
+        return self.period == "span" and self.dimension == COUNT_CLASS and not self.snapshot
 
     @property
     def stock(self) -> bool:

@@ -472,6 +472,31 @@ def test_one_days_count_is_not_the_running_total() -> None:
     ]
 
 
+def test_a_count_since_a_day_runs_as_a_tally() -> None:
+    """Flights cancelled 'since Friday' add up day by day: 'more than 5,000' one day and
+    'more than 7,000' two days later revise it, they do not dispute it. A share over a
+    span is no running count, nor is a count taken 'so far' (a snapshot has its own rule)."""
+    since = figure(5000, "more than 5,000", "flights cancelled", time_scope="since Friday")
+    since_later = figure(7000, "more than 7,000", "flights cancelled", time_scope="since Friday")
+    since, since_later = (q.model_copy(update={"hedge": "more_than"}) for q in (since, since_later))
+    assert frame_of(since, frozenset()).tally
+    assert not frame_of(figure(5000, "5,000", "flights cancelled"), frozenset()).tally
+    share = figure(28, "28%", "flights cancelled", unit="%", time_scope="since Friday")
+    assert not frame_of(share, frozenset()).tally
+    so_far = figure(900, "900", "flights cancelled", time_scope="so far")
+    assert not frame_of(so_far, frozenset()).tally
+    consensus = merge_records(
+        [
+            record("a", published_at="2024-07-22T08:00:00Z", quantities=[since]),
+            record("b", published_at="2024-07-24T08:00:00Z", quantities=[since_later]),
+        ]
+    )
+    assert statuses(consensus) == [
+        ("revised", ["more than 5,000", "more than 7,000"], 2),
+        ("single_source", ["more than 7,000"], 1),
+    ]
+
+
 def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:
     """'the second round of talks' and 'the fifth round' are two rounds, not a dispute."""
     second = figure(2, "second", "round of wage talks", entity="round")

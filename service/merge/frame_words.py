@@ -32,6 +32,10 @@ GENERIC_ENTITIES: Final = frozenset(_LEX.words("things.generic"))
 """Counted things that say little: they meet a more specific thing of the same happening
 ('people killed' and 'civilians killed'), with less confidence."""
 
+MEASURE_NOUNS: Final = frozenset(_LEX.words("things.measures"))
+"""Nouns naming only a kind of measure ('distance', 'amount'): they say no more of what
+is measured than a unit does."""
+
 PEOPLE_NOUNS: Final = frozenset(_LEX.words("things.people"))
 """Things counted that are people: a figure of 'people' may count them."""
 

@@ -34,6 +34,7 @@ from service.merge.frame_words import (
     GENERIC_ENTITIES,
     HAPPENING_CLASSES,
     LAST_DAY_TIMES,
+    MEASURE_NOUNS,
     PART_AMONG,
     PART_INCLUDING,
     PEOPLE_NOUNS,
@@ -411,11 +412,13 @@ def frame_of(
     # read from the description alone takes every scope word of it.
     _, described_scope = qualifier_words(quantity.counted)
     scope |= described_scope if derived else described_scope & _DESCRIBED_SCOPES
-    # The counted thing is only a unit's name: the record's own unit ('14 years') or any
-    # unit of measurement ('kilometres' for a figure given in km).
+    # The counted thing is only a unit's name: the record's own unit ('14 years'), any
+    # unit of measurement ('kilometres' for a figure given in km) or the kind of measure
+    # ('a distance of 20 km').
     unit_word = bool(entity) and (
         entity in {singularise(w) for w in _words(quantity.unit)}
         or classify_unit(entity)[0] != COUNT_CLASS
+        or (dimension != COUNT_CLASS and entity in MEASURE_NOUNS)
     )
     return FigureFrame(
         unit_word=unit_word,

@@ -497,6 +497,25 @@ def test_a_count_since_a_day_runs_as_a_tally() -> None:
     ]
 
 
+def test_a_distance_names_no_thing_measured() -> None:
+    """'distance' says what kind of measure a figure is, not what it measures: the
+    distance of the villages evacuees were taken to and the distance within which the dead
+    were found are two facts. A quake's 'depth' is one thing's, so two depths still meet."""
+    taken = figure(20, "about 20 km", "distance of the villages evacuees were taken to",
+                   unit="km", entity="distance")  # fmt: skip
+    found = figure(4, "within 4 km", "distance from the crater within which the dead lay",
+                   unit="km", entity="distance")  # fmt: skip
+    assert frame_of(taken, frozenset()).unit_word
+    assert not frame_of(taken, frozenset()).named_thing
+    consensus = merge_records([record("a", quantities=[taken]), record("b", quantities=[found])])
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+    shallow = figure(5, "5 km", "depth", unit="km", entity="depth")
+    deep = figure(10, "10 km", "depth", unit="km", entity="depth")
+    assert frame_of(shallow, frozenset()).named_thing
+    consensus = merge_records([record("a", quantities=[shallow]), record("b", quantities=[deep])])
+    assert statuses(consensus) == [("conflicting", ["10 km", "5 km"], 2)]
+
+
 def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:
     """'the second round of talks' and 'the fifth round' are two rounds, not a dispute."""
     second = figure(2, "second", "round of wage talks", entity="round")

@@ -231,6 +231,29 @@ def _qualifier(noun: Token, number: Token) -> Slot | None:
     return slot(words)
 
 
+def _measure_of(noun: Token, number: Token) -> Slot | None:
+    """What a measure given only by its unit measures: the named point it is taken from,
+    read from the word the unit hangs on ('800 km east of Bali', '80 km from Skopje'). Two
+    such measures are one fact only when these words meet. A bare '330 km away' or '1,584
+    metres tall' names no point, and a common noun ('4 km from the crater') no one point:
+    in a story of one volcano every distance may be taken from its crater."""
+    if noun.dep_ != "npadvmod" or not _measured(number):
+        return None
+    head = noun.head
+    if head.pos_ not in ("ADV", "ADJ", "ADP"):
+        return None
+    point = [
+        t
+        for child in head.children
+        if child.dep_ in ("prep", "pobj") and child.i > noun.i
+        for t in child.subtree
+        if t.dep_ not in ("det", "punct")
+    ]
+    if not any(t.pos_ == "PROPN" for t in point):
+        return None  # 'from the crater': every distance in an eruption story is taken so
+    return slot(point if head.pos_ == "ADP" else [head, *point])
+
+
 def _among(number: Token) -> Slot | None:
     """'6.13% in secondary schools', '40 among civilians': the group a figure is taken
     in, when it is no place or date."""
@@ -496,6 +519,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
     entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
     qualifier = _qualifier(noun, number) if noun is not None else None
+    if qualifier is None and noun is not None:
+        qualifier = _measure_of(noun, number)
     return FrameReading(
         entity=entity,
         happening=happening,

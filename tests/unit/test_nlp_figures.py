@@ -38,6 +38,25 @@ def test_a_measure_or_share_counts_the_noun_it_is_of(text: str, figure: str, ent
 
 
 @pytest.mark.parametrize(
+    ("text", "figure", "measured"),
+    [
+        ("Its epicentre was 17 kilometres northeast of Bogo City.", "17 kilometres",
+         "northeast of Bogo City"),
+        ("The town lies some 80 km from the capital Skopje.", "80 km", "capital Skopje"),
+        # no named point: nothing more than the unit
+        ("Villages around 4 km from the crater were struck.", "4 km", None),
+        ("The injured were driven to a hospital about 100 km away.", "100 km", None),
+        ("The volcano, 1,584 metres tall, erupted again.", "1,584 metres", None),
+    ],
+)  # fmt: skip
+def test_a_measure_in_its_unit_is_read_by_the_named_point_it_is_taken_from(
+    text: str, figure: str, measured: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (reading.qualifier.text if reading.qualifier else None) == measured
+
+
+@pytest.mark.parametrize(
     ("text", "figure", "owner"),
     [
         ("Labour won 412 seats in the election.", "412", "Labour"),

@@ -254,6 +254,19 @@ def _measure_of(noun: Token, number: Token) -> Slot | None:
     return slot(point if head.pos_ == "ADP" else [head, *point])
 
 
+def _whole_named(noun: Token) -> tuple[Token, Token] | None:
+    """(the whole, its name) of a count that is the size of a named thing: 'Mandalay, a
+    city of about 1.5 million people' counts the city's people, 'Kocani, a town of 20,000
+    people' the town's; the name sets it apart from another city's size."""
+    whole = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    if whole is None or whole.pos_ != "NOUN" or whole.lemma_.lower() in GENERIC_NOUNS:
+        return None
+    if whole.dep_ == "appos" and whole.head.pos_ == "PROPN":
+        return whole, whole.head
+    name = next((c for c in whole.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    return (whole, name) if name is not None else None
+
+
 def _among(number: Token) -> Slot | None:
     """'6.13% in secondary schools', '40 among civilians': the group a figure is taken
     in, when it is no place or date."""
@@ -521,6 +534,17 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     qualifier = _qualifier(noun, number) if noun is not None else None
     if qualifier is None and noun is not None:
         qualifier = _measure_of(noun, number)
+    owner = _owner(noun, number, verb)
+    whole = _whole_named(noun) if qualifier is None and noun is not None else None
+    if whole is not None:
+        qualifier = slot([whole[0]])
+        name = slot([t for t in phrase(whole[1]) if t.pos_ == "PROPN"])
+        ent = entity_at(whole[1])
+        label = ent.label_ if ent is not None else ""
+        if label in _PLACE_LABELS:
+            place = place or name
+        elif label in _SOURCE_LABELS:
+            owner = owner or name
     return FrameReading(
         entity=entity,
         happening=happening,
@@ -528,5 +552,5 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         place=place,
         time=time,
         source=figure_source(number),
-        owner=_owner(noun, number, verb),
+        owner=owner,
     )

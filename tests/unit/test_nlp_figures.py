@@ -57,6 +57,26 @@ def test_a_measure_in_its_unit_is_read_by_the_named_point_it_is_taken_from(
 
 
 @pytest.mark.parametrize(
+    ("text", "figure", "whole", "place"),
+    [
+        ("Kocani, a town of about 20,000 people, lies east of the capital.", "20,000", "town",
+         "Kocani"),
+        # a group named by no one: nothing more than its people
+        ("The group of 30 people was rescued.", "30", None, None),
+        ("A crowd of 5,000 people gathered.", "5,000", None, None),
+    ],
+)  # fmt: skip
+def test_a_named_places_size_counts_its_people(
+    text: str, figure: str, whole: str | None, place: str | None
+) -> None:
+    """'Kocani, a town of 20,000 people': the town's people, in Kocani; two outlets'
+    sizes of one town meet, another town's stays apart."""
+    reading = frame(text, figure)
+    assert (reading.qualifier.text if reading.qualifier else None) == whole
+    assert (reading.place.text if reading.place else None) == place
+
+
+@pytest.mark.parametrize(
     ("text", "figure", "owner"),
     [
         ("Labour won 412 seats in the election.", "412", "Labour"),

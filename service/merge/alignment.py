@@ -116,7 +116,11 @@ def fit(
     }
     alike = wording is not None and wording >= tol.like_wording and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
-    named = (a.named_thing and b.named_thing and a.entity == b.entity) or _spans_of(a, b)
+    named = (
+        (a.named_thing and b.named_thing and a.entity == b.entity)
+        or _spans_of(a, b)
+        or (a.occurrence and a.entity == b.entity)  # '66 cases' and '64 cases confirmed'
+    )
     if one_sided and not alike and not named:
         # '101 soldiers' on a memorial wall are not '2,000 soldiers killed', and 'a
         # million' is not '309 people arrested': a happening one side leaves out must

@@ -36,6 +36,10 @@ MEASURE_NOUNS: Final = frozenset(_LEX.words("things.measures"))
 """Nouns naming only a kind of measure ('distance', 'amount'): they say no more of what
 is measured than a unit does."""
 
+OCCURRENCE_NOUNS: Final = frozenset(_LEX.words("things.occurrences"))
+"""Nouns counting occurrences ('cases', 'aftershocks'): the noun says what happened, and
+such counts only add up."""
+
 PEOPLE_NOUNS: Final = frozenset(_LEX.words("things.people"))
 """Things counted that are people: a figure of 'people' may count them."""
 

@@ -35,6 +35,7 @@ from service.merge.frame_words import (
     HAPPENING_CLASSES,
     LAST_DAY_TIMES,
     MEASURE_NOUNS,
+    OCCURRENCE_NOUNS,
     PART_AMONG,
     PART_INCLUDING,
     PEOPLE_NOUNS,
@@ -122,7 +123,15 @@ class FigureFrame:
         things counted; a share or a snapshot ('so far') is left to its own rules."""
         if self.happening & TALLY_HAPPENINGS:
             return self.dimension in _RUNNING
+        if self.occurrence:
+            return True
         return self.period == "span" and self.dimension == COUNT_CLASS and not self.snapshot
+
+    @property
+    def occurrence(self) -> bool:
+        """A count of occurrences ('66 cases', '848 aftershocks'): the noun says what
+        happened, and the count only adds up."""
+        return self.dimension == COUNT_CLASS and self.entity in OCCURRENCE_NOUNS
 
     @property
     def stock(self) -> bool:

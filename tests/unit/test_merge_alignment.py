@@ -516,6 +516,28 @@ def test_a_distance_names_no_thing_measured() -> None:
     assert statuses(consensus) == [("conflicting", ["10 km", "5 km"], 2)]
 
 
+def test_a_count_of_occurrences_needs_no_happening_and_runs() -> None:
+    """'848 aftershocks' and 'at least 5,092 aftershocks recorded' count one thing, and
+    aftershocks only add up: the later count revises the earlier. Two counts of another
+    noun with no happening ('26 countries', '2 countries') still need wording to meet."""
+    early = figure(848, "848", "aftershocks", entity="aftershock")
+    later = figure(5092, "at least 5,092", "aftershocks recorded", entity="aftershock",
+                   happening="recorded").model_copy(update={"hedge": "at_least"})  # fmt: skip
+    assert frame_of(early, frozenset()).tally and frame_of(early, frozenset()).occurrence
+    consensus = merge_records(
+        [
+            record("a", published_at="2025-10-01T08:00:00Z", quantities=[early]),
+            record("b", published_at="2025-10-08T08:00:00Z", quantities=[later]),
+        ]
+    )
+    assert [s for s, _, _ in statuses(consensus)] == ["revised", "single_source"]
+    few = figure(26, "26", "countries", entity="country")
+    two = figure(2, "2", "countries", entity="country")
+    assert not frame_of(few, frozenset()).occurrence
+    consensus = merge_records([record("a", quantities=[few]), record("b", quantities=[two])])
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+
+
 def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:
     """'the second round of talks' and 'the fifth round' are two rounds, not a dispute."""
     second = figure(2, "second", "round of wage talks", entity="round")

@@ -8,7 +8,8 @@ country), no two different counted things (a generic 'people' meets a specific
 'civilians'), no two different happenings (killed vs injured), no two disjoint qualifiers
 (teachers vs rail staff; for two durations the qualifier says what they last: '14 years
 of Conservative government'), and for counts tied to an occasion (a march, a strike) the
-same day: a count for another day or city is another fact, never a revision. Running
+same day: a count for another day or city is another fact, never a revision; a count of a
+state now ('190 still in hospital') is not the running tally of what befell them. Running
 tallies (the dead, the missing) may come from different days: the later figure may revise
 the earlier.
 
@@ -27,7 +28,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from service.merge.counted import COUNT_CLASS
-from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS
+from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS, TALLY_HAPPENINGS
 from service.merge.frames import FigureFrame, entity_of, same_party
 from service.merge.tokens import dice
 from service.merge.tolerances import MergeTolerances
@@ -68,6 +69,8 @@ def fit(
         return None
     if a.instance != b.instance:
         return None  # the fifth round of talks is not the second
+    if _state_and_tally(a, b) or _state_and_tally(b, a):
+        return None  # '190 still in hospital' are not the 1,000 injured
     confidence = 1.0
     slots: set[str] = set()
     if a.names and b.names and not a.names & b.names:
@@ -174,6 +177,13 @@ def _spans_of(a: FigureFrame, b: FigureFrame) -> bool:
         and bool(a.qualifier and b.qualifier)
         and _qualifiers_meet(a, b)
     )
+
+
+def _state_and_tally(a: FigureFrame, b: FigureFrame) -> bool:
+    """`a` counts a state that holds now ('190 still in hospital') and `b` the running
+    tally of what befell them (the injured, the dead): a part that moves both ways, not
+    the tally. Against a count of no tally happening the state may still be one fact."""
+    return a.current and not b.current and not b.happening.isdisjoint(TALLY_HAPPENINGS)
 
 
 def _people_and_kind(a: str, b: str) -> bool:

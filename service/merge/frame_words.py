@@ -64,6 +64,9 @@ DAY_TIMES: Final = _LEX.words("time.days")
 LAST_DAY_TIMES: Final = tuple(_LEX.words("time.last_day"))
 """Phrases that make a time scope the day before the report ('over the previous 24 hours')."""
 
+CURRENT_WORDS: Final = frozenset(_LEX.words("time.current"))
+"""Words just after a figure that hold its count as a state now ('441 still missing')."""
+
 SNAPSHOT_TIMES: Final = _LEX.words("time.snapshots")
 """Words that open a time scope taken at a point of time ('by 4 pm', 'as of Tuesday',
 'so far'): the figure is a snapshot of a count in progress."""

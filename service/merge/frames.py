@@ -27,6 +27,7 @@ from service.merge.frame_words import (
     CHANGE_COMPARATIVES,
     CHANGE_MOVEMENTS,
     CLASS_HAPPENINGS,
+    CURRENT_WORDS,
     DAY_TIMES,
     DISTRIBUTIVES,
     ENTITY_CLASSES,
@@ -101,6 +102,10 @@ class FigureFrame:
     snapshot: bool = False
     """Its time scope takes it at a point of time ('by 4 pm', 'as of Tuesday', 'so far'):
     a count in progress, which a later count of its source replaces."""
+    current: bool = False
+    """It counts a state that holds at the report ('27 still being treated', the missing,
+    the displaced): it moves either way, and it is never the running tally of what befell
+    them ('190 still in hospital' are not the 1,000 injured)."""
     instance: float | None = None
     """For an ordinal of a sequence ('the fifth round', 'day 6'), which one: two
     different ones are two facts."""
@@ -123,7 +128,7 @@ class FigureFrame:
         things counted; a share or a snapshot ('so far') is left to its own rules."""
         if self.happening & TALLY_HAPPENINGS:
             return self.dimension in _RUNNING
-        if self.occurrence:
+        if self.occurrence or (self.current and self.dimension == COUNT_CLASS):
             return True
         return self.period == "span" and self.dimension == COUNT_CLASS and not self.snapshot
 
@@ -137,7 +142,7 @@ class FigureFrame:
     def stock(self) -> bool:
         """A tally of a state people leave as days pass ('missing'): it falls as well as
         rises."""
-        return self.tally and bool(self.happening & STOCK_HAPPENINGS)
+        return self.tally and (bool(self.happening & STOCK_HAPPENINGS) or self.current)
 
     @property
     def generic(self) -> bool:
@@ -352,6 +357,7 @@ def frame_of(
     clause_change: bool = False,
     contrast: bool = False,
     clause_part: bool = False,
+    clause_current: bool = False,
 ) -> FigureFrame:
     """The normalised frame of a quantity; `event_places` are the keys of the event's own
     place and country; `clause_scope` the scope words read around the figure in its text,
@@ -446,6 +452,7 @@ def frame_of(
         names=proper_names(quantity.counted, quantity.entity, quantity.qualifier),
         owner=tuple(w for w in WORDS.findall(fold(quantity.owner)) if w not in STOP_WORDS),
         snapshot=is_snapshot(quantity.time_scope),
+        current=clause_current or bool(happening & STOCK_HAPPENINGS),
         period=time_period(quantity.time_scope),
         instance=quantity.value if quantity.ordinal and entity in SEQUENCE_NOUNS else None,
         part=clause_part or bool(PART_AMONG.intersection(_words(quantity.counted))),
@@ -499,6 +506,25 @@ _BE: Final = frozenset({"were", "was", "are", "is"})
 
 _PART_REACH: Final = 4
 """How many words before a figure 'among' may stand to make it a part."""
+
+
+def clause_reads_current(clause: Clause) -> bool:
+    """The words just after a figure hold its count as a state now: '441 | still missing',
+    '27 | were still being treated', '4,000 people | remain in shelters' (within
+    `_CURRENT_REACH` words, before any other figure or a conjunction that opens the next
+    predicate)."""
+    if "of" in clause.before.split()[-2:]:
+        return False  # '190 of the | 1,000 injured were still in hospital': the 190 are
+    for word in clause.after.split()[:_CURRENT_REACH]:
+        if any(c.isdigit() for c in word) or word in _NEXT_PREDICATE:
+            return False  # 'grew to 13,690 acres and remained at 0% containment'
+        if word in CURRENT_WORDS:
+            return True
+    return False
+
+
+_CURRENT_REACH: Final = 4
+_NEXT_PREDICATE: Final = frozenset({"and", "but", "while", "as", "or"})
 
 
 def clause_reads_change(clause: Clause, phrase: str = "") -> bool:

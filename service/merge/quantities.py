@@ -50,6 +50,7 @@ from service.merge.frame_words import OCCASION_HAPPENINGS
 from service.merge.frames import (
     FigureFrame,
     clause_reads_change,
+    clause_reads_current,
     clause_reads_part,
     clause_scope,
     frame_of,
@@ -131,6 +132,7 @@ def _record_frames(
             clause_change=clause_reads_change(clause, quantity.phrase),
             contrast=contrast,
             clause_part=clause_reads_part(clause),
+            clause_current=clause_reads_current(clause),
         )
 
     frames = [framed(q, c, False) for q, c in zip(record.quantities, clauses, strict=True)]

@@ -16,6 +16,7 @@ from service.merge import merge_records
 from service.merge.counted import Clause
 from service.merge.frames import (
     clause_reads_change,
+    clause_reads_current,
     clause_reads_part,
     clause_scope,
     frame_of,
@@ -536,6 +537,57 @@ def test_a_count_of_occurrences_needs_no_happening_and_runs() -> None:
     assert not frame_of(few, frozenset()).occurrence
     consensus = merge_records([record("a", quantities=[few]), record("b", quantities=[two])])
     assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "current"),
+    [
+        ("", "still missing", True),
+        ("said", "were still being treated", True),
+        ("nearly", "people remain in emergency shelters", True),
+        ("the fire grew to", "acres and remained at", False),  # the fire remained
+        ("only 190 of the", "injured were still in hospital", False),  # the 190 are
+        ("", "people were injured", False),
+    ],
+)
+def test_still_or_remain_after_a_figure_counts_a_state_now(
+    before: str, after: str, current: bool
+) -> None:
+    assert clause_reads_current(Clause(before, after)) is current
+
+
+def test_a_state_now_is_not_the_running_tally() -> None:
+    """'13 still in hospital' are not the injured: a part that moves both ways, not a
+    revision of 35 injured nor a dispute with it. Two such states of two days are a
+    revision, even downwards (29 being treated, then 27)."""
+    text = "Police said 35 people were injured. Doctors said 13 were still in hospital."
+    injured = figure(35, "35 people", "people injured", text=text, entity="people",
+                     happening="injured")  # fmt: skip
+    still = figure(13, "13", "people", text=text[text.index("Doctors") :], entity="people",
+                   happening="hospitalised")  # fmt: skip
+    still = still.model_copy(update={"evidence": [Span(start=text.index("13"),
+                             end=text.index("13") + 2, text="13")]})  # fmt: skip
+    consensus = merge_records(
+        [record("a", quantities=[injured, still])], articles=[Article(id="a", text=text)]
+    )
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+    first = "Officials said 29 were still being treated."
+    second = "The minister said 27 were still being treated."
+    treated = [
+        figure(n, str(n), "patients treated", text=t, entity="patients", happening="treated")
+        for n, t in ((29, first), (27, second))
+    ]
+    consensus = merge_records(
+        [
+            record("a", published_at="2024-10-05T08:00:00Z", quantities=[treated[0]]),
+            record("b", published_at="2024-10-09T08:00:00Z", quantities=[treated[1]]),
+        ],
+        articles=[Article(id="a", text=first), Article(id="b", text=second)],
+    )
+    assert statuses(consensus) == [
+        ("revised", ["27", "29"], 2),
+        ("single_source", ["27"], 1),
+    ]
 
 
 def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:

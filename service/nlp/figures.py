@@ -325,6 +325,19 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
     if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
         node = node.head.head  # '30 of the dead' → the number
     verb = node.head
+    if (
+        node is base
+        and node.dep_ == "pobj"
+        and verb.dep_ == "prep"
+        and verb.lower_ == "to"
+        and verb.head.pos_ == "VERB"
+        and verb.head.lemma_ in TALLYING
+        and _measured(number)
+    ):
+        # 'had climbed to only 625 feet': a measure in its unit is the level the verb
+        # reached, and the verb says which level it is ('grew by 3,000 acres' is a change,
+        # and a count's 'rose to 60' names its counted thing instead, as the subject)
+        return slot([verb.head]), verb.head
     if node.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "npadvmod") or (
         verb.pos_ not in ("VERB", "AUX")
     ):

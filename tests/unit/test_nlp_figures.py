@@ -77,6 +77,23 @@ def test_a_named_places_size_counts_its_people(
 
 
 @pytest.mark.parametrize(
+    ("text", "figure", "level"),
+    [
+        ("It had climbed to only 625 feet when it began to sink.", "625 feet", "climbed"),
+        ("The river rose to 5 metres overnight.", "5 metres", "rose"),
+        # a change, not a level; and a count names its thing as the subject
+        ("The fire grew by 3,000 acres on Thursday.", "3,000 acres", None),
+        ("The toll rose to 60 on Monday.", "60", None),
+    ],
+)
+def test_a_measure_a_verb_reached_is_named_by_the_verb(
+    text: str, figure: str, level: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (reading.happening.text if reading.happening else None) == level
+
+
+@pytest.mark.parametrize(
     ("text", "figure", "owner"),
     [
         ("Labour won 412 seats in the election.", "412", "Labour"),

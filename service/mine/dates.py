@@ -3,8 +3,9 @@
 Dates resolve with a small resolver, not `dateparser`: its defaults disagree with the
 conventions here ("Tuesday" published on a Tuesday resolves to the week before, a year-less
 "Sept. 3" published on Sept. 2 to the year before) and its cold start (~300 ms) is several
-times the whole budget. A weekday is the one within three days of publication, a year-less
-month the latest up to publication; "last week" is skipped (no week granularity).
+times the whole budget. A weekday is the one within three days of publication ('since
+Friday' the last one up to it), a year-less month the latest up to publication; "last week"
+is skipped (no week granularity).
 """
 
 from __future__ import annotations
@@ -126,7 +127,10 @@ def _resolve_relative(phrase: str, weekday: str | None, mod: str, pub: date | No
         return _NEEDS_PUB
     if weekday is not None:
         target = _WEEKDAYS[weekday[:3].lower()]
-        offsets = {"last": range(-1, -8, -1), "next": range(1, 8)}.get(mod, range(-3, 4))
+        # 'since Friday' starts a stretch that runs to the report: that day or before it
+        offsets = {"last": range(-1, -8, -1), "next": range(1, 8), "since": range(0, -7, -1)}.get(
+            mod, range(-3, 4)
+        )
         day = next(pub + timedelta(d) for d in offsets if (pub + timedelta(d)).weekday() == target)
         return day.isoformat(), "day"
     if phrase in ("today", "yesterday", "tomorrow"):

@@ -3,21 +3,26 @@ when and whose figure it is, read from the article's dependency parse
 (`service.nlp.figures`), each slot with its span.
 
 A time slot that holds a resolved date dates the figure (`as_of`): 'on Thursday' for a
-march, 'in April' for a toll. The parse is the one language model the miner uses; it is
-loaded on first use and checked against recorded hashes.
+march, 'in April' for a toll; not 'since Friday', where the count began. The parse is the
+one language model the miner uses; it is loaded on first use and checked against recorded
+hashes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from lexicon import load
 from schemas.candidates import QuantityCandidate, SourceCandidate
 from schemas.record import Span
 from service.mine.dates import DateHit
 from service.nlp.attribution import reported_clause
 from service.nlp.figures import read_frame
 from service.nlp.parse import parse
+
+_SPAN_STARTS: Final = frozenset(w for w in load("frames").words("time.spans") if " " not in w)
+"""One-word `time.spans` openers ('since', 'from'): a date after one starts a stretch."""
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -50,9 +55,16 @@ def add_frames(
         quantity.slot_spans = spans
         if reading.time is not None:
             inside = [h for h in dated if reading.time.start <= h.start < reading.time.end]
-            if inside:
+            if inside and not _starts_span(text[inside[0].start : inside[0].end]):
                 quantity.as_of = inside[0].iso
                 quantity.as_of_phrase = text[inside[0].start : inside[0].end]
+
+
+def _starts_span(phrase: str) -> bool:
+    """A date that opens a stretch running to the report ('since Friday', 'from 1 May'):
+    where the count began, not when it held, so it dates nothing."""
+    words = phrase.casefold().split()
+    return bool(words) and words[0] in _SPAN_STARTS
 
 
 def add_statements(text: str, sources: Sequence[SourceCandidate], doc: Doc | None = None) -> None:

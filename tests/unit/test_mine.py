@@ -134,6 +134,17 @@ def test_as_of_comes_from_a_date_in_the_same_sentence(mined: Candidates) -> None
     assert _quantity(mined, "up to 600 tonnes").as_of is None  # next sentence: no date
 
 
+def test_a_count_since_a_day_is_not_dated_by_that_day() -> None:
+    """'more than 5,000 flights since Friday' holds at the report; Friday is where the
+    count began, so it gives the figure no `as_of`. 'on Friday' does."""
+    text = "Delta has cancelled more than 5,000 flights since Friday."
+    [since] = mine(Article(text=text, published_at=PUBLISHED)).quantities
+    assert since.time_scope == "since Friday" and since.as_of is None
+    text = "Delta cancelled 1,079 flights on Monday."
+    [monday] = mine(Article(text=text, published_at=PUBLISHED)).quantities
+    assert monday.as_of == "2025-09-01"
+
+
 def test_years_dates_and_times_are_not_figures(mined: Candidates) -> None:
     texts = {q.span.text for q in mined.quantities}
     assert not any(t in texts for t in ("2011", "2019", "3", "02", "2025"))
@@ -246,6 +257,8 @@ def test_dates_resolve_against_publication(
         ("Wednesday's parade was cancelled.", "2025-09-03"),
         ("The clinic was built in June 2024.", "2024-06"),
         ("It was repaired last Tuesday.", "2025-08-26"),
+        # a stretch's start is not in the future: 'since Friday' is the Friday before
+        ("Flights have been cancelled since Friday.", "2025-08-29"),
     ],
 )
 def test_more_date_forms(text: str, iso: str) -> None:

@@ -78,8 +78,8 @@ def fit(
     if a.owner and b.owner and not same_party(a.owner, b.owner):
         return None  # 'Labour won 412 seats' and 'the Conservatives won 121 seats'
     if a.place != b.place:
-        if not (lone_place and not (a.place and b.place)):
-            return None
+        if not (lone_place and not (a.place and b.place)) or a.elsewhere or b.elsewhere:
+            return None  # 'Elsewhere in Indonesia' is no lone place of the story's
         confidence *= tol.conf_open_place
     elif a.place:
         slots.add("place")

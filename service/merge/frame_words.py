@@ -67,6 +67,10 @@ LAST_DAY_TIMES: Final = tuple(_LEX.words("time.last_day"))
 CURRENT_WORDS: Final = frozenset(_LEX.words("time.current"))
 """Words just after a figure that hold its count as a state now ('441 still missing')."""
 
+OTHER_PLACES: Final = frozenset(_LEX.words("parse.other_places"))
+"""Words that put a figure somewhere other than the story's place ('abroad', 'elsewhere in
+Indonesia')."""
+
 SNAPSHOT_TIMES: Final = _LEX.words("time.snapshots")
 """Words that open a time scope taken at a point of time ('by 4 pm', 'as of Tuesday',
 'so far'): the figure is a snapshot of a count in progress."""

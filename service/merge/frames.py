@@ -37,6 +37,7 @@ from service.merge.frame_words import (
     LAST_DAY_TIMES,
     MEASURE_NOUNS,
     OCCURRENCE_NOUNS,
+    OTHER_PLACES,
     PART_AMONG,
     PART_INCLUDING,
     PEOPLE_NOUNS,
@@ -102,6 +103,9 @@ class FigureFrame:
     snapshot: bool = False
     """Its time scope takes it at a point of time ('by 4 pm', 'as of Tuesday', 'so far'):
     a count in progress, which a later count of its source replaces."""
+    elsewhere: bool = False
+    """Its place is said to be another than the story's ('abroad', 'elsewhere in
+    Indonesia'): a figure with no place is never read as being there."""
     current: bool = False
     """It counts a state that holds at the report ('27 still being treated', the missing,
     the displaced): it moves either way, and it is never the running tally of what befell
@@ -446,6 +450,7 @@ def frame_of(
         qualifier_heads=heads - {entity},
         scope=scope,
         place=place_of(quantity.place_scope, event_places) if quantity.place_scope else "",
+        elsewhere=bool(OTHER_PLACES.intersection(_words(quantity.place_scope)[:1])),
         days=day_range(quantity.as_of) if quantity.as_of else _NO_DAYS,
         counted=_content(quantity.counted),
         derived=derived,

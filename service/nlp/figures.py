@@ -52,6 +52,9 @@ STATE_WORDS: Final = frozenset(_LEX.words("parse.states"))
 WHOLE_COUNTRY_WORDS: Final = frozenset(_LEX.words("parse.whole_country"))
 WHOLE_WORLD_WORDS: Final = frozenset(_LEX.words("parse.whole_world"))
 _WHOLE_PLACE_WORDS: Final = WHOLE_COUNTRY_WORDS | WHOLE_WORLD_WORDS
+OTHER_PLACE_WORDS: Final = frozenset(_LEX.words("parse.other_places"))
+"""Adverbs that put a figure somewhere other than the story's place ('abroad', 'elsewhere
+in Indonesia'): a place scope with the named place they govern."""
 WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
 """'around the world', 'across the globe': a place scope though no named place."""
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
@@ -424,6 +427,8 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                     time = time or slot(phrase(child))
                 elif child.lower_ in _WHOLE_PLACE_WORDS:
                     place = place or slot([child])
+                elif child.lower_ in OTHER_PLACE_WORDS:
+                    place = place or slot(phrase(child))
     return place, time
 
 
@@ -455,6 +460,8 @@ def _place_below(head: Token, depth: int) -> Slot | None:
     """A named place in a prepositional phrase on `head`, or on such a phrase's noun
     ('into a market in Magdeburg'), `depth` phrases down at most."""
     for child in head.children:
+        if child.dep_ == "advmod" and child.lower_ in OTHER_PLACE_WORDS:
+            return slot(phrase(child))  # 'Elsewhere in Indonesia, Mount Marapi erupted'
         if child.dep_ != "prep":
             continue
         for obj in child.children:

@@ -590,6 +590,20 @@ def test_a_state_now_is_not_the_running_tally() -> None:
     ]
 
 
+def test_a_figure_elsewhere_is_not_the_storys_own() -> None:
+    """'Elsewhere in Indonesia' another volcano sent ash 800 m high: not this eruption's
+    10,000 m column, although no other figure of the kind names a place."""
+    here = figure(10000, "10,000 m", "m sent", unit="m", entity="m", happening="sent")
+    there = figure(800, "800 m", "m sent", unit="m", entity="m", happening="sent",
+                   place_scope="Elsewhere in Indonesia")  # fmt: skip
+    assert frame_of(there, frozenset()).elsewhere
+    consensus = merge_records([record("a", quantities=[here]), record("b", quantities=[there])])
+    assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+    named = there.model_copy(update={"place_scope": "in Flores"})
+    consensus = merge_records([record("a", quantities=[here]), record("b", quantities=[named])])
+    assert [s for s, _, _ in statuses(consensus)] == ["conflicting"]  # a lone named place
+
+
 def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:
     """'the second round of talks' and 'the fifth round' are two rounds, not a dispute."""
     second = figure(2, "second", "round of wage talks", entity="round")

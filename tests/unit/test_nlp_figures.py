@@ -94,6 +94,20 @@ def test_a_measure_a_verb_reached_is_named_by_the_verb(
 
 
 @pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        ("Elsewhere in Indonesia, Mount Marapi also erupted, sending ash 800 m high.", "800 m",
+         "Elsewhere in Indonesia"),
+        ("Twenty-seven of the injured will be moved to hospitals abroad.", "Twenty-seven",
+         "abroad"),
+    ],
+)  # fmt: skip
+def test_elsewhere_or_abroad_is_a_place_of_its_own(text: str, figure: str, place: str) -> None:
+    reading = frame(text, figure)
+    assert reading.place is not None and reading.place.text == place
+
+
+@pytest.mark.parametrize(
     ("text", "figure", "owner"),
     [
         ("Labour won 412 seats in the election.", "412", "Labour"),

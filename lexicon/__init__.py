@@ -123,8 +123,13 @@ def names() -> list[str]:
 
 
 def available(name: str) -> list[str]:
-    """Versions of a lexicon on disk, oldest first."""
-    return sorted(p.stem for p in (LEXICON_DIR / name).glob("v*.yaml"))
+    """Versions of a lexicon on disk, oldest first: by number, so v10 follows v9."""
+    return sorted((p.stem for p in (LEXICON_DIR / name).glob("v*.yaml")), key=_version_order)
+
+
+def _version_order(version: str) -> tuple[int, str]:
+    number = version[1:]
+    return (int(number), "") if number.isdigit() else (-1, version)
 
 
 def load(name: str, version: str | None = None) -> Lexicon:

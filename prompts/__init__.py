@@ -37,9 +37,14 @@ class Prompt:
 
 
 def available(name: str) -> list[str]:
-    """Versions of a prompt on disk, oldest first."""
+    """Versions of a prompt on disk, oldest first: by number, so v10 follows v9."""
     folder = PROMPTS_DIR / name
-    return sorted(p.stem for p in folder.glob("v*.yaml"))
+    return sorted((p.stem for p in folder.glob("v*.yaml")), key=_version_order)
+
+
+def _version_order(version: str) -> tuple[int, str]:
+    number = version[1:]
+    return (int(number), "") if number.isdigit() else (-1, version)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

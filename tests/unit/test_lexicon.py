@@ -146,3 +146,10 @@ def test_the_lexicon_holds_general_language_only() -> None:
         if entry.casefold() in story
     ]
     assert not found, "\n".join(found)
+
+
+def test_versions_sort_by_number() -> None:
+    """v10 is newer than v9: a string sort would load v9 and ignore every later version."""
+    frames = lexicon.available("frames")
+    assert frames.index("v10") == frames.index("v9") + 1 == len(frames) - 1
+    assert lexicon.load("frames").version == "v10"

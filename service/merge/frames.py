@@ -146,7 +146,7 @@ class FigureFrame:
     def stock(self) -> bool:
         """A tally of a state people leave as days pass ('missing'): it falls as well as
         rises."""
-        return self.tally and (bool(self.happening & STOCK_HAPPENINGS) or self.current)
+        return self.tally and self.current  # `current` holds for a stock happening too
 
     @property
     def generic(self) -> bool:

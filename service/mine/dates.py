@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Final
 
 from schemas.candidates import DateCandidate
 from schemas.record import Granularity
@@ -65,6 +66,8 @@ class DateHit:
     end: int
     iso: str | None  # None when the phrase needs a publication date that is missing
     granularity: Granularity
+    lead: str = ""
+    """The lead word, lower case ('since' in 'since Friday'), or '' for none."""
 
 
 _Resolved = tuple[str | None, Granularity] | None
@@ -85,7 +88,7 @@ def date_hits(text: str, pub: date | None) -> list[DateHit]:
     hits: list[DateHit] = []
     for start, neg_end, _, kind, mod, m in sorted(found, key=lambda f: f[:3]):
         if (not hits or start >= hits[-1].end) and (resolved := _resolve_date(kind, m, mod, pub)):
-            hits.append(DateHit(start, -neg_end, *resolved))
+            hits.append(DateHit(start, -neg_end, *resolved, lead=mod))
     return hits
 
 
@@ -122,15 +125,20 @@ def _resolve_date(kind: str, m: re.Match[str], mod: str, pub: date | None) -> _R
     return (nearest.isoformat(), "day") if nearest else None
 
 
+_WEEKDAY_STEPS: Final = {
+    "last": range(-1, -8, -1),
+    "next": range(1, 8),
+    "since": range(0, -7, -1),  # a stretch that runs to the report: that day or before it
+}
+"""Days from publication a weekday is looked for in, by its lead word (else -3..3)."""
+
+
 def _resolve_relative(phrase: str, weekday: str | None, mod: str, pub: date | None) -> _Resolved:
     if pub is None:
         return _NEEDS_PUB
     if weekday is not None:
         target = _WEEKDAYS[weekday[:3].lower()]
-        # 'since Friday' starts a stretch that runs to the report: that day or before it
-        offsets = {"last": range(-1, -8, -1), "next": range(1, 8), "since": range(0, -7, -1)}.get(
-            mod, range(-3, 4)
-        )
+        offsets = _WEEKDAY_STEPS.get(mod, range(-3, 4))
         day = next(pub + timedelta(d) for d in offsets if (pub + timedelta(d)).weekday() == target)
         return day.isoformat(), "day"
     if phrase in ("today", "yesterday", "tomorrow"):

@@ -22,7 +22,8 @@ from service.nlp.figures import read_frame
 from service.nlp.parse import parse
 
 _SPAN_STARTS: Final = frozenset(w for w in load("frames").words("time.spans") if " " not in w)
-"""One-word `time.spans` openers ('since', 'from'): a date after one starts a stretch."""
+"""One-word `time.spans` openers ('since', 'from'): a date they lead opens a stretch
+running to the report, where the count began, not when it held, so it dates nothing."""
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -55,16 +56,9 @@ def add_frames(
         quantity.slot_spans = spans
         if reading.time is not None:
             inside = [h for h in dated if reading.time.start <= h.start < reading.time.end]
-            if inside and not _starts_span(text[inside[0].start : inside[0].end]):
+            if inside and inside[0].lead not in _SPAN_STARTS:
                 quantity.as_of = inside[0].iso
                 quantity.as_of_phrase = text[inside[0].start : inside[0].end]
-
-
-def _starts_span(phrase: str) -> bool:
-    """A date that opens a stretch running to the report ('since Friday', 'from 1 May'):
-    where the count began, not when it held, so it dates nothing."""
-    words = phrase.casefold().split()
-    return bool(words) and words[0] in _SPAN_STARTS
 
 
 def add_statements(text: str, sources: Sequence[SourceCandidate], doc: Doc | None = None) -> None:

@@ -57,6 +57,11 @@ def _at(article_id: str, day: int, vector: dict[str, float]) -> Features:
     return Features(article_id, day, vector, tuple(vector), article_id)
 
 
+def _events(items: list[Features], settings: ClusterSettings = SETTINGS) -> list[tuple[str, ...]]:
+    """The article ids of each event `split_component` cuts `items` into."""
+    return [g.article_ids for g in split_component(items, settings)]
+
+
 def test_a_follow_up_beyond_the_window_joins_the_event_it_follows() -> None:
     # a~b 0.35, b~c 0.35, a~c 0.30: one story told over 500 days; a and c lie further
     # apart than the window, so the linkage alone counts a~c as 0 and cuts c off.
@@ -64,10 +69,10 @@ def test_a_follow_up_beyond_the_window_joins_the_event_it_follows() -> None:
     b = {"t1": 0.35, "t2": 0.936750}
     c = {"t1": 0.30, "t2": 0.261548, "t3": 0.917388}
     story = [_at("a", 0, a), _at("b", 200, b), _at("c", 500, c)]
-    assert [g.article_ids for g in split_component(story, SETTINGS)] == [("a", "b", "c")]
+    assert _events(story) == [("a", "b", "c")]
     # a piece no pair of which is dated close to the rest stays apart
     apart = [_at("a", 0, a), _at("b", 200, b), _at("c", 900, c)]
-    assert [g.article_ids for g in split_component(apart, SETTINGS)] == [("a", "b"), ("c",)]
+    assert _events(apart) == [("a", "b"), ("c",)]
 
 
 def test_a_follow_up_published_within_days_joins_the_event() -> None:
@@ -77,13 +82,13 @@ def test_a_follow_up_published_within_days_joins_the_event() -> None:
     b = {"t1": 0.5, "t2": 0.866025}
     c = {"t1": 0.2, "t2": 0.11547, "t3": 0.972968}
     near = [_at("a", 0, a), _at("b", 1, b), _at("c", 5, c)]
-    assert [g.article_ids for g in split_component(near, SETTINGS)] == [("a", "b", "c")]
+    assert _events(near) == [("a", "b", "c")]
     later = [_at("a", 0, a), _at("b", 1, b), _at("c", 40, c)]
-    assert [g.article_ids for g in split_component(later, SETTINGS)] == [("a", "b"), ("c",)]
+    assert _events(later) == [("a", "b"), ("c",)]
     undated = [_at("a", 0, a), _at("b", 1, b), Features("c", None, c, tuple(c), "c")]
-    assert [g.article_ids for g in split_component(undated, SETTINGS)] == [("a", "b"), ("c",)]
+    assert _events(undated) == [("a", "b"), ("c",)]
     plain = SETTINGS.model_copy(update={"near_weight": 1.0})
-    assert [g.article_ids for g in split_component(near, plain)] == [("a", "b"), ("c",)]
+    assert _events(near, plain) == [("a", "b"), ("c",)]
 
 
 def test_clusters_do_not_depend_on_the_input_order() -> None:

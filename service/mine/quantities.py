@@ -157,13 +157,45 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
     else:
         tail_end, unit, hint = _tail(text, end, ordinal, money)
     if hedge == "exact" and not unit:
-        prev = _PREV_WORD.search(text, max(sent_start, start - 40), start)
-        prev_cap = prev is not None and prev.start() > sent_start and prev.group("w")[0].isupper()
-        next_cap = re.match(rf"{H}+[A-Z]", text[end : end + 3]) is not None
-        if prev_cap or next_cap or (m.group()[0].isupper() and start > sent_start):
+        if _names(text, sent_start, start, end) or (m.group()[0].isupper() and start > sent_start):
             return None  # "Route 66", "38 North", "World War Two"
+        if _listed_after_name(text, sent_start, start):
+            return None  # "the 737 MAX, 767 and 777"
     start = hedge_m.start() if hedge_m else start
     return _Figure(start, tail_end, value, hedge=hedge, unit=unit, hint=hint, ordinal=ordinal)
+
+
+def _names(text: str, sent_start: int, start: int, end: int) -> bool:
+    """A bare number inside a name: a capitalised word before it (not the sentence's
+    first) or after it ('Route 66', '38 North'). After a capitalised word and a comma it is
+    a figure when words follow it ('In Paris, 30 were held'); set off by commas it is
+    said of the name ('Dana Reyes, 41,'), and after a name with a number it is one of a
+    list of names ('the 737 MAX, 767')."""
+    prev = _PREV_WORD.search(text, max(sent_start, start - 40), start)
+    if prev is not None and prev.start() > sent_start and prev.group("w")[0].isupper():
+        if not prev.group("w").endswith((",", ";", ":")):
+            return True
+        if text[end : end + 1] in (",", ";", ".", ")"):
+            return True
+        earlier = _PREV_WORD.search(text, max(sent_start, prev.start() - 40), prev.start())
+        if earlier is not None and any(ch.isdigit() for ch in earlier.group("w")):
+            return True
+    return re.match(rf"{H}+[A-Z]", text[end : end + 3]) is not None
+
+
+_LISTED = re.compile(rf"(?P<num>[0-9][0-9,.]*[0-9]|[0-9]),?{H}+(?:and|or){H}+$")
+
+
+def _listed_after_name(text: str, sent_start: int, start: int) -> bool:
+    """The last of a list of names: a number joined by 'and' or 'or' to a number that
+    follows a name and a comma ('the 737 MAX, 767 and 777' are three models, not 777 of
+    something)."""
+    listed = _LISTED.search(text, max(sent_start, start - 30), start)
+    if listed is None or not text[start : start + 1].isdigit():
+        return False
+    before = listed.start("num")
+    after_comma = text[max(sent_start, before - 2) : before].rstrip().endswith(",")
+    return after_comma and _names(text, sent_start, before, listed.end("num"))
 
 
 _NEXT_WORD = re.compile(rf"{H}+(?P<w>[^\W\d_]+)")

@@ -11,11 +11,14 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
   its 'of' noun, a pronoun ('1,000 of whom') to the noun it stands for;
 * the **happening** is a participle or state adjective on that noun ('soldiers killed',
   'people missing'), else the verb the noun is subject or object of ('killed 12
-  people', 'have been killed'), skipping verbs of saying and of tallying ('the toll
-  rose to'), whose complement is used instead ('were on strike');
+  people', 'have been killed'), with the words after it that make one happening phrase
+  with it ('stopped work', 'walked out'), skipping verbs of saying and of tallying ('the
+  toll rose to'), whose complement is used instead ('were on strike');
 * the **qualifier** is the noun's other modifiers ('North Korean', 'additional');
 * the **place** and **time** are a place or date attached to the number, the noun or the
-  verb by a preposition ('in Paris', 'on Thursday', 'nationwide', 'around the world');
+  verb by a preposition ('in Paris', 'on Thursday', 'nationwide', 'around the world'); a
+  date may also hang on the preposition the figure is the object of ('down from 17.06%
+  on Sept. 18');
 * the **source** is who gives the figure (`service.nlp.attribution`): the subject of the
   nearest verb of saying above it ('police said', 'the ministry put the figure at'), or
   that clause's 'according to';
@@ -67,6 +70,10 @@ _FATES: Final = frozenset(
 )
 """Words of a running tally's happening (killed, injured, missing): what befell the
 counted things, which outranks where they were sent or what they were doing."""
+_HAPPENING_PHRASES: Final = frozenset(
+    form for forms in _LEX.groups("happenings.classes").values() for form in forms if " " in form
+)
+_PHRASE_WORDS: Final = max((len(p.split()) for p in _HAPPENING_PHRASES), default=1)
 RELATIVES: Final = frozenset({"whom", "which", "who", "that"})
 PRONOUNS: Final = frozenset({"them", "those", "they", "these", "it", "whom", "which", "who"})
 _PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
@@ -366,7 +373,26 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
     if fate is not None:
         return slot([fate]), fate
     particles = [c for c in verb.children if c.dep_ == "prt"]
-    return slot([verb, *particles]), verb
+    return slot([verb, *particles, *_phrase_after(verb)]), verb
+
+
+def _phrase_after(verb: Token) -> list[Token]:
+    """The words right after `verb` that make one happening with it ('walked out',
+    'stopped work', 'took to the streets': `happenings.classes` phrases), however the
+    parse attached them."""
+    doc = verb.doc
+    for size in range(_PHRASE_WORDS - 1, 0, -1):
+        words = doc[verb.i : verb.i + size + 1]
+        if len(words) == size + 1 and words.text.casefold() in _HAPPENING_PHRASES:
+            return list(words[1:])
+    return []
+
+
+def _opening_preposition(number: Token) -> Token | None:
+    """The preposition the figure is the object of ('from' in 'down from 17.06% on Sept.
+    18'), where the parse may hang the figure's own date."""
+    node = number.head if number.dep_ in ("nummod", "quantmod", "compound") else number
+    return node.head if node.dep_ == "pobj" and node.head.dep_ == "prep" else None
 
 
 _CHAIN: Final = frozenset({"advcl", "xcomp", "conj"})
@@ -546,6 +572,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     befell = done.root if done is not None and len(done) else None
     anchors = [t for t in (number, noun, verb, befell) if t is not None]
     place, time = _scopes(list(dict.fromkeys(anchors)))
+    if time is None and (opening := _opening_preposition(number)) is not None:
+        _, time = _scopes([opening])  # 'down from 17.06% on Sept. 18'
     if place is None and verb is not None:
         place = _clause_place(verb)
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):

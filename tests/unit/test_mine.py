@@ -169,6 +169,26 @@ def test_number_words_inside_names_are_skipped() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # after a capitalised word and a comma, a number that words follow is a figure ...
+        ("In Lyon, 40 were arrested and 12 were hurt.", ["40", "12"]),
+        ("Across Ohio, 25 died.", ["25"]),
+        # ... one set off by commas is said of the name (an age) ...
+        ("The pilot, Dana Reyes, 41, was unhurt.", []),
+        # ... and after a name with a number, it and the number joined to it by 'and' or
+        # 'or' are names of the same kind ('the 737 MAX, 767 and 777')
+        ("The strike halted the A350 XWB, 787 and 777, an output of 40 jets a month.",
+         ["40 jets"]),
+        # a count joined to a count stays a count
+        ("Police said 30 and 40 were hurt.", ["30", "40"]),
+    ],
+)  # fmt: skip
+def test_a_number_after_a_name_and_a_comma(text: str, figures: list[str]) -> None:
+    assert [q.span.text for q in mine(Article(text=text)).quantities] == figures
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [("2,000", 2000), ("1.3 million", 1.3e6), ("two", 2), ("twenty-five", 25), ("a dozen", 12),
      ("$1.2 billion", 1.2e9), ("17", 17), ("soldiers", None), ("", None)],

@@ -183,3 +183,38 @@ def test_a_participle_takes_the_place_of_its_clause(
 ) -> None:
     reading = frame(text, figure)
     assert said(reading.place) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening"),
+    [
+        # a verb and the words after it make one happening phrase of the lexicon, however
+        # the parse attached them (an object, an adverb, a prepositional phrase)
+        ("About 12% of nurses stopped work on Monday, the union said.", "12%", "stopped work"),
+        ("Nearly 3,000 dockers walked out at dawn.", "3,000", "walked out"),
+        ("Some 8,000 students took to the streets of the capital.", "8,000",
+         "took to the streets"),
+        # a verb alone when the words after it make no such phrase
+        ("About 400 workers stopped production at the plant.", "400", "stopped"),
+    ],
+)  # fmt: skip
+def test_a_happening_takes_the_words_that_make_a_phrase_with_its_verb(
+    text: str, figure: str, happening: str
+) -> None:
+    assert said(frame(text, figure).happening) == happening
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "time"),
+    [
+        # a date hung on the preposition the figure is the object of dates the figure
+        ("Turnout was 41%, down from 48.5% on 3 March.", "48.5%", "on 3 March"),
+        ("The toll rose to 90, up from 64 on Tuesday.", "64", "on Tuesday"),
+        # the figure after it is not that preposition's object: it keeps its own time
+        ("The toll rose to 90, up from 64 on Tuesday.", "90", None),
+    ],
+)  # fmt: skip
+def test_a_date_on_the_preposition_a_figure_is_the_object_of_dates_it(
+    text: str, figure: str, time: str | None
+) -> None:
+    assert said(frame(text, figure).time) == time

@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-mine bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-mine bench-slots bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench   - merge benchmark"
 	@echo "make screenshots - the sample review page at desktop and phone width (needs chromium)"
 	@echo "make bench-llm - where an article's time goes with the embedded model (recorded llama.cpp timings)"
+	@echo "make bench-slots - the embedded server with 1, 2 and 4 slots (facet calls in order vs at once)"
 	@echo "make bench-throughput - summarise, batch and API against a 0.5 s latency stub, as ratios to the ideal"
 	@echo "make stack   - API + 2 Celery workers + model server over this machine's Redis and PostgreSQL"
 	@echo "make bench-scale - jobs per second with 1, 2 and 4 workers against the latency stub LLM"
@@ -117,6 +118,10 @@ bench-llm: install
 
 bench-mine: install
 	$(PY) bench/bench_mine.py
+
+# Embedded llama.cpp with 1, 2 and 4 slots on the sample's recorded requests (needs the model).
+bench-slots: install
+	$(PY) bench/bench_slots.py --slots 1,2,4
 
 # The fault table: every fault of tests/support/fault_server.py (first call, one facet, all
 # calls) by every entry point, default retry settings with real waits (about 10 minutes).

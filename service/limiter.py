@@ -27,7 +27,9 @@ REMOTE_DEFAULT: Final = 16
 """Calls in flight to an endpoint we do not run (OpenAI, vLLM, Ollama, a remote llama.cpp)."""
 
 EMBEDDED_DEFAULT: Final = 1
-"""Calls in flight to the embedded llama.cpp server, which has one slot."""
+"""Calls in flight to the embedded llama.cpp server, which has one slot: on 2 cores more
+slots are slower (`bench/bench_slots.py`: 1.07x the time with 2, 1.26x with 4), each
+evaluating the article prefix again."""
 
 
 def llm_concurrency(settings: Settings) -> int:

@@ -346,6 +346,19 @@ def test_sources(mined: Candidates, source: str, cue: str) -> None:
     assert (source, cue) in {(s.source, s.cue) for s in mined.sources}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a cue word after an article alone or a possessive is a noun, and names no source
+        "The estimates rest on how long the outage lasted.",
+        "Norvale's claims were rejected by the court.",
+        "The confirmed cases rose to 40.",
+    ],
+)
+def test_a_cue_word_that_is_a_noun_names_no_source(text: str) -> None:
+    assert mine(Article(text=text)).sources == []
+
+
 def test_citing_and_passive_voice() -> None:
     text = "The agency, citing Deputy Mayor Ivo Lind, said 40 homes are estimated to be lost."
     sources = {(s.source, s.cue) for s in mine(Article(text=text)).sources}

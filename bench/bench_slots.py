@@ -11,7 +11,7 @@ generated (llama.cpp's own `timings`).
     python bench/bench_slots.py [--slots 1,4] [--articles kim-seoul-desk,kim-kyiv-ledger]
 
 It needs the embedded model (`make run` assembles it) and an otherwise idle machine:
-the two settings share the cores with nothing else only if nothing else runs.
+anything else running shares the two cores and skews the comparison.
 """
 
 from __future__ import annotations

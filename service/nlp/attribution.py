@@ -90,6 +90,13 @@ def _previous_subject(pronoun: Token) -> Token | None:
     return None
 
 
+def _names_author(token: Token) -> bool:
+    """A word that names who wrote a document: a name, a nationality, or a source noun
+    ('media', 'government')."""
+    named = token.pos_ == "PROPN" or token.ent_type_ in _NAMED
+    return named or token.lemma_.lower() in SOURCE_HEADS or token.lower_ in SOURCE_HEADS
+
+
 def _authored(document: Token) -> Token | None:
     """Who a document is by: 'its report', 'the council's report', 'data from X', 'a
     notice posted by X', 'government figures'. None when the document names no author."""
@@ -120,6 +127,13 @@ def source_slot(head: Token) -> Slot | None:
     before; 'it' or 'the agency' as the organisation last named before it that fits."""
     if head.lemma_.lower() in DOCUMENTS:
         author = _authored(head)
+        if author is not None and author.head.i == head.i and author.dep_ in ("amod", "compound"):
+            # the author's words before the document: 'Israeli media reports' → 'Israeli
+            # media', 'government figures' → 'government', 'BNPB situation report' → 'BNPB'
+            words = list(head.doc[author.i : head.i])
+            while len(words) > 1 and not _names_author(words[-1]):
+                words.pop()
+            return slot(words)
         return source_slot(author) if author is not None else None
     for child in head.children:
         if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ == "NOUN":

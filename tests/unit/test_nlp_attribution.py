@@ -112,3 +112,19 @@ def test_a_dateline_is_no_source(text: str, figure: str, source: str) -> None:
 def test_a_sentence_opening_with_a_capital_letter_and_a_dash_is_no_dateline() -> None:
     text = "A police spokesman - speaking on condition of anonymity - said 12 people died."
     assert source_of(text, "12 people") == "A police spokesman"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        # a document named by its author's words: the author is all of them ...
+        ("According to Norvalian media reports, 40 people were held.", "40",
+         "Norvalian media"),
+        # ... but not the words that name the kind of document
+        ("The NDMA situation report said 1,200 people had fled.", "1,200", "NDMA"),
+    ],
+)  # fmt: skip
+def test_a_document_s_author_is_the_words_that_name_who_wrote_it(
+    text: str, figure: str, source: str
+) -> None:
+    assert source_of(text, figure) == source

@@ -92,10 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = ensure_model(DEFAULT_MODEL, Settings().cache_dir / "models")
     articles = [a for a in args.articles.split(",") if a]
     totals = {n: run(n, articles, model) for n in (int(s) for s in args.slots.split(","))}
-    first = next(iter(totals.values()))
+    base, first = next(iter(totals.items()))
     print(json.dumps({f"slots_{n}": round(t, 1) for n, t in totals.items()}))
     for n, seconds in totals.items():
-        print(f"slots {n}: {seconds / first:.2f}x the time of slots {next(iter(totals))}")
+        print(f"slots {n}: {seconds / first:.2f}x the time of slots {base}")
     return 0
 
 

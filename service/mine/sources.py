@@ -39,6 +39,7 @@ _LEADING_NOISE = frozenset(_EN.words("sources.leading_noise")) | frozenset(
 _FORWARD_STOP = frozenset(_EN.words("sources.forward_stops"))
 _QUOTE_CHARS = '"\u201c\u201d\u2018'
 _POSSESSIVE = re.compile(rf"[{AP}]s?$")
+_ARTICLES = ("the", "a", "an")
 
 
 def _np_word(word: str) -> bool:
@@ -53,9 +54,9 @@ def _trim_source(text: str, toks: list[tuple[int, int]]) -> tuple[int, int] | No
     words = [text[s:e] for s, e in toks]
     if not words or not any(w[0].isupper() or w.lower() in _SOURCE_HEADS for w in words):
         return None
-    if all(w.lower() in ("the", "a", "an") for w in words) or _POSSESSIVE.search(words[-1]):
+    if all(w.lower() in _ARTICLES for w in words) or _POSSESSIVE.search(words[-1]):
         return None  # 'The estimates rest on', "Delta's claims": the cue word is a noun
-    if words[0].lower() in ("the", "a", "an") and any(w[0].isupper() for w in words[1:]):
+    if words[0].lower() in _ARTICLES and any(w[0].isupper() for w in words[1:]):
         toks = toks[1:]
     return toks[0][0], toks[-1][1]
 
@@ -85,7 +86,7 @@ def _source_before(text: str, sent_start: int, cue_start: int) -> tuple[int, int
         if not (connector_ok and (_np_word(word) or _modifies_head(text, chosen, word))):
             break
         chosen.insert(0, (s, e))
-        if word.lower() in ("the", "a", "an"):
+        if word.lower() in _ARTICLES:
             break
     return _trim_source(text, chosen)
 

@@ -87,3 +87,8 @@ class Candidates(BaseModel):
     dates: list[DateCandidate] = Field(default_factory=list)
     people: list[PersonCandidate] = Field(default_factory=list)
     sources: list[SourceCandidate] = Field(default_factory=list)
+    ages: list[QuantityCandidate] = Field(
+        default_factory=list,
+        description="Ages of named people, read from the parse ('Marc Fogel, 62,'): figures "
+        "the text settles alone, never shown to the LLM; ids A1...",
+    )

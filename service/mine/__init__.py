@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from schemas.article import Article
 from schemas.candidates import Candidates
+from service.mine.ages import add_ages
 from service.mine.dates import DateHit, date_hits, find_dates
 from service.mine.doc import Doc
 from service.mine.frames import add_frames, add_statements
@@ -25,6 +26,7 @@ from service.mine.people import find_people
 from service.mine.quantities import find_quantities, is_counted_year
 from service.mine.quotes import find_quotes
 from service.mine.sources import find_sources
+from service.nlp.parse import parse as parse_text
 from service.text.stems import stem_words
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,16 +68,20 @@ def mine_unparsed(article: Article) -> Candidates:
 
 
 def needs_parse(candidates: Candidates) -> bool:
-    """Whether `add_parse` reads the parse for these candidates (figures or sources)."""
-    return bool(candidates.quantities or candidates.sources)
+    """Whether `add_parse` reads the parse for these candidates (figures, sources, or
+    people, whose ages it reads)."""
+    return bool(candidates.quantities or candidates.sources or candidates.people)
 
 
 def add_parse(article: Article, candidates: Candidates, parse: Parse | None = None) -> None:
     """Fill in place what the dependency parse gives `mine_unparsed`'s candidates: each
-    figure's frame and each source's reported statement. `parse`: the article's parse
-    (`service.nlp.parse.parse_many`), else it is made (or taken from the parse cache)."""
-    add_frames(article.text, candidates.quantities, _date_hits(article), parse)
-    add_statements(article.text, candidates.sources, parse)
+    figure's frame, each source's reported statement and the ages of named people
+    (`ages`). `parse`: the article's parse (`service.nlp.parse.parse_many`), else it is
+    made (or taken from the parse cache)."""
+    doc = parse if parse is not None else parse_text(article.text)
+    add_frames(article.text, candidates.quantities, _date_hits(article), doc)
+    add_statements(article.text, candidates.sources, doc)
+    add_ages(article.text, candidates, doc)
 
 
 def _date_hits(article: Article) -> list[DateHit]:

@@ -61,14 +61,18 @@ def clip(text: str, limit: int) -> str:
 
 def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]) -> list[Quantity]:
     """Every mined figure, described by its parsed frame and (where given) its label; a
-    figure labelled as page furniture is left out."""
+    figure labelled as page furniture is left out. The ages of named people follow, each
+    in place of a mined figure on its number."""
     sources = _sources_by_sentence(cands.sources)
     known_sources = [fold_text(c.source) for c in cands.sources]
     out: list[Quantity] = []
+    ages = [(a.span.start, a.span.end) for a in cands.ages]
     for cand in cands.quantities:
         label: QuantityLabel | None = labels.get(cand.id)
         if label is not None and not label.relevant:
             continue
+        if any(start < cand.span.end and cand.span.start < end for start, end in ages):
+            continue  # the parse read this number as a named person's age
         out.append(
             Quantity(
                 value=cand.value,
@@ -98,7 +102,24 @@ def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]
                 candidate=cand.id,
             )
         )
+    out.extend(_age(cand) for cand in cands.ages)
     return out
+
+
+def _age(cand: QuantityCandidate) -> Quantity:
+    """A named person's age, as the parse read it (`Candidates.ages`): no label needed."""
+    return Quantity(
+        value=cand.value,
+        unit=cand.unit,
+        counted=cand.counted_hint,
+        phrase=cand.span.text[:300],
+        entity=cand.entity,
+        qualifier=cand.qualifier[:100],
+        owner=cand.owner[:100],
+        slot_evidence=cand.slot_spans,
+        evidence=[cand.span],
+        candidate=cand.id,
+    )
 
 
 def build_quotes(article: Article, cands: Candidates, labels: dict[str, Any]) -> list[Quote]:

@@ -1,0 +1,66 @@
+"""Ages of named people as figures: 'Marc Fogel, 62,' is a figure of 62 years, the age of
+Marc Fogel.
+
+The parse reads the age and the name it is said of (`service.nlp.ages`). The name is taken
+as a person's only when the article names that person: a person the miner found
+(`service.mine.people`) or a person's name the parse's entity tagger marks, whose last word
+the holder's last word is ('Karelina, 33,' of 'Ksenia Karelina'); the counted thing is the
+age of that person's fullest name. The text settles such a figure alone, so it is never
+shown to the LLM (`Candidates.ages`, ids A1...).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from schemas.candidates import Candidates, QuantityCandidate
+from schemas.record import Span
+from service.nlp.ages import read_ages
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+
+def add_ages(text: str, candidates: Candidates, doc: Doc) -> None:
+    """Fill `candidates.ages` (in place) from the parse `doc` of `text`."""
+    names = [p.name for p in candidates.people]
+    names += [e.text for e in doc.ents if e.label_ == "PERSON"]
+    ages: list[QuantityCandidate] = []
+    for age in read_ages(doc):
+        name = full_name(age.holder.text, names)
+        if name is None:
+            continue
+        sentence = doc.char_span(age.words.start, age.words.end, alignment_mode="expand")
+        around = sentence.sent if sentence is not None else None
+        ages.append(
+            QuantityCandidate(
+                id=f"A{len(ages) + 1}",
+                span=Span(start=age.words.start, end=age.words.end, text=age.words.text),
+                sentence=Span(start=around.start_char, end=around.end_char, text=around.text)
+                if around is not None
+                else Span(start=age.words.start, end=age.words.end, text=age.words.text),
+                value=float(age.years),
+                unit="years",
+                counted_hint=f"age of {name}",
+                entity="",  # what is counted is the counted phrase's: 'age'
+                qualifier=name,
+                owner=name,
+                slot_spans={
+                    "owner": Span(start=age.holder.start, end=age.holder.end, text=age.holder.text)
+                },
+            )
+        )
+    candidates.ages = ages
+
+
+def full_name(holder: str, names: list[str]) -> str | None:
+    """The fullest of `names` ending with the holder's last word, or None when no person
+    the article names does ('Boeing, 2,')."""
+    words = holder.split()
+    if not words:
+        return None
+    last = words[-1].casefold()
+    matching = [n for n in names if n.split() and n.split()[-1].casefold() == last]
+    if not matching:
+        return None
+    return max(matching, key=lambda n: (len(n.split()), -names.index(n)))

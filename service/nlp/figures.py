@@ -148,11 +148,23 @@ def _antecedent(pronoun: Token) -> Token | None:
     return None
 
 
+_SPATIAL_UNITS: Final = frozenset(
+    unit
+    for dimension in ("length", "mass")
+    for unit in load("en").numbers(f"figures.measures.{dimension}")
+)
+"""Units of length and mass, as the merge reads them (`figures.measures`)."""
+
+
 def _measured(number: Token) -> bool:
-    """The number is a measure in a unit ('10 km', '7.4 metres'), by the named entity
-    around it, not a count of things."""
+    """The number is a measure in a unit ('10 km', '7.4 metres'), not a count of things:
+    by the named entity around it, or by its unit when the tagger took the figure for a
+    bare number ('about 500 km' as a cardinal 'about 500')."""
     ent = entity_at(number)
-    return ent is not None and ent.label_ == "QUANTITY"
+    if ent is not None and ent.label_ == "QUANTITY":
+        return True
+    unit = number.head if number.dep_ == "nummod" else None
+    return unit is not None and unit.lemma_.lower() in _SPATIAL_UNITS
 
 
 _PERCENT_WORDS: Final = frozenset({"%", "percent", "per", "pct"})

@@ -49,6 +49,8 @@ def test_a_measure_or_share_counts_the_noun_it_is_of(text: str, figure: str, ent
         ("Its epicentre was 17 kilometres northeast of Bogo City.", "17 kilometres",
          "northeast of Bogo City"),
         ("The town lies some 80 km from the capital Skopje.", "80 km", "capital Skopje"),
+        # the tagger takes 'about 700' for a bare number: the unit says it is a measure
+        ("The volcano lies about 700 km west of Lima.", "about 700 km", "west of Lima"),
         # no named point: nothing more than the unit
         ("Villages around 4 km from the crater were struck.", "4 km", None),
         ("The injured were driven to a hospital about 100 km away.", "100 km", None),

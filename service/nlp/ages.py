@@ -55,8 +55,8 @@ def read_ages(doc: Doc) -> list[Age]:
 
 
 def _years(token: Token) -> int | None:
-    if token.pos_ != "NUM" or not token.text.isdigit():
-        return None
+    if token.pos_ != "NUM" or not (token.text.isascii() and token.text.isdigit()):
+        return None  # '²' is a digit to `str.isdigit`, and no age
     years = int(token.text)
     return years if 0 < years <= MAX_AGE else None
 

@@ -67,6 +67,10 @@ LAST_DAY_TIMES: Final = tuple(_LEX.words("time.last_day"))
 CURRENT_WORDS: Final = frozenset(_LEX.words("time.current"))
 """Words just after a figure that hold its count as a state now ('441 still missing')."""
 
+CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
+"""Nouns for the country's capital ('in the capital'): one city of a country's story, the
+story's own city in a city's story."""
+
 OTHER_PLACES: Final = frozenset(_LEX.words("parse.other_places"))
 """Words that put a figure somewhere other than the story's place ('abroad', 'elsewhere in
 Indonesia')."""

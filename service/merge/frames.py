@@ -24,6 +24,7 @@ from lexicon import load
 from schemas.record import Quantity
 from service.merge.counted import COUNT_CLASS, Clause, classify_unit, is_vague
 from service.merge.frame_words import (
+    CAPITAL_NOUNS,
     CHANGE_COMPARATIVES,
     CHANGE_MOVEMENTS,
     CLASS_HAPPENINGS,
@@ -55,6 +56,7 @@ from service.merge.frame_words import (
 from service.merge.intervals import day_range
 from service.merge.tokens import WORDS, fold, singularise
 from service.merge.vocabulary import STOP_WORDS
+from service.nlp.places import lookup as gazetteer_place
 
 _NO_DAYS: Final = None
 
@@ -277,7 +279,10 @@ def qualifier_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
 @cache
 def place_of(text: str, event_places: frozenset[str]) -> str:
     """The key of a place scope: '' for none, the whole country or the event's place;
-    `WORLD` for the whole world."""
+    `WORLD` for the whole world. 'The capital' is one city of its own in a story set in a
+    whole country, and the story's own place in one set in a city or a region of it (the
+    gazetteer knows no capitals: a story set in a city away from the capital that speaks of
+    'the capital' is read wrongly)."""
     folded = " ".join(_words(text))
     for prefix in PLACE_PREFIXES:
         keep = prefix.strip() == "outside"
@@ -291,7 +296,15 @@ def place_of(text: str, event_places: frozenset[str]) -> str:
     folded = _world_key(folded)
     if folded in event_places and folded != WORLD:
         return ""
+    if folded in CAPITAL_NOUNS and not all(_is_country(place) for place in event_places):
+        return ""
     return folded
+
+
+@cache
+def _is_country(key: str) -> bool:
+    found = gazetteer_place(key)
+    return found is not None and found.level == "country"
 
 
 def _world_key(key: str) -> str:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Final
 
 from lexicon import load
 from service.nlp.attribution import SAYING, TALLYING, figure_source
+from service.nlp.places import lookup as gazetteer_place
 from service.nlp.spans import Slot, entity_at, phrase, slot
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,6 +62,12 @@ in Indonesia'): a place scope with the named place they govern."""
 WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
 """'around the world', 'across the globe': a place scope though no named place."""
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
+PLACE_NOUNS: Final = frozenset(_LEX.words("parse.place_nouns"))
+"""Nouns for a place of the story's country that name none ('the capital'): after
+'outside' they are a place scope, the rest of the country."""
+CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
+"""Nouns for the country's capital: a place scope after any place preposition ('in the
+capital'), which the merge reads as the story's own city in a city's story."""
 TIME_PREPOSITIONS: Final = frozenset(_LEX.words("parse.time_prepositions"))
 _FATES: Final = frozenset(
     form
@@ -455,6 +462,11 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                     ent = entity_at(obj)
                     label = ent.label_ if ent is not None else ""
                     named = label in _PLACE_LABELS or obj.lower_ in WORLD_NOUNS
+                    named = (
+                        named
+                        or obj.lemma_ in CAPITAL_NOUNS
+                        or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
+                    )
                     if named and child.lower_ in PLACE_PREPOSITIONS:
                         place = place or slot([child, *phrase(obj)])
                     elif label in _TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
@@ -492,6 +504,34 @@ def _clause_place(verb: Token) -> Slot | None:
         if found is not None:
             return found
     return None
+
+
+def _fronted_place(number: Token) -> Slot | None:
+    """The place of a phrase that opens the figure's sentence, set off by a comma: 'In
+    Lyon, police put the crowd at 14,000, while the CGT said 20,000 had marched' counts
+    both in Lyon. Said first, it frames the whole sentence, its reported clauses too. The
+    place is a named place by the entity tagger or, as a proper noun it took for
+    something else ('Lyon' as a person), by the gazetteer."""
+    sentence = number.sent
+    opener = sentence[0]
+    if opener.dep_ != "prep" or opener.lower_ not in PLACE_PREPOSITIONS:
+        return None
+    if opener.head.i != sentence.root.i:
+        return None
+    objects = [c for c in opener.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    words = phrase(objects[0])
+    last = max(t.i for t in [opener, *words])
+    if last + 1 >= sentence.end or number.doc[last + 1].text != ",":
+        return None
+    named = any(t.ent_type_ in _PLACE_LABELS for t in words)
+    proper = [t for t in words if t.pos_ == "PROPN"]
+    if not named and not (proper and len(proper) == len([t for t in words if t.is_alpha])):
+        return None
+    if not named and gazetteer_place(" ".join(t.text for t in proper)) is None:
+        return None
+    return slot([opener, *words])
 
 
 def _place_below(head: Token, depth: int) -> Slot | None:
@@ -588,6 +628,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         _, time = _scopes([opening])  # 'down from 17.06% on Sept. 18'
     if place is None and verb is not None:
         place = _clause_place(verb)
+    if place is None:
+        place = _fronted_place(number)
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
     entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None

@@ -151,5 +151,5 @@ def test_the_lexicon_holds_general_language_only() -> None:
 def test_versions_sort_by_number() -> None:
     """v10 is newer than v9: a string sort would load v9 and ignore every later version."""
     frames = lexicon.available("frames")
-    assert frames.index("v10") == frames.index("v9") + 1 == len(frames) - 1
-    assert lexicon.load("frames").version == "v10"
+    assert frames.index("v11") == frames.index("v10") + 1 == frames.index("v9") + 2
+    assert frames[-1] == "v11" and lexicon.load("frames").version == "v11"

@@ -21,6 +21,7 @@ from service.merge.frames import (
     clause_scope,
     frame_of,
     is_change,
+    place_of,
     same_party,
 )
 from tests.unit.test_merge import record
@@ -602,6 +603,12 @@ def test_a_figure_elsewhere_is_not_the_storys_own() -> None:
     named = there.model_copy(update={"place_scope": "in Flores"})
     consensus = merge_records([record("a", quantities=[here]), record("b", quantities=[named])])
     assert [s for s, _, _ in statuses(consensus)] == ["conflicting"]  # a lone named place
+
+
+def test_the_capital_is_the_storys_city_or_one_city_of_the_storys_country() -> None:
+    assert place_of("in the capital", frozenset({"seoul", "south korea"})) == ""
+    assert place_of("in the capital", frozenset({"france"})) == "capital"
+    assert place_of("outside the capital", frozenset({"france"})) == "outside the capital"
 
 
 def test_two_ordinals_of_a_sequence_are_two_of_it() -> None:

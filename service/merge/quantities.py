@@ -147,14 +147,16 @@ _YEAR_DAYS = 365
 
 def _historic(frame: FigureFrame, first_day: int | None) -> Days:
     """For a running tally dated by a whole past year only ('killed in the 2013 quake',
-    'the 2018 Camp Fire destroyed 18,000 structures'), that year: a count of that year's
-    event, which never joins this event's tally chain nor another year's. None for any
-    other figure: a tally dated by a day or a month ('600 killed as of April') may still
-    be an earlier report of this event."""
+    'the 2018 Camp Fire destroyed 18,000 structures'), or by a day or month over a year
+    before the first report ('a hospital fire killed 14 people in September 2021'), that
+    time: a count of another event, which never joins this event's tally chain nor
+    another time's. None for any other figure: a tally dated by a day or a month within
+    the year ('600 killed as of April') may still be an earlier report of this event."""
     if not frame.tally or frame.days is None or first_day is None:
         return None
     whole_year = frame.days[1] - frame.days[0] + 1 >= _YEAR_DAYS
-    return frame.days if whole_year and frame.days[1] < first_day else None
+    past = frame.days[1] < first_day
+    return frame.days if past and (whole_year or frame.days[1] < first_day - _YEAR_DAYS) else None
 
 
 def _kind(frame: FigureFrame) -> tuple[object, ...]:

@@ -405,6 +405,18 @@ def test_a_toll_dated_by_a_past_year_is_another_events_not_a_step_of_this_chain(
         ]
     )
     assert [f.status for f in month.facts if f.kind == "quantity"].count("revised") == 1
+    # ... but one dated by a month over a year before the first report is another event's
+    old = merge_records(
+        [
+            record(
+                "a",
+                published_at="2025-09-03T08:00:00Z",
+                quantities=[_toll(14, "14 people", "2023-09")],
+            ),
+            record("b", published_at="2025-09-03T09:00:00Z", quantities=[_toll(60, "60 people")]),
+        ]
+    )
+    assert [f.status for f in old.facts if f.kind == "quantity"] == ["single_source"] * 2
 
 
 def test_the_count_itself_gives_way_to_what_its_description_counts() -> None:

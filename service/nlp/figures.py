@@ -316,6 +316,13 @@ def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | 
     '2,000 soldiers sent to Russia have been killed' counts the killed."""
     found: list[tuple[Slot, Token | None]] = []
     base = noun if noun is not None else number
+    after = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
+    if noun is None and after is not None and after.lower_ in STATE_WORDS:
+        # '51 dead and more than 100 injured': the state word after a bare number is what
+        # befell the people it counts, however the parse attached it
+        state = slot([after])
+        if state is not None:
+            found.append((state, None))
     for child in base.children:
         if (
             child.dep_ in ("amod", "acl", "relcl")

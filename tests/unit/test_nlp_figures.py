@@ -170,6 +170,10 @@ def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scope
          "took to the streets"),
         # a verb alone when the words after it make no such phrase
         ("About 400 workers stopped production at the plant.", "400", "stopped"),
+        # a state word right after a bare number, however the parse attached it
+        ("The mayor had spoken of 30 dead and more than 80 injured.", "30", "dead"),
+        ("The mayor had spoken of 30 dead and more than 80 injured.", "more than 80",
+         "injured"),
     ],
 )  # fmt: skip
 def test_a_figure_takes_the_verb_of_its_own_clause(text: str, figure: str, happening: str) -> None:

@@ -2,10 +2,11 @@
 Marc Fogel.
 
 The parse reads the age and the name it is said of (`service.nlp.ages`). The name is taken
-as a person's only when the article names that person: a person the miner found
+as a person's when the article names that person: a person the miner found
 (`service.mine.people`) or a person's name the parse's entity tagger marks, whose last word
-the holder's last word is ('Karelina, 33,' of 'Ksenia Karelina'); the counted thing is the
-age of that person's fullest name. The text settles such a figure alone, so it is never
+the holder's last word is ('Karelina, 33,' of 'Ksenia Karelina'); or when the holder is a
+name of two words or more the tagger marked as nothing. The counted thing is the age of
+that person's fullest name. The text settles such a figure alone, so it is never
 shown to the LLM (`Candidates.ages`, ids A1...).
 """
 
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from schemas.candidates import Candidates, QuantityCandidate
 from schemas.record import Span
-from service.nlp.ages import read_ages
+from service.nlp.ages import Age, read_ages
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -27,7 +28,7 @@ def add_ages(text: str, candidates: Candidates, doc: Doc) -> None:
     names += [e.text for e in doc.ents if e.label_ == "PERSON"]
     ages: list[QuantityCandidate] = []
     for age in read_ages(doc):
-        name = full_name(age.holder.text, names)
+        name = full_name(age.holder.text, names) or _untagged_name(age)
         if name is None:
             continue
         sentence = doc.char_span(age.words.start, age.words.end, alignment_mode="expand")
@@ -51,6 +52,15 @@ def add_ages(text: str, candidates: Candidates, doc: Doc) -> None:
             )
         )
     candidates.ages = ages
+
+
+def _untagged_name(age: Age) -> str | None:
+    """The holder itself when it is a name of two words or more that the tagger marked as
+    nothing ('Shamsud-Din Jabbar, a 42-year-old veteran'): said to have an age, it is a
+    person's. One word, or a name tagged as a place or a body, is not taken."""
+    if age.tagged or len(age.holder.text.split()) < 2:
+        return None
+    return age.holder.text
 
 
 def full_name(holder: str, names: list[str]) -> str | None:

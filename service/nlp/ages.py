@@ -5,9 +5,9 @@ English says a person's age of a name in three ways, and the parse shows each:
 * set off by commas after the name: 'Marc Fogel, 62, a history teacher' (the number is an
   apposition of the name);
 * 'aged 42' on the name: 'Jabbar, aged 42, drove';
-* an 'N-year-old' on the name or on a noun set beside it: 'the 42-year-old Jabbar',
-  'Fogel, a 63-year-old history teacher', 'a 42-year-old driver, Jabbar', 'Fogel is a
-  63-year-old teacher'.
+* an 'N-year-old' on the name or on a noun set beside it, or set beside the name itself:
+  'the 42-year-old Jabbar', 'Fogel, a 63-year-old history teacher', 'a 42-year-old driver,
+  Jabbar', 'Fogel is a 63-year-old teacher', 'Edward Pettifer, a 31-year-old from Leeds'.
 
 The holder is the name's words as written there ('Karelina'); whether it names a person,
 and whom in full, the caller decides from the article's people. An unnamed person's age ('a
@@ -35,6 +35,8 @@ class Age:
     years: int
     words: Slot
     holder: Slot
+    tagged: str = ""
+    """The entity label the tagger gave the holder's last word ('PERSON', 'ORG'), or ''."""
 
 
 def read_ages(doc: Doc) -> list[Age]:
@@ -50,7 +52,7 @@ def read_ages(doc: Doc) -> list[Age]:
         words, holder = reading
         name = slot(_name(holder))
         if words is not None and name is not None:
-            found.append(Age(years, words, name))
+            found.append(Age(years, words, name, holder.ent_type_))
     return found
 
 
@@ -87,12 +89,13 @@ def _year_old(number: Token) -> tuple[Slot | None, Token] | None:
     if number.i + 4 >= len(doc):
         return None
     year, old = doc[number.i + 2], doc[number.i + 4]
-    if year.lower_ not in ("year", "years") or old.lower_ != "old" or old.dep_ != "amod":
+    if year.lower_ not in ("year", "years") or old.lower_ != "old":
         return None
     if not all(doc[i].text == "-" for i in (number.i + 1, number.i + 3)):
         return None
     words = slot(list(doc[number.i : old.i + 1]))
-    noun = old.head
+    # 'a 63-year-old teacher' modifies a noun; 'Pettifer, a 31-year-old from Leeds' is one
+    noun = old.head if old.dep_ == "amod" else old
     holder = _holder_of(noun)
     return (words, holder) if holder is not None else None
 
@@ -102,6 +105,14 @@ def _holder_of(noun: Token) -> Token | None:
         return noun  # 'the 42-year-old Jabbar'
     if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
         return noun.head  # 'Fogel, a 63-year-old teacher'
+    if noun.dep_ == "appos":
+        named = [
+            c
+            for c in noun.head.children
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i < noun.i
+        ]
+        if named:
+            return named[-1]  # 'The attacker, Jabbar, a 42-year-old veteran'
     beside = [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
     if beside:
         return beside[0]  # 'a 42-year-old driver, Jabbar,'

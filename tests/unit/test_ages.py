@@ -27,6 +27,10 @@ from service.settings import Settings
         ("The court jailed the 29-year-old Omar Haddad for a decade.", 29, "29-year-old",
          "Omar Haddad"),
         ("Brandt is a 63-year-old teacher.", 63, "63-year-old", "Brandt"),
+        ("Police named him as Owen Pike, a 31-year-old from Leeds.", 31, "31-year-old",
+         "Owen Pike"),
+        ("The gunman, Lars Vik, a 27-year-old former guard, was shot.", 27, "27-year-old",
+         "Lars Vik"),
     ],
 )  # fmt: skip
 def test_an_age_is_read_with_the_name_it_is_said_of(

@@ -36,6 +36,8 @@ _VIA = re.compile(
     rf"{H}+(?P<via>{CAPW}(?:{H}+{CAPW}){{0,3}}"
     rf"(?:{H}+(?:{alternation(_EN.words('quotes.via_suffixes'))}))?)"
 )  # fmt: skip
+# A person named right before a speech verb: 'Gohar said on Friday that ...'.
+_SPOKE = re.compile(rf"{_APPOSITION}{H}+{_AUX}(?:{_VERB})\b")
 # A cue right next to a short quotation makes it a quote, not a scare quote.
 _CUE_NEXT_AFTER = re.compile(rf"{H}*,?{H}*(?:(?:{_VERB})\b|(?:{_WHO}){H}+(?:{_VERB})\b)")
 _CUE_NEXT_BEFORE = re.compile(rf"\b(?:{_VERB})(?:{H}+that)?{H}*[,:]?{H}*$")
@@ -131,7 +133,7 @@ def find_quotes(doc: Doc, people: list[PersonCandidate]) -> list[QuoteCandidate]
         sentence = doc.sentence(r.start, r.end)
         quote = QuoteCandidate(id=f"Q{len(quotes) + 1}", span=span, sentence=sentence)
         earlier = bisect_left(person_starts, r.open_pos)
-        _attribute(doc, r, sent_start, after_end, quote, people[earlier - 1] if earlier else None)
+        _attribute(doc, r, sent_start, after_end, quote, _referent(doc, people[:earlier]))
         if quote.speaker is None and previous and not text[sent_start : r.open_pos].strip():
             # A quotation opening its sentence in the same paragraph as the previous one, or
             # in the next paragraph, continues that speaker.
@@ -142,6 +144,24 @@ def find_quotes(doc: Doc, people: list[PersonCandidate]) -> list[QuoteCandidate]
         quotes.append(quote)
         previous = (r, quote)
     return quotes
+
+
+def _referent(doc: Doc, before: list[PersonCandidate]) -> PersonCandidate | None:
+    """Whom a 'he' or 'she' cue means, of the people named before the quotation: the last
+    one named right before a speech verb in the sentence before the quotation's or in its
+    own ('Gohar said on Friday that Khan remained calm. "...," he told reporters' is
+    Gohar's, who spoke, not Khan's, who is spoken of); else the last one named."""
+    if not before:
+        return None
+    last = before[-1]
+    here = doc.index(last.span.start)
+    first = doc.sentences[here - 1].start if here else 0
+    for person in reversed(before):
+        if person.span.start < first:
+            break
+        if _SPOKE.match(doc.text, person.span.end):
+            return person
+    return last
 
 
 def _after_end(doc: Doc, close_end: int) -> int:
@@ -161,8 +181,9 @@ def _attribute(
     doc: Doc, r: _Region, sent_start: int, after_end: int, quote: QuoteCandidate,
     last_person: PersonCandidate | None,
 ) -> None:  # fmt: skip
-    """Set the quote's speaker (a pronoun resolves to `last_person`, the last one named before
-    the quotation) and `via` from 'told X'; failing a speech verb, from 'according to X'."""
+    """Set the quote's speaker (a pronoun resolves to `last_person`, whom `_referent` found
+    before the quotation) and `via` from 'told X'; failing a speech verb, from 'according
+    to X'."""
     text = doc.text
     m = _AFTER_WHO_VERB.match(text, r.close_end, after_end) or _AFTER_VERB_WHO.match(
         text, r.close_end, after_end

@@ -239,6 +239,22 @@ def test_speaker_before_the_quotation() -> None:
     assert quote.speaker_span is not None and quote.speaker_span.text == "Ines Vale"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # 'he' is who spoke in the sentence before, not a person in what was said
+        ('Mayor Ada Brenn said on Friday that Judge Omar Tull had smiled at the verdict. '
+         '"This is a dark day for the town," she told reporters.', "Ada Brenn"),
+        # no one named before a speech verb: the last person named
+        ('Judge Omar Tull read the verdict aloud. "The court has spoken," he said.',
+         "Omar Tull"),
+    ],
+)  # fmt: skip
+def test_a_pronoun_speaker_is_who_spoke_before(text: str, speaker: str) -> None:
+    [quote] = mine(Article(text=text)).quotes
+    assert quote.speaker == speaker
+
+
 def test_reported_by_a_publication() -> None:
     text = "\u201cThe levee held through the night,\u201d the Courier reported on Monday."
     [quote] = mine(Article(text=text)).quotes

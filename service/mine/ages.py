@@ -31,8 +31,8 @@ def add_ages(text: str, candidates: Candidates, doc: Doc) -> None:
         name = full_name(age.holder.text, names) or _untagged_name(age)
         if name is None:
             continue
-        sentence = doc.char_span(age.words.start, age.words.end, alignment_mode="expand")
-        around = sentence.sent if sentence is not None else None
+        said = doc.char_span(age.words.start, age.words.end, alignment_mode="expand")
+        around = said.sent if said is not None else None
         ages.append(
             QuantityCandidate(
                 id=f"A{len(ages) + 1}",

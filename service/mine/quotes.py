@@ -155,6 +155,8 @@ def _referent(doc: Doc, before: list[PersonCandidate]) -> PersonCandidate | None
         return None
     last = before[-1]
     here = doc.index(last.span.start)
+    if here is None:
+        return last
     first = doc.sentences[here - 1].start if here else 0
     for person in reversed(before):
         if person.span.start < first:

@@ -468,9 +468,9 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                         continue
                     ent = entity_at(obj)
                     label = ent.label_ if ent is not None else ""
-                    named = label in _PLACE_LABELS or obj.lower_ in WORLD_NOUNS
                     named = (
-                        named
+                        label in _PLACE_LABELS
+                        or obj.lower_ in WORLD_NOUNS
                         or obj.lemma_ in CAPITAL_NOUNS
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )

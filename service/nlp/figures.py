@@ -162,6 +162,20 @@ _SPATIAL_UNITS: Final = frozenset(
 )
 """Units of length and mass, as the merge reads them (`figures.measures`)."""
 
+_DURATION_UNITS: Final = frozenset(load("en").numbers("figures.measures.duration"))
+"""Units of time ('day', 'year'), as the merge reads them."""
+
+
+def _lasting(noun: Token) -> Slot | None:
+    """What a span of time is of: 'seven days of national mourning', '14 years of
+    Conservative government'. Two spans are one fact only when these words meet."""
+    if noun.lemma_.lower() not in _DURATION_UNITS:
+        return None
+    of = _of_noun(noun)
+    return (
+        slot([t for t in phrase(of) if t.dep_ not in ("det", "punct")]) if of is not None else None
+    )
+
 
 def _measured(number: Token) -> bool:
     """The number is a measure in a unit ('10 km', '7.4 metres'), not a count of things:
@@ -642,7 +656,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
     qualifier = _qualifier(noun, number) if noun is not None else None
     if qualifier is None and noun is not None:
-        qualifier = _measure_of(noun, number)
+        qualifier = _measure_of(noun, number) or _lasting(noun)
     owner = _owner(noun, number, verb)
     whole = _whole_named(noun) if qualifier is None and noun is not None else None
     if whole is not None:

@@ -55,9 +55,14 @@ def test_a_measure_or_share_counts_the_noun_it_is_of(text: str, figure: str, ent
         ("Villages around 4 km from the crater were struck.", "4 km", None),
         ("The injured were driven to a hospital about 100 km away.", "100 km", None),
         ("The volcano, 1,584 metres tall, erupted again.", "1,584 metres", None),
+        # a span of time is read by what it is of
+        ("The cabinet declared five days of national mourning.", "five days",
+         "national mourning"),
+        ("The vote ended 12 years of coalition rule.", "12 years", "coalition rule"),
+        ("The talks lasted three hours.", "three hours", None),
     ],
 )  # fmt: skip
-def test_a_measure_in_its_unit_is_read_by_the_named_point_it_is_taken_from(
+def test_a_measure_in_its_unit_is_read_by_the_named_point_or_the_thing_it_is_of(
     text: str, figure: str, measured: str | None
 ) -> None:
     reading = frame(text, figure)

@@ -56,7 +56,7 @@ from service.merge.frame_words import (
 from service.merge.intervals import day_range
 from service.merge.tokens import WORDS, fold, singularise
 from service.merge.vocabulary import STOP_WORDS
-from service.nlp.places import lookup as gazetteer_place
+from service.nlp.places import known_country
 
 _NO_DAYS: Final = None
 
@@ -296,15 +296,9 @@ def place_of(text: str, event_places: frozenset[str]) -> str:
     folded = _world_key(folded)
     if folded in event_places and folded != WORLD:
         return ""
-    if folded in CAPITAL_NOUNS and not all(_is_country(place) for place in event_places):
+    if folded in CAPITAL_NOUNS and not all(known_country(place) for place in event_places):
         return ""
     return folded
-
-
-@cache
-def _is_country(key: str) -> bool:
-    found = gazetteer_place(key)
-    return found is not None and found.level == "country"
 
 
 def _world_key(key: str) -> str:

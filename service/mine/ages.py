@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 from schemas.candidates import Candidates, QuantityCandidate
 from schemas.record import Span
 from service.nlp.ages import Age, read_ages
+from service.nlp.spans import Slot
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
+    from spacy.tokens import Span as Parsed
 
 
 def add_ages(text: str, candidates: Candidates, doc: Doc) -> None:
@@ -32,26 +34,29 @@ def add_ages(text: str, candidates: Candidates, doc: Doc) -> None:
         if name is None:
             continue
         said = doc.char_span(age.words.start, age.words.end, alignment_mode="expand")
-        around = said.sent if said is not None else None
+        sentence = said.sent if said is not None else None
         ages.append(
             QuantityCandidate(
                 id=f"A{len(ages) + 1}",
-                span=Span(start=age.words.start, end=age.words.end, text=age.words.text),
-                sentence=Span(start=around.start_char, end=around.end_char, text=around.text)
-                if around is not None
-                else Span(start=age.words.start, end=age.words.end, text=age.words.text),
+                span=_span(age.words),
+                sentence=_span(sentence) if sentence is not None else _span(age.words),
                 value=float(age.years),
                 unit="years",
                 counted_hint=f"age of {name}",
                 entity="",  # what is counted is the counted phrase's: 'age'
                 qualifier=name,
                 owner=name,
-                slot_spans={
-                    "owner": Span(start=age.holder.start, end=age.holder.end, text=age.holder.text)
-                },
+                slot_spans={"owner": _span(age.holder)},
             )
         )
     candidates.ages = ages
+
+
+def _span(words: Slot | Parsed) -> Span:
+    """A slot or a parse's span as a candidate's span."""
+    if isinstance(words, Slot):
+        return Span(start=words.start, end=words.end, text=words.text)
+    return Span(start=words.start_char, end=words.end_char, text=words.text)
 
 
 def _untagged_name(age: Age) -> str | None:

@@ -25,19 +25,19 @@ _WHO = (
 )  # fmt: skip
 _APPOSITION = r"(?:,[^\"\u201c\u201d\n]{1,160}?,)?"  # "Jenny Town, the director of ..., told"
 _AUX = rf"(?:(?:has|had|have){H}+)?"
+_SAYS = rf"{_APPOSITION}{H}+{_AUX}(?P<verb>{_VERB})\b"
+"""What follows a speaker's name: an apposition, then a speech verb ('..., told')."""
 # `...," Lee said` / `...," the daily reported` / `...," Jenny Town, ..., told Al Jazeera`.
-_AFTER_WHO_VERB = re.compile(
-    rf"{H}*[,\u2013\u2014-]?{H}*(?P<who>{_WHO}){_APPOSITION}{H}+{_AUX}(?P<verb>{_VERB})\b"
-)
+_AFTER_WHO_VERB = re.compile(rf"{H}*[,\u2013\u2014-]?{H}*(?P<who>{_WHO}){_SAYS}")
 _AFTER_VERB_WHO = re.compile(rf"{H}*,?{H}*(?P<verb>{_VERB}){H}+(?P<who>{_WHO})")  # `," said Kim`
 # `Lee said: "..."` / `He added that X "..."`: the last such cue before the quotation.
-_BEFORE_WHO_VERB = re.compile(rf"(?P<who>{_WHO}){_APPOSITION}{H}+{_AUX}(?P<verb>{_VERB})\b")
+_BEFORE_WHO_VERB = re.compile(rf"(?P<who>{_WHO}){_SAYS}")
 _VIA = re.compile(
     rf"{H}+(?P<via>{CAPW}(?:{H}+{CAPW}){{0,3}}"
     rf"(?:{H}+(?:{alternation(_EN.words('quotes.via_suffixes'))}))?)"
 )  # fmt: skip
 # A person named right before a speech verb: 'Gohar said on Friday that ...'.
-_SPOKE = re.compile(rf"{_APPOSITION}{H}+{_AUX}(?:{_VERB})\b")
+_SPOKE = re.compile(_SAYS)
 # A cue right next to a short quotation makes it a quote, not a scare quote.
 _CUE_NEXT_AFTER = re.compile(rf"{H}*,?{H}*(?:(?:{_VERB})\b|(?:{_WHO}){H}+(?:{_VERB})\b)")
 _CUE_NEXT_BEFORE = re.compile(rf"\b(?:{_VERB})(?:{H}+that)?{H}*[,:]?{H}*$")

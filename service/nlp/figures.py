@@ -155,15 +155,14 @@ def _antecedent(pronoun: Token) -> Token | None:
     return None
 
 
-_SPATIAL_UNITS: Final = frozenset(
-    unit
-    for dimension in ("length", "mass")
-    for unit in load("en").numbers(f"figures.measures.{dimension}")
-)
-"""Units of length and mass, as the merge reads them (`figures.measures`)."""
+def _units(*dimensions: str) -> frozenset[str]:
+    """The units of these dimensions, as the merge reads them (`figures.measures`)."""
+    en = load("en")
+    return frozenset(u for d in dimensions for u in en.numbers(f"figures.measures.{d}"))
 
-_DURATION_UNITS: Final = frozenset(load("en").numbers("figures.measures.duration"))
-"""Units of time ('day', 'year'), as the merge reads them."""
+
+_SPATIAL_UNITS: Final = _units("length", "mass")
+_DURATION_UNITS: Final = _units("duration")
 
 
 def _lasting(noun: Token) -> Slot | None:

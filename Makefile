@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances bench-llm bench-mine bench-slots bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances why-apart bench-llm bench-mine bench-slots bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -132,6 +132,12 @@ bench-faults: install
 # re-merges them with each MergeTolerances field moved alone. Prints numbers only.
 bench-tolerances: install
 	$(PY) bench/bench_tolerances.py
+
+# No LLM: gold facts whose figures the merge kept apart, by the frame slot that did it
+# (dev and test as counts; `python -m evals.apart --list` lists the dev pairs).
+why-apart: install
+	$(PY) -m evals.apart
+	$(PY) -m evals.apart --gold
 
 # An OpenAI-compatible stub on loopback answers every call after 0.5 s: summarise vs its
 # critical path, batch at concurrency 16 and the API at 8 clients, each against its ideal.

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from service.merge.counted import COUNT_CLASS
 from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS, TALLY_HAPPENINGS
@@ -52,34 +53,78 @@ def fit(
     lone_place: bool = False,
 ) -> Fit | None:
     """Whether two figures may be one fact, and how sure that is; None when a slot tells
-    them apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
+    them apart (`judge` says which)."""
+    judged = judge(a, b, days_a, days_b, tol, lone_place=lone_place)
+    return judged if isinstance(judged, Fit) else None
+
+
+APART_REASONS: Final = (
+    "dimension",
+    "ordinal",
+    "vague",
+    "scope",
+    "part",
+    "change",
+    "period",
+    "instance",
+    "state",
+    "names",
+    "owner",
+    "place",
+    "entity",
+    "happening",
+    "qualifier",
+    "one-sided happening",
+    "no happening",
+    "one-sided qualifier",
+    "time",
+)
+"""What `judge` may name as setting two figures apart: 'scope' is a scope qualifier
+('another', 'already'); 'state' a count of a state now against
+the tally of what befell them; 'one-sided ...' a slot one figure leaves open with
+descriptions that do not read alike; 'no happening' neither saying what happened with
+descriptions that do not read alike."""
+
+
+def judge(
+    a: FigureFrame,
+    b: FigureFrame,
+    days_a: Days,
+    days_b: Days,
+    tol: MergeTolerances,
+    *,
+    lone_place: bool = False,
+) -> Fit | str:
+    """`fit`'s judgement: the fit, or the first of `APART_REASONS` that tells the two
+    figures apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
     occasion count its publication days). `lone_place`: when one figure names a place
     and the other none, no figure of their kind names another place, so the place
     narrows nothing ('killed in Ukraine' where every such count is in Ukraine). The
     thresholds and confidence factors are `tol`'s `like_wording`, `stale_days` and `conf_*`."""
-    if (a.dimension, a.ordinal, a.vague, a.scope) != (b.dimension, b.ordinal, b.vague, b.scope):
-        return None
+    for slot in ("dimension", "ordinal", "vague", "scope"):
+        if getattr(a, slot) != getattr(b, slot):
+            return slot  # km are not people, '80th' is not 80, 'another 6,000' not 6,000
     if a.part != b.part:
-        return None  # '64 children' among the dead are not the death toll
+        return "part"  # '64 children' among the dead are not the death toll
     if a.change != b.change:
-        return None  # '39 fewer' seats are a change, not a count of seats
+        return "change"  # '39 fewer' seats are a change, not a count of seats
     if a.period != b.period and ((a.period and b.period) or "last_day" in (a.period, b.period)):
         # one day's count is not the running total 'since Friday', and a count over the
         # 24 hours before a report is neither the event's count nor another day's
-        return None
+        return "period"
     if a.instance != b.instance:
-        return None  # the fifth round of talks is not the second
+        return "instance"  # the fifth round of talks is not the second
     if _state_and_tally(a, b) or _state_and_tally(b, a):
-        return None  # '190 still in hospital' are not the 1,000 injured
+        return "state"  # '190 still in hospital' are not the 1,000 injured
     confidence = 1.0
     slots: set[str] = set()
     if a.names and b.names and not a.names & b.names:
-        return None  # 'the Eaton fire' and 'the Palisades fire'
+        return "names"  # 'the Eaton fire' and 'the Palisades fire'
     if a.owner and b.owner and not same_party(a.owner, b.owner):
-        return None  # 'Labour won 412 seats' and 'the Conservatives won 121 seats'
+        return "owner"  # 'Labour won 412 seats' and 'the Conservatives won 121 seats'
     if a.place != b.place:
         if not (lone_place and not (a.place and b.place)) or a.elsewhere or b.elsewhere:
-            return None  # 'Elsewhere in Indonesia' is no lone place of the story's
+            return "place"  # 'Elsewhere in Indonesia' is no lone place of the story's
         confidence *= tol.conf_open_place
     elif a.place:
         slots.add("place")
@@ -92,12 +137,12 @@ def fit(
         elif _people_and_kind(a.entity, b.entity):
             confidence *= tol.conf_generic
         else:
-            return None
+            return "entity"
     else:
         confidence *= tol.conf_open_entity
     if a.happening and b.happening:
         if a.happening != b.happening:
-            return None
+            return "happening"
         slots.add("happening")
     elif a.happening or b.happening:
         confidence *= tol.conf_open_happening
@@ -105,7 +150,7 @@ def fit(
         confidence *= tol.conf_no_happening
     if a.qualifier and b.qualifier:
         if not _qualifiers_meet(a, b):
-            return None
+            return "qualifier"
         slots.add("qualifier")
     elif a.qualifier or b.qualifier:
         confidence *= tol.conf_open_qualifier
@@ -128,19 +173,19 @@ def fit(
         # '101 soldiers' on a memorial wall are not '2,000 soldiers killed', and 'a
         # million' is not '309 people arrested': a happening one side leaves out must
         # be made up for by descriptions that read alike.
-        return None
+        return "one-sided happening"
     if not (a.happening or b.happening) and not alike and not named:
         # Neither says what happened: the descriptions must read alike, or a city's
         # population would meet a death toll, '26 countries' '2 countries' and a reign's
         # years a relationship's. A sum or measure of a named thing ('damage' in dollars)
         # needs no happening.
-        return None
+        return "no happening"
     if bool(a.qualifier) != bool(b.qualifier) and not alike and a.entity != b.entity:
         # 'Indian nationals on board' is a part of 'people on board'; 'North Korean
         # troops' and 'troops' count the same troops.
-        return None
+        return "one-sided qualifier"
     if not _same_time(a, b, days_a, days_b, tol.stale_days):
-        return None
+        return "time"
     if days_a is not None and days_b is not None:
         slots.add("time")
     if wording is not None and wording < tol.like_wording / 2:

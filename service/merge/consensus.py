@@ -135,7 +135,16 @@ def merge_records(
     set of records: any order gives the same output, and records sharing an article id
     collapse to one.
     """
-    ctx = MergeContext.build(
+    return build_consensus(merge_context(records, tolerances, articles))
+
+
+def merge_context(
+    records: Sequence[EventRecord],
+    tolerances: MergeTolerances = DEFAULT_TOLERANCES,
+    articles: Sequence[Article] | None = None,
+) -> MergeContext:
+    """The context `merge_records` builds every fact from (records sharing an article id
+    collapsed to one): for tools that look inside the merge, such as `evals.apart`."""
+    return MergeContext.build(
         _collapse_records(records), _collapse_articles(articles or ()), tolerances
     )
-    return build_consensus(ctx)

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from schemas.consensus import FactStatus, FactValue
 from schemas.record import EventRecord, Quantity
-from service.merge.alignment import Days, Fit, cluster_frames, fit
+from service.merge.alignment import Days, Fit, cluster_frames, fit, judge
 from service.merge.context import MergeContext
 from service.merge.contrasts import contrasted
 from service.merge.counted import (
@@ -71,6 +72,32 @@ from service.merge.tokens import place_key
 def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
     """Drafts for every cluster of figures that are one fact: the current fact, and a
     revision fact when some values were superseded."""
+    grouping = group_figures(ctx)
+    drafts: list[Draft] = []
+    used: set[str] = set()
+    for members, confidence, slots in grouping.clusters:
+        obs = [o for i in members for o in grouping.observations[i]]
+        member_frames = [grouping.frames[i] for i in members]
+        drafts.extend(_figure_drafts(ctx, obs, member_frames, confidence, slots, used))
+    return drafts
+
+
+@dataclass(frozen=True)
+class FigureGrouping:
+    """The figures of a merge as nodes (one frame and time, with the observations that
+    share them), the judgement of any two nodes, and the clusters made from those."""
+
+    frames: list[FigureFrame]
+    observations: list[list[Observation]]
+    judge: Callable[[int, int], Fit | str]
+    """The fit of two nodes, or what tells them apart: one of `alignment.APART_REASONS`,
+    'people' (named people differ: 'Kim and Xi', 'Kim and Putin') or 'another time' (a
+    tally of another event, dated over a year before the first report)."""
+    clusters: list[tuple[list[int], float, frozenset[str]]]
+
+
+def group_figures(ctx: MergeContext) -> FigureGrouping:
+    """Every figure of the records framed, and clustered into facts by complete linkage."""
     places = event_places(ctx)
     nodes: dict[tuple[FigureFrame, Days, tuple[object, ...]], list[Observation]] = defaultdict(list)
     for record in ctx.records:
@@ -91,16 +118,20 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
 
     named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
 
-    def pair_fit(i: int, j: int) -> Fit | None:
+    def pair_judge(i: int, j: int) -> Fit | str:
         a, b = frames[i], frames[j]
         if named[i] and named[j] and named[i] != named[j]:
-            return None  # 'meetings between Kim and Xi' are not '... Kim and Putin'
+            return "people"  # 'meetings between Kim and Xi' are not '... Kim and Putin'
         if history[i] != history[j]:
-            return None  # the 2013 quake's toll in a story of this one, or the 2017 fire's
+            return "another time"  # the 2013 quake's toll in a story of this one
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
-        return fit(a, b, keys[i][1], keys[j][1], ctx.tol, lone_place=lone)
+        return judge(a, b, keys[i][1], keys[j][1], ctx.tol, lone_place=lone)
+
+    def pair_fit(i: int, j: int) -> Fit | None:
+        judged = pair_judge(i, j)
+        return judged if isinstance(judged, Fit) else None
 
     clusters = cluster_frames(
         len(keys),
@@ -108,13 +139,7 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
         pair_fit,
         list(range(len(keys))),
     )
-    drafts: list[Draft] = []
-    used: set[str] = set()
-    for members, confidence, slots in clusters:
-        obs = [o for i in members for o in nodes[keys[i]]]
-        member_frames = [frames[i] for i in members]
-        drafts.extend(_figure_drafts(ctx, obs, member_frames, confidence, slots, used))
-    return drafts
+    return FigureGrouping(frames, [nodes[key] for key in keys], pair_judge, clusters)
 
 
 def _record_frames(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
+from service.nlp.places import lookup as gazetteer_place
 from service.nlp.spans import Slot, entity_at, phrase, slot
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,11 +39,16 @@ SAYING_BY_SOURCES: Final = frozenset(_LEX.words("parse.saying_by_sources"))
 SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
 """Common nouns that name a source on their own ('officials', 'police')."""
 
+LOCATIVE_COUNTING: Final = frozenset(_LEX.words("parse.locative_counting"))
+"""Verbs of counting whose place subject is where the count was made, not its source."""
+
 DOCUMENTS: Final = frozenset(_LEX.words("parse.source_documents"))
 """Nouns of what a source puts out ('report', 'statement', 'count'): its author is the source."""
 
 PERSONAL: Final = frozenset({"he", "she", "him", "her"})
 _NAMED: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
+_PLACES: Final = frozenset({"GPE", "LOC", "FAC"})
+_TIMES: Final = frozenset({"DATE", "TIME"})
 _LOOKBACK_TOKENS: Final = 120
 
 
@@ -125,7 +131,8 @@ def source_slot(head: Token) -> Slot | None:
     """A source's words. A document ('its report', 'a notice by X', 'data from X') is read
     as its author, and names no one without one; 'he' or 'she' as the person last named
     before; 'it' or 'the agency' as the organisation last named before it that fits."""
-    if head.lemma_.lower() in DOCUMENTS:
+    if head.lemma_.lower() in DOCUMENTS and not (head.pos_ == "PROPN" and head.is_title):
+        # ('the United States Geological Survey' is a name, not a survey by 'United')
         author = _authored(head)
         if author is not None and author.head.i == head.i and author.dep_ in ("amod", "compound"):
             # the author's words before the document: 'Israeli media reports' → 'Israeli
@@ -168,11 +175,24 @@ def _could_give(subject: Token, number: Token) -> bool:
     organisation ('the local prefecture'), not a bare plural ('relatives gave')."""
     if any(t.i == number.i for t in subject.subtree):
         return False
+    if subject.head.lemma_ in LOCATIVE_COUNTING and _a_place(subject):
+        return False  # 'San Remigio recorded 22 deaths': where, not who
     if subject.head.lemma_ not in SAYING_BY_SOURCES:
         return True
     if subject.head.pos_ == "VERB" and any(c.dep_ == "prt" for c in subject.head.children):
         return False  # a phrasal verb ('add up to') says nothing
     return _source_like(subject)
+
+
+def _a_place(subject: Token) -> bool:
+    """A place by the entity tagger, or a proper name the gazetteer knows as a place
+    (the small tagger takes many towns for people or organisations)."""
+    if subject.ent_type_ in _PLACES:
+        return True
+    words = phrase(subject)
+    if subject.pos_ != "PROPN" or not all(t.pos_ in ("PROPN", "DET") for t in words):
+        return False
+    return gazetteer_place(" ".join(t.text for t in words if t.pos_ == "PROPN")) is not None
 
 
 def _source_like(subject: Token) -> bool:
@@ -202,6 +222,8 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                 break
             if child.dep_ == "agent":
                 for obj in child.children:
+                    if obj.ent_type_ in _TIMES:
+                        break  # 'recorded by Wednesday morning': by when, not by whom
                     return True, source_slot(obj)
     if subject is not None and _source_like(subject):
         return True, source_slot(subject)

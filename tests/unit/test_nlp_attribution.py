@@ -57,6 +57,12 @@ def source_of(text: str, figure: str) -> str | None:
             "12 homes",
             "Ana Ruiz",
         ),
+        # a document noun in a name is part of the name ('Survey'), not a document by it
+        (
+            "The United States Geological Survey said the quake struck 40 km off the coast.",
+            "40 km",
+            "The United States Geological Survey",
+        ),
     ],
 )
 def test_the_source_is_read_from_the_figure_s_own_clause(
@@ -83,6 +89,11 @@ def test_the_source_is_read_from_the_figure_s_own_clause(
         ("Deputies logged 23 missing-person reports overnight.", "23 missing-person reports"),
         # being or having a count is no counting of it
         ("The carrier has roughly 9,000 employees.", "roughly 9,000 employees"),
+        # 'by' a time in the passive says by when, not by whom
+        ("More than 300 aftershocks had been recorded by Friday evening.", "More than 300"),
+        # a place that records or counts is where the count was made
+        ("Manchester recorded 22 deaths over the weekend.", "22 deaths"),
+        ("Japan counts 111 active volcanoes.", "111 active volcanoes"),
     ],
 )
 def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None:

@@ -9,7 +9,7 @@ from schemas.candidates import SourceCandidate
 from service.mine.dates import WEEKDAY
 from service.mine.doc import AP, WINDOW, Doc, H
 from service.mine.people import HONORIFIC, NAME, NOT_AFTER_WORD, name_part
-from service.text.words import alternation
+from service.text.words import TITLE_WORDS, alternation
 
 # Attribution verbs after their source: "KCNA reported", "NIS told lawmakers". A passive
 # auxiliary before them ("are estimated", "was told") means the subject is no source.
@@ -40,6 +40,20 @@ _FORWARD_STOP = frozenset(_EN.words("sources.forward_stops"))
 _QUOTE_CHARS = '"\u201c\u201d\u2018'
 _POSSESSIVE = re.compile(rf"[{AP}]s?$")
 _ARTICLES = ("the", "a", "an")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+"""'W.', 'U.S.': a name's initials, whose full stops end no phrase ('James W. Foley')."""
+_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+_NAME_LINKS = ("of", "for")
+"""Words inside a name between capitalised words ('Minister of State for Home', 'the
+Servants of the Holy Spirit', 'Centres for Disease Control')."""
+_PLACE_LINKS = frozenset({"in", "on", "at", "near", "from"})
+"""Prepositions whose object is where, not who: 'the embassy in Kigali told'."""
+_MAX_WORDS = 10
+_EMBEDDING = frozenset({"who", "whom", "which", "that", "according"}) | frozenset(
+    _EN.words("sources.cue_verbs")
+)
+"""Words that open a clause inside the sentence: a predicate after them is not the
+sentence subject's ('..., who said she ... and had believed')."""
 
 
 def _np_word(word: str) -> bool:
@@ -73,22 +87,76 @@ def _source_before(text: str, sent_start: int, cue_start: int) -> tuple[int, int
         else:
             return None
     chosen: list[tuple[int, int]] = []
-    for s, e in reversed(toks):
+    for index in range(len(toks) - 1, -1, -1):
+        s, e = toks[index]
         word = text[s:e]
         if (
             not word
-            or len(chosen) == 8
+            or len(chosen) == _MAX_WORDS
             or any(c in word for c in _QUOTE_CHARS)
-            or word[-1] in ",;:.!?"
+            or (word[-1] in ",;:.!?" and not _INITIALS.fullmatch(word))
+            or word in _DASHES  # a dateline's dash: 'AHMEDABAD (Daily) - Air India said'
         ):
             break
-        connector_ok = word not in ("of", "in") or (chosen and text[chosen[0][0]].isupper())
+        capital_after = bool(chosen) and text[chosen[0][0]].isupper()
+        connector_ok = word not in ("of", "in") or capital_after
+        if word in _NAME_LINKS and capital_after and _capital_before(text, toks, index):
+            chosen.insert(0, (s, e))  # 'Minister of State for Home Harsh Sanghvi'
+            continue
+        if chosen and text[slice(*chosen[0])] in _PLACE_LINKS and word.isalpha():
+            chosen.insert(0, (s, e))  # the head a place hangs on: 'the embassy in Kigali'
+            continue
         if not (connector_ok and (_np_word(word) or _modifies_head(text, chosen, word))):
             break
         chosen.insert(0, (s, e))
-        if word.lower() in _ARTICLES:
+        if word.lower() in _ARTICLES and not (
+            index and text[slice(*toks[index - 1])] in _NAME_LINKS
+        ):
+            break
+    if chosen and text[slice(*chosen[-1])] in ("and", "or", *_NAME_LINKS, "in"):
+        # 'Kara-Murza was flown to Germany and told Biden': the verb's subject opens the
+        # sentence, before the first predicate
+        between = {w.lower().strip(",") for w in text[sent_start:cue_start].split()}
+        if between & _EMBEDDING:
+            return None  # 'her lawyer, who said she admitted ... and had believed'
+        return _sentence_subject(text, sent_start, toks[0][0] if toks else cue_start)
+    if chosen and text[slice(*chosen[0])] in _PLACE_LINKS:
+        return None  # a place with no head before it is not who told
+    return _trim_source(text, chosen)
+
+
+def _sentence_subject(text: str, sent_start: int, start: int) -> tuple[int, int] | None:
+    """The noun phrase that opens the sentence (after a dateline's dash), up to a comma or
+    the first word that is not part of a name or source phrase."""
+    begin = max(sent_start, start)
+    toks = [m.span() for m in _TOKEN.finditer(text, begin, min(len(text), begin + WINDOW))]
+    first = next((i for i, t in enumerate(toks[:16]) if text[slice(*t)] in _DASHES), -1) + 1
+    if first < len(toks) and text[slice(*toks[first])].lower() in _LEADING_NOISE:
+        # an opening phrase ('On Sept. 30, ...'): the subject comes after its comma
+        comma = next((i for i, t in enumerate(toks[first:16], first) if text[t[1] - 1] == ","), -1)
+        if comma < 0:
+            return None
+        first = comma + 1
+    chosen: list[tuple[int, int]] = []
+    for s, e in toks[first:]:
+        word = text[s:e]
+        bare = word.rstrip(",;:")
+        titled = bool(chosen) and bare.lower() in TITLE_WORDS  # 'PTI chairman Gohar'
+        if not (_np_word(bare) or titled) or bare.lower() in ("and", "or", "of", "in"):
+            break
+        chosen.append((s, s + len(bare)))
+        if bare != word or len(chosen) == _MAX_WORDS:
             break
     return _trim_source(text, chosen)
+
+
+def _capital_before(text: str, toks: list[tuple[int, int]], index: int) -> bool:
+    """The word before toks[index] (skipping an article) is capitalised."""
+    for k in range(index - 1, max(-1, index - 3), -1):
+        word = text[slice(*toks[k])]
+        if word.lower() not in _ARTICLES:
+            return word[:1].isupper()
+    return False
 
 
 def _modifies_head(text: str, chosen: list[tuple[int, int]], word: str) -> bool:
@@ -104,9 +172,13 @@ def source_after(text: str, start: int, end: int) -> tuple[int, int] | None:
     chosen: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text, start, end):
         word = m.group()
-        stripped = word.rstrip(',.;:!?"\u201d\u2019')
-        stop = stripped.lower() in _FORWARD_STOP and chosen
-        if len(chosen) == 8 or word[0] in _QUOTE_CHARS + "(" or stop:
+        stripped = word if _INITIALS.fullmatch(word) else word.rstrip(',.;:!?"\u201d\u2019')
+        stop = stripped.lower() in _FORWARD_STOP and bool(chosen)
+        # an article after the phrase's first words opens another noun phrase ('according
+        # to a notice the U.S. planemaker filed'), unless a name goes on ('the head of the')
+        linked = bool(chosen) and text[slice(*chosen[-1])] in _NAME_LINKS
+        stop = stop or (stripped.lower() in _ARTICLES and len(chosen) > 1 and not linked)
+        if len(chosen) == _MAX_WORDS or word[0] in _QUOTE_CHARS + "(" or stop:
             break
         if stripped:
             chosen.append((m.start(), m.start() + len(stripped)))

@@ -375,6 +375,47 @@ def test_a_cue_word_that_is_a_noun_names_no_source(text: str) -> None:
     assert mine(Article(text=text)).sources == []
 
 
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        # a dateline's place and outlet are not part of the source after its dash
+        (
+            "DORVILLE, Norland (Harbour Wire) - Kestrel Motors said on Monday it would close "
+            "two plants.",
+            ["Kestrel Motors"],
+        ),
+        # initials end no name
+        (
+            "Some 40 people are detained, according to the Anna B. Kern Foundation.",
+            ["Anna B. Kern Foundation"],
+        ),
+        # 'of' and 'for' inside a title or a name
+        (
+            "Minister of State for Transport Ivo Lind said the line would reopen.",
+            ["Minister of State for Transport Ivo Lind"],
+        ),
+        # a second predicate's subject opens the sentence
+        ("Ivo Lind thanked the crews and said the line would reopen.", ["Ivo Lind"]),
+        ("Marta Ruiz was flown to Lisbon and told reporters she was well.", ["Marta Ruiz"]),
+        # ... not a subject inside a clause of its own
+        (
+            "The court heard from her lawyer, who said she regretted it and had believed "
+            "the money went to charity.",
+            [],
+        ),
+        # a place names where, the head before it who
+        (
+            "The Norland embassy in Dorville told its staff to stay home.",
+            ["Norland embassy in Dorville"],
+        ),
+        # a phrase after 'according to' ends where another noun phrase begins
+        ("Kestrel Motors is cutting 900 jobs, according to a notice the carmaker filed.", []),
+    ],
+)
+def test_a_source_is_the_whole_name_of_who_says_it(text: str, sources: list[str]) -> None:
+    assert [s.source for s in mine(Article(text=text)).sources] == sources
+
+
 def test_citing_and_passive_voice() -> None:
     text = "The agency, citing Deputy Mayor Ivo Lind, said 40 homes are estimated to be lost."
     sources = {(s.source, s.cue) for s in mine(Article(text=text)).sources}

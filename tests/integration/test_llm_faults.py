@@ -39,9 +39,19 @@ def _warm_up() -> None:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """tenacity's back-off sleeps, recorded and skipped (the server never calls time.sleep)."""
+    """tenacity's back-off sleeps in the test's own thread, recorded and skipped. Another
+    thread's sleep (a thread an earlier test left polling) is no back-off of this call and
+    is left to sleep."""
     recorded: list[float] = []
-    monkeypatch.setattr(time, "sleep", recorded.append)
+    caller, real_sleep = threading.get_ident(), time.sleep
+
+    def sleep(seconds: float) -> None:
+        if threading.get_ident() == caller:
+            recorded.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", sleep)
     yield recorded
 
 

@@ -98,7 +98,8 @@ def _source_before(text: str, sent_start: int, cue_start: int) -> tuple[int, int
             or word in _DASHES  # a dateline's dash: 'AHMEDABAD (Daily) - Air India said'
         ):
             break
-        capital_after = bool(chosen) and text[chosen[0][0]].isupper()
+        named = [t for t in chosen if text[slice(*t)].lower() not in _ARTICLES]
+        capital_after = bool(named) and text[named[0][0]].isupper()
         connector_ok = word not in ("of", "in") or capital_after
         if word in _NAME_LINKS and capital_after and _capital_before(text, toks, index):
             chosen.insert(0, (s, e))  # 'Minister of State for Home Harsh Sanghvi'
@@ -110,8 +111,10 @@ def _source_before(text: str, sent_start: int, cue_start: int) -> tuple[int, int
             break
         chosen.insert(0, (s, e))
         if word.lower() in _ARTICLES and not (
-            index and text[slice(*toks[index - 1])] in _NAME_LINKS
+            index and text[slice(*toks[index - 1])] in (*_NAME_LINKS, *_PLACE_LINKS)
         ):
+            break  # ... but 'the Servants of the Holy Spirit', 'the ministry in the Gaza Strip'
+        if word in _PLACE_LINKS and chosen and not capital_after:
             break
     if chosen and text[slice(*chosen[-1])] in ("and", "or", *_NAME_LINKS, "in"):
         # 'Kara-Murza was flown to Germany and told Biden': the verb's subject opens the
@@ -160,10 +163,14 @@ def _capital_before(text: str, toks: list[tuple[int, int]], index: int) -> bool:
 
 
 def _modifies_head(text: str, chosen: list[tuple[int, int]], word: str) -> bool:
-    """A lowercase modifier of a source head: 'the regional emergency office said'."""
+    """A lowercase modifier of a source head: 'the regional emergency office said', 'the
+    health ministry in the Gaza Strip said' (the head before a place)."""
     if not chosen or not word.isalpha() or word.lower() in _LEADING_NOISE:
         return False
     head = text[chosen[-1][0] : chosen[-1][1]].lower()
+    if len(chosen) > 1 and text[slice(*chosen[1])] in _PLACE_LINKS:
+        head = text[slice(*chosen[0])].lower()
+        return head in _SOURCE_HEADS
     return head in _SOURCE_HEADS and len(chosen) < 5
 
 

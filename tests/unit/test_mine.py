@@ -403,6 +403,11 @@ def test_a_cue_word_that_is_a_noun_names_no_source(text: str) -> None:
             "the money went to charity.",
             [],
         ),
+        # a person 'of' an organisation is the person with it
+        (
+            "Judge Ana Vik of the Dorville High Court said the hearing would resume.",
+            ["Judge Ana Vik of the Dorville High Court"],
+        ),
         # a place names where, the head before it who
         (
             "The Norland embassy in Dorville told its staff to stay home.",

@@ -30,9 +30,11 @@ from typing import Final
 from evals.builtin import BUILTIN_DATASETS, cluster_dirs, load_builtin_cluster, read_consensus_gold
 from evals.scorers import GoldFact
 from evals.scorers.consensus import GoldFactValue
+from evals.scorers.values import number_credit
 from service.merge.consensus import merge_context
 from service.merge.context import MergeContext
 from service.merge.drafts import figure_of
+from service.merge.intervals import Figure
 from service.merge.quantities import FigureGrouping, group_figures
 from service.merge.tokens import fold
 from service.merge.tolerances import DEFAULT_TOLERANCES
@@ -41,38 +43,26 @@ from service.settings import Settings
 
 LINKAGE: Final = "linkage"
 """The two figures fit, but complete linkage put them in different facts."""
-_REL_TOL: Final = 0.01
 
 
 @dataclass(frozen=True)
 class Apart:
     """One pair of figures of a gold fact that the merge kept apart, and why."""
 
-    cluster: str
     fact: str
     reason: str
     texts: tuple[str, str]
 
 
-def _same_number(value: float | None, wanted: float | None) -> bool:
-    if value is None or wanted is None:
-        return value is None and wanted is None
-    return abs(value - wanted) <= _REL_TOL * max(abs(wanted), 1.0)
-
-
-def _gives(
-    figure_value: tuple[float | None, float | None, float | None], gold: GoldFactValue
-) -> bool:
-    value, low, high = figure_value
-    if isinstance(gold.value, int | float) and not isinstance(gold.value, bool):
-        return _same_number(value, float(gold.value))
-    if gold.low is not None or gold.high is not None:
-        return _same_number(low, gold.low) and _same_number(high, gold.high)
-    return False
+def _gives(figure: Figure, gold: GoldFactValue) -> bool:
+    """The figure is the gold value's number (or range), as the consensus scorers match."""
+    number = gold.value if isinstance(gold.value, int | float) else None
+    wanted = (None if number is None else float(number), gold.low, gold.high)
+    return number_credit(wanted, (figure.value, figure.low, figure.high)) == 1.0
 
 
 def kept_apart(
-    cluster: str, ctx: MergeContext, facts: Sequence[GoldFact], grouping: FigureGrouping
+    ctx: MergeContext, facts: Sequence[GoldFact], grouping: FigureGrouping
 ) -> list[Apart]:
     """Pairs of figures of each gold quantity fact that the merge put in different facts."""
     fact_of = {node: n for n, (members, _, _) in enumerate(grouping.clusters) for node in members}
@@ -81,20 +71,17 @@ def kept_apart(
     for gold in facts:
         if gold.kind != "quantity" or len({fold(o) for o in gold.outlets}) < 2:
             continue
-        picks: list[tuple[int, int, str]] = []  # (gold value, node, text)
-        for index, value in enumerate(gold.values):
+        picks: list[tuple[int, str]] = []  # (node, text) of each figure giving a gold value
+        for value in gold.values:
             outlets = {fold(o) for o in value.outlets}
             for node, observations in enumerate(grouping.observations):
                 for o in observations:
-                    f = figure_of(o)
-                    if outlet.get(o.article_id) in outlets and _gives(
-                        (f.value, f.low, f.high), value
-                    ):
-                        picks.append((index, node, o.text))
+                    if outlet.get(o.article_id) in outlets and _gives(figure_of(o), value):
+                        picks.append((node, o.text))
         seen: set[str] = set()
-        for i, (value_a, node_a, text_a) in enumerate(picks):
-            for value_b, node_b, text_b in picks[i + 1 :]:
-                if fact_of[node_a] == fact_of[node_b] or (value_a == value_b and node_a == node_b):
+        for i, (node_a, text_a) in enumerate(picks):
+            for node_b, text_b in picks[i + 1 :]:
+                if fact_of[node_a] == fact_of[node_b]:
                     continue
                 a, b = grouping.frames[node_a], grouping.frames[node_b]
                 if a.dimension != b.dimension:
@@ -103,7 +90,7 @@ def kept_apart(
                 reason = judged if isinstance(judged, str) else LINKAGE
                 if reason not in seen:
                     seen.add(reason)
-                    found.append(Apart(cluster, gold.id, reason, (text_a, text_b)))
+                    found.append(Apart(gold.id, reason, (text_a, text_b)))
     return found
 
 
@@ -119,7 +106,7 @@ def cluster_pairs(paths: Sequence[Path], *, gold: bool) -> Iterator[tuple[Path, 
                 records = [pipeline.extract(article) for article in articles]
             ctx = merge_context(records, DEFAULT_TOLERANCES, articles)
             facts = read_consensus_gold(path)
-            yield path, kept_apart(path.name, ctx, facts, group_figures(ctx))
+            yield path, kept_apart(ctx, facts, group_figures(ctx))
 
 
 def count_reasons(paths: Sequence[Path], *, gold: bool, show: bool) -> Counter[str]:
@@ -150,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     records = "gold records" if args.gold else "no-LLM records"
     print(f"gold facts whose figures the merge kept apart, by what kept them apart ({records}):")
     print(f"{'reason':22s} {'dev':>5s} {'test':>5s}")
-    reasons = sorted(set(counts["dev"]) | set(counts["test"]))
+    reasons = set(counts["dev"]) | set(counts["test"])
     for reason in sorted(reasons, key=lambda r: (-counts["dev"][r] - counts["test"][r], r)):
         print(f"{reason:22s} {counts['dev'][reason]:5d} {counts['test'][reason]:5d}")
     total = {split: sum(c.values()) for split, c in counts.items()}

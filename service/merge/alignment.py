@@ -54,7 +54,11 @@ def fit(
 ) -> Fit | None:
     """Whether two figures may be one fact, and how sure that is; None when a slot tells
     them apart (`judge` says which)."""
-    judged = judge(a, b, days_a, days_b, tol, lone_place=lone_place)
+    return fitted(judge(a, b, days_a, days_b, tol, lone_place=lone_place))
+
+
+def fitted(judged: Fit | str) -> Fit | None:
+    """A judgement as `fit` gives it: the fit, or None for a reason to keep apart."""
     return judged if isinstance(judged, Fit) else None
 
 

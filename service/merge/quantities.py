@@ -26,7 +26,7 @@ from datetime import date
 
 from schemas.consensus import FactStatus, FactValue
 from schemas.record import EventRecord, Quantity
-from service.merge.alignment import Days, Fit, cluster_frames, fit, judge
+from service.merge.alignment import Days, Fit, cluster_frames, fit, fitted, judge
 from service.merge.context import MergeContext
 from service.merge.contrasts import contrasted
 from service.merge.counted import (
@@ -129,14 +129,10 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
         lone = seen == {place}
         return judge(a, b, keys[i][1], keys[j][1], ctx.tol, lone_place=lone)
 
-    def pair_fit(i: int, j: int) -> Fit | None:
-        judged = pair_judge(i, j)
-        return judged if isinstance(judged, Fit) else None
-
     clusters = cluster_frames(
         len(keys),
         [_blocking_keys(frame) for frame in frames],
-        pair_fit,
+        lambda i, j: fitted(pair_judge(i, j)),
         list(range(len(keys))),
     )
     return FigureGrouping(frames, [nodes[key] for key in keys], pair_judge, clusters)

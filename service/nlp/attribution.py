@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.places import lookup as gazetteer_place
-from service.nlp.spans import Slot, entity_at, phrase, slot
+from service.nlp.spans import TIME_LABELS, Slot, entity_at, names_a_place, phrase, slot
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -47,8 +46,6 @@ DOCUMENTS: Final = frozenset(_LEX.words("parse.source_documents"))
 
 PERSONAL: Final = frozenset({"he", "she", "him", "her"})
 _NAMED: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
-_PLACES: Final = frozenset({"GPE", "LOC", "FAC"})
-_TIMES: Final = frozenset({"DATE", "TIME"})
 _LOOKBACK_TOKENS: Final = 120
 
 
@@ -175,24 +172,13 @@ def _could_give(subject: Token, number: Token) -> bool:
     organisation ('the local prefecture'), not a bare plural ('relatives gave')."""
     if any(t.i == number.i for t in subject.subtree):
         return False
-    if subject.head.lemma_ in LOCATIVE_COUNTING and _a_place(subject):
+    if subject.head.lemma_ in LOCATIVE_COUNTING and names_a_place(subject):
         return False  # 'San Remigio recorded 22 deaths': where, not who
     if subject.head.lemma_ not in SAYING_BY_SOURCES:
         return True
     if subject.head.pos_ == "VERB" and any(c.dep_ == "prt" for c in subject.head.children):
         return False  # a phrasal verb ('add up to') says nothing
     return _source_like(subject)
-
-
-def _a_place(subject: Token) -> bool:
-    """A place by the entity tagger, or a proper name the gazetteer knows as a place
-    (the small tagger takes many towns for people or organisations)."""
-    if subject.ent_type_ in _PLACES:
-        return True
-    words = phrase(subject)
-    if subject.pos_ != "PROPN" or not all(t.pos_ in ("PROPN", "DET") for t in words):
-        return False
-    return gazetteer_place(" ".join(t.text for t in words if t.pos_ == "PROPN")) is not None
 
 
 def _source_like(subject: Token) -> bool:
@@ -222,7 +208,7 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                 break
             if child.dep_ == "agent":
                 for obj in child.children:
-                    if obj.ent_type_ in _TIMES:
+                    if obj.ent_type_ in TIME_LABELS:
                         break  # 'recorded by Wednesday morning': by when, not by whom
                     return True, source_slot(obj)
     if subject is not None and _source_like(subject):

@@ -38,8 +38,15 @@ from typing import TYPE_CHECKING, Final
 
 from lexicon import load
 from service.nlp.attribution import SAYING, TALLYING, figure_source
-from service.nlp.places import lookup as gazetteer_place
-from service.nlp.spans import Slot, entity_at, phrase, slot
+from service.nlp.spans import (
+    PLACE_LABELS,
+    TIME_LABELS,
+    Slot,
+    entity_at,
+    names_a_place,
+    phrase,
+    slot,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -83,8 +90,6 @@ _HAPPENING_PHRASES: Final = frozenset(
 _PHRASE_WORDS: Final = max((len(p.split()) for p in _HAPPENING_PHRASES), default=1)
 RELATIVES: Final = frozenset({"whom", "which", "who", "that"})
 PRONOUNS: Final = frozenset({"them", "those", "they", "these", "it", "whom", "which", "who"})
-_PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
-_TIME_LABELS: Final = frozenset({"DATE", "TIME"})
 _SOURCE_LABELS: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
 _LOOKBACK_TOKENS: Final = 60
 
@@ -317,7 +322,7 @@ def _among(number: Token) -> Slot | None:
             for obj in child.children:
                 ent = entity_at(obj)
                 if obj.dep_ == "pobj" and (
-                    ent is None or ent.label_ not in _PLACE_LABELS | _TIME_LABELS
+                    ent is None or ent.label_ not in PLACE_LABELS | TIME_LABELS
                 ):
                     return slot(phrase(obj))
     return None
@@ -482,18 +487,18 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                     ent = entity_at(obj)
                     label = ent.label_ if ent is not None else ""
                     named = (
-                        label in _PLACE_LABELS
+                        label in PLACE_LABELS
                         or obj.lower_ in WORLD_NOUNS
                         or obj.lemma_ in CAPITAL_NOUNS
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )
                     if named and child.lower_ in PLACE_PREPOSITIONS:
                         place = place or slot([child, *phrase(obj)])
-                    elif label in _TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
+                    elif label in TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
                         time = time or slot([child, *phrase(obj)])
             elif child.dep_ in ("npadvmod", "advmod", "nmod", "obl"):
                 ent = entity_at(child)
-                if ent is not None and ent.label_ in _TIME_LABELS:
+                if ent is not None and ent.label_ in TIME_LABELS:
                     time = time or slot(phrase(child))
                 elif child.lower_ in _WHOLE_PLACE_WORDS:
                     place = place or slot([child])
@@ -545,11 +550,7 @@ def _fronted_place(number: Token) -> Slot | None:
     last = max(t.i for t in [opener, *words])
     if last + 1 >= sentence.end or number.doc[last + 1].text != ",":
         return None
-    named = any(t.ent_type_ in _PLACE_LABELS for t in words)
-    proper = [t for t in words if t.pos_ == "PROPN"]
-    if not named and not (proper and len(proper) == len([t for t in words if t.is_alpha])):
-        return None
-    if not named and gazetteer_place(" ".join(t.text for t in proper)) is None:
+    if not names_a_place(objects[0]):
         return None
     return slot([opener, *words])
 
@@ -566,7 +567,7 @@ def _place_below(head: Token, depth: int) -> Slot | None:
             if obj.dep_ != "pobj":
                 continue
             words = phrase(obj)
-            named = any(t.ent_type_ in _PLACE_LABELS for t in words)
+            named = any(t.ent_type_ in PLACE_LABELS for t in words)
             if named and child.lower_ in PLACE_PREPOSITIONS:
                 return slot([child, *words])
             if depth > 1 and (deeper := _place_below(obj, depth - 1)) is not None:
@@ -663,7 +664,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         name = slot([t for t in phrase(whole[1]) if t.pos_ == "PROPN"])
         ent = entity_at(whole[1])
         label = ent.label_ if ent is not None else ""
-        if label in _PLACE_LABELS:
+        if label in PLACE_LABELS:
             place = place or name
         elif label in _SOURCE_LABELS:
             owner = owner or name

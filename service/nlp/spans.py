@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from service.nlp.places import lookup as gazetteer_place
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Span, Token
+
+PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
+"""Entity labels of places."""
+TIME_LABELS: Final = frozenset({"DATE", "TIME"})
+"""Entity labels of dates and times."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +53,17 @@ def entity_at(token: Token) -> Span | None:
         if ent.start <= token.i < ent.end:
             return ent
     return None
+
+
+def names_a_place(head: Token) -> bool:
+    """The phrase of `head` names a place: by the entity tagger, or as proper names (an
+    article aside) the gazetteer knows as a place; the small tagger takes many towns for
+    people or organisations ('Lyon', 'San Remigio'). 'The Paris police prefecture' names
+    no place: its head is no place's name."""
+    if head.ent_type_ in PLACE_LABELS:
+        return True
+    words = phrase(head)
+    proper = [t for t in words if t.pos_ == "PROPN"]
+    if not proper or len(proper) != len([t for t in words if t.is_alpha and t.pos_ != "DET"]):
+        return False
+    return gazetteer_place(" ".join(t.text for t in proper)) is not None

@@ -127,7 +127,7 @@ def test_kept_apart_names_why_figures_of_one_gold_fact_were_not_merged() -> None
             ],
         }
     )
-    found = kept_apart("blast", ctx, [gold], group_figures(ctx))
+    found = kept_apart(ctx, [gold], group_figures(ctx))
     # 'Another 30' is read as an addition: its scope keeps it from the 35 and the 33,
     # which the merge put in one fact; the gold fact counts once for that reason.
     assert [(a.fact, a.reason) for a in found] == [("hurt", "scope")]

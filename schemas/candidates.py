@@ -75,7 +75,9 @@ class SourceCandidate(Candidate):
     source: str
     cue: str = Field(description="The attribution words: 'according to', 'reported', 'said'.")
     statement: Span | None = Field(
-        default=None, description="The clause the source is said to have said, from the parse."
+        default=None,
+        description="The clause the source is said to have said, from the parse; else its "
+        "sentence past any dateline (none for a quotation's sentence).",
     )
 
 

@@ -17,7 +17,7 @@ from lexicon import load
 from schemas.candidates import QuantityCandidate, SourceCandidate
 from schemas.record import Span
 from service.mine.dates import DateHit
-from service.nlp.attribution import reported_clause
+from service.nlp.attribution import reported_clause, sentence_statement
 from service.nlp.figures import read_frame
 from service.nlp.parse import parse
 
@@ -62,12 +62,15 @@ def add_frames(
 
 
 def add_statements(text: str, sources: Sequence[SourceCandidate], doc: Doc | None = None) -> None:
-    """Fill each source's `statement` (in place): the clause the parse shows it said
-    (`doc`: the parse of `text`, when the caller already has it)."""
+    """Fill each source's `statement` (in place): the clause the parse shows it said, else
+    its sentence past any dateline, when no quotation (`doc`: the parse of `text`, when the
+    caller already has it)."""
     if not sources:
         return
     doc = doc if doc is not None else parse(text)
     for source in sources:
         clause = reported_clause(doc, source.span.start, source.span.end)
+        if clause is None:
+            clause = sentence_statement(doc, source.span.start, source.span.end)
         if clause is not None:
             source.statement = Span(start=clause.start, end=clause.end, text=clause.text)

@@ -303,18 +303,20 @@ def _according_object(according: Token) -> Token | None:
 def reported_clause(doc: Doc, source_start: int, source_end: int) -> Slot | None:
     """What a source is said to have said: the clause a verb of saying next to the
     source reports ('police said [the march was peaceful]'), or for 'according to X,
-    ...' the sentence without that phrase. None when the parse shows no such clause."""
+    ...' the sentence without that phrase; never the dateline that opens an article ('KOCANI,
+    North Macedonia (Vardar Wire) -'). None when the parse shows no such clause."""
     span = doc.char_span(source_start, source_end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     sentence = span.sent
+    opening = _dateline_end(doc) if sentence.start == 0 else 0
     before = doc[max(sentence.start, span.start - 3) : span.start]
     for token in before:
         if token.lower_ == "according":
             phrase = {t.i for t in token.head.subtree} if token.head.dep_ == "prep" else set()
             phrase |= {t.i for t in token.subtree}
             words = [t for t in sentence if t.i not in phrase and not t.is_punct]
-            return _trimmed(words)
+            return _trimmed(words, opening)
     verbs = [t for t in sentence if t.lemma_ in SAYING and t.pos_ == "VERB"]
     if not verbs:
         return None
@@ -324,14 +326,31 @@ def reported_clause(doc: Doc, source_start: int, source_end: int) -> Slot | None
         head = verb.head  # '..., police said' hangs the saying off the reported clause
         if verb.dep_ in ("parataxis", "advcl", "ccomp") and head.i != verb.i:
             words = [t for t in head.subtree if t.i not in {x.i for x in verb.subtree}]
-            return _trimmed([t for t in words if not t.is_punct])
+            return _trimmed([t for t in words if not t.is_punct], opening)
         return None
-    return _trimmed([t for t in clauses[0].subtree if not t.is_punct or t.text in "%$"])
+    words = [t for t in clauses[0].subtree if not t.is_punct or t.text in "%$"]
+    return _trimmed(words, opening)
 
 
-def _trimmed(words: list[Token]) -> Slot | None:
-    """The words as one span, leading 'that' and conjunctions dropped."""
-    while words and words[0].lower_ in ("that", "and", "but", ",", "while"):
+def sentence_statement(doc: Doc, start: int, end: int) -> Slot | None:
+    """The statement of the sentence holding text[start:end] when no verb of saying shows
+    what was said: its words past the dateline that may open it; None for a quotation's
+    sentence (the quotation is what was said) or when too few words are left."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    sentence = span.sent
+    if any(t.is_quote for t in sentence):
+        return None  # a quotation's sentence: the quotation is what was said
+    opening = _dateline_end(doc) if sentence.start == 0 else 0
+    return _trimmed([t for t in sentence if not t.is_punct], opening, reported=False)
+
+
+def _trimmed(words: list[Token], opening: int = 0, *, reported: bool = True) -> Slot | None:
+    """The words as one span: none before `opening` (a dateline's end), no space, and a
+    reported clause's leading 'that' and conjunctions dropped."""
+    words = sorted((t for t in words if t.i >= opening and not t.is_space), key=lambda t: t.i)
+    while reported and words and words[0].lower_ in ("that", "and", "but", ",", "while"):
         words = words[1:]
     if len(words) < 3:
         return None

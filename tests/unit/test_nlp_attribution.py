@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.nlp.attribution import reported_clause, sentence_statement
 from service.nlp.figures import read_frame
 from service.nlp.parse import parse
 
@@ -126,3 +127,51 @@ def test_a_dateline_is_no_source(text: str, figure: str, source: str) -> None:
 def test_a_sentence_opening_with_a_capital_letter_and_a_dash_is_no_dateline() -> None:
     text = "A police spokesman - speaking on condition of anonymity - said 12 people died."
     assert source_of(text, "12 people") == "A police spokesman"
+
+
+def _statement(text: str, source: str) -> str | None:
+    doc = parse(text)
+    start = text.index(source)
+    clause = reported_clause(doc, start, start + len(source)) or sentence_statement(
+        doc, start, start + len(source)
+    )
+    return None if clause is None else clause.text
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "statement"),
+    [
+        (  # 'according to': the sentence without the phrase, and without the dateline
+            "VELMORA (Northgate Wire) - Floods cut the coastal road in three places on "
+            "Monday, according to the roads agency.",
+            "the roads agency",
+            "Floods cut the coastal road in three places on Monday",
+        ),
+        (  # '..., X said': the reported clause, past the dateline
+            "KESSBY, Ostrevia (Harbour Post) - The ferry service will resume on Friday, "
+            "the port authority said.",
+            "the port authority",
+            "The ferry service will resume on Friday",
+        ),
+        (  # no verb of saying shows what was said: the sentence past the dateline
+            "TARRO (Inland Courier) - The regional council's plan to close two clinics "
+            "drew protests from nurses.",
+            "The regional council",
+            "The regional council's plan to close two clinics drew protests from nurses",
+        ),
+        (  # no dateline: the reported clause as before
+            "The mayor said the bridge would stay shut until engineers had checked it.",
+            "The mayor",
+            "the bridge would stay shut until engineers had checked it",
+        ),
+    ],
+)
+def test_a_statement_never_holds_the_dateline(text: str, source: str, statement: str) -> None:
+    assert _statement(text, source) == statement
+
+
+def test_a_quotation_s_sentence_gives_no_statement_of_its_own() -> None:
+    """The quotation is what was said: no sentence statement is made around it."""
+    text = '"We will rebuild every school," the education minister told reporters in Tarro.'
+    start = text.index("the education minister")
+    assert sentence_statement(parse(text), start, start + 22) is None

@@ -15,6 +15,7 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from service.merge.tokens import content_tokens, dice, lemmatise
+from service.text.numbers import spelled_figures
 from service.text.stems import stem_words
 
 _FIGURE_IN_TEXT: Final = re.compile(r"\d(?:[\d,.]*\d)?")
@@ -33,10 +34,11 @@ def statement_words(text: str) -> frozenset[str]:
 
 @cache
 def _figures_in(text: str) -> frozenset[str]:
-    """The figures a statement gives ('2,000' and '2000' alike), years left out: a year
-    dates a statement, it does not count anything."""
+    """The figures a statement gives ('2,000' and '2000' alike, 'Eight' as 8), years left
+    out: a year dates a statement, it does not count anything."""
     found = _FIGURE_IN_TEXT.findall(text)
-    return frozenset(f.replace(",", "") for f in found if not _YEAR.fullmatch(f))
+    digits = {f.replace(",", "") for f in found if not _YEAR.fullmatch(f)}
+    return frozenset(digits | spelled_figures(text))
 
 
 def figures_fit(a: str, b: str) -> bool:

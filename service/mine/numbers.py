@@ -5,18 +5,8 @@ from __future__ import annotations
 import re
 
 from service.mine.doc import H
+from service.text.numbers import SMALL, TENS
 
-SMALL = {
-    w: i
-    for i, w in enumerate(
-        str.split(
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-            "fourteen fifteen sixteen seventeen eighteen nineteen"
-        )
-    )
-}
-_TENS_WORDS = str.split("twenty thirty forty fifty sixty seventy eighty ninety")
-TENS = {w: 10 * i for i, w in enumerate(_TENS_WORDS, start=2)}
 ORDINALS = {
     w: i
     for i, w in enumerate(

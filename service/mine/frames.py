@@ -63,8 +63,8 @@ def add_frames(
 
 def add_statements(text: str, sources: Sequence[SourceCandidate], doc: Doc | None = None) -> None:
     """Fill each source's `statement` (in place): the clause the parse shows it said, else
-    its sentence past any dateline, when no quotation (`doc`: the parse of `text`, when the
-    caller already has it)."""
+    its sentence past any dateline, unless that sentence holds a quotation (`doc`: the
+    parse of `text`, when the caller already has it)."""
     if not sources:
         return
     doc = doc if doc is not None else parse(text)

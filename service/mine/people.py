@@ -42,7 +42,9 @@ _NAME_SAYS = re.compile(rf"{NOT_AFTER_WORD}(?P<name>{NAME}){H}+(?:{_SPEECH})\b")
 _NAME_RUN = re.compile(rf"{NOT_AFTER_WORD}{NAME}")
 _TOKEN_IN_NAME = re.compile(_NAME_TOK)
 # Capitalised words that are not (parts of) personal names; the LLM step filters the rest.
-_NOT_NAME = frozenset(_EN.words("names.not_names")) | TITLE_WORDS
+_CUE_WORDS = frozenset(w for cue in _EN.words("sources.cues_before") for w in cue.split())
+"""Words that open an attribution ('Citing', 'Quoting', 'According'): never part of a name."""
+_NOT_NAME = frozenset(_EN.words("names.not_names")) | TITLE_WORDS | _CUE_WORDS
 # A capitalised run right after these words is a title of a publication, not a person.
 _ORG_NOUNS = frozenset(_EN.words("names.org_nouns"))
 # A capitalised run holding one of these names an organisation ("Central News Agency").

@@ -470,3 +470,16 @@ def test_a_capitalised_run_with_an_organisation_word_is_no_person() -> None:
     )
     names = {p.name for p in mine(Article(text=text, published_at=PUBLISHED)).people}
     assert names == {"Pavel Strand"}
+
+
+def test_an_attribution_word_opening_a_sentence_is_no_part_of_a_name() -> None:
+    """'Citing' and 'Quoting' open an attribution (the lexicon's `sources.cues_before`):
+    the person is the name after them."""
+    text = (
+        "Quoting Ana Mirel Voss, a spokeswoman for the port, the agency said two berths "
+        "were closed. Citing Tomas Reyl, an aide to the minister, the paper said the "
+        "bridge would reopen."
+    )
+    names = {p.name for p in mine(Article(text=text)).people}
+    assert "Ana Mirel Voss" in names and "Tomas Reyl" in names
+    assert not any(n.startswith(("Quoting", "Citing")) for n in names)

@@ -293,8 +293,8 @@ def refers_back(speaker: str) -> bool:
 def _referent(start: int, cue: str, sources: Sequence[SourceCandidate]) -> str | None:
     """The source a described cue ('the agency', 'the ministry') points back to: the last
     one the text names before `start`, within `SPEAKER_WINDOW_CHARS` * 2, whose name holds
-    the cue's noun ('state news agency KCNA' for 'the agency'), by its name ('KCNA'); None
-    when there is none."""
+    the cue's noun ('state news agency KCNA' for 'the agency'), by its name ('KCNA') when
+    the name follows that noun, else whole; None when there is none."""
     words = cue.casefold().split()
     if len(words) < 2 or words[0] != "the":
         return None
@@ -309,12 +309,17 @@ def _referent(start: int, cue: str, sources: Sequence[SourceCandidate]) -> str |
             found = source
     if found is None:
         return None
-    # 'state news agency KCNA' → 'KCNA': the name, without the description before it.
-    words = found.source.split()
-    tail = len(words)
-    while tail > 0 and words[tail - 1][:1].isupper():
+    # 'state news agency KCNA' → 'KCNA': the name, without the description before it,
+    # when the name follows the cue's noun. After any other word ('health ministry in the
+    # Hamas-run Gaza Strip', 'ministry spokesperson Lin Jian') the capitalised words name
+    # where the body is or someone else: the whole source is the referent.
+    found_words = found.source.split()
+    tail = len(found_words)
+    while tail > 0 and found_words[tail - 1][:1].isupper():
         tail -= 1
-    return " ".join(words[tail:]) or found.source
+    if 0 < tail < len(found_words) and found_words[tail - 1].casefold() != words[-1]:
+        return found.source
+    return " ".join(found_words[tail:]) or found.source
 
 
 def _speaker(

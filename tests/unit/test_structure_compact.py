@@ -256,3 +256,17 @@ def test_a_described_cue_takes_the_name_of_the_source_it_points_back_to() -> Non
     assert engine.speaker == "KCNA"
     # 'a harbour official' names no one before it: the cue stays as written
     assert all(c.according_to != "KCNA" for c in record.claims if "port" in c.statement)
+
+
+def test_a_described_cue_keeps_the_whole_source_when_its_capitals_name_a_place() -> None:
+    """'the ministry' after 'the health ministry in the Norland Republic': the capitalised
+    words name where the ministry is, not the ministry, so the whole source is its
+    referent, never the place."""
+    text = (
+        "At least 40 people were killed in the floods, the health ministry in the Norland"
+        " Republic said on Monday. Another 120 people were injured, the ministry said."
+    )
+    article = ARTICLE.model_copy(update={"text": text})
+    record = Pipeline(Settings(_env_file=None), None).extract(article)  # no LLM at all
+    injured = next(c for c in record.claims if "120" in c.statement)
+    assert injured.according_to == "health ministry in the Norland Republic"

@@ -9,7 +9,7 @@ from schemas.candidates import SourceCandidate
 from service.mine.dates import WEEKDAY
 from service.mine.doc import AP, WINDOW, Doc, H
 from service.mine.people import HONORIFIC, NAME, NOT_AFTER_WORD, name_part
-from service.text.words import TITLE_WORDS, alternation
+from service.text.words import DASHES, DATELINE_WORDS, TITLE_WORDS, alternation
 
 # Attribution verbs after their source: "KCNA reported", "NIS told lawmakers". A passive
 # auxiliary before them ("are estimated", "was told") means the subject is no source.
@@ -42,7 +42,6 @@ _POSSESSIVE = re.compile(rf"[{AP}]s?$")
 _ARTICLES = ("the", "a", "an")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 """'W.', 'U.S.': a name's initials, whose full stops end no phrase ('James W. Foley')."""
-_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 _NAME_LINKS = ("of", "for")
 """Words inside a name between capitalised words ('Minister of State for Home', 'the
 Servants of the Holy Spirit', 'Centres for Disease Control')."""
@@ -95,7 +94,7 @@ def _source_before(text: str, sent_start: int, cue_start: int) -> tuple[int, int
             or len(chosen) == _MAX_WORDS
             or any(c in word for c in _QUOTE_CHARS)
             or (word[-1] in ",;:.!?" and not _INITIALS.fullmatch(word))
-            or word in _DASHES  # a dateline's dash: 'AHMEDABAD (Daily) - Air India said'
+            or word in DASHES  # a dateline's dash: 'AHMEDABAD (Daily) - Air India said'
         ):
             break
         named = [t for t in chosen if text[slice(*t)].lower() not in _ARTICLES]
@@ -133,7 +132,8 @@ def _sentence_subject(text: str, sent_start: int, start: int) -> tuple[int, int]
     the first word that is not part of a name or source phrase."""
     begin = max(sent_start, start)
     toks = [m.span() for m in _TOKEN.finditer(text, begin, min(len(text), begin + WINDOW))]
-    first = next((i for i, t in enumerate(toks[:16]) if text[slice(*t)] in _DASHES), -1) + 1
+    dashes = (i for i, t in enumerate(toks[:DATELINE_WORDS]) if text[slice(*t)] in DASHES)
+    first = next(dashes, -1) + 1
     if first < len(toks) and text[slice(*toks[first])].lower() in _LEADING_NOISE:
         # an opening phrase ('On Sept. 30, ...'): the subject comes after its comma
         comma = next((i for i, t in enumerate(toks[first:16], first) if text[t[1] - 1] == ","), -1)

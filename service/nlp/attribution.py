@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from lexicon import load
 from service.nlp.spans import TIME_LABELS, Slot, entity_at, names_a_place, phrase, slot
+from service.text.words import DASHES, DATELINE_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -223,10 +224,6 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     return False, None
 
 
-_DASHES: Final = frozenset({"-", "--", "\u2013", "\u2014"})
-_DATELINE_TOKENS: Final = 16
-
-
 def _dateline_end(doc: Doc) -> int:
     """The index of the first token after a dateline opening the text ('NAYPYITAW (Bay of
     Bengal Wire) -', 'KESSBY, Ostrevia (Northstar Wire) -'): a place name in capitals,
@@ -234,8 +231,8 @@ def _dateline_end(doc: Doc) -> int:
     0 when the text opens with none (a sentence opening with 'A' or 'I' is no dateline)."""
     if not len(doc) or len(doc[0]) < 2 or not doc[0].is_upper or not doc[0].is_alpha:
         return 0
-    for token in doc[:_DATELINE_TOKENS]:
-        if token.text in _DASHES:
+    for token in doc[:DATELINE_WORDS]:
+        if token.text in DASHES:
             return token.i + 1
         if token.is_sent_start and token.i > 0:
             return 0
@@ -246,7 +243,7 @@ def _past_dateline(subject: Token) -> Token | None:
     """A subject the parse found in the dateline (the place, which the parse may take for
     the subject of the first sentence's verb) gives way to its apposition after the dash
     ('- Myanmar's junta chief, ... said'), or to nothing: the place said nothing."""
-    if subject.i >= _DATELINE_TOKENS:
+    if subject.i >= DATELINE_WORDS:
         return subject  # past where any dateline ends: no scan on the figure path
     end = _dateline_end(subject.doc)
     if subject.i >= end:

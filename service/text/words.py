@@ -1,5 +1,5 @@
-"""Word classes several steps share: titles before names, and what happened to the things a
-figure counts."""
+"""Word classes several steps share: titles before names, a dateline's dash, and what
+happened to the things a figure counts."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ def alternation(entries: Iterable[str], *, space: str = " ") -> str:
     a phrase are joined by the pattern `space` (e.g. any run of blanks)."""
     return "|".join(space.join(map(re.escape, entry.split())) for entry in entries)
 
+
+DASHES: frozenset[str] = frozenset({"-", "--", "\u2013", "\u2014"})
+"""A dash written as a word of its own, as a dateline's ('KOCANI (Vardar Wire) -')."""
+DATELINE_WORDS = 16
+"""How many words into an article a dateline's dash may come."""
 
 _EN = lexicon.load("en")
 TITLES_BEFORE_NAMES: tuple[str, ...] = (

@@ -24,8 +24,9 @@ chained into one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final
 
 from service.merge.counted import COUNT_CLASS
@@ -33,6 +34,9 @@ from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS, TALLY_H
 from service.merge.frames import FigureFrame, entity_of, same_party
 from service.merge.tokens import dice
 from service.merge.tolerances import MergeTolerances
+
+NO_ALIASES: Final[Mapping[str, str]] = MappingProxyType({})
+"""No counted thing read as another."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +102,16 @@ def judge(
     tol: MergeTolerances,
     *,
     lone_place: bool = False,
+    aliases: Mapping[str, str] = NO_ALIASES,
 ) -> Fit | str:
     """`fit`'s judgement: the fit, or the first of `APART_REASONS` that tells the two
     figures apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
     occasion count its publication days). `lone_place`: when one figure names a place
     and the other none, no figure of their kind names another place, so the place
     narrows nothing ('killed in Ukraine' where every such count is in Ukraine). The
-    thresholds and confidence factors are `tol`'s `like_wording`, `stale_days` and `conf_*`."""
+    thresholds and confidence factors are `tol`'s `like_wording`, `stale_days` and `conf_*`.
+    `aliases` reads counted things as others ('seat' as 'mp', `anchors.entity_aliases`)."""
+    entity_a, entity_b = aliases.get(a.entity, a.entity), aliases.get(b.entity, b.entity)
     for slot in ("dimension", "ordinal", "vague", "scope"):
         if getattr(a, slot) != getattr(b, slot):
             return slot  # km are not people, '80th' is not 80, 'another 6,000' not 6,000
@@ -133,7 +140,7 @@ def judge(
     elif a.place:
         slots.add("place")
     if a.entity and b.entity:
-        if a.entity == b.entity:
+        if entity_a == entity_b:
             if not a.generic:
                 slots.add("entity")
             else:
@@ -169,9 +176,9 @@ def judge(
     alike = wording is not None and wording >= tol.like_wording and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
     named = (
-        (a.named_thing and b.named_thing and a.entity == b.entity)
+        (a.named_thing and b.named_thing and entity_a == entity_b)
         or _spans_of(a, b)
-        or (a.occurrence and a.entity == b.entity)  # '66 cases' and '64 cases confirmed'
+        or (a.occurrence and entity_a == entity_b)  # '66 cases' and '64 cases confirmed'
     )
     if one_sided and not alike and not named:
         # '101 soldiers' on a memorial wall are not '2,000 soldiers killed', and 'a
@@ -184,7 +191,7 @@ def judge(
         # years a relationship's. A sum or measure of a named thing ('damage' in dollars)
         # needs no happening.
         return "no happening"
-    if bool(a.qualifier) != bool(b.qualifier) and not alike and a.entity != b.entity:
+    if bool(a.qualifier) != bool(b.qualifier) and not alike and entity_a != entity_b:
         # 'Indian nationals on board' is a part of 'people on board'; 'North Korean
         # troops' and 'troops' count the same troops.
         return "one-sided qualifier"

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from schemas.consensus import FactStatus, FactValue
 from schemas.record import EventRecord, Quantity
 from service.merge.alignment import Days, Fit, cluster_frames, fit, fitted, judge
+from service.merge.anchors import entity_aliases
 from service.merge.context import MergeContext
 from service.merge.contrasts import contrasted
 from service.merge.counted import (
@@ -99,26 +100,61 @@ class FigureGrouping:
 def group_figures(ctx: MergeContext) -> FigureGrouping:
     """Every figure of the records framed, and clustered into facts by complete linkage."""
     places = event_places(ctx)
-    nodes: dict[tuple[FigureFrame, Days, tuple[object, ...]], list[Observation]] = defaultdict(list)
+    entries: list[tuple[FigureFrame, Days, Observation]] = []
     for record in ctx.records:
         for quantity, clause, frame in _record_frames(ctx, record, places):
             observation = _observe(ctx, record, quantity, clause, frame)
-            days = _days(ctx, frame, record.article_id)
-            # A frame too bare to meet even itself ('$5 billion', '4 km' and nothing
-            # else) makes figures one fact only when they also give the same figure.
-            bare = fit(frame, frame, days, days, ctx.tol) is None
-            nodes[(frame, days, _figure_key(observation) if bare else ())].append(observation)
-    keys = sorted(nodes, key=lambda k: _node_order(k, nodes[k]))
-    frames = [frame for frame, _, _ in keys]
-
-    kind_places = _places_of_kind(frames)
+            entries.append((frame, _days(ctx, frame, record.article_id), observation))
     published = [ctx.published_day(r.article_id) for r in ctx.records]
     first_day = min((d[0] for d in published if d is not None), default=None)
-    history = [_historic(frame, first_day) for frame in frames]
-
-    named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
+    nodes = _nodes(ctx, entries)
+    keys = list(nodes)
+    frames = [frame for frame, _, _ in keys]
+    node_judge = _pair_judge(ctx, keys, first_day)
+    numbers = [
+        frozenset((f.value, f.scale) for f in map(figure_of, nodes[k]) if f.value is not None)
+        for k in keys
+    ]
+    aliases = entity_aliases(frames, numbers, node_judge)
 
     def pair_judge(i: int, j: int) -> Fit | str:
+        return node_judge(i, j, aliases)
+
+    clusters = cluster_frames(
+        len(keys),
+        [_blocking_keys(frame, aliases) for frame in frames],
+        lambda i, j: fitted(pair_judge(i, j)),
+        list(range(len(keys))),
+    )
+    return FigureGrouping(frames, [nodes[key] for key in keys], pair_judge, clusters)
+
+
+NodeKey = tuple[FigureFrame, Days, tuple[object, ...]]
+
+
+def _nodes(
+    ctx: MergeContext, entries: Sequence[tuple[FigureFrame, Days, Observation]]
+) -> dict[NodeKey, list[Observation]]:
+    """Figures of one frame and time as one node (a frame too bare to meet even itself,
+    '$5 billion' or '4 km' and nothing else, also by its figure), in a stable order."""
+    nodes: dict[NodeKey, list[Observation]] = defaultdict(list)
+    for frame, days, observation in entries:
+        bare = fit(frame, frame, days, days, ctx.tol) is None
+        nodes[(frame, days, _figure_key(observation) if bare else ())].append(observation)
+    return {key: nodes[key] for key in sorted(nodes, key=lambda k: _node_order(k, nodes[k]))}
+
+
+def _pair_judge(
+    ctx: MergeContext, keys: Sequence[NodeKey], first_day: int | None
+) -> Callable[[int, int, Mapping[str, str]], Fit | str]:
+    """The judgement of two nodes (see `FigureGrouping.judge`), with counted things read
+    as the mapping says."""
+    frames = [frame for frame, _, _ in keys]
+    kind_places = _places_of_kind(frames)
+    history = [_historic(frame, first_day) for frame in frames]
+    named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
+
+    def pair_judge(i: int, j: int, aliases: Mapping[str, str]) -> Fit | str:
         a, b = frames[i], frames[j]
         if named[i] and named[j] and named[i] != named[j]:
             return "people"  # 'meetings between Kim and Xi' are not '... Kim and Putin'
@@ -127,15 +163,9 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
-        return judge(a, b, keys[i][1], keys[j][1], ctx.tol, lone_place=lone)
+        return judge(a, b, keys[i][1], keys[j][1], ctx.tol, lone_place=lone, aliases=aliases)
 
-    clusters = cluster_frames(
-        len(keys),
-        [_blocking_keys(frame) for frame in frames],
-        lambda i, j: fitted(pair_judge(i, j)),
-        list(range(len(keys))),
-    )
-    return FigureGrouping(frames, [nodes[key] for key in keys], pair_judge, clusters)
+    return pair_judge
 
 
 def _record_frames(
@@ -276,13 +306,13 @@ def _node_order(
     )
 
 
-def _blocking_keys(frame: FigureFrame) -> list[tuple[object, ...]]:
+def _blocking_keys(frame: FigureFrame, aliases: Mapping[str, str]) -> list[tuple[object, ...]]:
     """Keys two frames must share to be compared: their dimension and scope, and their
-    counted thing or a happening."""
+    counted thing (as `aliases` reads it) or a happening."""
     base = (frame.dimension, frame.ordinal, frame.vague, frame.scope)
     keys: list[tuple[object, ...]] = [(*base, "h", h) for h in sorted(frame.happening)]
     if frame.entity:
-        keys.append((*base, "e", frame.entity))
+        keys.append((*base, "e", aliases.get(frame.entity, frame.entity)))
     return keys
 
 

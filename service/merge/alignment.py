@@ -103,6 +103,7 @@ def judge(
     *,
     lone_place: bool = False,
     aliases: Mapping[str, str] = NO_ALIASES,
+    same_figure: bool = False,
 ) -> Fit | str:
     """`fit`'s judgement: the fit, or the first of `APART_REASONS` that tells the two
     figures apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
@@ -110,7 +111,9 @@ def judge(
     and the other none, no figure of their kind names another place, so the place
     narrows nothing ('killed in Ukraine' where every such count is in Ukraine). The
     thresholds and confidence factors are `tol`'s `like_wording`, `stale_days` and `conf_*`.
-    `aliases` reads counted things as others ('seat' as 'mp', `anchors.entity_aliases`)."""
+    `aliases` reads counted things as others ('seat' as 'mp', `anchors.entity_aliases`).
+    `same_figure`: both give one and the same figure, so a specific thing counted alike
+    needs no happening ('121 seats' in two accounts of the count)."""
     entity_a, entity_b = aliases.get(a.entity, a.entity), aliases.get(b.entity, b.entity)
     for slot in ("dimension", "ordinal", "vague", "scope"):
         if getattr(a, slot) != getattr(b, slot):
@@ -179,6 +182,7 @@ def judge(
         (a.named_thing and b.named_thing and entity_a == entity_b)
         or _spans_of(a, b)
         or (a.occurrence and entity_a == entity_b)  # '66 cases' and '64 cases confirmed'
+        or (same_figure and entity_a == entity_b and not (a.generic or a.unit_word))
     )
     if one_sided and not alike and not named:
         # '101 soldiers' on a memorial wall are not '2,000 soldiers killed', and 'a

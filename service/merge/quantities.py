@@ -110,7 +110,7 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
     nodes = _nodes(ctx, entries)
     keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
-    node_judge = _pair_judge(ctx, keys, first_day)
+    node_judge = _pair_judge(ctx, nodes, first_day)
     numbers = [
         frozenset((f.value, f.scale) for f in map(figure_of, nodes[k]) if f.value is not None)
         for k in keys
@@ -145,11 +145,13 @@ def _nodes(
 
 
 def _pair_judge(
-    ctx: MergeContext, keys: Sequence[NodeKey], first_day: int | None
+    ctx: MergeContext, nodes: dict[NodeKey, list[Observation]], first_day: int | None
 ) -> Callable[[int, int, Mapping[str, str]], Fit | str]:
     """The judgement of two nodes (see `FigureGrouping.judge`), with counted things read
     as the mapping says."""
+    keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
+    figures = [{_figure_key(o) for o in nodes[key]} for key in keys]
     kind_places = _places_of_kind(frames)
     history = [_historic(frame, first_day) for frame in frames]
     named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
@@ -163,7 +165,17 @@ def _pair_judge(
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
-        return judge(a, b, keys[i][1], keys[j][1], ctx.tol, lone_place=lone, aliases=aliases)
+        same = len(figures[i]) == 1 and figures[i] == figures[j]
+        return judge(
+            a,
+            b,
+            keys[i][1],
+            keys[j][1],
+            ctx.tol,
+            lone_place=lone,
+            aliases=aliases,
+            same_figure=same,
+        )
 
     return pair_judge
 

@@ -123,6 +123,27 @@ def test_more_than_10000_against_around_15000_conflicts_and_shows_both() -> None
     assert "about 15,000 (The Guardian)" in fact.statement
 
 
+def test_the_same_figure_of_one_specific_thing_is_one_fact_though_nothing_happened() -> None:
+    """'33,000 machinists' in two accounts are one fact though neither says what happened
+    to them; 30,000 of them is not known to be the same count, and '7 km' twice names no
+    thing measured."""
+
+    def statuses(first: Quantity, second: Quantity) -> list[tuple[str, int]]:
+        consensus = merge_records(
+            [record("a", quantities=[first]), record("b", quantities=[second])]
+        )
+        return sorted((f.status, len(f.outlets)) for f in consensus.facts if f.kind == "quantity")
+
+    union = qty(33_000, "machinists in the union")
+    assert statuses(union, qty(33_000, "machinists")) == [("agreed", 2)]
+    assert statuses(union, qty(30_000, "machinists")) == [("single_source", 1)] * 2
+    far = qty(7, "km", unit="km", phrase="7 km")
+    assert (
+        statuses(far, qty(7, "km from the crater", unit="km", phrase="7 km"))
+        == [("single_source", 1)] * 2
+    )
+
+
 def test_about_roughly_and_at_least_2000_killed_are_compatible() -> None:
     consensus = merge_records(
         [

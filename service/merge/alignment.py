@@ -74,6 +74,7 @@ APART_REASONS: Final = (
     "part",
     "change",
     "period",
+    "rate",
     "instance",
     "state",
     "names",
@@ -126,6 +127,10 @@ def judge(
         # one day's count is not the running total 'since Friday', and a count over the
         # 24 hours before a report is neither the event's count nor another day's
         return "period"
+    if a.rate != b.rate and ((a.rate and b.rate) or not same_figure):
+        # '$1 billion a month' is not the '$5 billion' a strike cost in all; the same
+        # figure once with its rate and once without is one ('500,000 cars a year').
+        return "rate"
     if a.instance != b.instance:
         return "instance"  # the fifth round of talks is not the second
     if _state_and_tally(a, b) or _state_and_tally(b, a):

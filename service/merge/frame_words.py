@@ -67,6 +67,16 @@ LAST_DAY_TIMES: Final = tuple(_LEX.words("time.last_day"))
 CURRENT_WORDS: Final = frozenset(_LEX.words("time.current"))
 """Words just after a figure that hold its count as a state now ('441 still missing')."""
 
+RATE_OPENERS: Final = frozenset(_LEX.words("time.rates.openers"))
+"""Words that make a unit of time after them a figure's rate ('a month', 'each day')."""
+
+RATE_UNITS: Final = frozenset(_LEX.words("time.rates.units"))
+"""Units of time a figure may be given per ('hour', 'day', 'week', 'month', 'year')."""
+
+RATE_NOT_AFTER: Final = frozenset(_LEX.words("time.rates.not_after"))
+"""Words after 'a' and a unit of time that date a figure rather than make it a rate ('a
+year ago')."""
+
 CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
 """Nouns for the country's capital ('in the capital'): one city of a country's story, the
 story's own city in a city's story."""

@@ -43,6 +43,9 @@ from service.merge.frame_words import (
     PART_INCLUDING,
     PEOPLE_NOUNS,
     PLACE_PREFIXES,
+    RATE_NOT_AFTER,
+    RATE_OPENERS,
+    RATE_UNITS,
     SCOPE_QUALIFIERS,
     SEQUENCE_NOUNS,
     SNAPSHOT_TIMES,
@@ -125,6 +128,9 @@ class FigureFrame:
     owner: tuple[str, ...] = ()
     """The words of the named party whose things are counted or who did what is counted
     ('Labour' won 412 seats), folded: two parties' counts are two facts (`same_party`)."""
+    rate: str = ""
+    """The unit a figure is given per ('month' for '$1 billion a month', 'share' for '9.97
+    per share'); '' for a figure that is no rate: a rate is never the same fact as a total."""
 
     @property
     def tally(self) -> bool:
@@ -369,6 +375,7 @@ def frame_of(
     contrast: bool = False,
     clause_part: bool = False,
     clause_current: bool = False,
+    clause_rate: str = "",
 ) -> FigureFrame:
     """The normalised frame of a quantity; `event_places` are the keys of the event's own
     place and country; `clause_scope` the scope words read around the figure in its text,
@@ -466,6 +473,7 @@ def frame_of(
         snapshot=is_snapshot(quantity.time_scope),
         current=clause_current or bool(happening & STOCK_HAPPENINGS),
         period=time_period(quantity.time_scope),
+        rate=rate_in(quantity.phrase, quantity.counted) or clause_rate,
         instance=quantity.value if quantity.ordinal and entity in SEQUENCE_NOUNS else None,
         part=clause_part or bool(PART_AMONG.intersection(_words(quantity.counted))),
         change=clause_change
@@ -570,6 +578,37 @@ def time_period(time_scope: str) -> str:
     if any(f" {phrase} " in f" {padded}" for phrase in LAST_DAY_TIMES):
         return "last_day"
     return ""
+
+
+@cache
+def rate_in(*texts: str) -> str:
+    """The unit a figure is given per, read in its phrase or description ('$1 billion a
+    month', 'vehicles a year', 'per share'), by the `time.rates` words of the frames
+    lexicon: 'per' and a noun but 'cent', or an opener and a unit of time not followed by
+    a word that dates ('a year ago'). '' when none says one. (A time scope is not read:
+    the miner's may be cut short, 'a day' of 'a day after the victory'.)"""
+    for text in texts:
+        words = _words(text)
+        for index, word in enumerate(words):
+            after = words[index + 1] if index + 1 < len(words) else ""
+            unit = singularise(after)
+            beyond = words[index + 2] if index + 2 < len(words) else ""
+            if word == "per" and after and after not in {"cent", "percent"}:
+                return unit
+            if word in RATE_OPENERS and unit in RATE_UNITS and beyond not in RATE_NOT_AFTER:
+                return unit
+    return ""
+
+
+def clause_rate(clause: Clause) -> str:
+    """The rate the words just after a figure give it ('$1 billion | a month'), within
+    `_RATE_REACH` words and before any other figure."""
+    after = clause.after.split()[:_RATE_REACH]
+    cut = next((i for i, word in enumerate(after) if any(c.isdigit() for c in word)), len(after))
+    return rate_in(" ".join(after[:cut]))
+
+
+_RATE_REACH: Final = 4
 
 
 @cache

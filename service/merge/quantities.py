@@ -51,6 +51,7 @@ from service.merge.drafts import (
 from service.merge.frame_words import OCCASION_HAPPENINGS
 from service.merge.frames import (
     FigureFrame,
+    clause_rate,
     clause_reads_change,
     clause_reads_current,
     clause_reads_part,
@@ -196,6 +197,7 @@ def _record_frames(
             contrast=contrast,
             clause_part=clause_reads_part(clause),
             clause_current=clause_reads_current(clause),
+            clause_rate=clause_rate(clause),
         )
 
     frames = [framed(q, c, False) for q, c in zip(record.quantities, clauses, strict=True)]

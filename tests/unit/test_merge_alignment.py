@@ -22,6 +22,7 @@ from service.merge.frames import (
     frame_of,
     is_change,
     place_of,
+    rate_in,
     same_party,
 )
 from tests.unit.test_merge import record
@@ -462,6 +463,37 @@ def test_a_worldwide_figure_is_not_one_countrys() -> None:
         ]
     )
     assert [s for s, _, _ in statuses(consensus)] == ["single_source", "single_source"]
+
+
+@pytest.mark.parametrize(
+    ("words", "rate"),
+    [
+        ("$1 billion a month", "month"),
+        ("vehicles a year", "year"),
+        ("9.97 per share", "share"),
+        ("25 lakh per family", "family"),
+        ("each day", "day"),
+        ("12 per cent", ""),
+        ("troops a week ago", ""),  # dates the figure
+        ("a year earlier", ""),
+        ("a 10% cut to monthly pay", ""),
+    ],
+)
+def test_a_rate_is_read_from_per_or_a_unit_of_time(words: str, rate: str) -> None:
+    assert rate_in(words) == rate
+
+
+def test_a_rate_is_not_a_total_but_the_same_figure_without_its_rate_is_it() -> None:
+    """'$1 billion a month' is not the '$5 billion' the strike cost; '500,000 cars a year'
+    and '500,000 cars' are one figure, one outlet leaving out its rate."""
+    monthly = figure(1e9, "$1 billion a month", "strike cost", unit="USD", entity="cost")
+    total = figure(5e9, "$5 billion", "strike cost", unit="USD", entity="cost")
+    apart = merge_records([record("a", quantities=[monthly]), record("b", quantities=[total])])
+    assert [s for s, _, _ in statuses(apart)] == ["single_source", "single_source"]
+    yearly = figure(500_000, "500,000 cars a year", "cars built", entity="cars", happening="built")
+    plain = figure(500_000, "500,000 cars", "cars built", entity="cars", happening="built")
+    one = merge_records([record("a", quantities=[yearly]), record("b", quantities=[plain])])
+    assert [(s, n) for s, _, n in statuses(one)] == [("agreed", 2)]
 
 
 def test_one_days_count_is_not_the_running_total() -> None:

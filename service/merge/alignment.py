@@ -113,8 +113,9 @@ def judge(
     narrows nothing ('killed in Ukraine' where every such count is in Ukraine). The
     thresholds and confidence factors are `tol`'s `like_wording`, `stale_days` and `conf_*`.
     `aliases` reads counted things as others ('seat' as 'mp', `anchors.entity_aliases`).
-    `same_figure`: both give one and the same figure, so a specific thing counted alike
-    needs no happening ('121 seats' in two accounts of the count)."""
+    `same_figure`: both give one and the same number (whatever its hedge or date), so a
+    specific thing counted alike needs no happening ('121 seats' in two accounts of the
+    count)."""
     entity_a, entity_b = aliases.get(a.entity, a.entity), aliases.get(b.entity, b.entity)
     for slot in ("dimension", "ordinal", "vague", "scope"):
         if getattr(a, slot) != getattr(b, slot):

@@ -152,7 +152,7 @@ def _pair_judge(
     as the mapping says."""
     keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
-    figures = [{_figure_key(o) for o in nodes[key]} for key in keys]
+    figures = [{_number_of(o) for o in nodes[key]} for key in keys]
     kind_places = _places_of_kind(frames)
     history = [_historic(frame, first_day) for frame in frames]
     named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
@@ -293,6 +293,13 @@ def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     if frame.happening & OCCASION_HAPPENINGS:
         return days[0] - ctx.tol.occasion_window_days, days[1]
     return days
+
+
+def _number_of(observation: Observation) -> tuple[object, ...]:
+    """The number a figure gives, whatever its hedge or date ('some 120,000', '120,000 as
+    of 2025')."""
+    figure = figure_of(observation)
+    return (figure.value, figure.low, figure.high, figure.scale)
 
 
 def _figure_key(observation: Observation) -> tuple[object, ...]:

@@ -137,6 +137,9 @@ def test_the_same_figure_of_one_specific_thing_is_one_fact_though_nothing_happen
     union = qty(33_000, "machinists in the union")
     assert statuses(union, qty(33_000, "machinists")) == [("agreed", 2)]
     assert statuses(union, qty(30_000, "machinists")) == [("single_source", 1)] * 2
+    # a hedge ('some 33,000') or a date one outlet gives the same number makes no other count
+    some = qty(33_000, "machinists", hedge="about", as_of="2024-10")
+    assert statuses(union, some) == [("compatible", 2)]
     far = qty(7, "km", unit="km", phrase="7 km")
     assert (
         statuses(far, qty(7, "km from the crater", unit="km", phrase="7 km"))

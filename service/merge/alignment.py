@@ -115,7 +115,8 @@ def judge(
     `aliases` reads counted things as others ('seat' as 'mp', `anchors.entity_aliases`).
     `same_figure`: both give one and the same number (whatever its hedge or date), so a
     specific thing counted alike needs no happening ('121 seats' in two accounts of the
-    count)."""
+    count), and a place one side leaves out is the other's ('55,000 in Paris' and
+    '55,000')."""
     entity_a, entity_b = aliases.get(a.entity, a.entity), aliases.get(b.entity, b.entity)
     for slot in ("dimension", "ordinal", "vague", "scope"):
         if getattr(a, slot) != getattr(b, slot):
@@ -143,7 +144,8 @@ def judge(
     if a.owner and b.owner and not same_party(a.owner, b.owner):
         return "owner"  # 'Labour won 412 seats' and 'the Conservatives won 121 seats'
     if a.place != b.place:
-        if not (lone_place and not (a.place and b.place)) or a.elsewhere or b.elsewhere:
+        open_side = not (a.place and b.place)
+        if not (open_side and (lone_place or same_figure)) or a.elsewhere or b.elsewhere:
             return "place"  # 'Elsewhere in Indonesia' is no lone place of the story's
         confidence *= tol.conf_open_place
     elif a.place:

@@ -649,6 +649,27 @@ def test_a_figure_elsewhere_is_not_the_storys_own() -> None:
     assert [s for s, _, _ in statuses(consensus)] == ["conflicting"]  # a lone named place
 
 
+def test_a_place_one_outlet_leaves_out_of_the_same_number_is_that_place() -> None:
+    """Where marches in Paris and Lyon are counted apart, '55,000 in Paris' and another
+    outlet's '55,000' are one count; its '40,000' with no place may be any city's."""
+
+    def march(value: float, place: str = "") -> Quantity:
+        return figure(value, f"{value:,.0f}", "people marched", entity="people",
+                      happening="marched", place_scope=place)  # fmt: skip
+
+    lyon = march(20_000, "in Lyon")
+    for other, expected in ((march(55_000), ["agreed"]), (march(40_000), ["single_source"] * 2)):
+        consensus = merge_records(
+            [
+                record("a", published_at="2025-09-18T20:00:00Z",
+                       quantities=[march(55_000, "in Paris"), lyon]),
+                record("b", published_at="2025-09-18T21:00:00Z", quantities=[other]),
+            ]
+        )  # fmt: skip
+        shown = [s for s, v, _ in statuses(consensus) if "20,000" not in v]
+        assert shown == expected
+
+
 def test_the_capital_is_the_storys_city_or_one_city_of_the_storys_country() -> None:
     assert place_of("in the capital", frozenset({"seoul", "south korea"})) == ""
     assert place_of("in the capital", frozenset({"france"})) == "capital"

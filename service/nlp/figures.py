@@ -219,6 +219,8 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
         noun = _of_noun(noun) or climbed or _counted_noun(noun, share=True) or noun
     if noun is None:
         noun = _of_noun(number)
+        if noun is not None and _is_number(noun):
+            noun = _counted_noun(noun)  # '190 of the 1,000 injured': what the 1,000 count
     if noun is None and number.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         verb = head.head
         if verb.pos_ in ("VERB", "AUX"):
@@ -255,7 +257,10 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
             ):
                 noun = child
     if noun is not None and noun.lemma_.lower() in GENERIC_NOUNS:
-        noun = _of_noun(noun) or noun
+        # 'a toll of soldiers': what the toll counts; 'the count of 65', 'a total of
+        # 1,200': the 'of' is the figure itself, so the generic noun stays.
+        of = _of_noun(noun)
+        noun = of if of is not None and not _is_number(of) else noun
     if noun is not None and noun.lower_ in PRONOUNS:
         noun = _antecedent(noun) or noun
     return noun

@@ -36,6 +36,15 @@ def said(slot: Slot | None) -> str | None:
         # a movement by so much measures the verb's subject ('revenue dropped 5%')
         ("In the airplanes unit, revenue dropped 5% to $7.4 billion.", "5%", "revenue"),
         ("Exports rose 12% in March.", "12%", "Exports"),
+        # a generic noun whose 'of' is the figure itself counts nothing more ('the count of
+        # 65' is no count of '65'); a part of a figure counts what that figure counts
+        ("It said the count of 65 had been lowered.", "65", "count"),
+        ("The toll stood at a total of 1,200 on Monday.", "1,200", "total"),
+        (
+            "About a dozen of the 16 freed prisoners spoke to reporters.",
+            "About a dozen",
+            "prisoners",
+        ),
     ],
 )
 def test_a_measure_or_share_counts_the_noun_it_is_of(text: str, figure: str, entity: str) -> None:

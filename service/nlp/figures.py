@@ -236,7 +236,9 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
                     if c.dep_ == dep and c.pos_ in ("NOUN", "PROPN", "PRON")
                 ]
                 if found:
-                    noun = found[0]
+                    # A dateline's town the parse hangs on the verb too ('CEBU CITY (Wire) -
+                    # The toll has risen to 72'): a common noun first, then the nearest.
+                    noun = min(found, key=lambda c: (c.pos_ != "NOUN", abs(c.i - verb.i)))
                     break
         elif verb.pos_ == "NOUN":
             noun = verb  # 'a loss of $6 billion', 'put the damage at $120 million'

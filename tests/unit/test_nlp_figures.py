@@ -45,6 +45,13 @@ def said(slot: Slot | None) -> str | None:
             "About a dozen",
             "prisoners",
         ),
+        # a dateline's town the parse takes for a second subject is not what rose
+        (
+            "CEBU CITY, Philippines (Wire) - The death toll from the quake has risen to 72, "
+            "the council said.",
+            "72",
+            "toll",
+        ),
     ],
 )
 def test_a_measure_or_share_counts_the_noun_it_is_of(text: str, figure: str, entity: str) -> None:

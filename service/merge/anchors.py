@@ -30,18 +30,19 @@ Judge = Callable[[int, int, Mapping[str, str]], Fit | str]
 
 def entity_aliases(
     frames: Sequence[FigureFrame],
-    numbers: Sequence[frozenset[tuple[float, float]]],
+    numbers: Sequence[frozenset[tuple[float | None, float | None, float | None, float]]],
     judge: Judge,
 ) -> dict[str, str]:
     """For each counted thing that some anchor ties to another, the thing it is read as
     (the alphabetically first of its tied group); things tied to none are left out.
 
-    `numbers[i]` holds the (value, scale) pairs node `i`'s figures give."""
-    by_number: dict[tuple[float, float], list[int]] = defaultdict(list)
+    `numbers[i]` holds the numbers (value, low, high, scale) node `i`'s figures give."""
+    by_number: dict[tuple[float | None, float | None, float | None, float], list[int]]
+    by_number = defaultdict(list)
     for index, (frame, given) in enumerate(zip(frames, numbers, strict=True)):
         if _may_anchor(frame):
             for number in given:
-                if number[0] not in (0.0, 1.0):
+                if number[0] is not None and number[0] not in (0.0, 1.0):
                     by_number[number].append(index)
     parent: dict[str, str] = {}
 
@@ -50,7 +51,7 @@ def entity_aliases(
             entity = parent[entity]
         return entity
 
-    for number in sorted(by_number):
+    for number in sorted(by_number, key=repr):
         nodes = by_number[number]
         for x, i in enumerate(nodes):
             for j in nodes[x + 1 :]:

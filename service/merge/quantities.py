@@ -111,11 +111,8 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
     nodes = _nodes(ctx, entries)
     keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
-    node_judge = _pair_judge(ctx, nodes, first_day)
-    numbers = [
-        frozenset((f.value, f.scale) for f in map(figure_of, nodes[k]) if f.value is not None)
-        for k in keys
-    ]
+    numbers = [frozenset(_number_of(o) for o in nodes[key]) for key in keys]
+    node_judge = _pair_judge(ctx, nodes, numbers, first_day)
     aliases = entity_aliases(frames, numbers, node_judge)
 
     def pair_judge(i: int, j: int) -> Fit | str:
@@ -131,6 +128,8 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
 
 
 NodeKey = tuple[FigureFrame, Days, tuple[object, ...]]
+Number = tuple[float | None, float | None, float | None, float]
+"""A figure's number whatever its hedge or date: value, low, high and scale."""
 
 
 def _nodes(
@@ -146,13 +145,15 @@ def _nodes(
 
 
 def _pair_judge(
-    ctx: MergeContext, nodes: dict[NodeKey, list[Observation]], first_day: int | None
+    ctx: MergeContext,
+    nodes: dict[NodeKey, list[Observation]],
+    numbers: Sequence[frozenset[Number]],
+    first_day: int | None,
 ) -> Callable[[int, int, Mapping[str, str]], Fit | str]:
     """The judgement of two nodes (see `FigureGrouping.judge`), with counted things read
-    as the mapping says."""
+    as the mapping says; `numbers` are the numbers each node gives (`_number_of`)."""
     keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
-    figures = [{_number_of(o) for o in nodes[key]} for key in keys]
     kind_places = _places_of_kind(frames)
     history = [_historic(frame, first_day) for frame in frames]
     named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
@@ -166,7 +167,7 @@ def _pair_judge(
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
-        same = len(figures[i]) == 1 and figures[i] == figures[j]
+        same = len(numbers[i]) == 1 and numbers[i] == numbers[j]
         return judge(
             a,
             b,
@@ -295,7 +296,7 @@ def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
     return days
 
 
-def _number_of(observation: Observation) -> tuple[object, ...]:
+def _number_of(observation: Observation) -> Number:
     """The number a figure gives, whatever its hedge or date ('some 120,000', '120,000 as
     of 2025')."""
     figure = figure_of(observation)

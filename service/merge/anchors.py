@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from service.merge.alignment import Fit
 from service.merge.frames import FigureFrame, entity_of
+from service.merge.intervals import Number
+from service.text.groups import UnionFind
 
 Judge = Callable[[int, int, Mapping[str, str]], Fit | str]
 """Judges nodes `i` and `j` with counted things read as the mapping says."""
@@ -30,39 +32,31 @@ Judge = Callable[[int, int, Mapping[str, str]], Fit | str]
 
 def entity_aliases(
     frames: Sequence[FigureFrame],
-    numbers: Sequence[frozenset[tuple[float | None, float | None, float | None, float]]],
+    numbers: Sequence[frozenset[Number]],
     judge: Judge,
 ) -> dict[str, str]:
     """For each counted thing that some anchor ties to another, the thing it is read as
-    (the alphabetically first of its tied group); things tied to none are left out.
+    (the alphabetically first of its tied group, `UnionFind`'s root); things tied to none
+    are left out.
 
     `numbers[i]` holds the numbers (value, low, high, scale) node `i`'s figures give."""
-    by_number: dict[tuple[float | None, float | None, float | None, float], list[int]]
-    by_number = defaultdict(list)
+    by_number: dict[Number, list[int]] = defaultdict(list)
     for index, (frame, given) in enumerate(zip(frames, numbers, strict=True)):
         if _may_anchor(frame):
             for number in given:
                 if number[0] is not None and number[0] not in (0.0, 1.0):
                     by_number[number].append(index)
-    parent: dict[str, str] = {}
-
-    def root(entity: str) -> str:
-        while parent.get(entity, entity) != entity:
-            entity = parent[entity]
-        return entity
-
-    for number in sorted(by_number, key=repr):
-        nodes = by_number[number]
+    things: UnionFind[str] = UnionFind()
+    for nodes in by_number.values():  # the roots do not depend on the order of unions
         for x, i in enumerate(nodes):
             for j in nodes[x + 1 :]:
                 a, b = frames[i], frames[j]
                 if a.entity == b.entity or a.dimension != b.dimension or not _shared(a, b):
                     continue
                 if isinstance(judge(i, j, {a.entity: b.entity}), Fit):
-                    first, second = sorted((root(a.entity), root(b.entity)))
-                    if first != second:
-                        parent[second] = first
-    return {entity: root(entity) for entity in parent}
+                    things.union(a.entity, b.entity)
+    tied = (group for group in things.groups() if len(group) > 1)
+    return {thing: things.find(thing) for group in tied for thing in group}
 
 
 def _may_anchor(frame: FigureFrame) -> bool:

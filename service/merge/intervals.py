@@ -104,6 +104,10 @@ def _above(x: float, share: float) -> float:
     return x + abs(x) * share
 
 
+Number = tuple[float | None, float | None, float | None, float]
+"""A figure's number whatever its hedge or date: value, low, high and scale."""
+
+
 class Figure(NamedTuple):
     """The parts of a quantity that decide its interval, plus when it held.
 

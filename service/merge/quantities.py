@@ -61,6 +61,7 @@ from service.merge.frames import (
 from service.merge.grouping import most_common
 from service.merge.intervals import (
     Figure,
+    Number,
     centre,
     figures_fit,
     magnitude_bands,
@@ -112,7 +113,7 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
     keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
     numbers = [frozenset(_number_of(o) for o in nodes[key]) for key in keys]
-    node_judge = _pair_judge(ctx, nodes, numbers, first_day)
+    node_judge = _pair_judge(ctx, keys, numbers, first_day)
     aliases = entity_aliases(frames, numbers, node_judge)
 
     def pair_judge(i: int, j: int) -> Fit | str:
@@ -128,8 +129,6 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
 
 
 NodeKey = tuple[FigureFrame, Days, tuple[object, ...]]
-Number = tuple[float | None, float | None, float | None, float]
-"""A figure's number whatever its hedge or date: value, low, high and scale."""
 
 
 def _nodes(
@@ -146,13 +145,12 @@ def _nodes(
 
 def _pair_judge(
     ctx: MergeContext,
-    nodes: dict[NodeKey, list[Observation]],
+    keys: Sequence[NodeKey],
     numbers: Sequence[frozenset[Number]],
     first_day: int | None,
 ) -> Callable[[int, int, Mapping[str, str]], Fit | str]:
     """The judgement of two nodes (see `FigureGrouping.judge`), with counted things read
     as the mapping says; `numbers` are the numbers each node gives (`_number_of`)."""
-    keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
     kind_places = _places_of_kind(frames)
     history = [_historic(frame, first_day) for frame in frames]

@@ -239,15 +239,20 @@ def _dateline_end(doc: Doc) -> int:
     return 0
 
 
+def in_dateline(token: Token) -> bool:
+    """The token is in the dateline that opens its article, which the parse may hang on
+    the first sentence's verb as its subject ('CEBU CITY (Wire) - The toll has risen')."""
+    # past where any dateline ends: no scan on the figure path
+    return token.i < DATELINE_WORDS and token.i < _dateline_end(token.doc)
+
+
 def _past_dateline(subject: Token) -> Token | None:
     """A subject the parse found in the dateline (the place, which the parse may take for
     the subject of the first sentence's verb) gives way to its apposition after the dash
     ('- Myanmar's junta chief, ... said'), or to nothing: the place said nothing."""
-    if subject.i >= DATELINE_WORDS:
-        return subject  # past where any dateline ends: no scan on the figure path
-    end = _dateline_end(subject.doc)
-    if subject.i >= end:
+    if not in_dateline(subject):
         return subject
+    end = _dateline_end(subject.doc)
     after = [c for c in subject.children if c.dep_ == "appos" and c.i >= end]
     return after[0] if after else None
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.attribution import SAYING, TALLYING, figure_source
+from service.nlp.attribution import SAYING, TALLYING, figure_source, in_dateline
 from service.nlp.spans import (
     PLACE_LABELS,
     TIME_LABELS,
@@ -233,12 +233,12 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
                 found = [
                     c
                     for c in verb.children
-                    if c.dep_ == dep and c.pos_ in ("NOUN", "PROPN", "PRON")
+                    if c.dep_ == dep
+                    and c.pos_ in ("NOUN", "PROPN", "PRON")
+                    and not in_dateline(c)  # 'CEBU CITY (Wire) - The toll has risen to 72'
                 ]
                 if found:
-                    # A dateline's town the parse hangs on the verb too ('CEBU CITY (Wire) -
-                    # The toll has risen to 72'): a common noun first, then the nearest.
-                    noun = min(found, key=lambda c: (c.pos_ != "NOUN", abs(c.i - verb.i)))
+                    noun = found[0]
                     break
         elif verb.pos_ == "NOUN":
             noun = verb  # 'a loss of $6 billion', 'put the damage at $120 million'

@@ -11,7 +11,9 @@ of Conservative government'), and for counts tied to an occasion (a march, a str
 same day: a count for another day or city is another fact, never a revision; a count of a
 state now ('190 still in hospital') is not the running tally of what befell them. Running
 tallies (the dead, the missing) may come from different days: the later figure may revise
-the earlier.
+the earlier. Undated figures of any other thing that moves (a share, a sum, a count) in
+articles over `drift_days` apart, with values that do not meet, are of two times, unless
+two named sources dispute them.
 
 Each pair that fits gets a confidence (1 when entity and happening are stated on both
 sides and agree; less when a side leaves a slot open, names only a generic thing, or
@@ -37,6 +39,10 @@ from service.merge.tolerances import MergeTolerances
 
 NO_ALIASES: Final[Mapping[str, str]] = MappingProxyType({})
 """No counted thing read as another."""
+
+STEADY_DIMENSIONS: Final = frozenset({"length", "mass", "duration"})
+"""Units of things that stay as they are while a story runs (a distance, a depth, an age, a
+sentence's length): a figure of them reported a week later is still an account of the same."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +111,7 @@ def judge(
     lone_place: bool = False,
     aliases: Mapping[str, str] = NO_ALIASES,
     same_figure: bool = False,
+    drift: bool = False,
 ) -> Fit | str:
     """`fit`'s judgement: the fit, or the first of `APART_REASONS` that tells the two
     figures apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
@@ -116,7 +123,10 @@ def judge(
     `same_figure`: both give one and the same number (whatever its hedge or date), so a
     specific thing counted alike needs no happening ('121 seats' in two accounts of the
     count), and a place one side leaves out is the other's ('55,000 in Paris' and
-    '55,000')."""
+    '55,000').
+    `drift`: their values do not meet and they are no dispute between named sources, so
+    undated figures of a moving thing reported over `tol.drift_days` apart are of two
+    times (`_same_time`)."""
     entity_a, entity_b = aliases.get(a.entity, a.entity), aliases.get(b.entity, b.entity)
     for slot in ("dimension", "ordinal", "vague", "scope"):
         if getattr(a, slot) != getattr(b, slot):
@@ -207,7 +217,7 @@ def judge(
         # 'Indian nationals on board' is a part of 'people on board'; 'North Korean
         # troops' and 'troops' count the same troops.
         return "one-sided qualifier"
-    if not _same_time(a, b, days_a, days_b, tol.stale_days):
+    if not _same_time(a, b, days_a, days_b, tol.stale_days, tol.drift_days if drift else None):
         return "time"
     if days_a is not None and days_b is not None:
         slots.add("time")
@@ -259,13 +269,19 @@ def _people_and_kind(a: str, b: str) -> bool:
     return (a == "person" and b in PEOPLE_NOUNS) or (b == "person" and a in PEOPLE_NOUNS)
 
 
-def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, stale: int) -> bool:
+def _same_time(
+    a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, stale: int, drift: int | None
+) -> bool:
     """Whether two figures can be about the same time. Running tallies always can (a
     later one may revise an earlier one), unless both count the day before their report
     ('over the previous 24 hours'): those, like occasion counts, must hold on days that
     meet.
     Other figures must meet when both are dated; a figure dated well before the other's
-    article (a previous year's revenue, an earlier quake) is of another time (`stale` days)."""
+    article (a previous year's revenue, an earlier quake) is of another time (`stale` days).
+    Given `drift` (days), two undated figures of a thing that moves, from articles further
+    apart than that, are of two times: a share, a count or a sum a week later is the
+    situation of then, not a second account of the first (a length, a weight or a duration
+    is no such thing: `STEADY_DIMENSIONS`)."""
     one_day = a.period == b.period == "last_day"
     if a.tally and b.tally and not one_day:
         return True
@@ -273,6 +289,10 @@ def _same_time(a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, stale
         return True
     if days_a[0] <= days_b[1] and days_b[0] <= days_a[1]:
         return True
+    moving = a.dimension not in STEADY_DIMENSIONS and a.days is None and b.days is None
+    gap = max(days_a[0] - days_b[1], days_b[0] - days_a[1])
+    if drift is not None and moving and gap > drift:
+        return False
     occasion = bool((a.happening | b.happening) & OCCASION_HAPPENINGS)
     if occasion or one_day or (a.days is not None and b.days is not None):
         return False

@@ -65,6 +65,7 @@ from service.merge.intervals import (
     centre,
     figures_fit,
     magnitude_bands,
+    meets,
     render_figure,
     stated_step,
 )
@@ -113,7 +114,7 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
     keys = list(nodes)
     frames = [frame for frame, _, _ in keys]
     numbers = [frozenset(_number_of(o) for o in nodes[key]) for key in keys]
-    node_judge = _pair_judge(ctx, keys, numbers, first_day)
+    node_judge = _pair_judge(ctx, keys, [nodes[key] for key in keys], numbers, first_day)
     aliases = entity_aliases(frames, numbers, node_judge)
 
     def pair_judge(i: int, j: int) -> Fit | str:
@@ -146,19 +147,32 @@ def _nodes(
 def _pair_judge(
     ctx: MergeContext,
     keys: Sequence[NodeKey],
+    observed: Sequence[Sequence[Observation]],
     numbers: Sequence[frozenset[Number]],
     first_day: int | None,
 ) -> Callable[[int, int, Mapping[str, str]], Fit | str]:
     """The judgement of two nodes (see `FigureGrouping.judge`), with counted things read
-    as the mapping says; `numbers` are the numbers each node gives (`_number_of`)."""
+    as the mapping says; `observed` are each node's figures and `numbers` the numbers
+    each gives (`_number_of`)."""
     frames = [frame for frame, _, _ in keys]
+    ranges = [[figure_of(o).scaled(ctx.tol) for o in node] for node in observed]
+    named = [frozenset(o.source for o in node if o.source is not None) for node in observed]
+
+    def drift(i: int, j: int) -> bool:
+        # Values that do not meet, and no dispute between named sources: such a pair may
+        # be of two times (`tol.drift_days`). Police 50,000 against organisers 200,000
+        # stays a dispute whenever each was reported.
+        if named[i] and named[j] and not named[i] & named[j]:
+            return False
+        return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
+
     kind_places = _places_of_kind(frames)
     history = [_historic(frame, first_day) for frame in frames]
-    named = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
+    people = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
 
     def pair_judge(i: int, j: int, aliases: Mapping[str, str]) -> Fit | str:
         a, b = frames[i], frames[j]
-        if named[i] and named[j] and named[i] != named[j]:
+        if people[i] and people[j] and people[i] != people[j]:
             return "people"  # 'meetings between Kim and Xi' are not '... Kim and Putin'
         if history[i] != history[j]:
             return "another time"  # the 2013 quake's toll in a story of this one
@@ -175,6 +189,7 @@ def _pair_judge(
             lone_place=lone,
             aliases=aliases,
             same_figure=same,
+            drift=drift(i, j),
         )
 
     return pair_judge

@@ -83,6 +83,13 @@ class MergeTolerances(BaseModel):
     stale_days: int = Field(default=31, ge=0)
     """A figure dated this many days before another article's day is of another time."""
 
+    drift_days: int = Field(default=7, ge=0)
+    """Two undated figures of something that moves (a count, a share, a sum; not a length,
+    a weight or a duration) whose articles came out more than this many days apart, with
+    values that do not meet, are of two times: the count of a week later is not a dispute
+    of the first ('8 patients recovered', '43 patients recovered'). Two different named
+    sources' figures still dispute each other (`alignment.judge`'s `drift`)."""
+
     occasion_window_days: int = Field(default=1, ge=0)
     """An occasion count (a march, a strike) without a date is read as of its article's
     day or up to this many days before."""

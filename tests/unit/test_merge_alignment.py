@@ -788,3 +788,47 @@ def test_a_count_over_the_previous_24_hours_is_that_days() -> None:
         ]
     )
     assert [s for s, _, _ in statuses(same_day)] == ["conflicting"]
+
+
+def _share(article_id: str, day: str, value: float, source: str | None = None) -> EventRecord:
+    """A record of `day` giving the share of patients who recovered, undated."""
+    quantity = figure(
+        value,
+        f"{value:g}%",
+        "patients recovered",
+        unit="%",
+        entity="patients",
+        happening="recovered",
+    )
+    return record(
+        article_id,
+        published_at=f"{day}T08:00:00Z",
+        quantities=[quantity.model_copy(update={"attributed_to": source})],
+    )
+
+
+def test_a_moving_figure_a_week_later_is_of_another_time_unless_named_sources_dispute_it() -> None:
+    """An undated share reported two weeks after another, with a value that does not meet
+    it, is the situation of then, not a dispute of the first; a day later it is a
+    dispute. The same value two weeks later still agrees, and two named sources' values
+    dispute each other whenever each was reported. A length is no moving thing."""
+    early = _share("a", "2024-10-04", 31)
+    assert [s for s, _, _ in statuses(merge_records([early, _share("b", "2024-10-05", 23)]))] == [
+        "conflicting"
+    ]
+    later = merge_records([early, _share("b", "2024-10-18", 23)])
+    assert [s for s, _, _ in statuses(later)] == ["single_source", "single_source"]
+    assert statuses(merge_records([early, _share("b", "2024-10-18", 31)])) == [
+        ("agreed", ["31%"], 2)
+    ]
+    named = merge_records(
+        [_share("a", "2024-10-04", 31, "the WHO"), _share("b", "2024-10-18", 23, "the ministry")]
+    )
+    assert [s for s, _, _ in statuses(named)] == ["conflicting"]
+
+    def depth(article_id: str, day: str, value: float) -> EventRecord:
+        quantity = figure(value, f"{value:g} km", "depth", unit="km", entity="depth")
+        return record(article_id, published_at=f"{day}T08:00:00Z", quantities=[quantity])
+
+    steady = merge_records([depth("a", "2025-10-01", 5), depth("b", "2025-10-15", 10)])
+    assert [s for s, _, _ in statuses(steady)] == ["conflicting"]

@@ -449,7 +449,7 @@ def frame_of(
     # unit of measurement ('kilometres' for a figure given in km) or the kind of measure
     # ('a distance of 20 km').
     unit_word = bool(entity) and (
-        entity in {singularise(w) for w in _words(quantity.unit)}
+        (dimension != COUNT_CLASS and entity in {singularise(w) for w in _words(quantity.unit)})
         or classify_unit(entity)[0] != COUNT_CLASS
         or (dimension != COUNT_CLASS and entity in MEASURE_NOUNS)
     )

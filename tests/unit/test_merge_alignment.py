@@ -359,6 +359,25 @@ def test_two_parties_counts_are_two_facts_and_one_party_under_two_names_is_one()
     assert not same_party(("labour",), ("conservatives",))
 
 
+def test_the_same_count_of_one_thing_is_one_fact_though_its_noun_is_its_unit() -> None:
+    """'121 seats' the Conservatives took and '121 seats' they won: a count's unit is the
+    noun it counts, not a unit of measure, so the same number of one specific thing is one
+    fact though neither verb is a known happening. A length's unit word ('7 km') is still
+    only a unit: it says nothing of what was measured."""
+
+    def seats(article_id: str, verb: str) -> EventRecord:
+        quantity = figure(121, "121 seats", f"seats {verb}", unit="seats", entity="seats")
+        return record(article_id, quantities=[quantity.model_copy(update={"owner": "the Tories"})])
+
+    assert not frame_of(
+        figure(121, "121 seats", "seats", unit="seats", entity="seats"), frozenset()
+    ).unit_word
+    assert statuses(merge_records([seats("a", "took"), seats("b", "won")])) == [
+        ("agreed", ["121 seats"], 2)
+    ]
+    assert frame_of(figure(7, "7 km", "km", unit="km", entity="km"), frozenset()).unit_word
+
+
 # --- another year's event ----------------------------------------------------------------
 
 

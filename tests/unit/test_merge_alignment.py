@@ -851,3 +851,17 @@ def test_a_moving_figure_a_week_later_is_of_another_time_unless_named_sources_di
 
     steady = merge_records([depth("a", "2025-10-01", 5), depth("b", "2025-10-15", 10)])
     assert [s for s, _, _ in statuses(steady)] == ["conflicting"]
+
+
+def test_the_same_bare_figure_in_two_reports_of_one_week_is_one_fact() -> None:
+    """'14 years' with nothing said of what lasted them cannot meet another figure, but
+    the same bare figure in two reports a day apart is one fact; a month apart, two."""
+
+    def years(article_id: str, day: str) -> EventRecord:
+        quantity = figure(14, "14 years", "years", unit="years", entity="years")
+        return record(article_id, published_at=f"{day}T08:00:00Z", quantities=[quantity])
+
+    near = merge_records([years("a", "2025-01-17"), years("b", "2025-01-18")])
+    assert statuses(near) == [("agreed", ["14 years"], 2)]
+    far = merge_records([years("a", "2025-01-17"), years("b", "2025-02-18")])
+    assert [s for s, _, _ in statuses(far)] == ["single_source", "single_source"]

@@ -170,7 +170,8 @@ def _pair_judge(
     history = [_historic(frame, first_day) for frame in frames]
     people = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
 
-    def _within(days_a: Days, days_b: Days) -> bool:
+    def near(days_a: Days, days_b: Days) -> bool:
+        # Reported within `drift_days` of each other (or undated).
         if days_a is None or days_b is None:
             return True
         return max(days_a[0] - days_b[1], days_b[0] - days_a[1]) <= ctx.tol.drift_days
@@ -185,7 +186,7 @@ def _pair_judge(
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = seen == {place}
         same = len(numbers[i]) == 1 and numbers[i] == numbers[j]
-        if same and a == b and keys[i][2] and keys[j][2] and _within(keys[i][1], keys[j][1]):
+        if same and a == b and keys[i][2] and keys[j][2] and near(keys[i][1], keys[j][1]):
             # A frame too bare to meet even itself ('14 years', nothing said of what lasted
             # them) meets the same figure in the same frame reported within the week, as it
             # does on one day (`_nodes`): one account repeated, not a coincidence.

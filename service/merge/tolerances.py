@@ -86,8 +86,8 @@ class MergeTolerances(BaseModel):
     drift_days: int = Field(default=7, ge=0)
     """Two undated figures of something that moves (a count, a share, a sum; not a length,
     a weight or a duration) whose articles came out more than this many days apart, with
-    values that do not meet, are of two times: the count of a week later is not a dispute
-    of the first ('8 patients recovered', '43 patients recovered'). Two different named
+    values that do not meet, are of two times: a figure of six weeks later is not a
+    dispute of the first (a fatality rate of '31%', then '23%'). Two different named
     sources' figures still dispute each other (`alignment.judge`'s `drift`)."""
 
     occasion_window_days: int = Field(default=1, ge=0)

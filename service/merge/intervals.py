@@ -260,19 +260,22 @@ def figures_fit(a: Figure, b: Figure, tol: MergeTolerances) -> bool:
     return _inside(centre(a), b.scaled(tol)) or _inside(centre(b), a.scaled(tol))
 
 
-def magnitude_bands(figures: Sequence[Figure], tol: MergeTolerances) -> list[list[int]]:
+def magnitude_bands(
+    figures: Sequence[Figure], tol: MergeTolerances, span: float | None = None
+) -> list[list[int]]:
     """Indexes of `figures` in bands of one order of magnitude, lowest first: sorted by
-    their intervals, a band ends where the next interval starts more than
-    `tol.conflict_span` times above the highest reach so far ('7' and 'about 17,000').
-    A stated range bridges the values it spans ('between 40,000 and 600,000'). Figures
-    at or below zero are never split off."""
+    their intervals, a band ends where the next interval starts more than `span`
+    (default `tol.conflict_span`) times above the highest reach so far ('7' and 'about
+    17,000'). A stated range bridges the values it spans ('between 40,000 and 600,000').
+    Figures at or below zero are never split off."""
+    factor = tol.conflict_span if span is None else span
     ranges = [f.scaled(tol) for f in figures]
     if any(r.low <= 0 for r in ranges):
         return [list(range(len(figures)))]
     bands: list[list[int]] = []
     reach = 0.0
     for i in sorted(range(len(figures)), key=lambda i: (ranges[i].low, ranges[i].high)):
-        if bands and ranges[i].low <= reach * tol.conflict_span:
+        if bands and ranges[i].low <= reach * factor:
             bands[-1].append(i)
             reach = max(reach, ranges[i].high)
         else:

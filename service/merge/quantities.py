@@ -10,10 +10,12 @@ Over the current values of a fact (`revisions` takes the superseded ones apart):
   statement names who gives which value.
 
 Current values more than `conflict_span` times apart, with no stated range spanning them,
-are facts of their own ('7' against 'about 17,000' jobs); a revision chain stays with the
-band most outlets give. Vague counts ('thousands of troops') are `single_source` or
-`compatible`, never conflicting or revised. Each fact carries the confidence of its
-alignment and the frame slots its values share.
+are facts of their own ('7' against 'about 17,000' jobs), and so are values more than
+`dispute_span` times apart unless different named sources give them (a police and an
+organisers' count); a revision chain stays with the band most outlets give. Vague counts
+('thousands of troops') are `single_source` or `compatible`, never conflicting or
+revised. Each fact carries the confidence of its alignment and the frame slots its values
+share.
 """
 
 from __future__ import annotations
@@ -565,9 +567,24 @@ def _figure_groups(ctx: MergeContext, obs: Iterable[Observation]) -> list[list[O
 
 
 def _bands(ctx: MergeContext, obs: Sequence[Observation]) -> list[list[Observation]]:
-    """The observations by `magnitude_bands` of their figures."""
-    figures = [figure_of(o) for o in obs]
-    return [[obs[i] for i in band] for band in magnitude_bands(figures, ctx.tol)]
+    """The observations by `magnitude_bands` of their figures, each band cut again where
+    values lie more than `dispute_span` apart, unless different named sources give the
+    two sides (a police and an organisers' count)."""
+    bands: list[list[Observation]] = []
+    for wide in magnitude_bands([figure_of(o) for o in obs], ctx.tol):
+        members = [obs[i] for i in wide]
+        narrow = magnitude_bands([figure_of(o) for o in members], ctx.tol, ctx.tol.dispute_span)
+        parts = [[members[i] for i in band] for band in narrow]
+        joined = [parts[0]]
+        for part in parts[1:]:
+            below = {o.source for o in joined[-1]} - {None}
+            above = {o.source for o in part} - {None}
+            if below and above and not below & above:
+                joined[-1] = [*joined[-1], *part]  # two named sources' dispute
+            else:
+                joined.append(part)
+        bands.extend(joined)
+    return bands
 
 
 def _log_distance(a: Sequence[Observation], b: Sequence[Observation]) -> float:

@@ -80,6 +80,13 @@ class MergeTolerances(BaseModel):
     them, are different facts ('7' and 'about 17,000' jobs): outlets disputing one figure
     differ by less (a police and an organisers' crowd count, up to about 15 times)."""
 
+    dispute_span: float = Field(default=3.0, gt=1.0)
+    """Values of one fact further apart than this factor are one fact only when different
+    named sources give the two sides (the police's 8,800 and the Interior Ministry's
+    195,000): an unattributed value, or one source's, three times another is a count of
+    something else (a distance of 17 km and one of 270 km; 20 million in need and 3
+    million displaced)."""
+
     stale_days: int = Field(default=31, ge=0)
     """A figure dated this many days before another article's day is of another time."""
 

@@ -865,3 +865,24 @@ def test_the_same_bare_figure_in_two_reports_of_one_week_is_one_fact() -> None:
     assert statuses(near) == [("agreed", ["14 years"], 2)]
     far = merge_records([years("a", "2025-01-17"), years("b", "2025-02-18")])
     assert [s for s, _, _ in statuses(far)] == ["single_source", "single_source"]
+
+
+def test_values_several_times_apart_dispute_only_between_named_sources() -> None:
+    """Two unattributed marches of 40,000 and 160,000 are not one crowd disputed: four
+    times apart, nothing says two counters differ, so they are two facts. The police's
+    40,000 against the organisers' 160,000 is the dispute an editor wants; twice apart
+    (50,000 and 100,000) stays a dispute with no sources named."""
+
+    def marchers(article_id: str, value: float, source: str | None = None) -> EventRecord:
+        quantity = figure(
+            value, f"{value:,.0f}", "people marched", entity="people", happening="marched"
+        )
+        update = {"attributed_to": source}
+        return record(article_id, quantities=[quantity.model_copy(update=update)])
+
+    apart = merge_records([marchers("a", 40_000), marchers("b", 160_000)])
+    assert [s for s, _, _ in statuses(apart)] == ["single_source", "single_source"]
+    named = merge_records([marchers("a", 40_000, "police"), marchers("b", 160_000, "the union")])
+    assert [s for s, _, _ in statuses(named)] == ["conflicting"]
+    near = merge_records([marchers("a", 50_000), marchers("b", 100_000)])
+    assert [s for s, _, _ in statuses(near)] == ["conflicting"]

@@ -655,10 +655,10 @@ def test_a_state_now_is_not_the_running_tally() -> None:
 
 
 def test_a_figure_elsewhere_is_not_the_storys_own() -> None:
-    """'Elsewhere in Indonesia' another volcano sent ash 800 m high: not this eruption's
+    """'Elsewhere in Indonesia' another volcano sent ash 8,000 m high: not this eruption's
     10,000 m column, although no other figure of the kind names a place."""
     here = figure(10000, "10,000 m", "m sent", unit="m", entity="m", happening="sent")
-    there = figure(800, "800 m", "m sent", unit="m", entity="m", happening="sent",
+    there = figure(8000, "8,000 m", "m sent", unit="m", entity="m", happening="sent",
                    place_scope="Elsewhere in Indonesia")  # fmt: skip
     assert frame_of(there, frozenset()).elsewhere
     consensus = merge_records([record("a", quantities=[here]), record("b", quantities=[there])])

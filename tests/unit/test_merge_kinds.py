@@ -460,11 +460,22 @@ def test_values_far_more_apart_than_any_dispute_are_different_facts() -> None:
         ("single_source", [7]),
         ("agreed", [17_000]),
     ]
-    # Within the span they stay one disputed fact, and so do values a stated range spans.
-    near = context(
+    # Within the span, two named sources' values stay one disputed fact; values more than
+    # `dispute_span` apart that no two sources give are two facts. Values a stated range
+    # spans stay one.
+    named = context(
+        record(
+            "a", "A", quantities=[cut(17_000).model_copy(update={"attributed_to": "IG Metall"})]
+        ),
+        record(
+            "c", "C", quantities=[cut(1_000).model_copy(update={"attributed_to": "the company"})]
+        ),
+    )
+    assert [d.status for d in build_quantity_facts(named)] == ["conflicting"]
+    unnamed = context(
         record("a", "A", quantities=[cut(17_000)]), record("c", "C", quantities=[cut(1_000)])
     )
-    assert [d.status for d in build_quantity_facts(near)] == ["conflicting"]
+    assert [d.status for d in build_quantity_facts(unnamed)] == ["single_source"] * 2
     bridged = context(
         record("a", "A", quantities=[cut(40_000)]),
         record(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import logging
+import os
 import sys
 import time
 from datetime import date
@@ -521,5 +524,28 @@ def main() -> None:
         raise
 
 
+def console() -> None:
+    """The `corroborate` process: `main`, then out at once with its exit code.
+
+    By then every file the command writes is written and closed, the store committed and
+    the model server stopped; what the interpreter's own teardown would add is freeing
+    memory object by object (0.6 s after a batch of 38 clusters). Exit handlers, logging
+    and the standard streams are still run and flushed. An uncaught error ends the usual
+    way, with its traceback."""
+    code: int | str | None = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    console()

@@ -136,3 +136,24 @@ def test_cluster_refuses_a_missing_path(tmp_path: Path) -> None:
     done = cli("cluster", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("error:")
+
+
+def test_the_process_entry_leaves_at_once_but_runs_exit_handlers_and_flushes(
+    tmp_path: Path,
+) -> None:
+    """`console` skips the interpreter's teardown, not what a command needs: exit
+    handlers run, the streams are flushed and the exit code is the command's."""
+    script = (
+        "import atexit, sys; import app.cli; "
+        "atexit.register(lambda: print('exit handler ran', flush=True)); "
+        "sys.argv = ['corroborate', *sys.argv[1:]]; app.cli.console()"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    for args, code in ((["--help"], 0), (["extract", str(tmp_path / "none.json")], 2)):
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False, env=env,
+        )  # fmt: skip
+        assert done.returncode == code, done.stderr
+        assert "exit handler ran" in done.stdout
+    assert "no such file" in done.stderr

@@ -5,7 +5,7 @@ records) are merged as `corroborate` merges them. For every gold quantity fact t
 outlets give, each gold value is looked up among the merged figures: a figure of one of
 the value's outlets with the same number (within 1 %, or the same range). Two such
 figures of the gold fact that the merge put in different facts are a pair *kept apart*,
-and the merge says why (`service.merge.quantities.FigureGrouping.judge`): the first frame
+and the merge says why (`service.merge.figure_groups.FigureGrouping.judge`): the first frame
 slot that tells them apart (`service.merge.alignment.APART_REASONS`, 'people', 'another
 time'), or 'linkage' when they fit but complete linkage kept them in different facts.
 
@@ -34,8 +34,8 @@ from evals.scorers.values import number_credit
 from service.merge.consensus import merge_context
 from service.merge.context import MergeContext
 from service.merge.drafts import figure_of
+from service.merge.figure_groups import FigureGrouping, group_figures
 from service.merge.intervals import Figure
-from service.merge.quantities import FigureGrouping, group_figures
 from service.merge.tokens import fold
 from service.merge.tolerances import DEFAULT_TOLERANCES
 from service.pipeline import open_pipeline

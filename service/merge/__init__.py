@@ -14,11 +14,11 @@ context alone, by its own module, as drafts (`drafts.Draft`) that `drafts.to_fac
 into facts:
 
 * `actors`: people and bodies, aligned through `names`;
-* `quantities`: figures aligned by their frames (`frames`: what is counted, what
-  happened to it, which of them, where, when; `alignment`: frames that fit, clustered by
-  complete linkage, with a confidence and the slots they share), compared by whether the
-  number one states lies in the range the other allows (`intervals`), superseded values
-  split off as revisions (`revisions`);
+* `quantities`: figures aligned by their frames (`figure_groups`, with `frames`: what is
+  counted, what happened to it, which of them, where, when; `alignment`: frames that fit,
+  clustered by complete linkage, with a confidence and the slots they share), compared by
+  whether the number one states lies in the range the other allows (`intervals`),
+  superseded values split off as revisions (`revisions`);
 * `dates`: the event date and dated sub-events (worded alike: `statements`);
 * `places`: the event place;
 * `quotes`: the same words, or a fragment of them;

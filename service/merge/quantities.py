@@ -1,4 +1,5 @@
-"""Quantity facts: figures whose frames fit (see `alignment`), and their status.
+"""Quantity facts: the clusters of figures that are one fact (`figure_groups`), and their
+status.
 
 Over the current values of a fact (`revisions` takes the superseded ones apart):
 
@@ -21,24 +22,14 @@ share.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from schemas.consensus import FactStatus, FactValue
-from schemas.record import EventRecord, Quantity
-from service.merge.alignment import Days, Fit, cluster_frames, fit, fitted, judge
-from service.merge.anchors import entity_aliases
 from service.merge.context import MergeContext
-from service.merge.contrasts import contrasted
 from service.merge.counted import (
     COUNT_CLASS,
-    NO_CLAUSE,
-    Clause,
-    classify_unit,
-    clause_around,
-    marked_older,
 )
 from service.merge.drafts import (
     Draft,
@@ -47,32 +38,21 @@ from service.merge.drafts import (
     fact_id,
     fact_value,
     figure_of,
-    observe,
     with_outlets,
 )
-from service.merge.frame_words import OCCASION_HAPPENINGS
+from service.merge.figure_groups import group_figures
 from service.merge.frames import (
     FigureFrame,
-    clause_rate,
-    clause_reads_change,
-    clause_reads_current,
-    clause_reads_part,
-    clause_scope,
-    frame_of,
 )
 from service.merge.grouping import most_common
 from service.merge.intervals import (
     Figure,
-    Number,
     centre,
     figures_fit,
     magnitude_bands,
-    meets,
     render_figure,
-    stated_step,
 )
 from service.merge.revisions import held, split_revisions
-from service.merge.tokens import place_key
 
 
 def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
@@ -86,293 +66,6 @@ def build_quantity_facts(ctx: MergeContext) -> list[Draft]:
         member_frames = [grouping.frames[i] for i in members]
         drafts.extend(_figure_drafts(ctx, obs, member_frames, confidence, slots, used))
     return drafts
-
-
-@dataclass(frozen=True)
-class FigureGrouping:
-    """The figures of a merge as nodes (one frame and time, with the observations that
-    share them), the judgement of any two nodes, and the clusters made from those."""
-
-    frames: list[FigureFrame]
-    observations: list[list[Observation]]
-    judge: Callable[[int, int], Fit | str]
-    """The fit of two nodes, or what tells them apart: one of `alignment.APART_REASONS`,
-    'people' (named people differ: 'Kim and Xi', 'Kim and Putin') or 'another time' (a
-    tally of another event, dated over a year before the first report)."""
-    clusters: list[tuple[list[int], float, frozenset[str]]]
-
-
-def group_figures(ctx: MergeContext) -> FigureGrouping:
-    """Every figure of the records framed, and clustered into facts by complete linkage."""
-    places = event_places(ctx)
-    entries: list[tuple[FigureFrame, Days, Observation]] = []
-    for record in ctx.records:
-        for quantity, clause, frame in _record_frames(ctx, record, places):
-            observation = _observe(ctx, record, quantity, clause, frame)
-            entries.append((frame, _days(ctx, frame, record.article_id), observation))
-    published = [ctx.published_day(r.article_id) for r in ctx.records]
-    first_day = min((d[0] for d in published if d is not None), default=None)
-    nodes = _nodes(ctx, entries)
-    keys = list(nodes)
-    frames = [frame for frame, _, _ in keys]
-    numbers = [frozenset(_number_of(o) for o in nodes[key]) for key in keys]
-    node_judge = _pair_judge(ctx, keys, [nodes[key] for key in keys], numbers, first_day)
-    aliases = entity_aliases(frames, numbers, node_judge)
-
-    def pair_judge(i: int, j: int) -> Fit | str:
-        return node_judge(i, j, aliases)
-
-    clusters = cluster_frames(
-        len(keys),
-        [_blocking_keys(frame, aliases) for frame in frames],
-        lambda i, j: fitted(pair_judge(i, j)),
-        list(range(len(keys))),
-    )
-    return FigureGrouping(frames, [nodes[key] for key in keys], pair_judge, clusters)
-
-
-NodeKey = tuple[FigureFrame, Days, tuple[object, ...]]
-
-
-def _nodes(
-    ctx: MergeContext, entries: Sequence[tuple[FigureFrame, Days, Observation]]
-) -> dict[NodeKey, list[Observation]]:
-    """Figures of one frame and time as one node (a frame too bare to meet even itself,
-    '$5 billion' or '4 km' and nothing else, also by its figure), in a stable order."""
-    nodes: dict[NodeKey, list[Observation]] = defaultdict(list)
-    for frame, days, observation in entries:
-        bare = fit(frame, frame, days, days, ctx.tol) is None
-        nodes[(frame, days, _figure_key(observation) if bare else ())].append(observation)
-    return {key: nodes[key] for key in sorted(nodes, key=lambda k: _node_order(k, nodes[k]))}
-
-
-def _pair_judge(
-    ctx: MergeContext,
-    keys: Sequence[NodeKey],
-    observed: Sequence[Sequence[Observation]],
-    numbers: Sequence[frozenset[Number]],
-    first_day: int | None,
-) -> Callable[[int, int, Mapping[str, str]], Fit | str]:
-    """The judgement of two nodes (see `FigureGrouping.judge`), with counted things read
-    as the mapping says; `observed` are each node's figures and `numbers` the numbers
-    each gives (`_number_of`)."""
-    frames = [frame for frame, _, _ in keys]
-    ranges = [[figure_of(o).scaled(ctx.tol) for o in node] for node in observed]
-    named = [frozenset(o.source for o in node if o.source is not None) for node in observed]
-
-    def drift(i: int, j: int) -> bool:
-        # Values that do not meet, and no dispute between named sources: such a pair may
-        # be of two times (`tol.drift_days`). Police 50,000 against organisers 200,000
-        # stays a dispute whenever each was reported.
-        if named[i] and named[j] and not named[i] & named[j]:
-            return False
-        return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
-
-    kind_places = _places_of_kind(frames)
-    history = [_historic(frame, first_day) for frame in frames]
-    people = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
-
-    def near(days_a: Days, days_b: Days) -> bool:
-        # Reported within `drift_days` of each other (or undated).
-        if days_a is None or days_b is None:
-            return True
-        return max(days_a[0] - days_b[1], days_b[0] - days_a[1]) <= ctx.tol.drift_days
-
-    def pair_judge(i: int, j: int, aliases: Mapping[str, str]) -> Fit | str:
-        a, b = frames[i], frames[j]
-        if people[i] and people[j] and people[i] != people[j]:
-            return "people"  # 'meetings between Kim and Xi' are not '... Kim and Putin'
-        if history[i] != history[j]:
-            return "another time"  # the 2013 quake's toll in a story of this one
-        place = a.place or b.place
-        seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
-        lone = seen == {place}
-        same = len(numbers[i]) == 1 and numbers[i] == numbers[j]
-        if same and a == b and keys[i][2] and keys[j][2] and near(keys[i][1], keys[j][1]):
-            # A frame too bare to meet even itself ('14 years', nothing said of what lasted
-            # them) meets the same figure in the same frame reported within the week, as it
-            # does on one day (`_nodes`): one account repeated, not a coincidence.
-            return Fit(ctx.tol.conf_no_happening, frozenset())
-        return judge(
-            a,
-            b,
-            keys[i][1],
-            keys[j][1],
-            ctx.tol,
-            lone_place=lone,
-            aliases=aliases,
-            same_figure=same,
-            drift=drift(i, j),
-        )
-
-    return pair_judge
-
-
-def _record_frames(
-    ctx: MergeContext, record: EventRecord, places: frozenset[str]
-) -> list[tuple[Quantity, Clause, FigureFrame]]:
-    """Each quantity of a record with its clause and frame; an 'another' that contrasts a
-    figure with an earlier one of its sentence (`contrasts`) is read as no scope."""
-    clauses = [_clause_of(ctx, record.article_id, q) for q in record.quantities]
-
-    def framed(quantity: Quantity, clause: Clause, contrast: bool) -> FigureFrame:
-        return frame_of(
-            quantity,
-            places,
-            clause_scope(clause),
-            clause_change=clause_reads_change(clause, quantity.phrase),
-            contrast=contrast,
-            clause_part=clause_reads_part(clause),
-            clause_current=clause_reads_current(clause),
-            clause_rate=clause_rate(clause),
-        )
-
-    frames = [framed(q, c, False) for q, c in zip(record.quantities, clauses, strict=True)]
-    again = contrasted(ctx.texts.get(record.article_id), record.quantities, frames)
-    for index in again:
-        frames[index] = framed(record.quantities[index], clauses[index], True)
-    return list(zip(record.quantities, clauses, frames, strict=True))
-
-
-_YEAR_DAYS = 365
-
-
-def _historic(frame: FigureFrame, first_day: int | None) -> Days:
-    """For a running tally dated by a whole past year only ('killed in the 2013 quake',
-    'the 2018 Camp Fire destroyed 18,000 structures'), or by a day or month over a year
-    before the first report ('a hospital fire killed 14 people in September 2021'), that
-    time: a count of another event, which never joins this event's tally chain nor
-    another time's. None for any other figure: a tally dated by a day or a month within
-    the year ('600 killed as of April') may still be an earlier report of this event."""
-    if not frame.tally or frame.days is None or first_day is None:
-        return None
-    whole_year = frame.days[1] - frame.days[0] + 1 >= _YEAR_DAYS
-    past = frame.days[1] < first_day
-    return frame.days if past and (whole_year or frame.days[1] < first_day - _YEAR_DAYS) else None
-
-
-def _kind(frame: FigureFrame) -> tuple[object, ...]:
-    return (frame.dimension, frame.entity, frame.happening)
-
-
-def _places_of_kind(frames: Sequence[FigureFrame]) -> dict[tuple[object, ...], frozenset[str]]:
-    """For each kind of figure (dimension, thing, happening), the places its figures
-    name: one place alone narrows nothing; several make each a fact of its own."""
-    found: dict[tuple[object, ...], set[str]] = defaultdict(set)
-    for frame in frames:
-        if frame.place:
-            found[_kind(frame)].add(frame.place)
-    return {kind: frozenset(places) for kind, places in found.items()}
-
-
-def event_places(ctx: MergeContext) -> frozenset[str]:
-    """Keys of the place most records give for the event, and of its country: a figure
-    scoped to them counts the whole event."""
-    places = [record.where for record in ctx.records if record.where is not None]
-    if not places:
-        return frozenset()
-    counts = Counter(place_key(place.name) for place in places)
-    top = most_common(counts, lambda p: p)
-    keys = {top}
-    keys.update(place_key(p.country) for p in places if p.country and place_key(p.name) == top)
-    return frozenset(k for k in keys if k)
-
-
-def _observe(
-    ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause, frame: FigureFrame
-) -> Observation:
-    dimension, scale, _ = classify_unit(quantity.unit)
-    figure = Figure(
-        quantity.value,
-        quantity.low,
-        quantity.high,
-        quantity.hedge,
-        quantity.as_of,
-        scale,
-        stated_step(quantity.phrase, quantity.value, share=dimension == "percent"),
-    )
-    words = quantity.phrase or render_figure(figure, ordinal=quantity.ordinal, unit=None)
-    observation = observe(
-        ctx,
-        record,
-        quantity,
-        words,
-        label=quantity.counted.strip() or quantity.unit.strip(),
-        unit=quantity.unit,
-        figure=figure,
-        attributed_to=quantity.attributed_to,
-        upstream=quantity.attributed_to,
-    )
-    return observation._replace(
-        older=marked_older(clause), snapshot=frame.snapshot, qualified=bool(frame.qualifier)
-    )
-
-
-def _days(ctx: MergeContext, frame: FigureFrame, article_id: str) -> Days:
-    """When a figure holds for alignment: its `as_of`; else its article's day (for an
-    occasion count, that day or up to `occasion_window_days` before); None for a running
-    tally without one, unless it counts one day ('over the previous 24 hours')."""
-    if frame.days is not None:
-        return frame.days
-    days = ctx.published_day(article_id)
-    if days is None or (frame.tally and frame.period != "last_day"):
-        return None
-    if frame.happening & OCCASION_HAPPENINGS:
-        return days[0] - ctx.tol.occasion_window_days, days[1]
-    return days
-
-
-def _number_of(observation: Observation) -> Number:
-    """The number a figure gives, whatever its hedge or date ('some 120,000', '120,000 as
-    of 2025')."""
-    figure = figure_of(observation)
-    return (figure.value, figure.low, figure.high, figure.scale)
-
-
-def _figure_key(observation: Observation) -> tuple[object, ...]:
-    return figure_of(observation).order()
-
-
-def _node_order(
-    key: tuple[FigureFrame, Days, tuple[object, ...]], obs: Sequence[Observation]
-) -> tuple[object, ...]:
-    frame, days, _ = key
-    return (
-        frame.dimension,
-        frame.entity,
-        tuple(sorted(frame.happening)),
-        tuple(sorted(frame.qualifier)),
-        tuple(sorted(frame.scope)),
-        frame.place,
-        frame.ordinal,
-        frame.vague,
-        frame.derived,
-        (0, *days) if days else (1, 0, 0),
-        (0, *frame.days) if frame.days else (1, 0, 0),
-        tuple(sorted(frame.counted)),
-        min((o.article_id, o.position, o.text) for o in obs),
-    )
-
-
-def _blocking_keys(frame: FigureFrame, aliases: Mapping[str, str]) -> list[tuple[object, ...]]:
-    """Keys two frames must share to be compared: their dimension and scope, and their
-    counted thing (as `aliases` reads it) or a happening."""
-    base = (frame.dimension, frame.ordinal, frame.vague, frame.scope)
-    keys: list[tuple[object, ...]] = [(*base, "h", h) for h in sorted(frame.happening)]
-    if frame.entity:
-        keys.append((*base, "e", aliases.get(frame.entity, frame.entity)))
-    return keys
-
-
-def _clause_of(ctx: MergeContext, article_id: str, quantity: Quantity) -> Clause:
-    """The clause around the quantity's first evidence span, when the text is known."""
-    text = ctx.texts.get(article_id)
-    if text is None or not quantity.evidence:
-        return NO_CLAUSE
-    span = min(quantity.evidence, key=lambda e: (e.start, e.end))
-    if span.end > len(text) or text[span.start : span.end] != span.text:
-        return NO_CLAUSE
-    return clause_around(text, span.start, span.end)
 
 
 def _figure_drafts(

@@ -11,8 +11,8 @@ from schemas.article import Article
 from schemas.record import EventRecord, Quantity
 from service.merge.alignment import APART_REASONS, fit, judge
 from service.merge.consensus import merge_context
+from service.merge.figure_groups import group_figures
 from service.merge.frames import FigureFrame, frame_of
-from service.merge.quantities import group_figures
 from service.merge.tolerances import DEFAULT_TOLERANCES
 from tests.unit.test_merge_alignment import figure
 

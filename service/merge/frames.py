@@ -445,9 +445,10 @@ def frame_of(
     # read from the description alone takes every scope word of it.
     _, described_scope = qualifier_words(quantity.counted)
     scope |= described_scope if derived else described_scope & _DESCRIBED_SCOPES
-    # The counted thing is only a unit's name: the record's own unit ('14 years'), any
-    # unit of measurement ('kilometres' for a figure given in km) or the kind of measure
-    # ('a distance of 20 km').
+    # The counted thing is only a unit's name: the record's own unit when it measures
+    # ('14 years'; a count's unit is the noun it counts, '121 seats'), any unit of
+    # measurement ('kilometres' for a figure given in km) or the kind of measure ('a
+    # distance of 20 km').
     unit_word = bool(entity) and (
         (dimension != COUNT_CLASS and entity in {singularise(w) for w in _words(quantity.unit)})
         or classify_unit(entity)[0] != COUNT_CLASS

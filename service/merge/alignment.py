@@ -34,6 +34,7 @@ from typing import Final
 from service.merge.counted import COUNT_CLASS
 from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS, TALLY_HAPPENINGS
 from service.merge.frames import FigureFrame, entity_of, same_party
+from service.merge.intervals import days_apart
 from service.merge.tokens import dice
 from service.merge.tolerances import MergeTolerances
 
@@ -287,10 +288,10 @@ def _same_time(
         return True
     if days_a is None or days_b is None:
         return True
-    if days_a[0] <= days_b[1] and days_b[0] <= days_a[1]:
+    gap = days_apart(days_a, days_b)
+    if gap <= 0:
         return True
     moving = a.dimension not in STEADY_DIMENSIONS and a.days is None and b.days is None
-    gap = max(days_a[0] - days_b[1], days_b[0] - days_a[1])
     if drift is not None and moving and gap > drift:
         return False
     occasion = bool((a.happening | b.happening) & OCCASION_HAPPENINGS)

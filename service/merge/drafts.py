@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
@@ -58,6 +59,14 @@ class Observation(NamedTuple):
             self.article_id,
             self.position,
         )
+
+
+def rival_sources(a: AbstractSet[str | None], b: AbstractSet[str | None]) -> bool:
+    """Each side names a source and no named source is on both: a dispute between named
+    sources (the police's count and the union's), as opposed to one source's values or
+    unattributed ones."""
+    named_a, named_b = a - {None}, b - {None}
+    return bool(named_a and named_b and not named_a & named_b)
 
 
 def figure_of(obs: Observation) -> Figure:

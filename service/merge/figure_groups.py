@@ -26,6 +26,7 @@ from service.merge.drafts import (
     Observation,
     figure_of,
     observe,
+    rival_sources,
 )
 from service.merge.frame_words import OCCASION_HAPPENINGS
 from service.merge.frames import (
@@ -41,6 +42,7 @@ from service.merge.grouping import most_common
 from service.merge.intervals import (
     Figure,
     Number,
+    days_apart,
     meets,
     render_figure,
     stated_step,
@@ -118,13 +120,13 @@ def _pair_judge(
     each gives (`_number_of`)."""
     frames = [frame for frame, _, _ in keys]
     ranges = [[figure_of(o).scaled(ctx.tol) for o in node] for node in observed]
-    named = [frozenset(o.source for o in node if o.source is not None) for node in observed]
+    sources = [frozenset(o.source for o in node) for node in observed]
 
     def drift(i: int, j: int) -> bool:
         # Values that do not meet, and no dispute between named sources: such a pair may
         # be of two times (`tol.drift_days`). Police 50,000 against organisers 200,000
         # stays a dispute whenever each was reported.
-        if named[i] and named[j] and not named[i] & named[j]:
+        if rival_sources(sources[i], sources[j]):
             return False
         return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
 
@@ -136,7 +138,7 @@ def _pair_judge(
         # Reported within `drift_days` of each other (or undated).
         if days_a is None or days_b is None:
             return True
-        return max(days_a[0] - days_b[1], days_b[0] - days_a[1]) <= ctx.tol.drift_days
+        return days_apart(days_a, days_b) <= ctx.tol.drift_days
 
     def pair_judge(i: int, j: int, aliases: Mapping[str, str]) -> Fit | str:
         a, b = frames[i], frames[j]

@@ -50,6 +50,12 @@ def day_range(iso: str | None) -> tuple[int, int] | None:
         return None
 
 
+def days_apart(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days from the end of the earlier of two day ranges to the start of the later; 0 or
+    less when they meet."""
+    return max(a[0] - b[1], b[0] - a[1])
+
+
 def date_order(iso: str | None) -> tuple[int, int, int, str]:
     """Sort key: parsed dates by range, then unparseable ones, then undated."""
     days = day_range(iso)

@@ -38,6 +38,7 @@ from service.merge.drafts import (
     fact_id,
     fact_value,
     figure_of,
+    rival_sources,
     with_outlets,
 )
 from service.merge.figure_groups import group_figures
@@ -270,9 +271,7 @@ def _bands(ctx: MergeContext, obs: Sequence[Observation]) -> list[list[Observati
         parts = [[members[i] for i in band] for band in narrow]
         joined = [parts[0]]
         for part in parts[1:]:
-            below = {o.source for o in joined[-1]} - {None}
-            above = {o.source for o in part} - {None}
-            if below and above and not below & above:
+            if rival_sources({o.source for o in joined[-1]}, {o.source for o in part}):
                 joined[-1] = [*joined[-1], *part]  # two named sources' dispute
             else:
                 joined.append(part)

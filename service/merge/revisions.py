@@ -55,7 +55,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from service.merge.context import MergeContext
-from service.merge.drafts import Observation, figure_of
+from service.merge.drafts import Observation, figure_of, rival_sources
 from service.merge.intervals import Figure, Range, centre, day_range, meets
 
 
@@ -142,8 +142,7 @@ def split_revisions(
     def disputed(a: _Stamp, b: _Stamp) -> bool:
         # One outlet giving two sources' figures reports their dispute (the police's
         # count and the union's), not an update.
-        named_a, named_b = sources[a] - {None}, sources[b] - {None}
-        return bool(named_a and named_b and not named_a & named_b)
+        return rival_sources(sources[a], sources[b])
 
     # Only stamps starting after `s` ends (or of unknown time) can supersede it.
     starts = [(1, 0) if t.days is None else (0, t.days[0]) for t in stamps]
@@ -206,9 +205,10 @@ def split_revisions(
 
 def _disputed(outlet: str, first: Sequence[Observation], second: Sequence[Observation]) -> bool:
     """The outlet attributes the two figures to different named sources: a dispute."""
-    a = {o.source for o in first if o.outlet_key == outlet} - {None}
-    b = {o.source for o in second if o.outlet_key == outlet} - {None}
-    return bool(a and b and not a & b)
+    return rival_sources(
+        {o.source for o in first if o.outlet_key == outlet},
+        {o.source for o in second if o.outlet_key == outlet},
+    )
 
 
 def _same_outlet_clashes(

@@ -157,3 +157,22 @@ def test_the_process_entry_leaves_at_once_but_runs_exit_handlers_and_flushes(
         assert done.returncode == code, done.stderr
         assert "exit handler ran" in done.stdout
     assert "no such file" in done.stderr
+
+
+def test_a_command_collects_young_objects_less_often(tmp_path: Path) -> None:
+    """Start-up's imports are long-lived objects: a command raises the collector's
+    young-generation threshold (`app.cli.GC_YOUNG_THRESHOLD`), and keeps the older ones."""
+    script = (
+        "import atexit, gc, sys; import app.cli; default = gc.get_threshold(); "
+        "atexit.register(lambda: print(default, gc.get_threshold(), flush=True)); "
+        "sys.argv = ['corroborate', '--help']; app.cli.console()"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True, env=env,
+    )  # fmt: skip
+    default, now = done.stdout.strip().splitlines()[-1].split(") (")
+    before = [int(x) for x in default.strip("()").split(", ")]
+    after = [int(x) for x in now.strip("()").split(", ")]
+    assert after == [50_000, *before[1:]]

@@ -40,6 +40,7 @@ from service.merge.frames import (
 )
 from service.merge.grouping import most_common
 from service.merge.intervals import (
+    MEASURED_DIMENSIONS,
     Figure,
     Number,
     days_apart,
@@ -251,7 +252,13 @@ def _observe(
         quantity.hedge,
         quantity.as_of,
         scale,
-        stated_step(quantity.phrase, quantity.value, share=dimension == "percent"),
+        stated_step(
+            quantity.phrase,
+            quantity.value,
+            share=dimension == "percent",
+            measured=dimension in MEASURED_DIMENSIONS,
+        ),
+        dimension in MEASURED_DIMENSIONS,
     )
     words = quantity.phrase or render_figure(figure, ordinal=quantity.ordinal, unit=None)
     observation = observe(

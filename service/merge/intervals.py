@@ -5,6 +5,9 @@ X ± `approx_rel`; "more than X" is (X, X·(1 + `open_bound_slack`)]; "at least 
 that interval at X; "up to X" / "fewer than X" mirror them below X; a bare figure is
 X ± `exact_rel`, or ± half a unit of its last written digit when the writing
 rounds ('$17.8 billion', '4%'; `stated_step`); a range is its bounds ± `exact_rel`.
+A measurement (a length, a weight) is always rounded: '22 miles' is 21.5-22.5 miles, so
+it meets '35 km' (34.5-35.5 km) once both are in metres; its ends are open, so '26 km'
+and '27 km' of one unit still do not meet.
 Dates compare as day ranges, so "2025-09" is compatible with "2025-09-03".
 """
 
@@ -129,6 +132,8 @@ class Figure(NamedTuple):
     step: float = 0.0
     """Half a unit of the last digit the figure was written with, when the writing rounds
     ('$17.8 billion' holds 17.75-17.85 billion, '4%' 3.5-4.5 %; `stated_step`)."""
+    measured: bool = False
+    """A measurement (`MEASURED_DIMENSIONS`): its step's ends are open."""
 
     def scaled(self, tol: MergeTolerances) -> Range:
         """The interval in the base unit, for comparing figures given in different units."""
@@ -158,9 +163,14 @@ class Figure(NamedTuple):
             case "less_than":
                 result = Range(_below(lo, slack), hi, high_open=True)
             case _:
+                low = min(_below(lo, tol.exact_rel), lo - self.step)
+                high = max(_above(hi, tol.exact_rel), hi + self.step)
+                rounded = self.measured and self.step > 0
                 result = Range(
-                    min(_below(lo, tol.exact_rel), lo - self.step),
-                    max(_above(hi, tol.exact_rel), hi + self.step),
+                    low,
+                    high,
+                    low_open=rounded and low == lo - self.step,
+                    high_open=rounded and high == hi + self.step,
                 )
         if result.low == result.high:
             # "more than 0" or zero slack would make an empty interval; keep the point.
@@ -175,16 +185,23 @@ class Figure(NamedTuple):
             _optional(self.high),
             self.hedge,
             self.scale,
+            self.measured,
         )
 
 
 _WRITTEN_NUMBER: Final = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 
 
-def stated_step(phrase: str, value: float | None, *, share: bool) -> float:
+MEASURED_DIMENSIONS: Final = frozenset({"length", "mass"})
+"""Dimensions of physical measurements (the lexicon's `measures`): never exact, so their
+whole numbers round too ('22 miles', '35 km'), unlike a count or a stated term ('14 years')."""
+
+
+def stated_step(phrase: str, value: float | None, *, share: bool, measured: bool = False) -> float:
     """Half a unit of the last digit a figure's words give, when the writing rounds: a
-    decimal ('17.8 billion', '1.1%'), a whole number scaled by a word ('5 billion') or
-    a whole percentage. A whole count ('230 passengers') is exact: 0."""
+    decimal ('17.8 billion', '1.1%'), a whole number scaled by a word ('5 billion'), a
+    whole percentage (`share`) or a whole measurement (`measured`: '22 miles'). A whole
+    count ('230 passengers') is exact: 0."""
     if value is None:
         return 0.0
     match = _WRITTEN_NUMBER.search(phrase)
@@ -196,7 +213,7 @@ def stated_step(phrase: str, value: float | None, *, share: bool) -> float:
     if written <= 0:
         return 0.0
     factor = value / written
-    if not decimals and not share and abs(factor - 1.0) < 1e-9:
+    if not decimals and not share and not measured and abs(factor - 1.0) < 1e-9:
         return 0.0
     if abs(factor - round(factor)) > 1e-6 * max(1.0, factor) or factor < 1.0 - 1e-9:
         return 0.0  # the words give another number than the value (a unit converted)

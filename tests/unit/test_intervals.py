@@ -40,6 +40,25 @@ def test_whole_counts_stay_exact() -> None:
     assert not figures_fit(_figure(230.0), _figure(231.0), DEFAULT_TOLERANCES)
 
 
+def _measure(phrase: str, value: float, scale: float) -> Figure:
+    step = stated_step(phrase, value, share=False, measured=True)
+    return Figure(value, None, None, "exact", None, scale, step, True)
+
+
+def test_a_measurement_is_rounded_and_meets_its_conversion() -> None:
+    assert stated_step("22 miles", 22.0, share=False, measured=True) == pytest.approx(0.5)
+    assert stated_step("22 miles", 22.0, share=False) == 0.0  # the same words as a count
+    mile, km = 1609.344, 1000.0
+    assert figures_fit(
+        _measure("22 miles", 22, mile), _measure("35 km", 35, km), DEFAULT_TOLERANCES
+    )
+    assert figures_fit(_measure("6 miles", 6, mile), _measure("10 km", 10, km), DEFAULT_TOLERANCES)
+    assert figures_fit(_measure("10 km", 10, km), _measure("10.4 km", 10.4, km), DEFAULT_TOLERANCES)
+    # Whole numbers of one unit still differ: the rounding's ends are open.
+    assert not figures_fit(_measure("26 km", 26, km), _measure("27 km", 27, km), DEFAULT_TOLERANCES)
+    assert not figures_fit(_measure("5 km", 5, km), _measure("10 km", 10, km), DEFAULT_TOLERANCES)
+
+
 def test_magnitude_bands_split_where_values_lie_further_apart_than_the_span() -> None:
     figures = [_figure(17_000.0), _figure(7.0), _figure(16_500.0), _figure(150.0)]
     # 7 and 150 are within 30 times of each other; 150 and 16,500 are not.

@@ -585,14 +585,14 @@ def _place_below(head: Token, depth: int) -> Slot | None:
     return None
 
 
-def _named(token: Token) -> Slot | None:
+def _named(token: Token, *, person: bool = False) -> Slot | None:
     """A party's name at `token`: an organisation's, nation's or country's, as a proper
     noun's words or its named entity; None for a description ('the party') and for a
     person, who acts for a party more often than owning what is counted ('Starmer's
     party won 412 seats' is Labour's count)."""
     if token.pos_ == "PRON" or any(c.dep_ in ("conj", "cc") for c in token.children):
         return None  # 'Labour and the Liberal Democrats won ...' gives no one party
-    if token.ent_type_ == "PERSON":
+    if token.ent_type_ == "PERSON" and not person:
         return None
     if token.pos_ == "PROPN":  # the whole name: 'Reform UK', not the entity 'UK' in it
         return slot([t for t in phrase(token) if t.pos_ == "PROPN"])
@@ -617,14 +617,17 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
         if child.dep_ == "agent":
             for obj in child.children:
                 if obj.dep_ == "pobj":
-                    return _named(obj)
+                    return _named(obj, person=True)
     node = base
     if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
         node = node.head.head  # '410 of the 650 seats' → the number
-    if node.head.i == verb.i and node.dep_ in ("dobj", "attr"):
+    # The small parser reads some objects with a number as 'npadvmod' ('scored 23 points'),
+    # as it does spans of time ('freed two weeks later'), which a date entity marks.
+    taken = ("dobj", "attr", "npadvmod") if number.ent_type_ == "CARDINAL" else ("dobj", "attr")
+    if node.head.i == verb.i and node.dep_ in taken:
         for child in verb.children:
             if child.dep_ == "nsubj" and child.i != node.i:
-                return _named(child)
+                return _named(child, person=True)
     return None
 
 

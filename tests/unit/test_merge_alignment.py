@@ -886,3 +886,25 @@ def test_values_several_times_apart_dispute_only_between_named_sources() -> None
     assert [s for s, _, _ in statuses(named)] == ["conflicting"]
     near = merge_records([marchers("a", 50_000), marchers("b", 100_000)])
     assert [s for s, _, _ in statuses(near)] == ["conflicting"]
+
+
+def test_two_players_points_are_two_facts_and_one_players_points_are_one() -> None:
+    from service.pipeline import Pipeline
+    from service.settings import Settings
+
+    texts = {
+        "a": "Tyler Hansbrough scored 20 points as North Carolina beat Evansville on Thursday.",
+        "b": "Mike Rosario scored 22 points for Rutgers, who lost again on Thursday.",
+        "c": "Tyler Hansbrough scored 21 points for North Carolina on Thursday night.",
+    }
+    articles = [Article(id=k, text=v, outlet=f"Outlet {k}") for k, v in texts.items()]
+    pipe = Pipeline(Settings(_env_file=None), None)
+    records = [pipe.extract(a) for a in articles]
+    assert [q.owner for r in records for q in r.quantities] == [
+        "Tyler Hansbrough", "Mike Rosario", "Tyler Hansbrough",
+    ]  # fmt: skip
+    merged = merge_records(records, articles=articles)
+    points = [f for f in merged.facts if f.kind == "quantity"]
+    assert sorted((f.status, len(f.values)) for f in points) == [
+        ("conflicting", 2), ("single_source", 1),
+    ]  # fmt: skip

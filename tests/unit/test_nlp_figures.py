@@ -130,8 +130,14 @@ def test_a_measure_a_verb_reached_is_named_by_the_verb(
         ("Some 412 seats were won by Labour.", "412", "Labour"),
         ("Boeing's revenue fell to $17.8 billion.", "$17.8 billion", "Boeing"),
         ("Reform UK's five MPs will sit in the Commons.", "five", "Reform UK"),
-        # no one named party: a description, a list, a person, or the source of the figure
+        # a person who did what is counted: one player's points are not another's
+        ("Doug McDermott scored 23 points on Friday.", "23", "Doug McDermott"),
+        ("Richard Carter scored 14 points and Seth VanDeest scored 13.", "13", "Seth VanDeest"),
+        # no one named party: a description, a list, a person's party, a span of time, or
+        # the source of the figure
         ("The party won 412 seats.", "412", None),
+        ("Starmer's party won 412 seats.", "412", None),
+        ("Moscow freed the journalist two weeks later.", "two weeks", None),
         ("Labour and the Liberal Democrats won 484 seats.", "484", None),
         ("Police counted 55,000 marchers in Paris.", "55,000", None),
         ("The CGT said 1 million people marched.", "1 million", None),

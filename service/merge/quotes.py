@@ -7,6 +7,7 @@ different speakers.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
@@ -27,6 +28,7 @@ from service.merge.drafts import (
 )
 from service.merge.grouping import most_common
 from service.merge.tokens import WORDS, fold
+from service.merge.vocabulary import NOT_NAMES as _NOT_NAMES
 from service.text.groups import group_linked
 
 _QUOTE_CHARS: Final = str.maketrans(
@@ -104,7 +106,8 @@ def build_quote_facts(ctx: MergeContext) -> list[Draft]:
         shown = min(o.text for o in obs if _quote_key(o.text) == key).strip()
         if len(shown) > _MAX_QUOTE_CHARS_IN_STATEMENT:
             shown = shown[: _MAX_QUOTE_CHARS_IN_STATEMENT - 1].rstrip() + "…"
-        who = " / ".join(min(names) for _, names in sorted(speakers.items()))
+        named = {k: v for k, v in speakers.items() if any(_names_someone(n) for n in v)}
+        who = " / ".join(min(names) for _, names in sorted((named or speakers).items()))
         line = f"“{shown}”" + (f" — {who}" if who else "")
         statement = f"{line}: conflicting attribution" if status == "conflicting" else line
         drafts.append(
@@ -120,11 +123,43 @@ def build_quote_facts(ctx: MergeContext) -> list[Draft]:
     return drafts
 
 
+def _names_someone(speaker: str) -> bool:
+    """Whether a speaker's words name someone: a capitalised word that is no pronoun,
+    article or title ('Judge Bodiford', 'Trend Micro'). 'he', 'the judge', 'Secretary' and
+    'the company' only point at someone the words do not name."""
+    return any(
+        word[:1].isupper() and word.casefold() not in _NOT_NAMES
+        for word in re.findall(r"[^\W\d_][\w'\u2019-]*", speaker)
+    )
+
+
 def _second_speaker(speakers: dict[str, set[str]]) -> bool:
-    """Whether the outlets give the words to two speakers: two names neither of which
-    holds the other. 'Halvorsen' and 'Halvorsen Chief Executive Ingrid Toller' name one
-    speaker, more or less fully (the company speaking through its head)."""
-    if len(speakers) < 2:
+    """Whether the outlets give the words to two speakers: two names that are not one by
+    holding each other. 'Halvorsen' and 'Halvorsen Chief Executive Ingrid Toller' name one
+    speaker, more or less fully (the company speaking through its head), and so do
+    'Christopher Budd' and 'Microsoft' where a third outlet says 'Microsoft's Christopher
+    Budd'. A speaker that names no one ('he', 'the judge': `_names_someone`) contradicts
+    no one."""
+    names = sorted(
+        {
+            frozenset(WORDS.findall(fold(n)))
+            for group in speakers.values()
+            for n in group
+            if _names_someone(n)
+        },
+        key=sorted,
+    )
+    if len(names) < 2:
         return False
-    names = list({frozenset(WORDS.findall(fold(n))) for group in speakers.values() for n in group})
-    return any(not (a <= b or b <= a) for i, a in enumerate(names) for b in names[i + 1 :])
+    one = list(range(len(names)))  # union-find over "one holds the other"
+
+    def root(i: int) -> int:
+        while one[i] != i:
+            i = one[i]
+        return i
+
+    for i, a in enumerate(names):
+        for j in range(i + 1, len(names)):
+            if a <= names[j] or names[j] <= a:
+                one[root(j)] = root(i)
+    return len({root(i) for i in range(len(names))}) > 1

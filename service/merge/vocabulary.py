@@ -31,6 +31,16 @@ TITLE_WORDS: Final = _TITLE_WORDS
 names: everything up to the last of them goes ("North Korean leader Kim Jong Un" → "kim
 jong un")."""
 
+NOT_NAMES: Final = frozenset(
+    {
+        *TITLE_WORDS,
+        *(w.casefold() for w in _EN.words("names.not_names")),
+        *(w.casefold() for w in _EN.words("names.title_modifiers")),
+    }
+)
+"""Capitalised words that name no one: pronouns, articles, titles and their modifiers
+('He', 'The', 'Secretary', 'Interior')."""
+
 MEASURE_UNITS: Final[dict[str, tuple[str, float]]] = {
     unit: (dimension, size)
     for dimension in _EN.table_names("figures.measures")

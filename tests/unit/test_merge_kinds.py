@@ -232,6 +232,38 @@ def test_a_speaker_named_more_fully_is_no_second_speaker() -> None:
     assert draft.status == "agreed"
 
 
+def _said_by(*speakers: str) -> list[EventRecord]:
+    words = "We appreciate your respect for her privacy at this time"
+    return [
+        record(chr(ord("a") + n), f"Outlet {n}", quotes=[Quote(text=words, speaker=who)])
+        for n, who in enumerate(speakers)
+    ]
+
+
+@pytest.mark.parametrize(
+    "speakers",
+    [
+        ("Jack Ketsoyan", "he"),  # a pronoun points at someone it does not name
+        ("Judge Bodiford", "the judge"),  # so does a description
+        ("Dirk Kempthorne", "Secretary"),  # or a title alone
+        ("Christopher Budd", "Microsoft's Christopher Budd", "Microsoft"),  # one names both
+    ],
+)
+def test_a_speaker_who_names_no_one_or_is_named_through_another_is_no_second_speaker(
+    speakers: tuple[str, ...],
+) -> None:
+    [draft] = build_quote_facts(context(*_said_by(*speakers)))
+    assert draft.status == "agreed"
+    who = draft.statement.rsplit(" — ", 1)[1].removesuffix(" (2 outlets)").split(" / ")
+    assert "he" not in who and "the judge" not in who and "Secretary" not in who
+
+
+def test_two_named_speakers_still_conflict_beside_a_pronoun() -> None:
+    [draft] = build_quote_facts(context(*_said_by("Tzipi Livni", "he", "Umm Ibrahim")))
+    assert draft.status == "conflicting"
+    assert "Tzipi Livni / Umm Ibrahim: conflicting attribution" in draft.statement
+
+
 def test_claim_facts_alone_name_their_source() -> None:
     claim = "North Korea sent troops to Russia"
     ctx = context(

@@ -140,6 +140,8 @@ def _second_speaker(speakers: dict[str, set[str]]) -> bool:
     'Christopher Budd' and 'Microsoft' where a third outlet says 'Microsoft's Christopher
     Budd'. A speaker that names no one ('he', 'the judge': `_names_someone`) contradicts
     no one."""
+    if len(speakers) < 2:  # one speaker however the outlets spell the name
+        return False
     names = sorted(
         {
             frozenset(WORDS.findall(fold(n)))

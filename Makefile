@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances why-apart bench-llm bench-mine bench-slots bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances why-apart flagged bench-llm bench-mine bench-slots bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench-faults - each LLM fault by each entry point: exit/HTTP, cached, calls, time"
 	@echo "make bench-cluster - event clustering of 1k-10k synthetic articles (time, memory, growth)"
 	@echo "make bench-tolerances - conflict/revision F1 on dev and test with each merge tolerance at +-10/20%"
+	@echo "make flagged - the conflicts and revisions the merge flags on ECB+ (unseen real events), for reading"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -138,6 +139,11 @@ bench-tolerances: install
 why-apart: install
 	$(PY) -m evals.apart
 	$(PY) -m evals.apart --gold
+
+# What the merge flags (conflicts, revisions) on ECB+'s real clusters, which it was never
+# tuned on, for reading: there is no conflict gold there.
+flagged: install
+	$(PY) -m evals.flagged $(ECBPLUS)
 
 # An OpenAI-compatible stub on loopback answers every call after 0.5 s: summarise vs its
 # critical path, batch at concurrency 16 and the API at 8 clients, each against its ideal.

@@ -133,7 +133,8 @@ def find_quotes(doc: Doc, people: list[PersonCandidate]) -> list[QuoteCandidate]
         sentence = doc.sentence(r.start, r.end)
         quote = QuoteCandidate(id=f"Q{len(quotes) + 1}", span=span, sentence=sentence)
         earlier = bisect_left(person_starts, r.open_pos)
-        _attribute(doc, r, sent_start, after_end, quote, _referent(doc, people[:earlier]))
+        referent = _referent(doc, people[:earlier], r.open_pos)
+        _attribute(doc, r, sent_start, after_end, quote, referent)
         if quote.speaker is None and previous and not text[sent_start : r.open_pos].strip():
             # A quotation opening its sentence in the same paragraph as the previous one, or
             # in the next paragraph, continues that speaker.
@@ -146,17 +147,30 @@ def find_quotes(doc: Doc, people: list[PersonCandidate]) -> list[QuoteCandidate]
     return quotes
 
 
-def _referent(doc: Doc, before: list[PersonCandidate]) -> PersonCandidate | None:
+REFERENT_SENTENCES = 3
+"""How many sentences before a quotation's own a 'he' or 'she' may find whom it means."""
+
+
+def _referent(
+    doc: Doc, before: list[PersonCandidate], quoted: int | None = None
+) -> PersonCandidate | None:
     """Whom a 'he' or 'she' cue means, of the people named before the quotation: the last
     one named right before a speech verb in the sentence before the quotation's or in its
     own ('Gohar said on Friday that Khan remained calm. "...," he told reporters' is
-    Gohar's, who spoke, not Khan's, who is spoken of); else the last one named."""
+    Gohar's, who spoke, not Khan's, who is spoken of); else the last one named, if that
+    is no more than `REFERENT_SENTENCES` before the quotation (at `quoted`); else none."""
     if not before:
         return None
     last = before[-1]
     here = doc.index(last.span.start)
     if here is None:
         return last
+    if (
+        quoted is not None
+        and (at := doc.index(quoted)) is not None
+        and at - here > REFERENT_SENTENCES
+    ):
+        return None  # named too far back to be whom 'she' means: the speaker stays unknown
     first = doc.sentences[here - 1].start if here else 0
     for person in reversed(before):
         if person.span.start < first:

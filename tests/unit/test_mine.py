@@ -257,10 +257,11 @@ def test_a_pronoun_speaker_is_who_spoke_before(text: str, speaker: str) -> None:
 
 def test_a_pronoun_speaker_named_no_closer_than_a_few_sentences_back_stays_unknown() -> None:
     filler = " ".join(f"The shelter took in {n} more families that night." for n in range(3, 8))
-    far = f'Foreign Minister Ada Brenn visited the town on Monday. {filler} "We lost our home," she said.'
+    visit = "Foreign Minister Ada Brenn visited the town on Monday."
+    far = f'{visit} {filler} "We lost our home," she said.'
     [quote] = mine(Article(text=far)).quotes
     assert quote.speaker == "she"  # whom it means is not in the last sentences: no guess
-    near = 'Foreign Minister Ada Brenn visited the town on Monday. It rained. "We will rebuild," she said.'
+    near = f'{visit} It rained. "We will rebuild," she said.'
     [quote] = mine(Article(text=near)).quotes
     assert quote.speaker == "Ada Brenn"
 

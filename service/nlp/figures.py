@@ -587,9 +587,10 @@ def _place_below(head: Token, depth: int) -> Slot | None:
 
 def _named(token: Token, *, person: bool = False) -> Slot | None:
     """A party's name at `token`: an organisation's, nation's or country's, as a proper
-    noun's words or its named entity; None for a description ('the party') and for a
-    person, who acts for a party more often than owning what is counted ('Starmer's
-    party won 412 seats' is Labour's count)."""
+    noun's words or its named entity; None for a description ('the party'). A person's
+    name only with `person` (the subject or agent who did what is counted: 'McDermott
+    scored 23 points'); a person's possession is their party's more often than theirs
+    ('Starmer's party won 412 seats' is Labour's count)."""
     if token.pos_ == "PRON" or any(c.dep_ in ("conj", "cc") for c in token.children):
         return None  # 'Labour and the Liberal Democrats won ...' gives no one party
     if token.ent_type_ == "PERSON" and not person:

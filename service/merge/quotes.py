@@ -125,7 +125,7 @@ def build_quote_facts(ctx: MergeContext) -> list[Draft]:
 
 def _names_someone(speaker: str) -> bool:
     """Whether a speaker's words name someone: a capitalised word that is no pronoun,
-    article or title ('Judge Bodiford', 'Trend Micro'). 'he', 'the judge', 'Secretary' and
+    article or title ('Judge Osei', 'Norland Air'). 'he', 'the judge', 'Secretary' and
     'the company' only point at someone the words do not name."""
     return any(
         word[:1].isupper() and word.casefold() not in _NOT_NAMES
@@ -137,8 +137,8 @@ def _second_speaker(speakers: dict[str, set[str]]) -> bool:
     """Whether the outlets give the words to two speakers: two names that are not one by
     holding each other. 'Halvorsen' and 'Halvorsen Chief Executive Ingrid Toller' name one
     speaker, more or less fully (the company speaking through its head), and so do
-    'Christopher Budd' and 'Microsoft' where a third outlet says 'Microsoft's Christopher
-    Budd'. A speaker that names no one ('he', 'the judge': `_names_someone`) contradicts
+    'Lena Vik' and 'Norland Air' where a third outlet says 'Norland Air's Lena Vik'. A
+    speaker that names no one ('he', 'the judge': `_names_someone`) contradicts
     no one."""
     if len(speakers) < 2:  # one speaker however the outlets spell the name
         return False
@@ -151,17 +151,7 @@ def _second_speaker(speakers: dict[str, set[str]]) -> bool:
         },
         key=sorted,
     )
-    if len(names) < 2:
-        return False
-    one = list(range(len(names)))  # union-find over "one holds the other"
-
-    def root(i: int) -> int:
-        while one[i] != i:
-            i = one[i]
-        return i
-
-    for i, a in enumerate(names):
-        for j in range(i + 1, len(names)):
-            if a <= names[j] or names[j] <= a:
-                one[root(j)] = root(i)
-    return len({root(i) for i in range(len(names))}) > 1
+    one_speaker = group_linked(
+        len(names), names, lambda a, b: names[a] <= names[b] or names[b] <= names[a]
+    )
+    return len(one_speaker) > 1

@@ -588,8 +588,8 @@ def _place_below(head: Token, depth: int) -> Slot | None:
 def _named(token: Token, *, person: bool = False) -> Slot | None:
     """A party's name at `token`: an organisation's, nation's or country's, as a proper
     noun's words or its named entity; None for a description ('the party'). A person's
-    name only with `person` (the subject or agent who did what is counted: 'McDermott
-    scored 23 points'); a person's possession is their party's more often than theirs
+    name only with `person` (the subject or agent who did what is counted: 'Ana Ruiz
+    scored 31 points'); a person's possession is their party's more often than theirs
     ('Starmer's party won 412 seats' is Labour's count)."""
     if token.pos_ == "PRON" or any(c.dep_ in ("conj", "cc") for c in token.children):
         return None  # 'Labour and the Liberal Democrats won ...' gives no one party
@@ -622,7 +622,7 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
     node = base
     if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
         node = node.head.head  # '410 of the 650 seats' → the number
-    # The small parser reads some objects with a number as 'npadvmod' ('scored 23 points'),
+    # The small parser reads some objects with a number as 'npadvmod' ('scored 31 points'),
     # as it does spans of time ('freed two weeks later'), which a date entity marks.
     taken = ("dobj", "attr", "npadvmod") if number.ent_type_ == "CARDINAL" else ("dobj", "attr")
     if node.head.i == verb.i and node.dep_ in taken:

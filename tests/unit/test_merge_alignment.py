@@ -893,15 +893,15 @@ def test_two_players_points_are_two_facts_and_one_players_points_are_one() -> No
     from service.settings import Settings
 
     texts = {
-        "a": "Tyler Hansbrough scored 20 points as North Carolina beat Evansville on Thursday.",
-        "b": "Mike Rosario scored 22 points for Rutgers, who lost again on Thursday.",
-        "c": "Tyler Hansbrough scored 21 points for North Carolina on Thursday night.",
+        "a": "Ana Ruiz scored 31 points as the Harbour Hawks won the final on Sunday.",
+        "b": "Ivo Lund scored 33 points for the Valley Owls, who lost the final on Sunday.",
+        "c": "Ana Ruiz scored 30 points for the Harbour Hawks in the final on Sunday.",
     }
     articles = [Article(id=k, text=v, outlet=f"Outlet {k}") for k, v in texts.items()]
     pipe = Pipeline(Settings(_env_file=None), None)
     records = [pipe.extract(a) for a in articles]
     assert [q.owner for r in records for q in r.quantities] == [
-        "Tyler Hansbrough", "Mike Rosario", "Tyler Hansbrough",
+        "Ana Ruiz", "Ivo Lund", "Ana Ruiz",
     ]  # fmt: skip
     merged = merge_records(records, articles=articles)
     points = [f for f in merged.facts if f.kind == "quantity"]

@@ -17,7 +17,9 @@ the latest. A value is superseded when
 
 1. a value holding strictly later is disjoint from it and tells the same story: it is
    a higher count of a running tally (tallies only grow, whoever counts; a tally of a
-   state people leave, `stock`, such as the missing, moves either way), one of them
+   state people leave, `stock`, such as the missing, moves either way; a tally that
+   only grows is revised down to less than `tally_drop` of itself only when the
+   older one's clause calls it older), one of them
    is unattributed and the figure is a running tally, they cite a common upstream
    source, the older one's clause calls it older (`OLDER_MARKERS`: 'its initial
    count'), the older one is a snapshot ('59% so far') and one of them names no
@@ -123,6 +125,11 @@ def split_revisions(
         # a lower one from another source disputes it. Otherwise another named
         # source's figure later is a conflict: an `as_of` alone does not make it an
         # update ('more than 10,000 in 2024' / 'around 15,000').
+        dropped = centre(b.figure) * ctx.tol.tally_drop < centre(a.figure)
+        if tally and not stock and dropped and not older[a]:
+            # A growing tally is not revised down to a part of itself, unless the
+            # words call the earlier count superseded ('its initial count').
+            return False
         unattributed = tally and (None in sources[a] or None in sources[b])
         return bool(
             (tally and centre(b.figure) > centre(a.figure) and not side_by_side(a, b))

@@ -87,6 +87,13 @@ class MergeTolerances(BaseModel):
     something else (a distance of 17 km and one of 270 km; 20 million in need and 3
     million displaced)."""
 
+    tally_drop: float = Field(default=2.0, gt=1.0)
+    """A running tally that only grows (the dead, the injured, arrests; not a stock such as
+    the missing) is revised down only within this factor: a toll corrected from 15 to 14
+    is its revision, while a later count of under half the earlier one ('309 arrested',
+    then '4') counts a part of it, another place or another day, not its update, unless
+    the words call the first count superseded ('its initial count')."""
+
     stale_days: int = Field(default=31, ge=0)
     """A figure dated this many days before another article's day is of another time."""
 

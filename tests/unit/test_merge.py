@@ -337,6 +337,45 @@ def test_figures_from_later_articles_revise_earlier_ones_from_the_same_agency() 
     assert only(consensus, "quantity", revised=False).status == "single_source"
 
 
+def test_a_growing_tally_is_revised_down_only_a_little() -> None:
+    """One agency's toll corrected from 17 to 16 the next day is its revision; a later
+    count of under half of it ('7 arrested' after '40 arrested') counts something else
+    (a part, a place, a day) and supersedes nothing."""
+    agency = "Westmarch Police"
+
+    def day(article_id: str, published: str, value: float, counted: str) -> EventRecord:
+        figure = qty(value, counted, attributed_to=agency)
+        return record(article_id, published_at=published, quantities=[figure])
+
+    corrected = merge_records(
+        [
+            day("herald", "2025-11-04T07:30:00Z", 17, "people killed in the flood"),
+            day("chronicle", "2025-11-05T06:00:00Z", 16, "people killed in the flood"),
+        ]
+    )
+    revision = only(corrected, "quantity", revised=True)
+    assert [v.value for v in revision.values] == [17, 16]
+
+    dropped = merge_records(
+        [
+            day("herald", "2025-11-04T07:30:00Z", 40, "people arrested in the protests"),
+            day("chronicle", "2025-11-05T06:00:00Z", 7, "people arrested in the protests"),
+        ]
+    )
+    assert not [f for f in dropped.facts if f.status == "revised"]
+    values = [v.value for f in dropped.facts if f.kind == "quantity" for v in f.values]
+    assert sorted(v for v in values if v is not None) == [7, 40]
+    loose = MergeTolerances(tally_drop=10.0)
+    again = merge_records(
+        [
+            day("herald", "2025-11-04T07:30:00Z", 40, "people arrested in the protests"),
+            day("chronicle", "2025-11-05T06:00:00Z", 7, "people arrested in the protests"),
+        ],
+        loose,
+    )
+    assert [v.value for v in only(again, "quantity", revised=True).values] == [40, 7]
+
+
 def test_a_term_given_differently_next_day_is_a_conflict_not_a_revision() -> None:
     stake, source = "share of Corvina Terminals bought by Halvorsen", "Halvorsen and Corvina"
 

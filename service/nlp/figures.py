@@ -603,6 +603,9 @@ def _named(token: Token, *, person: bool = False) -> Slot | None:
     return None
 
 
+_VERBS: Final = frozenset({"VERB", "AUX"})
+
+
 def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None:
     """Whose counted things these are, or who did what the figure counts: the noun's
     possessor ('Boeing's revenue'), else the named subject or 'by' agent of the verb the
@@ -626,9 +629,16 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
     # as it does spans of time ('freed two weeks later'), which a date entity marks.
     taken = ("dobj", "attr", "npadvmod") if number.ent_type_ == "CARDINAL" else ("dobj", "attr")
     if node.head.i == verb.i and node.dep_ in taken:
-        for child in verb.children:
-            if child.dep_ == "nsubj" and child.i != node.i:
-                return _named(child, person=True)
+        # A verb joined to another shares its subject ('Ruiz scored 23 points and
+        # grabbed 7 rebounds'): the first verb of the chain that has one gives it.
+        doer = verb
+        while True:
+            for child in doer.children:
+                if child.dep_ == "nsubj" and child.i != node.i:
+                    return _named(child, person=True)
+            if doer.dep_ != "conj" or doer.head.i == doer.i or doer.head.pos_ not in _VERBS:
+                return None
+            doer = doer.head
     return None
 
 

@@ -133,6 +133,9 @@ def test_a_measure_a_verb_reached_is_named_by_the_verb(
         # a person who did what is counted: one player's points are not another's
         ("Ana Ruiz scored 31 points in the final on Sunday.", "31", "Ana Ruiz"),
         ("Tomas Berg netted 9 goals while Ivo Lund netted 12.", "12", "Ivo Lund"),
+        # a verb joined to another shares its subject
+        ("Mara Quist scored 23 points and grabbed 7 rebounds.", "7", "Mara Quist"),
+        ("Labour held 300 seats, gained 112 and lost 20.", "112", "Labour"),
         # no one named party: a description, a list, a person's party, a span of time, or
         # the source of the figure
         ("The party won 412 seats.", "412", None),

@@ -335,10 +335,13 @@ def _among(number: Token) -> Slot | None:
     return None
 
 
-def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | None]:
+def _happening(
+    noun: Token | None, number: Token, *, clause: bool = True
+) -> tuple[Slot | None, Token | None]:
     """What happened to the counted things, and the verb the figure hangs on. A fate
     ('killed', 'missing') outranks a movement or an activity ('sent', 'fighting'):
-    '2,000 soldiers sent to Russia have been killed' counts the killed."""
+    '2,000 soldiers sent to Russia have been killed' counts the killed. Without `clause`,
+    only the noun's own words count ('the 14 people killed'), not its clause's verb."""
     found: list[tuple[Slot, Token | None]] = []
     base = noun if noun is not None else number
     after = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
@@ -365,7 +368,7 @@ def _happening(noun: Token | None, number: Token) -> tuple[Slot | None, Token | 
                 words = slot([child, objects[0]])
                 if words is not None:
                     found.append((words, None))
-    verb_slot, verb = _governing(base, number)
+    verb_slot, verb = _governing(base, number) if clause else (None, None)
     if verb_slot is not None:
         found.insert(0, (verb_slot, verb))  # the clause's own verb before modifiers
     for words, head in found:
@@ -642,6 +645,20 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
     return None
 
 
+def _whole_of_a_part(number: Token, noun: Token | None) -> bool:
+    """The figure is the whole that a part the clause counts is taken from: '41' in
+    'completed 28 of 41 passes', '650' in 'won 410 of the 650 seats'. What happened, and
+    who did it, is the part's; the whole is only how many there were."""
+    if any(c.dep_ == "quantmod" and c.lower_ == "of" for c in number.children):
+        return True  # '28 of 41 passes', the part a modifier of the whole's number
+    base = noun if noun is not None else number
+    of = base.head
+    if base.dep_ != "pobj" or of.lower_ != "of" or of.head.i in (of.i, number.i):
+        return False
+    part = of.head
+    return part.pos_ == "NUM" or part.ent_type_ == "CARDINAL"
+
+
 def _by_pronoun(number: Token) -> bool:
     """Whether the figure names its things by a pronoun ('killed 15 of them'): the noun it
     stands for hangs on another verb ('infected 66 people'), which tells what befell
@@ -679,6 +696,11 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     if qualifier is None and noun is not None:
         qualifier = _measure_of(noun, number) or _lasting(noun)
     owner = _owner(noun, number, verb)
+    if _whole_of_a_part(number, noun):
+        # 'completed 28 of 41 passes': the 28 were completed; the whole keeps only what
+        # its own words say ('12 of the 14 people killed').
+        happening, _ = _happening(noun, number, clause=False)
+        owner = None
     whole = _whole_named(noun) if qualifier is None and noun is not None else None
     if whole is not None:
         qualifier = slot([whole[0]])

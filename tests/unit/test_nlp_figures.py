@@ -255,3 +255,25 @@ def test_a_date_on_the_preposition_a_figure_is_the_object_of_dates_it(
     text: str, figure: str, time: str | None
 ) -> None:
     assert said(frame(text, figure).time) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening", "owner"),
+    [
+        # the whole a part is taken from: what happened, and who did it, is the part's
+        ("Ana Ruiz completed 28 of 41 passes on Sunday.", "41", None, None),
+        ("Labour won 410 of the 650 seats.", "650", None, None),
+        ("Ivo Lund grabbed 3 of his 11 rebounds late on.", "11", None, None),
+        # the whole keeps what its own words say
+        ("The coroner named 12 of the 14 people killed.", "14", "killed", None),
+        # the part keeps the clause
+        ("Labour won 410 of the 650 seats.", "410", "won", "Labour"),
+        ("Ivo Lund grabbed 3 of his 11 rebounds late on.", "3", "grabbed", "Ivo Lund"),
+    ],
+)
+def test_the_whole_of_a_part_is_only_how_many_there_were(
+    text: str, figure: str, happening: str | None, owner: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert said(reading.happening) == happening
+    assert said(reading.owner) == owner

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import lexicon
 from schemas.candidates import PersonCandidate, QuoteCandidate
 from service.mine.doc import AP, WINDOW, Doc, H, Taken
-from service.mine.people import CAPW, HONORIFIC
+from service.mine.people import CAPW, HONORIFIC, NAME
 from service.mine.sources import CUE_BEFORE_SOURCE, source_after
 from service.text.sentences import LINE
 from service.text.words import alternation
@@ -38,6 +38,13 @@ _VIA = re.compile(
 )  # fmt: skip
 # A person named right before a speech verb: 'Gohar said on Friday that ...'.
 _SPOKE = re.compile(_SAYS)
+# 'said Trend Micro researcher Paul Ferguson', 'said Kremlin aide Yuri Ushakov': the
+# capitalised run after the verb is whom the speaker works for; the name after the role
+# is the speaker.
+_ROLE_THEN_NAME = re.compile(
+    rf"{H}+(?:[a-z][\w-]*{H}+){{0,3}}?(?:{alternation(_EN.words('names.titles'))})"
+    rf"{H}+(?P<name>{NAME})"
+)
 # A cue right next to a short quotation makes it a quote, not a scare quote.
 _CUE_NEXT_AFTER = re.compile(rf"{H}*,?{H}*(?:(?:{_VERB})\b|(?:{_WHO}){H}+(?:{_VERB})\b)")
 _CUE_NEXT_BEFORE = re.compile(rf"\b(?:{_VERB})(?:{H}+that)?{H}*[,:]?{H}*$")
@@ -211,6 +218,8 @@ def _attribute(
         who_start, who_end = m.span("who")
         honorific = re.match(rf"{HONORIFIC}{H}+", text[who_start:who_end])
         who_start += honorific.end() if honorific else 0
+        if (named := _ROLE_THEN_NAME.match(text, who_end, after_end)) is not None:
+            who_start, who_end = named.span("name")
         if m.group("verb") == "told" and (via := _VIA.match(text, m.end("verb"), after_end)):
             quote.via = via.group("via")
     else:

@@ -266,6 +266,23 @@ def test_a_pronoun_speaker_named_no_closer_than_a_few_sentences_back_stays_unkno
     assert quote.speaker == "Ada Brenn"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the capitalised run after the verb is whom the speaker works for
+        ('"Patch it now," said Norland Air safety researcher Lena Vik.', "Lena Vik"),
+        ('"The flaw is real," said Harbour Bank director Ivo Lund on Tuesday.', "Ivo Lund"),
+        # no role and name after it: the run itself speaks
+        ('"The flaw is real," said Harbour Bank on Tuesday.', "Harbour Bank"),
+        ('"It is over," said Mara Quist, the mayor.', "Mara Quist"),
+    ],
+)  # fmt: skip
+def test_a_speaker_named_after_their_employer_and_role(text: str, speaker: str) -> None:
+    [quote] = mine(Article(text=text)).quotes
+    assert quote.speaker == speaker
+    assert quote.speaker_span is not None and quote.speaker_span.text == speaker
+
+
 def test_reported_by_a_publication() -> None:
     text = "\u201cThe levee held through the night,\u201d the Courier reported on Monday."
     [quote] = mine(Article(text=text)).quotes

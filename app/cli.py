@@ -135,9 +135,14 @@ CacheOpt = Annotated[
 
 
 def _store(settings: Settings, cache: str | None) -> Store:
+    """The record cache, closed when the command ends (its exit handlers run before the
+    process goes: `run`), so SQLite folds its write-ahead log back into the file and
+    leaves no `-wal` and `-shm` files beside it."""
     from service.store import Store
 
-    return Store(cache or settings.database_url)
+    store = Store(cache or settings.database_url)
+    atexit.register(store.close)
+    return store
 
 
 def _starting(

@@ -63,6 +63,8 @@ def test_summarise_without_llm_prints_json_consensus(tmp_path: Path) -> None:
     consensus = json.loads(done.stdout)
     assert {f["status"] for f in consensus["facts"]} >= {"agreed", "single_source"}
     assert consensus["narrative_mode"] == "template"
+    # the cache is closed at the end: SQLite leaves no write-ahead log files beside it
+    assert sorted(p.name for p in tmp_path.glob("c.sqlite3*")) == ["c.sqlite3"]
     assert [p["name"] for p in consensus["provenance"]["prompts"]] == ["narrate"] or any(
         p["name"] == "extract_event" for p in consensus["provenance"]["prompts"]
     )

@@ -38,7 +38,7 @@ _VIA = re.compile(
 )  # fmt: skip
 # A person named right before a speech verb: 'Gohar said on Friday that ...'.
 _SPOKE = re.compile(_SAYS)
-# 'said Trend Micro researcher Paul Ferguson', 'said Kremlin aide Yuri Ushakov': the
+# 'said Norland Air researcher Lena Vik', 'said Harbour Bank director Ivo Lund': the
 # capitalised run after the verb is whom the speaker works for; the name after the role
 # is the speaker.
 _ROLE_THEN_NAME = re.compile(

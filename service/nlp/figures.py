@@ -632,8 +632,8 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
     # as it does spans of time ('freed two weeks later'), which a date entity marks.
     taken = ("dobj", "attr", "npadvmod") if number.ent_type_ == "CARDINAL" else ("dobj", "attr")
     if node.head.i == verb.i and node.dep_ in taken:
-        # A verb joined to another shares its subject ('Ruiz scored 23 points and
-        # grabbed 7 rebounds'): the first verb of the chain that has one gives it.
+        # A verb joined to another shares its subject ('Ruiz scored 18 points and
+        # grabbed 9 rebounds'): the first verb of the chain that has one gives it.
         doer = verb
         while True:
             for child in doer.children:
@@ -646,11 +646,11 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
 
 
 def _whole_of_a_part(number: Token, noun: Token | None) -> bool:
-    """The figure is the whole that a part the clause counts is taken from: '41' in
-    'completed 28 of 41 passes', '650' in 'won 410 of the 650 seats'. What happened, and
+    """The figure is the whole that a part the clause counts is taken from: '30' in
+    'completed 19 of 30 passes', '650' in 'won 410 of the 650 seats'. What happened, and
     who did it, is the part's; the whole is only how many there were."""
     if any(c.dep_ == "quantmod" and c.lower_ == "of" for c in number.children):
-        return True  # '28 of 41 passes', the part a modifier of the whole's number
+        return True  # '19 of 30 passes', the part a modifier of the whole's number
     base = noun if noun is not None else number
     of = base.head
     if base.dep_ != "pobj" or of.lower_ != "of" or of.head.i in (of.i, number.i):
@@ -697,7 +697,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         qualifier = _measure_of(noun, number) or _lasting(noun)
     owner = _owner(noun, number, verb)
     if _whole_of_a_part(number, noun):
-        # 'completed 28 of 41 passes': the 28 were completed; the whole keeps only what
+        # 'completed 19 of 30 passes': the 19 were completed; the whole keeps only what
         # its own words say ('12 of the 14 people killed').
         happening, _ = _happening(noun, number, clause=False)
         owner = None

@@ -245,6 +245,7 @@ def _observe(
     ctx: MergeContext, record: EventRecord, quantity: Quantity, clause: Clause, frame: FigureFrame
 ) -> Observation:
     dimension, scale, _ = classify_unit(quantity.unit)
+    measured = dimension in MEASURED_DIMENSIONS  # rounded to its last digit, ends open
     figure = Figure(
         quantity.value,
         quantity.low,
@@ -253,12 +254,9 @@ def _observe(
         quantity.as_of,
         scale,
         stated_step(
-            quantity.phrase,
-            quantity.value,
-            share=dimension == "percent",
-            measured=dimension in MEASURED_DIMENSIONS,
+            quantity.phrase, quantity.value, share=dimension == "percent", measured=measured
         ),
-        dimension in MEASURED_DIMENSIONS,
+        measured,
     )
     words = quantity.phrase or render_figure(figure, ordinal=quantity.ordinal, unit=None)
     observation = observe(

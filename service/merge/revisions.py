@@ -125,8 +125,8 @@ def split_revisions(
         # a lower one from another source disputes it. Otherwise another named
         # source's figure later is a conflict: an `as_of` alone does not make it an
         # update ('more than 10,000 in 2024' / 'around 15,000').
-        dropped = centre(b.figure) * ctx.tol.tally_drop < centre(a.figure)
-        if tally and not stock and dropped and not older[a]:
+        growing = tally and not stock and not older[a]
+        if growing and centre(b.figure) * ctx.tol.tally_drop < centre(a.figure):
             # A growing tally is not revised down to a part of itself, unless the
             # words call the earlier count superseded ('its initial count').
             return False

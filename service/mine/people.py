@@ -15,7 +15,8 @@ from service.mine.doc import AP, Doc, H, Taken
 from service.text.words import TITLE_WORDS, alternation
 
 _EN = lexicon.load("en")
-_TITLE_WORDS = alternation(_EN.words("names.titles"))
+TITLES = alternation(_EN.words("names.titles"))
+"""The lexicon's titles as a regex alternation ('president', 'minister', 'director'...)."""
 HONORIFIC = rf"(?:{alternation(_EN.words('names.honorifics'))})\b\.?"
 # Lowercase words that may precede a title: "foreign minister Choe", "former premier".
 _TITLE_MOD = rf"(?i:{alternation(_EN.words('names.title_modifiers'))})"
@@ -29,12 +30,12 @@ _NOT_TITLE_START = r"(?!(?:The|A|An|In|On|At|As|But|And|When|While|After|Before|
 _TITLED = re.compile(
     rf"{NOT_AFTER_WORD}(?P<title>(?:{_NOT_TITLE_START}{CAPW}{H}+){{0,3}}"
     rf"(?:{_TITLE_MOD}{H}+){{0,2}}"
-    rf"(?i:{_TITLE_WORDS})|{HONORIFIC}){H}+(?P<name>{NAME})"
+    rf"(?i:{TITLES})|{HONORIFIC}){H}+(?P<name>{NAME})"
 )
 # "Jenny Town, the director of ...": a lowercase title not itself followed by another name.
 _APPOSITIVE = re.compile(
     rf"{NOT_AFTER_WORD}(?P<name>{NAME}),{H}+(?:(?:the|a|an){H}+)?"
-    rf"(?P<title>(?:[\w{AP}-]+{H}+){{0,3}}?(?:{_TITLE_WORDS}))\b(?!{H}+[A-Z])"
+    rf"(?P<title>(?:[\w{AP}-]+{H}+){{0,3}}?(?:{TITLES}))\b(?!{H}+[A-Z])"
 )
 _SPEECH = alternation(_EN.words("names.speech_verbs"))
 # "Lee said", "Town notes": a capitalised run right before a speech verb.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import lexicon
 from schemas.candidates import PersonCandidate, QuoteCandidate
 from service.mine.doc import AP, WINDOW, Doc, H, Taken
-from service.mine.people import CAPW, HONORIFIC, NAME
+from service.mine.people import CAPW, HONORIFIC, NAME, TITLES
 from service.mine.sources import CUE_BEFORE_SOURCE, source_after
 from service.text.sentences import LINE
 from service.text.words import alternation
@@ -42,7 +42,7 @@ _SPOKE = re.compile(_SAYS)
 # capitalised run after the verb is whom the speaker works for; the name after the role
 # is the speaker.
 _ROLE_THEN_NAME = re.compile(
-    rf"{H}+(?:[a-z][\w-]*{H}+){{0,3}}?(?:{alternation(_EN.words('names.titles'))})"
+    rf"{H}+(?:[a-z][\w-]*{H}+){{0,3}}?(?:{TITLES})"
     rf"{H}+(?P<name>{NAME})"
 )
 # A cue right next to a short quotation makes it a quote, not a scare quote.

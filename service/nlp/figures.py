@@ -625,9 +625,7 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     return _named(obj, person=True)
-    node = base
-    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
-        node = node.head.head  # '410 of the 650 seats' → the number
+    node = _part_of(base) or base  # '410 of the 650 seats' → the number
     # The small parser reads some objects with a number as 'npadvmod' ('scored 31 points'),
     # as it does spans of time ('freed two weeks later'), which a date entity marks.
     taken = ("dobj", "attr", "npadvmod") if number.ent_type_ == "CARDINAL" else ("dobj", "attr")
@@ -645,18 +643,27 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
     return None
 
 
+def _part_of(token: Token) -> Token | None:
+    """The word an 'of' phrase holding `token` hangs on: '410' in '410 of the 650 seats'
+    for 'seats'; None when `token` is in no 'of' phrase."""
+    of = token.head
+    if token.dep_ != "pobj" or of.lower_ != "of" or of.head.i in (of.i, token.i):
+        return None
+    return of.head
+
+
 def _whole_of_a_part(number: Token, noun: Token | None) -> bool:
     """The figure is the whole that a part the clause counts is taken from: '30' in
     'completed 19 of 30 passes', '650' in 'won 410 of the 650 seats'. What happened, and
     who did it, is the part's; the whole is only how many there were."""
     if any(c.dep_ == "quantmod" and c.lower_ == "of" for c in number.children):
         return True  # '19 of 30 passes', the part a modifier of the whole's number
-    base = noun if noun is not None else number
-    of = base.head
-    if base.dep_ != "pobj" or of.lower_ != "of" or of.head.i in (of.i, number.i):
-        return False
-    part = of.head
-    return part.pos_ == "NUM" or part.ent_type_ == "CARDINAL"
+    part = _part_of(noun if noun is not None else number)
+    return (
+        part is not None
+        and part.i != number.i
+        and (part.pos_ == "NUM" or part.ent_type_ == "CARDINAL")
+    )
 
 
 def _by_pronoun(number: Token) -> bool:

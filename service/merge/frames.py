@@ -182,6 +182,10 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(WORDS.findall(fold(text)))
 
 
+_RECOVERED: Final = frozenset({"recovered"})
+"""The happening class of patients who got well, and of bodies found (see `frame_of`)."""
+
+
 @cache
 def happenings_in(text: str) -> frozenset[str]:
     """Happening classes a phrase names ('destroyed or damaged' → destroyed, damaged)."""
@@ -400,6 +404,9 @@ def frame_of(
         happening = happenings_in(_happening_words(quantity.counted))
     if not happening and implied:
         happening = frozenset({implied})
+    if happening & _RECOVERED and (implied in _HUMAN_FATES or happening & _HUMAN_FATES):
+        # 'nine bodies recovered' were found dead: recovering a body is no recovery.
+        happening = (happening - _RECOVERED) or frozenset({implied})
     group = _people_group(quantity.entity)
     if group and entity == group:
         entity = "person"  # '1.5 million Argentines' are people of a group

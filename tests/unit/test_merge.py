@@ -376,6 +376,41 @@ def test_a_growing_tally_is_revised_down_only_a_little() -> None:
     assert [v.value for v in only(again, "quantity", revised=True).values] == [40, 7]
 
 
+def test_the_recovered_add_up_and_recovered_bodies_are_the_dead() -> None:
+    """Recoveries from an outbreak accumulate as deaths do: the health ministry's '8
+    patients recovered' and, ten days later, the agency's '43 patients recovered' are one
+    running tally updated, not a dispute. 'Recovered' of bodies means found dead: '9
+    bodies recovered' counts the dead, not recoveries."""
+
+    def day(article_id: str, published: str, figure: Quantity) -> EventRecord:
+        return record(article_id, published_at=published, quantities=[figure])
+
+    recovered = merge_records(
+        [
+            day(
+                "herald",
+                "2025-03-07T08:00:00Z",
+                qty(8, "patients recovered", attributed_to="the health ministry"),
+            ),
+            day(
+                "chronicle",
+                "2025-03-17T08:00:00Z",
+                qty(43, "patients recovered", attributed_to="the health agency"),
+            ),
+        ]
+    )
+    assert not [f for f in recovered.facts if f.status == "conflicting"]
+    assert [v.value for v in only(recovered, "quantity", revised=True).values] == [8, 43]
+
+    bodies = merge_records(
+        [
+            day("herald", "2025-03-07T08:00:00Z", qty(9, "bodies recovered")),
+            day("chronicle", "2025-03-07T09:00:00Z", qty(9, "people killed")),
+        ]
+    )
+    assert [f.status for f in bodies.facts if f.kind == "quantity"] == ["agreed"]
+
+
 def test_a_term_given_differently_next_day_is_a_conflict_not_a_revision() -> None:
     stake, source = "share of Corvina Terminals bought by Halvorsen", "Halvorsen and Corvina"
 

@@ -810,14 +810,15 @@ def test_a_count_over_the_previous_24_hours_is_that_days() -> None:
 
 
 def _share(article_id: str, day: str, value: float, source: str | None = None) -> EventRecord:
-    """A record of `day` giving the share of patients who recovered, undated."""
+    """A record of `day` giving the share of voters who back a plan, undated: a share that
+    moves either way, no running tally ('patients recovered' is one: they add up)."""
     quantity = figure(
         value,
         f"{value:g}%",
-        "patients recovered",
+        "voters backing the plan",
         unit="%",
-        entity="patients",
-        happening="recovered",
+        entity="voters",
+        happening="backing",
     )
     return record(
         article_id,

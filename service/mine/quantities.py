@@ -162,7 +162,17 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
         if _listed_after_name(text, sent_start, start):
             return None  # "the 737 MAX, 767 and 777"
     start = hedge_m.start() if hedge_m else start
+    unit = unit or _age_unit(text, start)
     return _Figure(start, tail_end, value, hedge=hedge, unit=unit, hint=hint, ordinal=ordinal)
+
+
+_AGED = re.compile(rf"(?i)\b(?:aged|ages){H}+$")
+
+
+def _age_unit(text: str, start: int) -> str:
+    """'years' for a group's ages ('aged between 18 and 63', 'aged over 60', 'aged from
+    one to 12'): an age, not a count of the people; else ''."""
+    return "years" if _AGED.search(text, max(0, start - 12), start) else ""
 
 
 def _names(text: str, sent_start: int, start: int, end: int) -> bool:
@@ -248,6 +258,7 @@ def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidat
         low, high = number_value(a) * scale(m), number_value(b) * scale(m)
         if low < high:
             end, unit, hint = _tail(text, m.end(), False, "")
+            unit = unit or _age_unit(text, m.start())
             keep(_Figure(m.start(), end, None, low, high, "range", unit, hint), *m.span())
     for m in _VAGUE.finditer(text):
         words = m.group("num").lower().split()  # "tens of thousands" = 10 * "thousands"

@@ -152,6 +152,22 @@ def test_years_dates_and_times_are_not_figures(mined: Candidates) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "phrase", "low", "high"),
+    [("Nine pupils aged between 11 and 16 were hurt.", "between 11 and 16", 11, 16),
+     ("Four children aged from one to 12 died.", "from one to 12", 1, 12),
+     ("Residents aged over 70 were moved first.", "over 70", 70, None)],
+)  # fmt: skip
+def test_a_groups_ages_are_years_not_a_count(
+    text: str, phrase: str, low: float, high: float | None
+) -> None:
+    """'aged between 11 and 16' gives the ages of the people counted, not how many: a
+    figure in years, which no count of people meets."""
+    [age] = [q for q in mine(Article(text=text)).quantities if q.span.text == phrase]
+    assert age.unit == "years"
+    assert (age.low, age.high) == (low, high) if high is not None else age.value == low
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [("They moved thousands of sandbags.", 1e3), ("They moved hundreds of sandbags.", 1e2),
      ("They moved tens of thousands of sandbags.", 1e4),

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from service.merge.counted import COUNT_CLASS
+from service.merge.counted import COUNT_CLASS, classify_unit
 from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS, TALLY_HAPPENINGS
 from service.merge.frames import FigureFrame, entity_of, same_party
 from service.merge.intervals import days_apart
@@ -189,11 +189,12 @@ def judge(
         confidence *= tol.conf_open_qualifier
     wording = dice(a.counted, b.counted) if a.counted and b.counted else None
     # Descriptions read alike when they share words besides the thing counted: 'troops'
-    # and 'troops', or 'people' for the class 'person', say nothing more than the entity did.
+    # and 'troops', or 'people' for the class 'person', say nothing more than the entity did,
+    # nor does the name of the unit a measure or share is given in ('percent', 'km').
     beyond = {
         word
         for word in (a.counted & b.counted) - {*a.qualifier, *b.qualifier}
-        if entity_of(word)[0] not in (a.entity, b.entity)
+        if entity_of(word)[0] not in (a.entity, b.entity) and not _unit_name(word, a.dimension)
     }
     alike = wording is not None and wording >= tol.like_wording and bool(beyond)
     one_sided = bool(a.happening) != bool(b.happening)
@@ -243,6 +244,11 @@ def _qualifiers_meet(a: FigureFrame, b: FigureFrame) -> bool:
     if shared - heads:
         return True
     return not (a.qualifier - heads and b.qualifier - heads)
+
+
+def _unit_name(word: str, dimension: str) -> bool:
+    """`word` names a unit of `dimension`, a measure's or a share's ('percent', 'miles')."""
+    return dimension != COUNT_CLASS and classify_unit(word)[0] == dimension
 
 
 def _spans_of(a: FigureFrame, b: FigureFrame) -> bool:

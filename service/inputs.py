@@ -41,6 +41,31 @@ def lead_date(text: str) -> date | None:
         return None
 
 
+TITLE_WORDS = (5, 25)
+"""How many words a plain-text article's heading line has: fewer is a section name, a
+byline or a logo ('Asia - Pacific', 'Start reading'); more is a paragraph."""
+TITLE_SCAN_LINES = 12
+_TITLE_END = re.compile(r"[.!?:;,\"'\u201d\u2019]$")
+
+
+def lead_title(text: str) -> str | None:
+    """The headline of a plain-text article: the first of its opening lines that reads as a
+    heading (`TITLE_WORDS` words, no closing punctuation; a Markdown '#' dropped), before
+    the first line that is a sentence (six words or more, closed by a period); None when
+    the text opens with its first sentence. Scraped text often opens with a page's
+    boilerplate (a section name, a byline, 'Start reading'), which is too short to be one."""
+    lines = [line.strip().lstrip("#").strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    for line in lines[: min(TITLE_SCAN_LINES, len(lines) - 1)]:  # a line must follow
+        words = line.split()
+        closed = bool(_TITLE_END.search(line))
+        if closed and len(words) >= 6:
+            return None  # the body has begun
+        if not closed and TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1]:
+            return line
+    return None
+
+
 def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
     """Main text and metadata of an HTML page (trafilatura), or an InputError."""
     import trafilatura
@@ -119,6 +144,7 @@ def read_article(path: Path, *, published_at: date | None = None) -> Article:
     return article_from_payload(
         {
             "text": raw,
+            "title": lead_title(raw),
             "outlet": path.stem,
             "published_at": (published_at or lead_date(raw) or None),
         },

@@ -41,6 +41,7 @@ from evals.scorers import (
 from schemas.article import Article
 from schemas.record import EventRecord, EventType, Hedge, Quantity
 from service.errors import InputError
+from service.inputs import lead_title
 
 # -- seeds ------------------------------------------------------------------------------------
 
@@ -230,7 +231,10 @@ def load_seeds(
         if not file.is_file():
             continue
         text = file.read_text(encoding="utf-8")
-        article = Article(id=key, outlet=key, text=text, published_at=gold.published_at)
+        # Read as `corroborate` reads a plain-text file: its heading line is the title.
+        article = Article(
+            id=key, outlet=key, text=text, title=lead_title(text), published_at=gold.published_at
+        )
 
         def score(predicted: EventRecord, labels: SeedLabels = labels) -> dict[str, Score]:
             return score_seed_record(predicted, labels, ctx)

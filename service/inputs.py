@@ -51,8 +51,8 @@ _TITLE_END = re.compile(r"[.!?:;,\"'\u201d\u2019]$")
 def lead_title(text: str) -> str | None:
     """The headline of a plain-text article: the first of its opening lines that reads as a
     heading (`TITLE_WORDS` words, no closing punctuation; a Markdown '#' dropped), before
-    the first line that is a sentence (six words or more, closed by a period); None when
-    the text opens with its first sentence. Scraped text often opens with a page's
+    the first line that is a sentence (six words or more, closed by punctuation); None
+    when the text opens with its first sentence. Scraped text often opens with a page's
     boilerplate (a section name, a byline, 'Start reading'), which is too short to be one."""
     lines = [line.strip().lstrip("#").strip() for line in text.splitlines()]
     lines = [line for line in lines if line]

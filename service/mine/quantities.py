@@ -171,7 +171,7 @@ _AGED = re.compile(rf"(?i)\b(?:aged|ages){H}+$")
 
 def _age_unit(text: str, start: int) -> str:
     """'years' for a group's ages ('aged between 18 and 63', 'aged over 60', 'aged from
-    one to 12'): an age, not a count of the people; else ''."""
+    two to 11'): an age, not a count of the people; else ''."""
     return "years" if _AGED.search(text, max(0, start - 12), start) else ""
 
 

@@ -912,11 +912,11 @@ def test_two_players_points_are_two_facts_and_one_players_points_are_one() -> No
 
 
 def test_a_units_name_is_no_description() -> None:
-    """Two shares described only by their unit ('35 percent': a team's shooting; '100
+    """Two shares described only by their unit ('42 percent': a team's shooting; '90
     percent': a player's readiness) say nothing of what they are shares of: not one fact.
     The same share of a thing named alike still meets."""
-    shot = figure(35, "35 percent", "percent", unit="%", entity="percent")
-    ready = figure(100, "100 percent", "percent", unit="%", entity="percent")
+    shot = figure(42, "42 percent", "percent", unit="%", entity="percent")
+    ready = figure(90, "90 percent", "percent", unit="%", entity="percent")
     apart = merge_records([record("a", quantities=[shot]), record("b", quantities=[ready])])
     assert [s for s, _, _ in statuses(apart)] == ["single_source", "single_source"]
     turnout = figure(60, "60 percent", "percent turnout", unit="%")

@@ -43,7 +43,7 @@ def lead_date(text: str) -> date | None:
 
 TITLE_WORDS = (5, 25)
 """How many words a plain-text article's heading line has: fewer is a section name, a
-byline or a logo ('Asia - Pacific', 'Start reading'); more is a paragraph."""
+byline or a logo ('World News', 'Read more'); more is a paragraph."""
 TITLE_SCAN_LINES = 12
 _TITLE_END = re.compile(r"[.!?:;,\"'\u201d\u2019]$")
 
@@ -53,7 +53,7 @@ def lead_title(text: str) -> str | None:
     heading (`TITLE_WORDS` words, no closing punctuation; a Markdown '#' dropped), before
     the first line that is a sentence (six words or more, closed by punctuation); None
     when the text opens with its first sentence. Scraped text often opens with a page's
-    boilerplate (a section name, a byline, 'Start reading'), which is too short to be one."""
+    boilerplate (a section name, a byline, 'Read more'), which is too short to be one."""
     lines = [line.strip().lstrip("#").strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     for line in lines[: min(TITLE_SCAN_LINES, len(lines) - 1)]:  # a line must follow

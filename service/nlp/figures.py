@@ -312,7 +312,7 @@ def _whole_named(noun: Token) -> tuple[Token, Token] | None:
     """(the whole, its name) of a count that is the size of a named thing: 'Mandalay, a
     city of about 1.5 million people' counts the city's people, 'Kocani, a town of 20,000
     people' the town's; the name sets it apart from another city's size."""
-    whole = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    whole = _part_of(noun)
     if whole is None or whole.pos_ != "NOUN" or whole.lemma_.lower() in GENERIC_NOUNS:
         return None
     if whole.dep_ == "appos" and whole.head.pos_ == "PROPN":
@@ -386,8 +386,7 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
     node = base
     while node.dep_ in ("conj", "appos") and node.head.i != node.i:
         node = node.head
-    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.i != node.i:
-        node = node.head.head  # '30 of the dead' → the number
+    node = _part_of(node) or node  # '30 of the dead' → the number
     verb = node.head
     if (
         node is base
@@ -702,12 +701,13 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     qualifier = _qualifier(noun, number) if noun is not None else None
     if qualifier is None and noun is not None:
         qualifier = _measure_of(noun, number) or _lasting(noun)
-    owner = _owner(noun, number, verb)
     if _whole_of_a_part(number, noun):
         # 'completed 19 of 30 passes': the 19 were completed; the whole keeps only what
-        # its own words say ('12 of the 14 people killed').
+        # its own words say ('12 of the 14 people killed'), and no one's.
         happening, _ = _happening(noun, number, clause=False)
         owner = None
+    else:
+        owner = _owner(noun, number, verb)
     whole = _whole_named(noun) if qualifier is None and noun is not None else None
     if whole is not None:
         qualifier = slot([whole[0]])

@@ -237,7 +237,8 @@ def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> 
 def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
     """What is counted, in words: the parsed frame when it names the thing ('North
     Korean soldiers killed in Paris'); else the miner's noun (over the LLM's) and the
-    action from `_action`."""
+    action from `_action`, or the fate the parse read for the figure itself where that
+    action is another fate."""
     if cand.entity and cand.entity.casefold() not in COUNT_NOUNS:
         happening = cand.happening or _stated(label.action if label else "", cand.sentence.text)
         parts = (cand.qualifier, cand.entity, happening, cand.place_scope)
@@ -246,6 +247,10 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
     what = cand.counted_hint or cand.unit or llm_what  # a small model may echo the figure
     rel_start = cand.span.start - cand.sentence.start
     action = _action(cand, label, text)
+    if is_fate(cand.happening) and is_fate(action) and not stated_in(action, cand.happening):
+        # 'four dead and 19 injured': the fate the parse read for the figure itself
+        # outranks a fate word nearby, so the description says what its frame says.
+        action = cand.happening
     if cand.ordinal:  # '80th anniversary of the war's end' ≠ '70th anniversary of ties'
         tail = cand.sentence.text[rel_start + len(cand.span.text) :].split()
         if tail[:1] == ["of"]:

@@ -287,6 +287,32 @@ def test_a_fate_nearby_overrides_only_a_movement() -> None:
     assert [q.counted for q in record.quantities] == ["visit make"]
 
 
+@pytest.mark.parametrize("with_llm", [False, True])
+def test_a_figure_is_described_by_the_fate_its_own_words_give(with_llm: bool) -> None:
+    text = (
+        "A rockfall hit the Brenmoor quarry road on Monday. It left four dead and 19 "
+        "injured, the regional office said."
+    )
+    article = Article(id="fate-2", published_at=date(2025, 6, 2), text=text)
+
+    def dead(messages: list[Message], model: type[BaseModel]) -> dict[str, Any]:
+        if model.__name__ != "QuantityLabels":
+            return responder(messages, model)
+        return {
+            "items": [
+                {"id": f"N{i}", "what": "", "action": "dead", "attributed_to": "", "relevant": True}
+                for i in (1, 2)
+            ]
+        }
+
+    llm = FakeLLM(dead) if with_llm else None
+    record = Pipeline(settings(), llm).extract(article)
+    by_value = {q.value: q for q in record.quantities}
+    assert by_value[19].happening == "injured"
+    assert "injured" in by_value[19].counted and "dead" not in by_value[19].counted
+    assert "dead" in by_value[4].counted
+
+
 def test_record_code_hash_covers_every_file_of_the_mine_package(tmp_path: Path) -> None:
     for part in pipeline_module.RECORD_CODE:
         source = pipeline_module.PROJECT_ROOT / part

@@ -4,7 +4,9 @@ A figure's span runs from its hedge to its unit or counted noun ("About 2,000 No
 soldiers"). Vague plurals ("thousands of troops") are kept as `more_than` their unit (1000);
 "one" and "first" are never figures. A bare 1900-2099 is a year, unless a counted noun or
 a fate follows it and no lead word or determiner precedes it: "2000 people", "2000
-killed" are figures; "in 2000", "the 2024 elections", "by 2030" stay years.
+killed" are figures; "in 2000", "the 2024 elections", "by 2030" stay years. Two numbers a
+dash joins, the first not the lower ("72-65", "split 9-3", "a 787-8"), are a score, a split
+or a model's name: no figure at all (ascending, "20-24 hours" is a range).
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ _RANGE = re.compile(
     rf"|(?P<e>{DIGITS}){H}*(?:-|\u2013|\u2014|to){H}*(?P<f>{DIGITS}))(?![\w]|[.,][0-9])"
     rf"(?:{H}?(?P<scale>{SCALE_WORDS})\b)?"
 )
+_PAIRED = re.compile("[-\u2013\u2014]")
+"""A dash between two numbers (not 'to'): what joins a score's or a split's two sides."""
 # Not figures: clock times ("4 pm", "0800GMT") and ages ("aged 14", "14-year-old").
 _NOT_FIGURE = re.compile(
     r"(?i)\b[0-9]{1,2}(?::[0-9]{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b[0-9]{1,2}:[0-9]{2}\b"
@@ -260,6 +264,10 @@ def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidat
             end, unit, hint = _tail(text, m.end(), False, "")
             unit = unit or _age_unit(text, m.start())
             keep(_Figure(m.start(), end, None, low, high, "range", unit, hint), *m.span())
+        elif m.group("e") is not None and m.group("f") is not None and _PAIRED.search(m.group()):
+            # '72-65', 'split 9-3', 'a 787-8': two numbers a dash joins, the first not the
+            # lower, are a score, a split or a model's name, never one figure of the first
+            taken.take(*m.span())
     for m in _VAGUE.finditer(text):
         words = m.group("num").lower().split()  # "tens of thousands" = 10 * "thousands"
         value = _VAGUE_VALUE[words[-1]] * (_VAGUE_VALUE.get(words[0], 10.0) if words[1:] else 1)

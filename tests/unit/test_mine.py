@@ -118,6 +118,21 @@ def test_range_written_with_dash_or_to(text: str) -> None:
     assert (quantity.low, quantity.high, quantity.hedge) == (20, 24, "range")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Brenmoor won the final 72-65 on Sunday.",
+     "The jury split 9-3 on the award.",
+     "Norland Air flies the older A321-2 model."],
+)  # fmt: skip
+def test_two_numbers_a_dash_joins_the_first_not_lower_are_no_figure(text: str) -> None:
+    assert mine(Article(text=text)).quantities == []
+
+
+def test_a_fall_from_one_figure_to_another_keeps_both() -> None:
+    text = "The crowd fell from 15,000 to 4,000 by the evening."
+    assert [q.value for q in mine(Article(text=text)).quantities] == [15_000, 4_000]
+
+
 def test_ordinal(mined: Candidates) -> None:
     quantity = _quantity(mined, "150th anniversary")
     assert (quantity.value, quantity.ordinal, quantity.unit) == (150, True, "anniversary")

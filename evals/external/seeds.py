@@ -38,10 +38,9 @@ from evals.scorers import (
     tokens,
     unscored,
 )
-from schemas.article import Article
 from schemas.record import EventRecord, EventType, Hedge, Quantity
 from service.errors import InputError
-from service.inputs import lead_title
+from service.inputs import read_article
 
 # -- seeds ------------------------------------------------------------------------------------
 
@@ -230,11 +229,8 @@ def load_seeds(
         file = path / f"{key}.txt"
         if not file.is_file():
             continue
-        text = file.read_text(encoding="utf-8")
-        # Read as `corroborate` reads a plain-text file: its heading line is the title.
-        article = Article(
-            id=key, outlet=key, text=text, title=lead_title(text), published_at=gold.published_at
-        )
+        # Read as `corroborate` reads a plain-text file (its heading line is the title).
+        article = read_article(file, published_at=gold.published_at).model_copy(update={"id": key})
 
         def score(predicted: EventRecord, labels: SeedLabels = labels) -> dict[str, Score]:
             return score_seed_record(predicted, labels, ctx)

@@ -74,11 +74,9 @@ _NUM_ANY = rf"{DIGITS}|{WORD_NUMBER}"
 _RANGE = re.compile(
     rf"(?i)(?<![\w.,])(?:between{H}+(?P<a>{_NUM_ANY}){H}+and{H}+(?P<b>{_NUM_ANY})"
     rf"|from{H}+(?P<c>{_NUM_ANY}){H}+to{H}+(?P<d>{_NUM_ANY})"
-    rf"|(?P<e>{DIGITS}){H}*(?:-|\u2013|\u2014|to){H}*(?P<f>{DIGITS}))(?![\w]|[.,][0-9])"
+    rf"|(?P<e>{DIGITS}){H}*(?P<join>-|\u2013|\u2014|to){H}*(?P<f>{DIGITS}))(?![\w]|[.,][0-9])"
     rf"(?:{H}?(?P<scale>{SCALE_WORDS})\b)?"
 )
-_PAIRED = re.compile("[-\u2013\u2014]")
-"""A dash between two numbers (not 'to'): what joins a score's or a split's two sides."""
 # Not figures: clock times ("4 pm", "0800GMT") and ages ("aged 14", "14-year-old").
 _NOT_FIGURE = re.compile(
     r"(?i)\b[0-9]{1,2}(?::[0-9]{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b[0-9]{1,2}:[0-9]{2}\b"
@@ -264,7 +262,7 @@ def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidat
             end, unit, hint = _tail(text, m.end(), False, "")
             unit = unit or _age_unit(text, m.start())
             keep(_Figure(m.start(), end, None, low, high, "range", unit, hint), *m.span())
-        elif m.group("e") is not None and m.group("f") is not None and _PAIRED.search(m.group()):
+        elif (m.group("join") or "to").lower() != "to":
             # '72-65', 'split 9-3', 'a 787-8': two numbers a dash joins, the first not the
             # lower, are a score, a split or a model's name, never one figure of the first
             taken.take(*m.span())

@@ -220,7 +220,9 @@ def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> 
     never says so, is a small model's guess), except that a fate the sentence gives wins
     over a mere movement: '2,000 soldiers deployed to help Russia are estimated to have
     been killed' counts the killed. Any other action the LLM states stands: 'his fifth
-    visit' is no death because 'his father died' follows."""
+    visit' is no death because 'his father died' follows. Where that action is a fate and
+    the parse read another fate for the figure itself, the parse's wins: in 'four dead
+    and 19 injured' the 19 were injured."""
     rel_start = cand.span.start - cand.sentence.start
     mined = action_near(cand.sentence.text, rel_start, rel_start + len(cand.span.text))
     said = label.action.strip() if label else ""
@@ -230,15 +232,17 @@ def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> 
     if said and not stated_in(said, window):
         said = ""
     if is_fate(mined) and is_movement(said):
-        return mined
-    return said or mined
+        said = ""
+    action = said or mined
+    if is_fate(cand.happening) and is_fate(action) and not stated_in(action, cand.happening):
+        return cand.happening
+    return action
 
 
 def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
     """What is counted, in words: the parsed frame when it names the thing ('North
     Korean soldiers killed in Paris'); else the miner's noun (over the LLM's) and the
-    action from `_action`, or the fate the parse read for the figure itself where that
-    action is another fate."""
+    action from `_action`."""
     if cand.entity and cand.entity.casefold() not in COUNT_NOUNS:
         happening = cand.happening or _stated(label.action if label else "", cand.sentence.text)
         parts = (cand.qualifier, cand.entity, happening, cand.place_scope)
@@ -247,10 +251,6 @@ def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) ->
     what = cand.counted_hint or cand.unit or llm_what  # a small model may echo the figure
     rel_start = cand.span.start - cand.sentence.start
     action = _action(cand, label, text)
-    if is_fate(cand.happening) and is_fate(action) and not stated_in(action, cand.happening):
-        # 'four dead and 19 injured': the fate the parse read for the figure itself
-        # outranks a fate word nearby, so the description says what its frame says.
-        action = cand.happening
     if cand.ordinal:  # '80th anniversary of the war's end' ≠ '70th anniversary of ties'
         tail = cand.sentence.text[rel_start + len(cand.span.text) :].split()
         if tail[:1] == ["of"]:

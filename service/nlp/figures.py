@@ -483,10 +483,18 @@ def _xcomp_happening(verb: Token) -> Slot | None:
         node = inner[0]
 
 
-def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
-    """A place and a time attached to the number, its noun or its verb."""
+def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
+    """A place and a time attached to the number, its noun or its verb, outside the
+    figure's `own` words: the parser may hang the figure's number or hedge on its verb
+    as a date ('estimated the crowd at 70', 'lasted about 20 hours'), which dates nothing."""
     place: Slot | None = None
     time: Slot | None = None
+
+    def scope(tokens: list[Token]) -> Slot | None:
+        if any(own.start <= t.i < own.end for t in tokens):
+            return None
+        return slot(tokens)
+
     for head in anchors:
         for child in head.children:
             if child.dep_ == "prep":
@@ -502,17 +510,17 @@ def _scopes(anchors: list[Token]) -> tuple[Slot | None, Slot | None]:
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )
                     if named and child.lower_ in PLACE_PREPOSITIONS:
-                        place = place or slot([child, *phrase(obj)])
+                        place = place or scope([child, *phrase(obj)])
                     elif label in TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
-                        time = time or slot([child, *phrase(obj)])
+                        time = time or scope([child, *phrase(obj)])
             elif child.dep_ in ("npadvmod", "advmod", "nmod", "obl"):
                 ent = entity_at(child)
                 if ent is not None and ent.label_ in TIME_LABELS:
-                    time = time or slot(phrase(child))
+                    time = time or scope(phrase(child))
                 elif child.lower_ in _WHOLE_PLACE_WORDS:
-                    place = place or slot([child])
+                    place = place or scope([child])
                 elif child.lower_ in OTHER_PLACE_WORDS:
-                    place = place or slot(phrase(child))
+                    place = place or scope(phrase(child))
     return place, time
 
 
@@ -688,9 +696,9 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     done = doc.char_span(happening.start, happening.end) if happening is not None else None
     befell = done.root if done is not None and len(done) else None
     anchors = [t for t in (number, noun, verb, befell) if t is not None]
-    place, time = _scopes(list(dict.fromkeys(anchors)))
+    place, time = _scopes(list(dict.fromkeys(anchors)), span)
     if time is None and (opening := _opening_preposition(number)) is not None:
-        _, time = _scopes([opening])  # 'down from 17.06% on Sept. 18'
+        _, time = _scopes([opening], span)  # 'down from 17.06% on Sept. 18'
     if place is None and verb is not None:
         place = _clause_place(verb)
     if place is None:

@@ -258,6 +258,23 @@ def test_a_date_on_the_preposition_a_figure_is_the_object_of_dates_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "figure", "time"),
+    [
+        # the parse may take a span of time's hedge for a date of its own ('about' as a
+        # DATE beside its verb): the figure's own words date nothing
+        ("The Brenmoor meeting lasted about 20 hours before a deal.", "about 20 hours", None),
+        ("Rescuers searched for around three hours for the driver.", "around three hours", None),
+        ("The talks with Norland Air went on for almost six years.", "almost six years", None),
+        ("Ana Ruiz spent nearly 500 days in custody.", "nearly 500 days", None),
+        # and a date beside them, which the hedge hid, dates them
+        ("The meeting lasted about 20 hours on 3 March.", "about 20 hours", "on 3 March"),
+    ],
+)  # fmt: skip
+def test_a_figures_own_words_are_never_its_time(text: str, figure: str, time: str | None) -> None:
+    assert said(frame(text, figure).time) == time
+
+
+@pytest.mark.parametrize(
     ("text", "figure", "happening", "owner"),
     [
         # the whole a part is taken from: what happened, and who did it, is the part's

@@ -44,7 +44,14 @@ class QuantityCandidate(Candidate):
     qualifier: str = Field(default="", description="Which of them, from the parse.")
     place_scope: str = Field(default="", description="Where the count applies, from the parse.")
     time_scope: str = Field(default="", description="When the count applies, from the parse.")
-    source: str | None = Field(default=None, description="Who gives the figure, from the parse.")
+    source: str | None = Field(
+        default=None,
+        description=(
+            "Who gives the figure, from the parse; '' when the parse found the words that "
+            "give it and they name no one ('preliminary estimates suggest'), None when it "
+            "found none."
+        ),
+    )
     owner: str = Field(
         default="",
         description="The named party the counted things belong to or that did what is "

@@ -51,7 +51,10 @@ def add_frames(
         quantity.qualifier = reading.qualifier.text[:100] if reading.qualifier else ""
         quantity.place_scope = reading.place.text[:100] if reading.place else ""
         quantity.time_scope = reading.time.text[:100] if reading.time else ""
+        # '' where the parse found the words giving the figure and they name no one
         quantity.source = reading.source.text[:200] if reading.source else None
+        if reading.source is None and reading.sourced:
+            quantity.source = ""
         quantity.owner = reading.owner.text[:100] if reading.owner else ""
         quantity.slot_spans = spans
         if reading.time is not None:

@@ -269,16 +269,22 @@ def _counted_by(node: Token) -> Slot | None:
     return None
 
 
-def figure_source(number: Token) -> Slot | None:
-    """Who gives the figure: the nearest clause above it that names a source (see
-    `_given_at`), else an 'according to' elsewhere in the sentence, else who the parse
-    shows counting ('_counted_by')."""
+def figure_source(number: Token) -> tuple[bool, Slot | None]:
+    """(found, source): who gives the figure, from the nearest clause above it that names a
+    source (see `_given_at`), else an 'according to' elsewhere in the sentence, else who
+    the parse shows counting ('_counted_by'). `found` says the parse found the words that
+    give the figure even where they name no one ('preliminary estimates suggest', 'he'
+    with no person before it): then no other clause's source gives it either, though the
+    author of a count the clause holds still does ('the council's count stands at 72,
+    according to its report')."""
     node, counted = number, None
     while True:
         found, source = _given_at(node, number)
-        if found:
-            return source
         counted = counted or _counted_by(node)
+        if found:
+            # giving words that name no one ('according to its latest report') leave the
+            # author of the count the clause holds ('the council's count stands at 72')
+            return True, source or counted
         if node.head.i == node.i:
             break
         node = node.head
@@ -286,8 +292,8 @@ def figure_source(number: Token) -> Slot | None:
         if token.lower_ == "according":
             obj = _according_object(token)
             if obj is not None:
-                return source_slot(obj)
-    return counted
+                return True, source_slot(obj)
+    return counted is not None, counted
 
 
 def _according_object(according: Token) -> Token | None:

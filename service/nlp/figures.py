@@ -104,6 +104,9 @@ class FrameReading:
     place: Slot | None = None
     time: Slot | None = None
     source: Slot | None = None
+    sourced: bool = False
+    """The parse found the words that give the figure (`attribution.figure_source`), even
+    where they name no one: then `source` None means no one, not unknown."""
     owner: Slot | None = None
 
     def as_dict(self) -> dict[str, Slot]:
@@ -726,12 +729,14 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
             place = place or name
         elif label in _SOURCE_LABELS:
             owner = owner or name
+    sourced, source = figure_source(number)
     return FrameReading(
         entity=entity,
         happening=happening,
         qualifier=qualifier or _among(number),
         place=place,
         time=time,
-        source=figure_source(number),
+        source=source,
+        sourced=sourced,
         owner=owner,
     )

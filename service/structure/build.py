@@ -266,7 +266,12 @@ def _figure_source(
     names the same thing more fully ('the state Employment Security Department' for 'the
     department'), else to the LLM's answer when the article cites that source, else it
     stands: a cue of another clause ('..., while the CGT said') gave another figure.
-    With no source from the parse, see `_attribution`."""
+    With no source from the parse, see `_attribution`; where the parse found the words
+    giving the figure and they name no one (`parsed` is ''), the sentence's cue belongs to
+    another clause ('Preliminary' of 'Preliminary estimates suggest' is no one) and only a
+    grounded LLM answer may name a source."""
+    if parsed == "":
+        return _attribution(None, labelled, known_sources)
     if not parsed:
         return _attribution(cued, labelled, known_sources)
     words = parsed.split()

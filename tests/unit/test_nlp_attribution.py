@@ -104,6 +104,37 @@ def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None
 @pytest.mark.parametrize(
     ("text", "figure", "source"),
     [
+        # the words that give the figure name no one: no source, and the parse says it
+        # found them, so no other clause's source stands in
+        (
+            "Preliminary estimates drawn from aerial imaging suggest that more than 900 "
+            "homes were destroyed by the Brenmoor fire.",
+            "more than 900 homes",
+            None,
+        ),
+        ("Early reports suggested up to 60 people may have died in Brenmoor.", "up to 60", None),
+        # an 'according to' that names no one leaves the author of the count the clause
+        # holds
+        (
+            "The Brenmoor council's count of the dead stands at 72, according to its "
+            "latest report.",
+            "72",
+            "The Brenmoor council",
+        ),
+    ],
+)
+def test_words_that_give_a_figure_and_name_no_one_are_found(
+    text: str, figure: str, source: str | None
+) -> None:
+    start = text.index(figure)
+    reading = read_frame(parse(text), start, start + len(figure))
+    assert reading.sourced
+    assert (reading.source.text if reading.source is not None else None) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
         (
             "KARSTOV (Eastern Wire) - Ruritania's army chief, General Ivo Petrak, said on "
             "Tuesday that the strike had killed 31 soldiers and injured 40.",

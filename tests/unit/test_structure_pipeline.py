@@ -209,6 +209,20 @@ def test_mined_only_record_has_no_model(tmp_path: Any) -> None:
     assert record.grounding_rate == 1.0 and not record.degraded
 
 
+def test_a_figure_whose_giving_words_name_no_one_takes_no_source_from_its_sentence() -> None:
+    """The parse finds 'Preliminary estimates ... suggest' giving the figure, naming no
+    one; the sentence's attribution cue ('Preliminary', a capital at the sentence's start)
+    is not its source."""
+    text = (
+        "BRENMOOR (Norland Wire) - Preliminary estimates drawn from aerial imaging suggest "
+        "that more than 900 homes were destroyed by the fire. Officials said the town was calm."
+    )
+    article = Article(id="a1", outlet="Norland Wire", title="Fire in Brenmoor", text=text)
+    record = Pipeline(settings(), None).extract(article)
+    homes = [q for q in record.quantities if q.phrase.startswith("more than 900")]
+    assert len(homes) == 1 and homes[0].attributed_to is None
+
+
 def test_record_cache_makes_a_second_run_free(tmp_path: Any) -> None:
     store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     first = FakeLLM(responder)

@@ -50,10 +50,30 @@ _NAMED: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
 _LOOKBACK_TOKENS: Final = 120
 
 
+def _reported(subject: Token) -> frozenset[int]:
+    """The words a verb of saying reports, for a pronoun as its subject: its complement
+    clause ('it said [the toll was 274]'), or the clause it hangs on ('[274 were killed
+    in the raid], it said'). Who 'it' is is never named inside what it says."""
+    verb = subject.head
+    if subject.pos_ != "PRON" or subject.dep_ != "nsubj" or verb.lemma_ not in _GIVING:
+        return frozenset()
+    reported = {
+        t.i
+        for child in verb.children
+        if child.dep_ in ("ccomp", "xcomp", "parataxis")
+        for t in child.subtree
+    }
+    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        own = {t.i for t in verb.subtree}
+        reported |= {t.i for t in verb.head.subtree if t.i not in own}
+    return frozenset(reported)
+
+
 def _named_before(description: Token) -> Token | None:
     """For 'the agency' or 'its report': the organisation last named before it whose name
     holds the description's noun ('the agency' → 'the Korean Central News Agency'); for a
-    pronoun, the organisation last named. None when no name fits: the description stays."""
+    pronoun, the organisation last named, outside the words it is said to say. None when
+    no name fits: the description stays."""
     doc = description.doc
     words = {
         t.lemma_.lower()
@@ -61,8 +81,9 @@ def _named_before(description: Token) -> Token | None:
         if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.dep_ not in ("poss",)
     }
     owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in description.children)
+    reported = _reported(description)
     for ent in reversed([e for e in doc.ents if e.end <= description.i]):
-        if ent.label_ != "ORG":
+        if ent.label_ != "ORG" or ent.root.i in reported:
             continue
         if owner or description.pos_ == "PRON" or words <= {t.lemma_.lower() for t in ent}:
             return ent.root
@@ -81,17 +102,29 @@ def _person_before(pronoun: Token) -> Span | None:
 
 
 def _previous_subject(pronoun: Token) -> Token | None:
-    """For a sentence opening on 'It said' or 'They put': the subject of the previous
-    sentence's main verb when it could be a source and is no pronoun itself ('The
-    consultancy said ... It put the losses at ...'), so the pronoun carries it on."""
+    """For a sentence opening on 'It said' or 'They put', or closing on '..., it said':
+    the subject of the previous sentence's main verb when it could be a source and is no
+    pronoun itself ('The consultancy said ... It put the losses at ...'), so the pronoun
+    carries it on."""
     sentence = pronoun.sent
-    if pronoun.i - sentence.start > 1 or sentence.start == 0:
+    opening = pronoun.i - sentence.start <= 1
+    if not (opening or _after_what_it_says(pronoun)) or sentence.start == 0:
         return None
     previous = pronoun.doc[sentence.start - 1].sent
     for child in previous.root.children:
         if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN") and _source_like(child):
             return child
     return None
+
+
+def _after_what_it_says(pronoun: Token) -> bool:
+    """'..., it said' closing its sentence: everything before the pronoun is what it
+    reports, so it names no one there and carries on the previous sentence's subject."""
+    verb = pronoun.head
+    return verb.lemma_ in _GIVING and any(
+        child.dep_ == "ccomp" and child.i < pronoun.i and child.left_edge.i == pronoun.sent.start
+        for child in verb.children
+    )
 
 
 def _names_author(token: Token) -> bool:

@@ -104,6 +104,33 @@ def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None
 @pytest.mark.parametrize(
     ("text", "figure", "source"),
     [
+        # '..., it said' closing a sentence carries on the previous sentence's subject
+        (
+            "The health ministry in Brenmoor said 283 people had been killed over the "
+            "previous day. Most of them, 274 dead and 698 wounded, were casualties of the "
+            "Harbour Bank raid, it said.",
+            "274 dead",
+            "The health ministry in Brenmoor",
+        ),
+        (
+            "The Brenmoor council met on Monday. Some 40 of the dead worked at the Harbour "
+            "Bank branch, it said.",
+            "Some 40",
+            "The Brenmoor council",
+        ),
+        # and 'it' is never a name inside what it says
+        ("Most of the 40 dead were staff of the Norland Air office, it said.", "40 dead", None),
+    ],
+)
+def test_it_said_after_what_it_says_is_named_outside_it(
+    text: str, figure: str, source: str | None
+) -> None:
+    assert source_of(text, figure) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
         # the words that give the figure name no one: no source, and the parse says it
         # found them, so no other clause's source stands in
         (

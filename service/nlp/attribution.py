@@ -75,10 +75,12 @@ def _named_before(description: Token) -> Token | None:
     pronoun, the organisation last named, outside the words it is said to say. None when
     no name fits: the description stays."""
     doc = description.doc
+    # the description's own words, not a possessor's ('its report'); the description may
+    # itself be one ('the council's report' for 'the council')
     words = {
         t.lemma_.lower()
         for t in description.subtree
-        if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.dep_ not in ("poss",)
+        if t.pos_ in ("NOUN", "ADJ", "PROPN") and (t.dep_ != "poss" or t.i == description.i)
     }
     owner = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in description.children)
     reported = _reported(description)
@@ -135,8 +137,9 @@ def _names_author(token: Token) -> bool:
 
 
 def _authored(document: Token) -> Token | None:
-    """Who a document is by: 'its report', 'the council's report', 'data from X', 'a
-    notice posted by X', 'government figures'. None when the document names no author."""
+    """Who a document is by: 'its report', 'the council's report', 'data from X', 'the
+    latest report of X', 'a notice posted by X', 'government figures'. None when the
+    document names no author."""
     for child in document.children:
         if child.dep_ == "poss":
             return child
@@ -144,6 +147,11 @@ def _authored(document: Token) -> Token | None:
             objects = [o for o in child.children if o.dep_ == "pobj"]
             if objects:
                 return objects[0]
+        if child.dep_ == "prep" and child.lower_ == "of":
+            # 'the latest report of the council', not 'a report of 20 deaths'
+            named = [o for o in child.children if o.dep_ == "pobj" and _names_author(o)]
+            if named:
+                return named[0]
         named = child.pos_ == "PROPN" or child.ent_type_ in _NAMED
         if (child.dep_ == "compound" and (named or child.lemma_.lower() in SOURCE_HEADS)) or (
             child.dep_ == "amod" and child.ent_type_ == "NORP"

@@ -104,6 +104,37 @@ def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None
 @pytest.mark.parametrize(
     ("text", "figure", "source"),
     [
+        # 'the council' as the owner of a report is the organisation named with its noun,
+        # not the last one named
+        (
+            "The Brenmoor Disaster Council met on Monday with the Harbour Bank. The "
+            "council's latest report counts 559 people injured.",
+            "559",
+            "The Brenmoor Disaster Council",
+        ),
+        # a report 'of' a name is by it; a report 'of' deaths is by no one
+        (
+            "The latest report of the Brenmoor Disaster Council showed four deaths taken "
+            "off the tally.",
+            "four deaths",
+            "the Brenmoor Disaster Council",
+        ),
+        (
+            "A report of 20 deaths reached the Brenmoor Disaster Council on Monday.",
+            "20 deaths",
+            None,
+        ),
+    ],
+)
+def test_a_report_is_by_whoever_it_names_as_its_author(
+    text: str, figure: str, source: str | None
+) -> None:
+    assert source_of(text, figure) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
         # '..., it said' closing a sentence carries on the previous sentence's subject
         (
             "The health ministry in Brenmoor said 283 people had been killed over the "

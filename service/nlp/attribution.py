@@ -149,9 +149,9 @@ def _authored(document: Token) -> Token | None:
                 return objects[0]
         if child.dep_ == "prep" and child.lower_ == "of":
             # 'the latest report of the council', not 'a report of 20 deaths'
-            named = [o for o in child.children if o.dep_ == "pobj" and _names_author(o)]
-            if named:
-                return named[0]
+            authors = [o for o in child.children if o.dep_ == "pobj" and _names_author(o)]
+            if authors:
+                return authors[0]
         named = child.pos_ == "PROPN" or child.ent_type_ in _NAMED
         if (child.dep_ == "compound" and (named or child.lemma_.lower() in SOURCE_HEADS)) or (
             child.dep_ == "amod" and child.ent_type_ == "NORP"

@@ -83,11 +83,15 @@ def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]
                 hedge=cand.hedge,
                 ordinal=cand.ordinal,
                 as_of=cand.as_of,
-                attributed_to=_figure_source(
-                    cand.source,
-                    sources.get(cand.sentence.start),
-                    label.attributed_to if label else "",
-                    known_sources,
+                attributed_to=_described(
+                    _figure_source(
+                        cand.source,
+                        sources.get(cand.sentence.start),
+                        label.attributed_to if label else "",
+                        known_sources,
+                    ),
+                    cand.span.start,
+                    cands.sources,
                 ),
                 phrase=cand.span.text[:300],
                 entity=cand.entity or _stated(label.what if label else "", cand.sentence.text),
@@ -300,10 +304,45 @@ def refers_back(speaker: str) -> bool:
     return folded.startswith("the ") or folded in REFERRING_SPEAKERS
 
 
-def _referent(start: int, cue: str, sources: Sequence[SourceCandidate]) -> str | None:
+def _points_to(described: Sequence[str], source: str) -> bool:
+    """A description's words ('spy agency' of 'the spy agency') point to an earlier source
+    that holds them all and says more: a name ('KCNA'), or more words ('the health
+    ministry' for 'the ministry'). 'The agency' says no more than 'the agency' does;
+    'the Korean Central News Agency' is no 'spy agency'."""
+    words = source.casefold().split()
+    if not all(word in words for word in described):
+        return False
+    return _names(source) or bool(set(words) - set(described) - _ARTICLES)
+
+
+def _names(source: str) -> bool:
+    """A capitalised word past a leading article: 'the ministry' names no one, 'The
+    agency' neither, 'Indonesia's disaster agency' does."""
+    words = source.split()
+    if words and words[0].casefold() in _ARTICLES:
+        words = words[1:]
+    return any(word[:1].isupper() for word in words)
+
+
+def _described(source: str | None, start: int, sources: Sequence[SourceCandidate]) -> str | None:
+    """A figure's source that is a bare description ('the agency') stands for the source
+    the text last gave before the figure that holds its words and says more (`_referent`),
+    however far back: a description picks up the last of its kind named."""
+    if source is None or _names(source) or not refers_back(source):
+        return source
+    return _referent(start, source, sources, window=None) or source
+
+
+def _referent(
+    start: int,
+    cue: str,
+    sources: Sequence[SourceCandidate],
+    window: int | None = SPEAKER_WINDOW_CHARS * 2,
+) -> str | None:
     """The source a described cue ('the agency', 'the ministry') points back to: the last
-    one the text names before `start`, within `SPEAKER_WINDOW_CHARS` * 2, whose name holds
-    the cue's noun ('state news agency KCNA' for 'the agency'), by its name ('KCNA') when
+    one the text gives before `start`, within `window` (default `SPEAKER_WINDOW_CHARS` * 2),
+    that holds the cue's words and says more (`_points_to`: 'state news agency KCNA' for
+    'the agency', not for 'the spy agency'), by its name ('KCNA') when
     the name follows that noun, else whole; None when there is none."""
     words = cue.casefold().split()
     if len(words) < 2 or words[0] != "the":
@@ -311,9 +350,9 @@ def _referent(start: int, cue: str, sources: Sequence[SourceCandidate]) -> str |
     found: SourceCandidate | None = None
     for source in sources:
         if (
-            start - SPEAKER_WINDOW_CHARS * 2 <= source.span.start < start
-            and words[-1] in source.source.casefold().split()
-            and any(word[:1].isupper() for word in source.source.split())
+            (window is None or start - window <= source.span.start)
+            and source.span.start < start
+            and _points_to(words[1:], source.source)
             and (found is None or source.span.start > found.span.start)
         ):
             found = source

@@ -223,6 +223,38 @@ def test_a_figure_whose_giving_words_name_no_one_takes_no_source_from_its_senten
     assert len(homes) == 1 and homes[0].attributed_to is None
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase", "source"),
+    [
+        # 'the agency' is the last agency the text gave, however far back
+        (
+            "BRENMOOR (Norland Wire) - Twelve people died in the floods, Norland's disaster "
+            "agency said on Monday. Roads to the valley stayed closed and the river kept "
+            "rising through the night, while rescuers in boats reached the farms cut off by "
+            "the water. Schools in the town will stay shut until Thursday, and the mayor "
+            "asked residents to boil their water. Volunteers filled sandbags along the quay. "
+            "The agency said 3,400 people had been evacuated.",
+            "3,400",
+            "Norland's disaster agency",
+        ),
+        # 'the spy agency' is no news agency, and 'the agency' says no more than itself
+        (
+            "BRENMOOR (Norland Wire) - The Brenmoor News Agency reported the visit on "
+            "Tuesday. The spy agency said 2,000 soldiers had been sent.",
+            "2,000 soldiers",
+            "The spy agency",
+        ),
+    ],
+)
+def test_a_described_source_of_a_figure_is_the_last_of_its_kind_given(
+    text: str, phrase: str, source: str
+) -> None:
+    article = Article(id="a1", outlet="Norland Wire", title="Floods in Brenmoor", text=text)
+    record = Pipeline(settings(), None).extract(article)
+    figures = [q for q in record.quantities if q.phrase.startswith(phrase)]
+    assert len(figures) == 1 and figures[0].attributed_to == source
+
+
 def test_record_cache_makes_a_second_run_free(tmp_path: Any) -> None:
     store = Store(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     first = FakeLLM(responder)

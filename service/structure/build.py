@@ -92,6 +92,7 @@ def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]
                     ),
                     cand.span.start,
                     cands.sources,
+                    article.text,
                 ),
                 phrase=cand.span.text[:300],
                 entity=cand.entity or _stated(label.what if label else "", cand.sentence.text),
@@ -160,7 +161,8 @@ def build_claims(article: Article, cands: Candidates, labels: dict[str, Any]) ->
                 statement=clip((cand.statement or cand.sentence).text, 500),
                 according_to=named
                 if trusted
-                else _referent(cand.span.start, cand.source, cands.sources) or cand.source,
+                else _referent(cand.span.start, cand.source, cands.sources, article.text)
+                or cand.source,
                 evidence=[cand.statement or cand.sentence],
                 candidate=cand.id,
             )
@@ -304,15 +306,35 @@ def refers_back(speaker: str) -> bool:
     return folded.startswith("the ") or folded in REFERRING_SPEAKERS
 
 
-def _points_to(described: Sequence[str], source: str) -> bool:
+_DESCRIBED_BEFORE = re.compile(r"\b(?i:the|a|an)\s+((?:[a-z][\w'-]*\s+){1,3})$")
+"""The description a name follows: 'the state airline [Aerolineas Argentinas]'."""
+_DESCRIBED_AFTER = re.compile(r"^,\s+(?:the|a|an)\s+((?:[\w'-]+\s+){0,3}[a-z][\w'-]*)\s*[,.;]")
+"""The description after a name: '[Anderson Economic Group], a consultancy,'."""
+
+
+def _said_of(source: SourceCandidate, text: str) -> list[str]:
+    """A source's words with the description the text gives it beside its name: 'the
+    magazine Manager Magazin', 'Anderson Economic Group, a Michigan-based consultancy,'."""
+    words = source.source.casefold().split()
+    start, end = source.span.start, source.span.end
+    for found in (
+        _DESCRIBED_BEFORE.search(text[max(0, start - 60) : start]),
+        _DESCRIBED_AFTER.match(text[end : end + 80]),
+    ):
+        if found:
+            words += found.group(1).casefold().split()
+    return words
+
+
+def _points_to(described: Sequence[str], source: str, words: Sequence[str]) -> bool:
     """A description's words ('spy agency' of 'the spy agency') point to an earlier source
-    that holds them all and says more: a name ('KCNA'), or more words ('the health
-    ministry' for 'the ministry'). 'The agency' says no more than 'the agency' does;
-    'the Korean Central News Agency' is no 'spy agency'."""
-    words = source.casefold().split()
+    whose `words` (its own and those the text describes it with) hold them all and that
+    says more: a name ('KCNA'), or more words ('the health ministry' for 'the ministry').
+    'The agency' says no more than 'the agency' does; 'the Korean Central News Agency' is
+    no 'spy agency'."""
     if not all(word in words for word in described):
         return False
-    return _names(source) or bool(set(words) - set(described) - _ARTICLES)
+    return _names(source) or bool(set(source.casefold().split()) - set(described) - _ARTICLES)
 
 
 def _names(source: str) -> bool:
@@ -324,19 +346,22 @@ def _names(source: str) -> bool:
     return any(word[:1].isupper() for word in words)
 
 
-def _described(source: str | None, start: int, sources: Sequence[SourceCandidate]) -> str | None:
+def _described(
+    source: str | None, start: int, sources: Sequence[SourceCandidate], text: str
+) -> str | None:
     """A figure's source that is a bare description ('the agency') stands for the source
     the text last gave before the figure that holds its words and says more (`_referent`),
     however far back: a description picks up the last of its kind named."""
     if source is None or _names(source) or not refers_back(source):
         return source
-    return _referent(start, source, sources, window=None) or source
+    return _referent(start, source, sources, text, window=None) or source
 
 
 def _referent(
     start: int,
     cue: str,
     sources: Sequence[SourceCandidate],
+    text: str,
     window: int | None = SPEAKER_WINDOW_CHARS * 2,
 ) -> str | None:
     """The source a described cue ('the agency', 'the ministry') points back to: the last
@@ -352,7 +377,7 @@ def _referent(
         if (
             (window is None or start - window <= source.span.start)
             and source.span.start < start
-            and _points_to(words[1:], source.source)
+            and _points_to(words[1:], source.source, _said_of(source, text))
             and (found is None or source.span.start > found.span.start)
         ):
             found = source
@@ -395,7 +420,7 @@ def _speaker(
         named = described and bool(name) and fold_text(name) in fold_text(before)
         if inside or named:
             return name
-        return _referent(cand.span.start, cand.speaker, sources) or cand.speaker
+        return _referent(cand.span.start, cand.speaker, sources, text) or cand.speaker
     if not name:
         return None
     window = text[

@@ -237,6 +237,21 @@ def test_a_figure_whose_giving_words_name_no_one_takes_no_source_from_its_senten
             "3,400",
             "Norland's disaster agency",
         ),
+        # the description the text gives a name beside it: 'the state airline Norland
+        # Air', 'Brenmoor Analytics, a consultancy,'
+        (
+            "BRENMOOR (Norland Wire) - Air travel was badly hit. The state airline Norland "
+            "Air said it had grounded its fleet. The airline said 300 flights were cancelled.",
+            "300 flights",
+            "Norland Air",
+        ),
+        (
+            "BRENMOOR (Norland Wire) - The strike dragged on. Brenmoor Analytics, a "
+            "consultancy, said on Monday that it was costly. The consultancy put the losses "
+            "at $5 billion.",
+            "$5 billion",
+            "Brenmoor Analytics",
+        ),
         # 'the spy agency' is no news agency, and 'the agency' says no more than itself
         (
             "BRENMOOR (Norland Wire) - The Brenmoor News Agency reported the visit on "

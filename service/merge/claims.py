@@ -1,6 +1,11 @@
 """Claim facts: statements that say the same (see `statements`), or that say it with a
 lower bar (`same_source_statement_match`) when both cite the same upstream source.
 
+Claims are grouped by complete linkage, surest pairs first (`alignment.cluster_frames`, as
+figures are): a claim joins a group only when it says the same as every claim there. A
+statement that runs two claims together (a headline and its subheading) no longer chains
+two unrelated groups into one fact through itself.
+
 Claims are `agreed` once two outlets give them and never `conflicting`, since telling a
 contradiction from a paraphrase needs more than string similarity.
 """
@@ -11,6 +16,7 @@ from collections import defaultdict
 
 from schemas.consensus import FactStatus
 from schemas.record import EventRecord
+from service.merge.alignment import Fit, cluster_frames
 from service.merge.context import MergeContext
 from service.merge.drafts import (
     Draft,
@@ -23,7 +29,6 @@ from service.merge.drafts import (
 from service.merge.grouping import most_common
 from service.merge.statements import figures_fit, reworded, statement_similarity, statement_words
 from service.merge.tokens import content_tokens
-from service.text.groups import group_linked
 
 
 def build_claim_facts(ctx: MergeContext) -> list[Draft]:
@@ -40,21 +45,24 @@ def build_claim_facts(ctx: MergeContext) -> list[Draft]:
     sayers = [frozenset(record.article_id for record, _ in keyed[n]) for n in nodes]
     tol = ctx.tol
 
-    def same_claim(a: int, b: int) -> bool:
+    def same_claim(a: int, b: int) -> Fit | None:
         if not figures_fit(said[a], said[b]):
-            return False
+            return None
         score = statement_similarity(tokens[a], tokens[b], tol.subset_min_tokens)
         if score >= tol.statement_match:
-            return True
+            return Fit(score / 100, frozenset())
         same_source = nodes[a][1] != "" and nodes[a][1] == nodes[b][1]
         if same_source and score >= tol.same_source_statement_match:
-            return True
+            return Fit(score / 100, frozenset())
         # One article's two claims are two claims, however alike.
-        return not sayers[a] & sayers[b] and reworded(said[a], said[b], tol.statement_dice)
+        if not sayers[a] & sayers[b] and reworded(said[a], said[b], tol.statement_dice):
+            return Fit(score / 100, frozenset())
+        return None
 
     drafts: list[Draft] = []
-    blocks = [statement_words(text) for text in said]
-    for cluster in group_linked(len(nodes), blocks, same_claim):
+    blocks = [sorted(statement_words(text)) for text in said]
+    clusters = cluster_frames(len(nodes), blocks, same_claim, list(range(len(nodes))))
+    for cluster, _, _ in clusters:
         obs: list[Observation] = []
         for i in cluster:
             for record, index in keyed[nodes[i]]:

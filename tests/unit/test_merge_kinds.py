@@ -281,6 +281,20 @@ def test_claim_facts_alone_name_their_source() -> None:
     assert (fact.upstream_sources, fact.independent_origins) == (["NIS"], 1)
 
 
+def test_a_claim_that_runs_two_together_chains_no_groups_into_one() -> None:
+    """A headline and its subheading read as one statement say what two groups of claims
+    say; complete linkage keeps the two groups apart instead of chaining them through it."""
+    toll = "2,000 soldiers were killed in the war in Brenmoor"
+    growth = "cooperation between Norland and Brenmoor will keep growing"
+    ctx = context(
+        record("a", "Wire", claims=[Claim(statement=toll, according_to="Ivo Lund")]),
+        record("b", "Daily", claims=[Claim(statement=f"{toll} - {growth}")]),
+        record("c", "Post", claims=[Claim(statement=growth, according_to="Mara Quist")]),
+    )
+    groups = sorted(sorted(o.article_id for o in d.obs) for d in build_claim_facts(ctx))
+    assert ["a", "c"] not in groups and not any(len(g) == 3 for g in groups)
+
+
 def test_the_event_alone_is_what_most_records_say() -> None:
     ctx = context(
         record("a", "Wire", headline="Kim arrives in Beijing", where=Place(name="Beijing")),

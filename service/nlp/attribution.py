@@ -239,6 +239,7 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     A subject that names no one ('he' with no person before it) still ends the search:
     the sentence's other names gave other figures."""
     subject: Token | None = None
+    describes_speaker = False
     if node.lemma_ in _GIVING and node.pos_ == "VERB":
         for child in node.children:
             if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -247,6 +248,12 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                     continue  # the dateline's place: the subject may come after the dash
                 if _could_give(speaker, number):
                     subject = speaker
+                else:
+                    # the figure describes who speaks ('a fan who came with her two
+                    # children said ...'): unless an 'according to' gives it, no one does
+                    describes_speaker = (
+                        node.lemma_ not in SAYING_BY_SOURCES and number in speaker.subtree
+                    )
                 break
             if child.dep_ == "agent":
                 for obj in child.children:
@@ -260,6 +267,8 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
             cited = _according_object(child)
             if cited is not None:
                 return True, source_slot(cited)
+    if describes_speaker:
+        return True, None
     if subject is not None:
         return True, source_slot(subject)
     return False, None

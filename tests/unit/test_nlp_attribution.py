@@ -102,6 +102,25 @@ def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        (
+            "Lena Vik, a fan from Brenmoor, Norland, who came with her two teenage children, "
+            "said the bag search had been thorough.",
+            "two",
+        ),
+        ("Ivo Lund, who had served 25 years for fraud, said the trial was unfair.", "25 years"),
+    ],
+)
+def test_a_figure_that_describes_who_speaks_is_given_by_no_one(text: str, figure: str) -> None:
+    """Found, and naming no one: the sentence's cue ('Norland', 'Ivo Lund') is not its
+    source either."""
+    start = text.index(figure)
+    reading = read_frame(parse(text), start, start + len(figure))
+    assert reading.sourced and reading.source is None
+
+
+@pytest.mark.parametrize(
     ("text", "figure", "source"),
     [
         # 'the council' as the owner of a report is the organisation named with its noun,

@@ -64,6 +64,10 @@ class Clause(NamedTuple):
 
     before: str = ""
     after: str = ""
+    lead: str = ""
+    """Every word of the clause before the figure (`before` is its last few): a verb that
+    governs the whole clause ('analysts had expected a loss of $8.82 a share on revenue of
+    $17.94 billion') may stand further back."""
 
 
 NO_CLAUSE: Final = Clause()
@@ -79,9 +83,9 @@ def clause_around(text: str, start: int, end: int) -> Clause:
     first_break = _CLAUSE_BREAK.search(after)
     if first_break is not None:
         after = after[: first_break.start()]
-    words_before = WORDS.findall(fold(before))[-CONTEXT_WORDS_BEFORE:]
+    lead = WORDS.findall(fold(before))
     words_after = WORDS.findall(fold(after))[:CONTEXT_WORDS_AFTER]
-    return Clause(" ".join(words_before), " ".join(words_after))
+    return Clause(" ".join(lead[-CONTEXT_WORDS_BEFORE:]), " ".join(words_after), " ".join(lead))
 
 
 def marked_older(clause: Clause) -> bool:

@@ -635,6 +635,10 @@ _CLAUSE_SCOPES: Final = frozenset(_EN.words("figures.clause_scopes"))
 """Scope words read around a figure in its clause ('another 6,000', 'intends to send',
 '1,000 of whom are already there')."""
 _DESCRIBED_SCOPES: Final = frozenset({"additional"})
+_PLANNED: Final = "planned"
+"""The scope of a forecast or plan, read over the figure's whole clause (`clause_scope`)."""
+_RELATIVE_WORDS: Final = frozenset({"that", "which", "who", "whom", "whose"})
+"""Words opening a clause of its own inside another ('a team that signed ...')."""
 """Scope classes a description gives a figure that has a frame of its own."""
 _HUMAN_FATES: Final = frozenset(_EN.words("figures.human_fates"))
 """Happenings that befall people only: a thing counted as dead is people."""
@@ -714,7 +718,14 @@ def clause_scope(clause: Clause) -> frozenset[str]:
     if cut < len(after):
         while cut and (after[cut - 1] in SCOPE_QUALIFIERS or after[cut - 1] in {"a", "an"}):
             cut -= 1  # 'and rescheduled another 26': the next figure's own words
-    return _scope_words(before) | _scope_words(after[:cut])
+    # A forecast governs its whole clause, past another figure ('analysts had expected a
+    # loss of $8.82 a share on revenue of $17.94 billion'): both are forecasts. Not past a
+    # relative word: in 'more had been expected from a team that signed a five-year deal'
+    # the deal is signed.
+    lead = clause.lead.split()
+    opens = [i for i, word in enumerate(lead) if word in _RELATIVE_WORDS]
+    planned = _scope_words(lead[opens[-1] + 1 :] if opens else lead) & {_PLANNED}
+    return _scope_words(before) | _scope_words(after[:cut]) | planned
 
 
 def _scope_words(words: list[str]) -> frozenset[str]:

@@ -319,6 +319,21 @@ def test_the_clause_around_a_figure_gives_its_scope_and_age() -> None:
     assert clause_scope(initial) == frozenset()
 
 
+def test_a_forecast_governs_its_whole_clause() -> None:
+    """'expected' stands more than a few words before the second figure, past another
+    figure, and still makes it a forecast; a clause after a break, or a relative clause
+    inside it ('a team that signed ...'), is not governed by it."""
+    text = (
+        "Analysts had expected a core loss of $8.82 per share on revenue of $17.94 billion. "
+        "Harbour Bank reported revenue of $17.84 billion. More had been expected from a "
+        "team that signed Ivo Lund to a five-year deal worth $80 million."
+    )
+    cases = (("$17.94 billion", {"planned"}), ("$17.84 billion", set()), ("$80 million", set()))
+    for figure, scope in cases:
+        start = text.index(figure)
+        assert clause_scope(clause_around(text, start, start + len(figure))) == scope
+
+
 def test_a_quantity_clause_is_read_only_when_its_span_matches_the_text() -> None:
     text = "Another 6,000 troops will follow."
     phrase = "6,000 troops"

@@ -328,7 +328,11 @@ def test_a_forecast_governs_its_whole_clause() -> None:
         "Harbour Bank reported revenue of $17.84 billion. More had been expected from a "
         "team that signed Ivo Lund to a five-year deal worth $80 million."
     )
-    cases = (("$17.94 billion", {"planned"}), ("$17.84 billion", set()), ("$80 million", set()))
+    cases: tuple[tuple[str, frozenset[str]], ...] = (
+        ("$17.94 billion", frozenset({"planned"})),
+        ("$17.84 billion", frozenset()),
+        ("$80 million", frozenset()),
+    )
     for figure, scope in cases:
         start = text.index(figure)
         assert clause_scope(clause_around(text, start, start + len(figure))) == scope

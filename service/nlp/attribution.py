@@ -202,9 +202,14 @@ def source_slot(head: Token) -> Slot | None:
             return Slot(ent.text, ent.start_char, ent.end_char)
         if head.pos_ == "PRON" or pronoun_owner:
             return None
-    if any("(" in t.text or t.is_space for t in words):
-        return None
-    return slot(words)
+    # A bracket or a line break ends the source's words ('the Office of Civil Defense
+    # (OCD)' is the office); a non-breaking space inside a name does not.
+    words = sorted(words, key=lambda t: t.i)
+    cut = next(
+        (k for k, t in enumerate(words) if "(" in t.text or (t.is_space and "\n" in t.text)),
+        len(words),
+    )
+    return slot(words[:cut])
 
 
 def _could_give(subject: Token, number: Token) -> bool:
@@ -250,9 +255,13 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                     subject = speaker
                 else:
                     # the figure describes who speaks ('a fan who came with her two
-                    # children said ...'): unless an 'according to' gives it, no one does
+                    # children said ...'): unless an 'according to' gives it, no one does.
+                    # Not a count of the subject itself ('12 soldiers killed, claims
+                    # Seoul', which the parse may read with the soldiers as the subject)
                     describes_speaker = (
-                        node.lemma_ not in SAYING_BY_SOURCES and number in speaker.subtree
+                        node.lemma_ not in SAYING_BY_SOURCES
+                        and number in speaker.subtree
+                        and number.head.i != speaker.i
                     )
                 break
             if child.dep_ == "agent":

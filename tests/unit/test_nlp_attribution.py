@@ -101,6 +101,13 @@ def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None
     assert source_of(text, figure) is None
 
 
+def test_a_name_with_non_breaking_spaces_is_a_source() -> None:
+    """Web text often joins a name's words with non-breaking spaces, which the parse reads
+    as space tokens: the name is still the source."""
+    text = "The Norland\u00a0Defence\u00a0Agency said 300 soldiers had been deployed."
+    assert source_of(text, "300 soldiers") == "The Norland\u00a0Defence\u00a0Agency"
+
+
 @pytest.mark.parametrize(
     ("text", "figure"),
     [

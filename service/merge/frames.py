@@ -638,7 +638,7 @@ _DESCRIBED_SCOPES: Final = frozenset({"additional"})
 _PLANNED: Final = "planned"
 """The scope of a forecast or plan, read over the figure's whole clause (`clause_scope`)."""
 _RELATIVE_WORDS: Final = frozenset({"that", "which", "who", "whom", "whose"})
-"""Words opening a clause of its own inside another ('a team that signed ...')."""
+"""Words opening a clause of its own inside another ('a club that hired ...')."""
 """Scope classes a description gives a figure that has a frame of its own."""
 _HUMAN_FATES: Final = frozenset(_EN.words("figures.human_fates"))
 """Happenings that befall people only: a thing counted as dead is people."""
@@ -720,8 +720,8 @@ def clause_scope(clause: Clause) -> frozenset[str]:
             cut -= 1  # 'and rescheduled another 26': the next figure's own words
     # A forecast governs its whole clause, past another figure ('analysts had expected a
     # loss of $8.82 a share on revenue of $17.94 billion'): both are forecasts. Not past a
-    # relative word: in 'more had been expected from a team that signed a five-year deal'
-    # the deal is signed.
+    # relative word: in 'fans had predicted a title for a club that hired Ivo Lund on a
+    # three-year contract' the contract is real.
     lead = clause.lead.split()
     opens = [i for i, word in enumerate(lead) if word in _RELATIVE_WORDS]
     planned = _scope_words(lead[opens[-1] + 1 :] if opens else lead) & {_PLANNED}

@@ -322,16 +322,16 @@ def test_the_clause_around_a_figure_gives_its_scope_and_age() -> None:
 def test_a_forecast_governs_its_whole_clause() -> None:
     """'expected' stands more than a few words before the second figure, past another
     figure, and still makes it a forecast; a clause after a break, or a relative clause
-    inside it ('a team that signed ...'), is not governed by it."""
+    inside it ('a club that hired ...'), is not governed by it."""
     text = (
         "Analysts had expected a core loss of $8.82 per share on revenue of $17.94 billion. "
-        "Harbour Bank reported revenue of $17.84 billion. More had been expected from a "
-        "team that signed Ivo Lund to a five-year deal worth $80 million."
+        "Harbour Bank reported revenue of $17.84 billion. Fans had predicted a title for a "
+        "club that hired Ivo Lund on a three-year contract worth $9 million."
     )
     cases: tuple[tuple[str, frozenset[str]], ...] = (
         ("$17.94 billion", frozenset({"planned"})),
         ("$17.84 billion", frozenset()),
-        ("$80 million", frozenset()),
+        ("$9 million", frozenset()),
     )
     for figure, scope in cases:
         start = text.index(figure)

@@ -49,15 +49,14 @@ def build_claim_facts(ctx: MergeContext) -> list[Draft]:
         if not figures_fit(said[a], said[b]):
             return None
         score = statement_similarity(tokens[a], tokens[b], tol.subset_min_tokens)
-        if score >= tol.statement_match:
-            return Fit(score / 100, frozenset())
         same_source = nodes[a][1] != "" and nodes[a][1] == nodes[b][1]
-        if same_source and score >= tol.same_source_statement_match:
-            return Fit(score / 100, frozenset())
-        # One article's two claims are two claims, however alike.
-        if not sayers[a] & sayers[b] and reworded(said[a], said[b], tol.statement_dice):
-            return Fit(score / 100, frozenset())
-        return None
+        linked = (
+            score >= tol.statement_match
+            or (same_source and score >= tol.same_source_statement_match)
+            # One article's two claims are two claims, however alike.
+            or (not sayers[a] & sayers[b] and reworded(said[a], said[b], tol.statement_dice))
+        )
+        return Fit(score / 100, frozenset()) if linked else None
 
     drafts: list[Draft] = []
     blocks = [sorted(statement_words(text)) for text in said]

@@ -122,11 +122,7 @@ def _previous_subject(pronoun: Token) -> Token | None:
 def _after_what_it_says(pronoun: Token) -> bool:
     """'..., it said' closing its sentence: everything before the pronoun is what it
     reports, so it names no one there and carries on the previous sentence's subject."""
-    verb = pronoun.head
-    return verb.lemma_ in _GIVING and any(
-        child.dep_ == "ccomp" and child.i < pronoun.i and child.left_edge.i == pronoun.sent.start
-        for child in verb.children
-    )
+    return pronoun.sent.start in _reported(pronoun)
 
 
 def _names_author(token: Token) -> bool:

@@ -281,8 +281,7 @@ def _figure_source(
     if not parsed:
         return _attribution(cued, labelled, known_sources)
     words = parsed.split()
-    named = any(w[:1].isupper() for w in (words[1:] if words[0].lower() in _ARTICLES else words))
-    if named:
+    if _names(parsed):
         return parsed
     if cued and words[-1].lower() in cued.lower().split():
         return cued

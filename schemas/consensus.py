@@ -212,6 +212,10 @@ class NarrativeSentence(BaseModel):
     text: str
     cited_outlets: list[str] = Field(default_factory=list, description="Outlets the text cites.")
     fact_ids: list[str] = Field(default_factory=list, description="Facts the sentence states.")
+    written_by: Literal["llm", "template"] = Field(
+        default="template",
+        description="Who wrote the sentence: the model (it passed the checks) or the template.",
+    )
 
 
 class PromptRef(BaseModel):

@@ -1,10 +1,16 @@
 """Narrate step: consensus facts → a few sentences, each citing the outlets it rests on.
 
 The LLM sees only the selected facts (never the articles) and must cite, per sentence,
-the fact ids and the outlets it relies on. Its output is checked: every fact id must
+the fact ids and the outlets it relies on. Each sentence is checked: every fact id must
 exist, every cited outlet must be listed by one of those facts, and every figure in the
-sentence must be one the facts give. If the LLM is missing, fails or fails the check, a
-deterministic template narrative is written instead and marked `template`.
+sentence, in digits or spelled out ('five'), must be one those facts give or a part of
+the event's date (shown to the model with the facts). A sentence that fails is dropped;
+the model's sentences that pass are kept (`written_by="llm"`), and each confident
+disagreement or revision that no kept sentence tells gets its template sentence, so the
+narrative always gives what an editor reads first. The sentences follow the order of
+the selected facts (`select_facts`: confident findings first). If the LLM is missing,
+fails, or no sentence of its passes, a deterministic template narrative is written
+instead and marked `template`.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from prompts import Prompt
 from schemas.consensus import CONFIDENT, Consensus, Fact, FactValue, NarrativeSentence
 from schemas.extraction import NarrativeDraft
 from service.errors import LLMError, ReplayMissError
+from service.text.numbers import spelled_figures
 
 if TYPE_CHECKING:  # annotations only: importing service.llm loads the LLM client
     from service.llm import LLM, Usage
@@ -120,7 +127,8 @@ def _fact_lines(facts: Sequence[Fact]) -> tuple[str, dict[str, Fact]]:
 
 
 def _numbers(text: str) -> set[str]:
-    return {_plain_number(n) for n in _NUMBER.findall(text)}
+    """The numbers a text states, in digits or spelled out ('five' → '5')."""
+    return {_plain_number(n) for n in _NUMBER.findall(text)} | set(spelled_figures(text))
 
 
 def _plain_number(raw: str) -> str:
@@ -147,10 +155,21 @@ def fact_numbers(fact: Fact) -> set[str]:
     return found
 
 
+def date_numbers(day: str | None) -> set[str]:
+    """The year, month and day of an ISO date ('2025-09-02' → 2025, 9, 2): a sentence may
+    write any of them ('2 September 2025')."""
+    return _numbers(day.replace("-", " ")) if day else set()
+
+
 def check_sentence(
-    text: str, fact_labels: Sequence[str], outlets: Sequence[str], by_label: dict[str, Fact]
+    text: str,
+    fact_labels: Sequence[str],
+    outlets: Sequence[str],
+    by_label: dict[str, Fact],
+    event_day: str | None = None,
 ) -> tuple[NarrativeSentence | None, str | None]:
-    """Validate one LLM sentence against the facts; returns it with real fact ids, or why not."""
+    """Validate one LLM sentence against the facts; returns it with real fact ids, or why not.
+    `event_day`: the event's date as the model was shown it, whose parts it may state."""
     facts = [by_label.get(label.strip().upper()) for label in fact_labels]
     if not facts or any(f is None for f in facts):
         return None, f"unknown fact id in {list(fact_labels)}"
@@ -159,11 +178,12 @@ def check_sentence(
     cited = sorted({o.strip() for o in outlets if o.strip()})
     if not cited or any(o not in allowed for o in cited):
         return None, f"cites {cited}, but the facts are reported by {sorted(allowed)}"
-    allowed_numbers = set().union(*(fact_numbers(f) for f in known))
+    allowed_numbers = set().union(*(fact_numbers(f) for f in known)) | date_numbers(event_day)
     stray = _numbers(text) - allowed_numbers
     if stray:
         return None, f"states figures the facts do not give: {sorted(stray)}"
-    return NarrativeSentence(text=text, cited_outlets=cited, fact_ids=[f.id for f in known]), None
+    ids = [f.id for f in known]
+    return NarrativeSentence(text=text, cited_outlets=cited, fact_ids=ids, written_by="llm"), None
 
 
 @dataclass
@@ -260,16 +280,106 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
             llm_calls=1,
             error=type(exc).__name__,
         )
-    sentences: list[NarrativeSentence] = []
-    for draft in done.value.sentences[:MAX_SENTENCES]:
-        checked, why = check_sentence(draft.text, draft.fact_ids, draft.cited_outlets, by_label)
-        if checked is None:
-            return NarrationResult(
-                template_narrative(facts),
-                "template",
-                f"LLM narrative failed the citation check ({why})",
-                usage=done.usage,
-                llm_calls=1,
-            )
-        sentences.append(checked)
-    return NarrationResult(sentences, "llm", None, usage=done.usage, llm_calls=1)
+    kept: list[NarrativeSentence] = []
+    dropped: list[str] = []
+    drafts = done.value.sentences[:MAX_SENTENCES]
+    for draft in drafts:
+        checked, why = check_sentence(
+            draft.text, draft.fact_ids, draft.cited_outlets, by_label, consensus.event.when
+        )
+        why = why or _shape_problem(draft.text, [k.text for k in kept])
+        if checked is None or why:
+            dropped.append(f"{draft.text[:80]!r}: {why}")
+        else:
+            kept.append(checked)
+    if len(kept) * 2 < len(drafts) or not kept:
+        # A narrative most of whose sentences fail is not trusted for the rest either.
+        return NarrationResult(
+            template_narrative(facts),
+            "template",
+            f"LLM narrative failed the citation check ({len(kept)} of {len(drafts)} sentences "
+            f"passed; {'; '.join(dropped)[:400]})",
+            usage=done.usage,
+            llm_calls=1,
+        )
+    sentences, leads = _with_leads(kept, facts)
+    shown = len(sentences) - len(leads)
+    if not shown:  # the confident findings the model left out fill the narrative
+        return NarrationResult(
+            leads,
+            "template",
+            f"the model told none of the {len(leads)} confident findings",
+            usage=done.usage,
+            llm_calls=1,
+        )
+    detail = None
+    if shown < len(drafts) or leads:
+        notes = [f"{shown} of {len(drafts)} model sentences shown"]
+        if dropped:
+            notes.append(f"dropped {'; '.join(dropped)}")
+        if leads:
+            notes.append(f"{len(leads)} template sentences for confident findings it left out")
+        detail = "; ".join(notes)[:600]
+    return NarrationResult(sentences, "llm", detail, usage=done.usage, llm_calls=1)
+
+
+_SENTENCE_START: Final = re.compile(r"^[\"'\u201c\u2018(]?[A-Z0-9]")
+_SENTENCE_END: Final = re.compile(r"[.!?][\"'\u201d\u2019)]?$")
+
+
+def _shape_problem(text: str, earlier: Sequence[str]) -> str | None:
+    """Why a checked sentence is still no sentence to show: a fragment (it does not start
+    like a sentence or does not end like one), or the words of an earlier sentence again."""
+    stripped = text.strip()
+    if not _SENTENCE_START.match(stripped) or not _SENTENCE_END.search(stripped):
+        return "not a whole sentence"
+    words = _words_of(stripped)
+    if any(_words_of(e) == words for e in earlier):
+        return "repeats an earlier sentence"
+    return None
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.lower()))
+
+
+def _tells(sentence: NarrativeSentence, fact: Fact) -> bool:
+    """The sentence tells the fact: it cites it and, for figures or dates that disagree or
+    were revised, states at least two of the values (by the numbers that tell them apart:
+    citing a conflict while giving one side's figure or day does not tell it)."""
+    if fact.id not in sentence.fact_ids:
+        return False
+    if fact.kind not in ("quantity", "date") or len(fact.values) < 2:
+        return True
+    owns = [
+        _numbers(value.text)
+        | {_figure(n) for n in (value.value, value.low, value.high) if n is not None}
+        for value in fact.values
+    ]
+    common = set.intersection(*owns)
+    stated = _numbers(sentence.text)
+    shown = {frozenset((own - common) & stated) for own in owns} - {frozenset()}
+    return len(shown) >= 2
+
+
+def _with_leads(
+    kept: Sequence[NarrativeSentence], facts: Sequence[Fact]
+) -> tuple[list[NarrativeSentence], list[NarrativeSentence]]:
+    """The template sentence of each confident disagreement or revision that none of the
+    model's checked sentences tells, and as many of the model's sentences as leave room
+    (`MAX_SENTENCES`), all in the order of `facts` (a sentence at its first fact's place,
+    the model's own order kept among equals). Returns (sentences, the template ones)."""
+    leads = [
+        template_sentence(f)
+        for f in facts
+        if f.status in ("conflicting", "revised")
+        and confident(f)
+        and not any(_tells(sentence, f) for sentence in kept)
+    ]
+    rank = {f.id: i for i, f in enumerate(facts)}
+
+    def place(sentence: NarrativeSentence) -> int:
+        return min(rank.get(fid, len(rank)) for fid in sentence.fact_ids)
+
+    room = max(0, MAX_SENTENCES - len(leads))
+    return sorted([*leads, *sorted(kept, key=place)[:room]], key=place), leads

@@ -144,6 +144,10 @@ def _narrative(consensus: Consensus) -> list[str]:
         return []
     label = "written by the model" if consensus.narrative_mode == "llm" else "template"
     lines = [f"## Narrative ({label})", ""]
+    mixed = consensus.narrative_mode == "llm"
     for sentence in consensus.narrative:
-        lines.append(f"- {sentence.text} [{', '.join(sentence.cited_outlets)}]")
+        # In the model's narrative, a sentence the template added for a confident finding
+        # the model left out is marked.
+        mark = "(template) " if mixed and sentence.written_by == "template" else ""
+        lines.append(f"- {mark}{sentence.text} [{', '.join(sentence.cited_outlets)}]")
     return [*lines, ""]

@@ -139,11 +139,18 @@ def _date_overlap(gold: str, predicted: str) -> float:
 
 
 def score_narrative_kept(consensus: Consensus) -> Score:
-    """1 when the model's narrative passed its checks and was kept, 0 when the template
-    stood in for it (the check refused it, or the call failed); unscored when no model
-    was asked (a no-LLM run, or nothing to narrate)."""
+    """1 when the model's narrative was kept (most of its sentences passed the checks; the
+    ones shown are its checked sentences, with template sentences for the confident
+    findings it left out), 0 when the template stood in for it (the checks refused it, or
+    the call failed); unscored when no model was asked (a no-LLM run, or nothing to
+    narrate)."""
     if consensus.narrative_mode == "llm":
-        return Score(1.0, "the model's narrative was kept")
+        by_model = sum(1 for s in consensus.narrative if s.written_by == "llm")
+        return Score(
+            1.0,
+            f"the model's narrative was kept: {by_model} of {len(consensus.narrative)} "
+            "sentences by the model",
+        )
     detail = consensus.narrative_detail or ""
     if consensus.narrative_mode == "template" and detail != "no LLM":
         return Score(0.0, f"template narrative: {detail[:200]}")

@@ -227,13 +227,19 @@ class _Page:
             ]
             cites = ", ".join(sentence.cited_outlets) or "no outlet cited"
             facts = f' <span class="facts">facts: {", ".join(links)}</span>' if links else ""
+            mark = (
+                '<span class="by-template">template</span> '
+                if c.narrative_mode == "llm" and sentence.written_by == "template"
+                else ""
+            )
             items.append(
-                f'<li><span class="sentence">{_e(sentence.text)}</span> '
+                f'<li>{mark}<span class="sentence">{_e(sentence.text)}</span> '
                 f'<span class="cites">[{_e(cites)}]</span>{facts}</li>'
             )
+        why = {"template": "Why a template", "llm": "Checks"}.get(c.narrative_mode)
         detail = (
-            f'<p class="note">Why a template: {_e(c.narrative_detail)}</p>'
-            if c.narrative_detail and c.narrative_mode == "template"
+            f'<p class="note">{why}: {_e(c.narrative_detail)}</p>'
+            if c.narrative_detail and why
             else ""
         )
         return (

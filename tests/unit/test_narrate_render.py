@@ -190,3 +190,97 @@ def test_a_narrative_may_state_the_dates_and_figures_its_facts_hold() -> None:
     numbers = fact_numbers(fact)
     assert {"600", "2025", "4", "2000", "9000"} <= numbers
     assert "31" not in numbers
+
+
+def test_a_sentence_may_state_the_event_date_it_was_shown() -> None:
+    by_label = {"F1": CONSENSUS.facts[1]}
+    text = "On 4 March 2025 Ledger counted about 900 strikers and Wire 1,500."
+    bad, why = check_sentence(text, ["F1"], ["Ledger", "Wire"], by_label)
+    assert bad is None and why and "2025" in why
+    ok, why = check_sentence(text, ["F1"], ["Ledger", "Wire"], by_label, "2025-03-04")
+    assert ok is not None and why is None and ok.written_by == "llm"
+
+
+def test_spelled_out_numbers_are_checked_like_digits() -> None:
+    by_label = {"F1": CONSENSUS.facts[0]}  # ferries cancelled: 40
+    bad, why = check_sentence("Five ferries were cancelled.", ["F1"], ["Ledger"], by_label)
+    assert bad is None and why and "'5'" in why
+    ok, _ = check_sentence("Forty ferries were cancelled.", ["F1"], ["Ledger"], by_label)
+    assert ok is not None
+
+
+def _sentence(text: str, label: str, *outlets: str) -> dict[str, Any]:
+    return {"text": text, "fact_ids": [label], "cited_outlets": list(outlets)}
+
+
+def test_a_failing_sentence_is_dropped_and_the_confident_findings_lead() -> None:
+    # F1 the conflict, F2 the revision, F3 the agreement (`select_facts`' order).
+    fake = FakeLLM().enqueue(
+        _draft(
+            [
+                _sentence("Ledger and Wire agree 40 ferries were cancelled.", "F3", "Ledger"),
+                _sentence("Some 77 boats stood idle.", "F2", "Wire"),  # 77: no figure of F2
+                _sentence("Wire says 1,500 struck.", "F1", "Wire"),  # one side only
+            ]
+        )
+    )
+    told = narrate(CONSENSUS, fake, PROMPT)
+    assert told.mode == "llm" and told.detail and "77" in told.detail
+    assert [(s.written_by, s.fact_ids) for s in told.sentences] == [
+        ("template", ["f-conf"]),  # the model gave one side of the conflict: not told
+        ("llm", ["f-conf"]),
+        ("template", ["f-rev"]),
+        ("llm", ["f-agree"]),
+    ]
+    assert "disagree" in told.sentences[0].text and "revised" in told.sentences[2].text
+    markdown = consensus_markdown(CONSENSUS.model_copy(update={
+        "narrative": told.sentences, "narrative_mode": told.mode}))  # fmt: skip
+    assert "- (template) Outlets disagree on strikers" in markdown
+    assert "- Wire says 1,500 struck. [Wire]" in markdown
+
+
+def test_a_sentence_giving_two_sides_tells_the_conflict() -> None:
+    fake = FakeLLM().enqueue(
+        _draft([_sentence("Ledger counts about 900 strikers, Wire 1,500.", "F1", "Ledger", "Wire")])
+    )
+    told = narrate(CONSENSUS, fake, PROMPT)
+    assert [(s.written_by, s.fact_ids) for s in told.sentences] == [
+        ("llm", ["f-conf"]),
+        ("template", ["f-rev"]),  # the revision it left out
+    ]
+
+
+def test_a_narrative_most_of_whose_sentences_fail_is_not_kept() -> None:
+    fake = FakeLLM().enqueue(
+        _draft(
+            [
+                _sentence("Ledger counts about 900 strikers, Wire 1,500.", "F1", "Ledger", "Wire"),
+                _sentence("Some 77 boats stood idle.", "F2", "Wire"),
+                _sentence("Gazette says 40.", "F3", "Gazette"),
+            ]
+        )
+    )
+    told = narrate(CONSENSUS, fake, PROMPT)
+    assert told.mode == "template" and told.detail and "1 of 3 sentences passed" in told.detail
+    assert all(s.written_by == "template" for s in told.sentences)
+
+
+def test_fragments_and_repeated_sentences_are_dropped() -> None:
+    told_twice = "Ledger counts about 900 strikers, Wire 1,500."
+    fake = FakeLLM().enqueue(
+        _draft(
+            [
+                _sentence(told_twice, "F1", "Ledger", "Wire"),
+                _sentence(told_twice.upper().replace("WIRE", "Wire"), "F1", "Ledger", "Wire"),
+                _sentence("40 ferries were cancelled.", "F3", "Ledger"),
+                _sentence("ferries cancelled, according to", "F3", "Ledger"),
+            ]
+        )
+    )
+    told = narrate(CONSENSUS, fake, PROMPT)
+    assert told.mode == "llm" and told.detail
+    assert "repeats an earlier sentence" in told.detail and "not a whole sentence" in told.detail
+    assert [s.text for s in told.sentences if s.written_by == "llm"] == [
+        told_twice,
+        "40 ferries were cancelled.",
+    ]

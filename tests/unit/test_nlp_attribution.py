@@ -101,6 +101,36 @@ def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None
     assert source_of(text, figure) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        ("Mara Quist has argued that the port lost some 300 sailings a year.", "some 300",
+         "Mara Quist"),
+        ("Lena Vik insisted that 45 staff would keep their jobs.", "45 staff", "Lena Vik"),
+        ("In a note to clients, the analysts wrote that 12 stores could close.", "12 stores",
+         "the analysts"),
+        ("Ivo Lund stressed that 80 flights had been cancelled.", "80 flights", "Ivo Lund"),
+        ("The carrier admitted that 2,000 bags were lost.", "2,000 bags", "The carrier"),
+        ("Harbour Bank explained that 9% of its loans had soured.", "9%", "Harbour Bank"),
+    ],
+)  # fmt: skip
+def test_every_verb_of_saying_gives_the_figure_as_its_subject_s_word(
+    text: str, figure: str, source: str
+) -> None:
+    assert source_of(text, figure) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("Brenmoor declared three days of mourning.", "three days"),
+        ("The mayor declared a state of emergency after 40 homes flooded.", "40 homes"),
+    ],
+)
+def test_declaring_mourning_or_an_emergency_gives_no_figure(text: str, figure: str) -> None:
+    assert source_of(text, figure) is None
+
+
 def test_a_name_with_non_breaking_spaces_is_a_source() -> None:
     """Web text often joins a name's words with non-breaking spaces, which the parse reads
     as space tokens: the name is still the source."""

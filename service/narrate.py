@@ -85,19 +85,29 @@ def _subject(fact: Fact) -> str:
     return fact.statement.split(":", 1)[0].strip() or fact.key
 
 
+def _given(value: FactValue) -> str:
+    """'14,000 according to police (Northgate Daily)': a value, whose word it is when the
+    outlets say, and the outlets giving it."""
+    who = value.attributed_to or ""
+    if who[:4] == "The ":  # 'The Interior Ministry' as written at a sentence's start
+        who = "the " + who[4:]
+    source = f" according to {who}" if who else ""
+    return f"{_value_text(value)}{source} ({_outlets(value.outlets)})"
+
+
 def template_sentence(fact: Fact) -> NarrativeSentence:
-    """One deterministic sentence for a fact, citing exactly the fact's outlets."""
+    """One deterministic sentence for a fact, citing exactly the fact's outlets. A
+    disagreement between named sources (police against organisers) says so."""
     subject = _subject(fact)
     values = fact.values
     if fact.status == "conflicting":
-        parts = [f"{_outlets(v.outlets)} report {_value_text(v)}" for v in values]
-        text = f"Outlets disagree on {subject}: " + "; ".join(parts) + "."
+        sources = {v.attributed_to for v in values if v.attributed_to}
+        who = "Sources" if len(sources) > 1 else "Outlets"
+        text = f"{who} disagree on {subject}: " + "; ".join(_given(v) for v in values) + "."
     elif fact.status == "revised":
-        parts = [f"{_value_text(v)} ({_outlets(v.outlets)})" for v in values]
-        text = f"The figure for {subject} was revised: " + " → ".join(parts) + "."
+        text = f"The figure for {subject} was revised: " + " → ".join(map(_given, values)) + "."
     elif fact.status == "compatible":
-        parts = [f"{_value_text(v)} ({_outlets(v.outlets)})" for v in values]
-        text = f"Figures for {subject} are compatible: " + ", ".join(parts) + "."
+        text = f"Figures for {subject} are compatible: " + ", ".join(map(_given, values)) + "."
     elif fact.status == "agreed":
         value = f": {_value_text(values[0])}" if values and fact.kind != "quote" else ""
         text = f"{_outlets(fact.outlets)} agree on {subject}{value}."

@@ -284,3 +284,24 @@ def test_fragments_and_repeated_sentences_are_dropped() -> None:
         told_twice,
         "40 ferries were cancelled.",
     ]
+
+
+def test_a_template_sentence_names_whose_word_each_value_is() -> None:
+    crowd = fact(
+        "f-crowd",
+        "conflicting",
+        "marchers in Brenmoor: conflicting",
+        [
+            value("14,000", 14000, "exact", "Ledger"),
+            value("20,000", 20000, "exact", "Ledger"),
+        ],
+    )
+    crowd.values[0].attributed_to = "police"
+    crowd.values[1].attributed_to = "The Dockers' Union"
+    told = narrate(Consensus(event=CONSENSUS.event, facts=[crowd]), None, PROMPT)
+    assert told.sentences[0].text == (
+        "Sources disagree on marchers in Brenmoor: 14,000 according to police (Ledger); "
+        "20,000 according to the Dockers' Union (Ledger)."
+    )
+    plain = narrate(CONSENSUS, None, PROMPT).sentences[0].text
+    assert plain == "Outlets disagree on strikers: about 900 (Ledger); 1,500 (Wire)."

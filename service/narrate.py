@@ -8,8 +8,8 @@ the event's date (shown to the model with the facts). A sentence that fails is d
 the model's sentences that pass are kept (`written_by="llm"`), and each confident
 disagreement or revision that no kept sentence tells gets its template sentence, so the
 narrative always gives what an editor reads first. The sentences follow the order of
-the selected facts (`select_facts`: confident findings first). If the LLM is missing,
-fails, or no sentence of its passes, a deterministic template narrative is written
+the selected facts (`select_facts`: confident findings first). If the LLM is missing or
+fails, or most of its sentences fail, a deterministic template narrative is written
 instead and marked `template`.
 """
 
@@ -318,7 +318,7 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
         return NarrationResult(
             leads,
             "template",
-            f"the model told none of the {len(leads)} confident findings",
+            f"the {len(leads)} confident findings the model left out fill the narrative",
             usage=done.usage,
             llm_calls=1,
         )

@@ -4,7 +4,9 @@ The LLM sees only the selected facts (never the articles) and must cite, per sen
 the fact ids and the outlets it relies on. Each sentence is checked: every fact id must
 exist, every cited outlet must be listed by one of those facts, and every figure in the
 sentence, in digits or spelled out ('five'), must be one those facts give or a part of
-the event's date (shown to the model with the facts). A sentence that fails is dropped;
+the event's date (shown to the model with the facts); a sentence citing a disagreement
+or a revision must state two of its values, not one side as if settled. A sentence that
+fails is dropped;
 the model's sentences that pass are kept (`written_by="llm"`), and each confident
 disagreement or revision that no kept sentence tells gets its template sentence, so the
 narrative always gives what an editor reads first. The sentences follow the order of
@@ -298,6 +300,8 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
             draft.text, draft.fact_ids, draft.cited_outlets, by_label, consensus.event.when
         )
         why = why or _shape_problem(draft.text, [k.text for k in kept])
+        if checked is not None and not why:
+            why = _one_sided(checked, by_label)
         if checked is None or why:
             dropped.append(f"{draft.text[:80]!r}: {why}")
         else:
@@ -307,8 +311,8 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
         return NarrationResult(
             template_narrative(facts),
             "template",
-            f"LLM narrative failed the citation check ({len(kept)} of {len(drafts)} sentences "
-            f"passed; {'; '.join(dropped)[:400]})",
+            f"LLM narrative failed its checks ({len(kept)} of {len(drafts)} sentences "
+            f"passed; {'; '.join(dropped)[:1000]})",
             usage=done.usage,
             llm_calls=1,
         )
@@ -329,7 +333,7 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
             notes.append(f"dropped {'; '.join(dropped)}")
         if leads:
             notes.append(f"{len(leads)} template sentences for confident findings it left out")
-        detail = "; ".join(notes)[:600]
+        detail = "; ".join(notes)[:1000]
     return NarrationResult(sentences, "llm", detail, usage=done.usage, llm_calls=1)
 
 
@@ -351,6 +355,17 @@ def _shape_problem(text: str, earlier: Sequence[str]) -> str | None:
 
 def _words_of(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", text.lower()))
+
+
+def _one_sided(sentence: NarrativeSentence, by_label: dict[str, Fact]) -> str | None:
+    """Why a checked sentence misleads: it cites a disagreement or a revision and states
+    one side of it as if it were settled ('At least 600 soldiers were killed' for a toll
+    revised to 2,000)."""
+    for fact in by_label.values():
+        disputed = fact.status in ("conflicting", "revised")
+        if disputed and fact.id in sentence.fact_ids and not _tells(sentence, fact):
+            return f"states one side of the {fact.status} fact {_subject(fact)!r}"
+    return None
 
 
 def _tells(sentence: NarrativeSentence, fact: Fact) -> bool:

@@ -118,7 +118,7 @@ def test_failed_citation_check_or_llm_error_gives_a_marked_template() -> None:
         )
     )
     told = narrate(CONSENSUS, fake, PROMPT)
-    assert told.mode == "template" and told.detail and "citation check" in told.detail
+    assert told.mode == "template" and told.detail and "failed its checks" in told.detail
     assert "disagree" in told.sentences[0].text and told.sentences[0].cited_outlets == [
         "Ledger",
         "Wire",
@@ -220,23 +220,47 @@ def test_a_failing_sentence_is_dropped_and_the_confident_findings_lead() -> None
             [
                 _sentence("Ledger and Wire agree 40 ferries were cancelled.", "F3", "Ledger"),
                 _sentence("Some 77 boats stood idle.", "F2", "Wire"),  # 77: no figure of F2
-                _sentence("Wire says 1,500 struck.", "F1", "Wire"),  # one side only
+                _sentence("Forty ferries stayed in port.", "F3", "Wire"),
             ]
         )
     )
     told = narrate(CONSENSUS, fake, PROMPT)
     assert told.mode == "llm" and told.detail and "77" in told.detail
     assert [(s.written_by, s.fact_ids) for s in told.sentences] == [
-        ("template", ["f-conf"]),  # the model gave one side of the conflict: not told
-        ("llm", ["f-conf"]),
+        ("template", ["f-conf"]),  # the model left the conflict and the revision out
         ("template", ["f-rev"]),
         ("llm", ["f-agree"]),
+        ("llm", ["f-agree"]),
     ]
-    assert "disagree" in told.sentences[0].text and "revised" in told.sentences[2].text
+    assert "disagree" in told.sentences[0].text and "revised" in told.sentences[1].text
     markdown = consensus_markdown(CONSENSUS.model_copy(update={
         "narrative": told.sentences, "narrative_mode": told.mode}))  # fmt: skip
     assert "- (template) Outlets disagree on strikers" in markdown
-    assert "- Wire says 1,500 struck. [Wire]" in markdown
+    assert "- Forty ferries stayed in port. [Wire]" in markdown
+
+
+def test_a_sentence_giving_one_side_of_a_dispute_is_dropped() -> None:
+    """'Wire says 1,500 struck' cites the conflict but states one side as settled; 'At
+    least 12 boats stood idle' states the revision's old figure as the fact."""
+    fake = FakeLLM().enqueue(
+        _draft(
+            [
+                _sentence("Wire says 1,500 struck.", "F1", "Wire"),
+                _sentence("At least 12 boats stood idle.", "F2", "Wire"),
+                _sentence("Ledger and Wire agree 40 ferries were cancelled.", "F3", "Ledger"),
+                _sentence("Idle boats rose from at least 12 to 30.", "F2", "Wire", "Ledger"),
+            ]
+        )
+    )
+    told = narrate(CONSENSUS, fake, PROMPT)
+    assert told.mode == "llm" and told.detail
+    assert "states one side of the conflicting fact 'strikers'" in told.detail
+    assert "states one side of the revised fact 'boats idle'" in told.detail
+    assert [(s.written_by, s.fact_ids) for s in told.sentences] == [
+        ("template", ["f-conf"]),
+        ("llm", ["f-rev"]),
+        ("llm", ["f-agree"]),
+    ]
 
 
 def test_a_sentence_giving_two_sides_tells_the_conflict() -> None:

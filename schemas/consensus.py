@@ -212,9 +212,10 @@ class NarrativeSentence(BaseModel):
     text: str
     cited_outlets: list[str] = Field(default_factory=list, description="Outlets the text cites.")
     fact_ids: list[str] = Field(default_factory=list, description="Facts the sentence states.")
-    written_by: Literal["llm", "template"] = Field(
-        default="template",
-        description="Who wrote the sentence: the model (it passed the checks) or the template.",
+    written_by: Literal["llm", "template"] | None = Field(
+        default=None,
+        description="Who wrote the sentence: the model (it passed the checks) or the "
+        "template; None in outputs made before this was recorded.",
     )
 
 

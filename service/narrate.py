@@ -116,7 +116,9 @@ def template_sentence(fact: Fact) -> NarrativeSentence:
     else:
         value = f": {_value_text(values[0])}" if values else ""
         text = f"Only {_outlets(fact.outlets)} reports {subject}{value}."
-    return NarrativeSentence(text=text, cited_outlets=list(fact.outlets), fact_ids=[fact.id])
+    return NarrativeSentence(
+        text=text, cited_outlets=list(fact.outlets), fact_ids=[fact.id], written_by="template"
+    )
 
 
 def template_narrative(facts: Sequence[Fact]) -> list[NarrativeSentence]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from prompts import load
-from schemas.consensus import Consensus, ConsensusEvent, Fact, FactValue
+from schemas.consensus import Consensus, ConsensusEvent, Fact, FactValue, NarrativeSentence
 from schemas.extraction import NarrativeDraft
 from service.errors import LLMUnavailableError
 from service.narrate import check_sentence, narrate, select_facts
@@ -329,3 +329,18 @@ def test_a_template_sentence_names_whose_word_each_value_is() -> None:
     )
     plain = narrate(CONSENSUS, None, PROMPT).sentences[0].text
     assert plain == "Outlets disagree on strikers: about 900 (Ledger); 1,500 (Wire)."
+
+
+def test_an_older_output_says_nothing_of_who_wrote_its_sentences() -> None:
+    """A narrative stored before `written_by` was recorded reads as unknown, so the view
+    marks none of the model's sentences as the template's."""
+    stored = CONSENSUS.model_copy(
+        update={
+            "narrative": [NarrativeSentence(text="Wire counts 1,500.", cited_outlets=["Wire"])],
+            "narrative_mode": "llm",
+        }
+    )
+    again = Consensus.model_validate_json(stored.model_dump_json(exclude_none=True))
+    assert again.narrative[0].written_by is None
+    assert "(template)" not in consensus_markdown(again)
+    assert narrate(CONSENSUS, None, PROMPT).sentences[0].written_by == "template"

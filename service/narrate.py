@@ -157,22 +157,26 @@ def _figure(number: float) -> str:
     return _plain_number(f"{number:.6f}")
 
 
-def fact_numbers(fact: Fact) -> set[str]:
-    """Every number a fact holds: in its statement and values as written, its figures
-    (value, bounds), and the year, month and day of its dates ('2025-04' gives 2025, 4;
-    a sentence may write 'April 2025'). A narrative may state any of them."""
-    texts = [fact.statement, *(v.text for v in fact.values)]
-    texts += [v.as_of for v in fact.values if v.as_of]
-    found = set().union(*(_numbers(t.replace("-", " ")) for t in texts))
-    for value in fact.values:
-        found |= {_figure(n) for n in (value.value, value.low, value.high) if n is not None}
-    return found
-
-
 def date_numbers(day: str | None) -> set[str]:
     """The year, month and day of an ISO date ('2025-09-02' → 2025, 9, 2): a sentence may
     write any of them ('2 September 2025')."""
     return _numbers(day.replace("-", " ")) if day else set()
+
+
+def _value_numbers(value: FactValue) -> set[str]:
+    """The numbers one value holds: as written, and its figures (value, bounds)."""
+    found = _numbers(value.text.replace("-", " "))
+    return found | {_figure(n) for n in (value.value, value.low, value.high) if n is not None}
+
+
+def fact_numbers(fact: Fact) -> set[str]:
+    """Every number a fact holds: in its statement and values as written, its figures
+    (value, bounds), and the year, month and day of its dates ('2025-04' gives 2025, 4;
+    a sentence may write 'April 2025'). A narrative may state any of them."""
+    found = _numbers(fact.statement.replace("-", " "))
+    for value in fact.values:
+        found |= _value_numbers(value) | date_numbers(value.as_of)
+    return found
 
 
 def check_sentence(
@@ -301,9 +305,10 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
         checked, why = check_sentence(
             draft.text, draft.fact_ids, draft.cited_outlets, by_label, consensus.event.when
         )
-        why = why or _shape_problem(draft.text, [k.text for k in kept])
-        if checked is not None and not why:
-            why = _one_sided(checked, by_label)
+        if checked is not None:
+            why = _shape_problem(draft.text, [k.text for k in kept]) or _one_sided(
+                checked, by_label
+            )
         if checked is None or why:
             dropped.append(f"{draft.text[:80]!r}: {why}")
         else:
@@ -378,11 +383,7 @@ def _tells(sentence: NarrativeSentence, fact: Fact) -> bool:
         return False
     if fact.kind not in ("quantity", "date") or len(fact.values) < 2:
         return True
-    owns = [
-        _numbers(value.text)
-        | {_figure(n) for n in (value.value, value.low, value.high) if n is not None}
-        for value in fact.values
-    ]
+    owns = [_value_numbers(value) for value in fact.values]
     common = set.intersection(*owns)
     stated = _numbers(sentence.text)
     shown = {frozenset((own - common) & stated) for own in owns} - {frozenset()}

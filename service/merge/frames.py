@@ -635,11 +635,11 @@ _CLAUSE_SCOPES: Final = frozenset(_EN.words("figures.clause_scopes"))
 """Scope words read around a figure in its clause ('another 6,000', 'intends to send',
 '1,000 of whom are already there')."""
 _DESCRIBED_SCOPES: Final = frozenset({"additional"})
+"""Scope classes a description gives a figure that has a frame of its own."""
 _PLANNED: Final = "planned"
 """The scope of a forecast or plan, read over the figure's whole clause (`clause_scope`)."""
 _RELATIVE_WORDS: Final = frozenset({"that", "which", "who", "whom", "whose"})
 """Words opening a clause of its own inside another ('a club that hired ...')."""
-"""Scope classes a description gives a figure that has a frame of its own."""
 _HUMAN_FATES: Final = frozenset(_EN.words("figures.human_fates"))
 """Happenings that befall people only: a thing counted as dead is people."""
 

@@ -13,7 +13,8 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
   'people missing'), else the verb the noun is subject or object of ('killed 12
   people', 'have been killed'), with the words after it that make one happening phrase
   with it ('stopped work', 'walked out'), skipping verbs of saying and of tallying ('the
-  toll rose to'), whose complement is used instead ('were on strike');
+  toll rose to'), whose complement is used instead ('were on strike'; after a linking
+  verb a state: 'remained under evacuation orders', 'are in hospital');
 * the **qualifier** is the noun's other modifiers ('North Korean', 'additional');
 * the **place** and **time** are a place or date attached to the number, the noun or the
   verb by a preposition ('in Paris', 'on Thursday', 'nationwide', 'around the world'); a
@@ -382,6 +383,30 @@ def _happening(
     return None, verb
 
 
+_LINKING: Final = frozenset(_LEX.words("parse.linking"))
+_STATE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.state_prepositions"))
+"""Prepositions whose phrase after a linking verb ('be', 'remain') is a state of the
+counted things ('in hospital', 'under evacuation orders', 'without power'), unless it
+names a place or a time; after a verb of movement it is not ('rose 8% in early trading')."""
+_PLACE_WORDS: Final = (
+    frozenset(_LEX.words("parse.place_words")) | PLACE_NOUNS | CAPITAL_NOUNS | WORLD_NOUNS
+)
+
+
+def _state_noun(obj: Token) -> bool:
+    """The object of a state phrase: no name, date or number, and no place ('in the
+    capital', 'in the country')."""
+    return obj.pos_ == "NOUN" and not (
+        obj.ent_type_ or _is_number(obj) or obj.lemma_.lower() in _PLACE_WORDS
+    )
+
+
+def _state_words(obj: Token) -> list[Token]:
+    """'mandatory evacuation orders', 'intensive care': the object with its modifiers, no
+    article."""
+    return [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
+
+
 def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
     """The verb the counted noun (or the bare number) is subject or object of, as a
     happening; a verb of saying or tallying gives its complement instead ('were on
@@ -422,6 +447,17 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
                 for obj in child.children:
                     if obj.dep_ == "pobj" and not obj.ent_type_:
                         return slot([child, obj]), verb
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in _STATE_PREPOSITIONS
+                and verb.lemma_ in _LINKING
+                and child.i > verb.i
+            ):
+                # a state the counted things are in: 'remained under evacuation orders',
+                # 'are still in hospital', 'were in custody'
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and _state_noun(obj):
+                        return slot([child, *_state_words(obj)]), verb
             if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.lemma_ not in SAYING:
                 return _xcomp_happening(child), child
         return None, verb

@@ -176,6 +176,31 @@ def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scope
 @pytest.mark.parametrize(
     ("text", "figure", "happening"),
     [
+        # after a linking verb, a preposition's phrase is the state the counted things are in
+        ("The county said 8,420 people were under evacuation orders.", "8,420",
+         "under evacuation orders"),
+        ("In all, 5,100 residents remained under mandatory evacuation orders on Sunday.",
+         "5,100", "under mandatory evacuation orders"),
+        ("Some 17 people are still in hospital.", "17", "in hospital"),
+        ("Officials said 26 men were in custody.", "26", "in custody"),
+        ("About 90,000 homes were without power on Monday.", "90,000", "without power"),
+        # a place is no state, nor is a phrase after a verb of movement
+        ("About 3,000 people were in the capital.", "3,000", None),
+        ("Some 400 of the workers are already in the country.", "400", None),
+        ("About 1,500 volunteers were in Lyon on Friday.", "1,500", None),
+        ("Shares of the group rose 8% in early trading.", "8%", None),
+        ("In all, 600 people were evacuated.", "600", "evacuated"),
+    ],
+)  # fmt: skip
+def test_a_state_after_a_linking_verb_is_what_befell_the_counted_things(
+    text: str, figure: str, happening: str | None
+) -> None:
+    assert said(frame(text, figure).happening) == happening
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening"),
+    [
         # a participle with its own object counts its own things, not the first one's
         ("The storm hit the coast on Monday, killing nine people and injuring more than 40.",
          "nine", "killing"),

@@ -11,8 +11,9 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
   its 'of' noun, a pronoun ('1,000 of whom') to the noun it stands for;
 * the **happening** is a participle or state adjective on that noun ('soldiers killed',
   'people missing'), else the verb the noun is subject or object of ('killed 12
-  people', 'have been killed'), with the words after it that make one happening phrase
-  with it ('stopped work', 'walked out'), skipping verbs of saying and of tallying ('the
+  people', 'have been killed') or that sends someone to a span of time ('sentenced Ivo
+  Lund to 14 years'), with the words after it that make one happening phrase with it
+  ('stopped work', 'walked out'), skipping verbs of saying and of tallying ('the
   toll rose to'), whose complement is used instead ('were on strike'; after a linking
   verb a state: 'remained under evacuation orders', 'are in hospital');
 * the **qualifier** is the noun's other modifiers ('North Korean', 'additional');
@@ -26,7 +27,8 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
 * the **owner** is a named party the counted things belong to or that did what the figure
   counts: the possessor of the noun ('Boeing's revenue'), else the named subject or 'by'
   agent of the verb the figure is the object of ('Labour won 412 seats', 'seats won by
-  Labour'); never the subject of a verb of saying or tallying, which gives the figure.
+  Labour'), or for a span someone is sent to, that someone ('sentenced Ivo Lund to 14
+  years'); never the subject of a verb of saying or tallying, which gives the figure.
 
 Each slot keeps its character span. What the parse leaves open stays empty: the LLM may
 label it, and the merge compares what is there.
@@ -429,6 +431,9 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         # reached, and the verb says which level it is ('grew by 3,000 acres' is a change,
         # and a count's 'rose to 60' names its counted thing instead, as the subject)
         return slot([verb.head]), verb.head
+    if _served(node) is not None:
+        # 'sentenced Ivo Lund to 14 years': the verb that sends someone to a span of time
+        return slot([verb.head]), verb.head
     if node.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "npadvmod") or (
         verb.pos_ not in ("VERB", "AUX")
     ):
@@ -655,6 +660,41 @@ def _named(token: Token, *, person: bool = False) -> Slot | None:
 _VERBS: Final = frozenset({"VERB", "AUX"})
 
 
+def _served(node: Token) -> Token | None:
+    """The verb that sends someone to a span of time ('sentenced Ivo Lund to 14 years'):
+    `node` a duration noun after 'to' on a verb that neither says nor tallies; None
+    otherwise. ('For' a span says how long anything went on: 'performed for 35 years'.)"""
+    prep = node.head
+    if node.dep_ != "pobj" or prep.lower_ != "to" or prep.dep_ != "prep":
+        return None
+    verb = prep.head
+    if node.lemma_.lower() not in _DURATION_UNITS or verb.pos_ != "VERB":
+        return None
+    return None if verb.lemma_ in SAYING or verb.lemma_ in TALLYING else verb
+
+
+def _affected(verb: Token, prep: Token) -> Slot | None:
+    """Whom a verb's act befell: its named object nearest before `prep` ('sentenced Ivo
+    Lund to 14 years and his wife Mara Quist to seven years'), or the named subject of its
+    passive ('Lund was sentenced'), or the name a relative clause or participle hangs on
+    ('Lund, who had been sentenced', 'Lund, sentenced in 2022 to eight years'); a verb
+    joined to another shares its passive subject."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.i < prep.i]
+    doer = verb
+    while not objects and doer.dep_ == "conj" and doer.head.pos_ in _VERBS:
+        doer = doer.head  # 'was stopped ... and was sentenced': one subject for both
+        objects = [c for c in doer.children if c.dep_ == "nsubjpass"]
+    if not objects:
+        return _named(doer.head, person=True) if doer.dep_ in ("acl", "relcl") else None
+    nearest = objects[-1]
+    if nearest.lower_ in RELATIVES and verb.dep_ == "relcl":
+        return _named(verb.head, person=True)
+    named = next((c for c in nearest.children if c.dep_ == "appos"), None)
+    return _named(nearest, person=True) or (
+        _named(named, person=True) if named is not None else None
+    )  # 'his wife Mara Quist'
+
+
 def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None:
     """Whose counted things these are, or who did what the figure counts: the noun's
     possessor ('Boeing's revenue'), else the named subject or 'by' agent of the verb the
@@ -666,6 +706,8 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
             return _named(child)
     if verb is None or verb.lemma_ in SAYING or verb.lemma_ in TALLYING:
         return None
+    if _served(base) is not None:
+        return _affected(verb, base.head)  # 'sentenced Ivo Lund to 14 years': Lund's
     for child in verb.children:
         if child.dep_ == "agent":
             for obj in child.children:

@@ -199,6 +199,40 @@ def test_a_state_after_a_linking_verb_is_what_befell_the_counted_things(
 
 
 @pytest.mark.parametrize(
+    ("text", "figure", "owner"),
+    [
+        ("On Friday the judge sentenced Ivo Lund to 14 years in jail and his wife Mara Quist "
+         "to seven years.", "14 years", "Ivo Lund"),
+        ("On Friday the judge sentenced Ivo Lund to 14 years in jail and his wife Mara Quist "
+         "to seven years.", "seven years", "Mara Quist"),
+        ("Ana Ruiz, who had been sentenced to nine years in 2022, was freed.", "nine years",
+         "Ana Ruiz"),
+        ("Ivo Lund, sentenced in 2022 to eight years for his posts, spoke to reporters.",
+         "eight years", "Ivo Lund"),
+        ("Mara Quist was stopped at the border in 2021 and was sentenced in June 2022 to 14 "
+         "years in a penal colony.", "14 years", "Mara Quist"),
+    ],
+)  # fmt: skip
+def test_a_span_someone_is_sentenced_to_is_theirs(text: str, figure: str, owner: str) -> None:
+    reading = frame(text, figure)
+    assert said(reading.happening) == "sentenced"
+    assert said(reading.owner) == owner
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        # 'for' a span says how long anything went on; a tally's verb moves a count
+        ("The singer performed for 35 years before retiring.", "35 years"),
+        ("The waiting time rose to 14 days in March.", "14 days"),
+    ],
+)
+def test_no_sentence_from_a_span_after_for_or_a_tallying_verb(text: str, figure: str) -> None:
+    reading = frame(text, figure)
+    assert said(reading.happening) is None and said(reading.owner) is None
+
+
+@pytest.mark.parametrize(
     ("text", "figure", "happening"),
     [
         # a participle with its own object counts its own things, not the first one's

@@ -331,7 +331,8 @@ def figure_source(number: Token) -> tuple[bool, Slot | None]:
     give the figure even where they name no one ('preliminary estimates suggest', 'he'
     with no person before it): then no other clause's source gives it either, though the
     author of a count the clause holds still does ('the council's count stands at 72,
-    according to its report')."""
+    according to its report'). A figure no verb of saying of its sentence reports is found
+    too, as no one's (`_reported_elsewhere`): the writer's, not the next clause's speaker's."""
     node, counted = number, None
     while True:
         found, source = _given_at(node, number)
@@ -348,7 +349,40 @@ def figure_source(number: Token) -> tuple[bool, Slot | None]:
             obj = _according_object(token)
             if obj is not None:
                 return True, source_slot(obj)
+    if counted is None and _reported_elsewhere(number):
+        return True, None
     return counted is not None, counted
+
+
+_DESCRIBING: Final = frozenset({"relcl", "acl"})
+"""Clauses that describe a noun: a verb of saying in one reports its own words."""
+
+
+def _reported_elsewhere(number: Token) -> bool:
+    """The sentence's verbs of saying report other clauses than the figure's: each hangs
+    in a relative clause, a noun's modifier or a joined clause ('part of the 200-person
+    crowd became unruly on the day the autopsy showed he was shot seven times', '12 were
+    killed and police said 40 were hurt'), none on the figure's clause as its report
+    (`_reports_head`)."""
+    ancestors = {t.i for t in number.ancestors}
+    verbs = [
+        t
+        for t in number.sent
+        if t.lemma_ in SAYING and t.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in t.children)
+    ]
+    return bool(verbs) and not any(
+        v.i in ancestors or (v.head.i in ancestors and _reports_head(v)) for v in verbs
+    )
+
+
+def _reports_head(verb: Token) -> bool:
+    """The verb of saying reports the clause it hangs on, however the parse attached it
+    ('12 people were killed, police said'; '... has risen to 61, the ministry said' joined
+    to 'risen'; 'Parametrix estimated that ...' read as the subject of a later verb),
+    unless it describes a noun ('the day the autopsy showed ...') or is a joined verb with
+    a report of its own ('and police said 40 were hurt')."""
+    own = any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)
+    return verb.dep_ not in _DESCRIBING and not (verb.dep_ == "conj" and own)
 
 
 def _according_object(according: Token) -> Token | None:

@@ -218,6 +218,49 @@ def test_it_said_after_what_it_says_is_named_outside_it(
 @pytest.mark.parametrize(
     ("text", "figure", "source"),
     [
+        # a verb of saying joined to the figure's clause with a report of its own gives
+        # that report, not the figure: the figure is the writer's, found as no one's
+        (
+            "Norland Air employs about 3,000 people in Ostrevia, and Ivo Lund said all "
+            "six bases would have to be restructured.",
+            "about 3,000",
+            None,
+        ),
+        (
+            "Since Friday the carrier has cancelled more than 700 flights, and the "
+            "transport ministry estimated on Wednesday that 50,000 passengers were hit.",
+            "more than 700 flights",
+            None,
+        ),
+        # ... nor does one in a clause that describes a noun
+        (
+            "Part of the 200-person crowd became unruly on the day the autopsy showed he "
+            "had been shot four times.",
+            "200",
+            None,
+        ),
+        # one that reports the figure's clause gives it, however the parse hangs it
+        (
+            "The toll from the Brenmoor fire has risen to 61 after a second patient died, "
+            "the health ministry said on Tuesday.",
+            "61",
+            "the health ministry",
+        ),
+        ("Twelve people were killed in Brenmoor, police said.", "Twelve", "police"),
+    ],
+)
+def test_a_verb_of_saying_gives_only_the_clause_it_reports(
+    text: str, figure: str, source: str | None
+) -> None:
+    start = text.index(figure)
+    reading = read_frame(parse(text), start, start + len(figure))
+    assert (reading.source.text if reading.source is not None else None) == source
+    assert reading.sourced
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
         # the words that give the figure name no one: no source, and the parse says it
         # found them, so no other clause's source stands in
         (

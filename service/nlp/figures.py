@@ -687,8 +687,8 @@ def _affected(verb: Token, prep: Token) -> Slot | None:
     if not objects:
         return _named(doer.head, person=True) if doer.dep_ in ("acl", "relcl") else None
     nearest = objects[-1]
-    if nearest.lower_ in RELATIVES and verb.dep_ == "relcl":
-        return _named(verb.head, person=True)
+    if nearest.lower_ in RELATIVES and doer.dep_ == "relcl":
+        return _named(doer.head, person=True)
     named = next((c for c in nearest.children if c.dep_ == "appos"), None)
     return _named(nearest, person=True) or (
         _named(named, person=True) if named is not None else None

@@ -211,6 +211,8 @@ def test_a_state_after_a_linking_verb_is_what_befell_the_counted_things(
          "eight years", "Ivo Lund"),
         ("Mara Quist was stopped at the border in 2021 and was sentenced in June 2022 to 14 "
          "years in a penal colony.", "14 years", "Mara Quist"),
+        ("Ivo Lund, who was stopped at the border in 2021 and was sentenced in June 2022 to "
+         "14 years, was freed.", "14 years", "Ivo Lund"),
     ],
 )  # fmt: skip
 def test_a_span_someone_is_sentenced_to_is_theirs(text: str, figure: str, owner: str) -> None:

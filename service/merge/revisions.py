@@ -32,9 +32,10 @@ the latest. A value is superseded when
    "initial reports said at least 600"); or
 3. a source gives two disjoint counts of a running tally, or of a count some figures of
    which are snapshots ('354,000 by 4 pm' and the ministry's 505,000 for the day), that
-   time does not order, in two articles: the lower one is the earlier (a source does not
-   contradict its own running count). One article giving both, nothing dating them
-   apart, gives two counts that hold at once ('16 arrested in Paris ... 140 in all');
+   time does not order, in different articles: the lower one is the earlier (a source
+   does not contradict its own running count). An article giving both, nothing dating
+   them apart, gives two counts that hold at once ('16 arrested in Paris ... 140 in
+   all'), however many outlets copy it;
 An outlet giving two named sources' figures (the police's count and the union's) reports
 their dispute: rule (1) by the shared outlet does not make it a revision, nor does a
 running tally's rise, and a later repeat of one of them is no echo under rule (2): undated
@@ -189,8 +190,8 @@ def split_revisions(
                 shared = (sources[s] & sources[t]) - {None}
                 if not shared or s.later_than(t) or t.later_than(s):
                     continue
-                if len(in_articles[s] | in_articles[t]) == 1:
-                    continue  # one article's two counts at once: two facts, not a chain
+                if in_articles[s] & in_articles[t]:
+                    continue  # an article giving both gives two counts at once, not a chain
                 lower = min(s, t, key=lambda u: centre(u.figure))
                 if not tally and not snapshot[lower]:
                     continue

@@ -337,6 +337,35 @@ def test_figures_from_later_articles_revise_earlier_ones_from_the_same_agency() 
     assert only(consensus, "quantity", revised=False).status == "single_source"
 
 
+def test_a_sources_two_counts_in_one_article_hold_at_once_however_many_copy_it() -> None:
+    # One agency's two tolls that time does not order: given in two articles, the lower
+    # is the earlier (a source does not contradict its own running count); given both in
+    # one article, they hold at once, and a second outlet copying that article changes
+    # nothing (a property test found the copy turning them into a revision).
+    killed, agency = "people killed in the flood", "Westmarch Emergency Management Agency"
+
+    def both(article_id: str) -> EventRecord:
+        tolls = [
+            qty(26, killed, attributed_to=agency),
+            qty(80, killed, attributed_to=agency, at=40),
+        ]
+        return record(article_id, quantities=tolls)
+
+    alone = merge_records([both("a")])
+    copied = merge_records([both("a"), both("b")])
+    assert not [f for f in alone.facts if f.status == "revised"]
+    assert [f.key for f in copied.facts] == [f.key for f in alone.facts]
+    assert not [f for f in copied.facts if f.status == "revised"]
+    apart = merge_records(
+        [
+            record("a", quantities=[qty(26, killed, attributed_to=agency)]),
+            record("b", quantities=[qty(80, killed, attributed_to=agency)]),
+        ]
+    )
+    revision = only(apart, "quantity", revised=True)
+    assert [v.value for v in revision.values] == [26, 80]
+
+
 def test_a_growing_tally_is_revised_down_only_a_little() -> None:
     """One agency's toll corrected from 17 to 16 the next day is its revision; a later
     count of under half of it ('7 arrested' after '40 arrested') counts something else

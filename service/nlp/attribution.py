@@ -171,8 +171,9 @@ def source_slot(head: Token) -> Slot | None:
         author = _authored(head)
         if author is not None and author.head.i == head.i and author.dep_ in ("amod", "compound"):
             # the author's words before the document: 'Israeli media reports' → 'Israeli
-            # media', 'government figures' → 'government', 'BNPB situation report' → 'BNPB'
-            words = list(head.doc[author.i : head.i])
+            # media', 'government figures' → 'government', 'BNPB situation report' → 'BNPB';
+            # all of an author of several words ('New Zealand estimates', not 'Zealand')
+            words = list(head.doc[author.left_edge.i : head.i])
             while len(words) > 1 and not _names_author(words[-1]):
                 words.pop()
             return slot(words)

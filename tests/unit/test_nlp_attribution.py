@@ -45,6 +45,9 @@ def source_of(text: str, figure: str) -> str | None:
         # ... all the words that name who wrote it, not those naming the kind of document
         ("According to Norvalian media reports, 40 people were held.", "40", "Norvalian media"),
         ("The NDMA situation report said 1,200 people had fled.", "1,200", "NDMA"),
+        # ... every word of an author of several ('Zealand', 'Nations' were read alone)
+        ("According to New Zealand estimates, about 300 homes were damaged.", "300", "New Zealand"),
+        ("According to United Nations figures, 1,200 people fled.", "1,200", "United Nations"),
         # 'It' opening a sentence carries on the previous sentence's subject
         (
             "Northbridge Analytics published its study on Monday. The consultancy said the "

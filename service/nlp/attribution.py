@@ -125,6 +125,12 @@ def _after_what_it_says(pronoun: Token) -> bool:
     return pronoun.sent.start in _reported(pronoun)
 
 
+def _document(token: Token) -> bool:
+    """A noun for a document or count ('report', 'figures'), by its lemma or as written
+    (the lemmatiser takes 'data' to 'datum')."""
+    return token.lemma_.lower() in DOCUMENTS or token.lower_ in DOCUMENTS
+
+
 def _names_author(token: Token) -> bool:
     """A word that names who wrote a document: a name, a nationality, or a source noun
     ('media', 'government')."""
@@ -141,8 +147,8 @@ def _authored(document: Token) -> Token | None:
             return child
         if child.dep_ == "prep" and child.lower_ in ("from", "by"):
             objects = [o for o in child.children if o.dep_ == "pobj"]
-            if objects:
-                return objects[0]
+            if objects and not (child.lower_ == "from" and names_a_place(objects[0])):
+                return objects[0]  # ('reports from Brenmoor' say where, not who)
         if child.dep_ == "prep" and child.lower_ == "of":
             # 'the latest report of the council', not 'a report of 20 deaths'
             authors = [o for o in child.children if o.dep_ == "pobj" and _names_author(o)]
@@ -166,7 +172,7 @@ def source_slot(head: Token) -> Slot | None:
     """A source's words. A document ('its report', 'a notice by X', 'data from X') is read
     as its author, and names no one without one; 'he' or 'she' as the person last named
     before; 'it' or 'the agency' as the organisation last named before it that fits."""
-    if head.lemma_.lower() in DOCUMENTS and not (head.pos_ == "PROPN" and head.is_title):
+    if _document(head) and not (head.pos_ == "PROPN" and head.is_title):
         # ('the United States Geological Survey' is a name, not a survey by 'United')
         author = _authored(head)
         if author is not None and author.head.i == head.i and author.dep_ in ("amod", "compound"):
@@ -182,6 +188,13 @@ def source_slot(head: Token) -> Slot | None:
         if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ == "NOUN":
             return source_slot(child)  # 'the city's police commissioner, G.S. Malik'
     words = [t for t in phrase(head) if t.dep_ != "case" or t.head.i != head.i]
+    if head.pos_ == "PROPN":
+        # 'said Ana Ruiz to the Herald': a 'to' after a name is whom it was said to (a
+        # title takes one before the name: 'the ambassador to the UN, Ana Ruiz')
+        told = {
+            t.i for c in head.rights if c.dep_ == "prep" and c.lower_ == "to" for t in c.subtree
+        }
+        words = [t for t in words if t.i not in told]
     if head.pos_ == "PRON" and head.lower_ in PERSONAL:
         person = _person_before(head)
         return Slot(person.text, person.start_char, person.end_char) if person else None
@@ -319,7 +332,7 @@ def _counted_by(node: Token) -> Slot | None:
     if node.lemma_ not in TALLYING:
         return None
     for child in node.children:
-        document = child.dep_ in ("nsubj", "dobj") and child.lemma_.lower() in DOCUMENTS
+        document = child.dep_ in ("nsubj", "dobj") and _document(child)
         if document and (child.dep_ == "nsubj" or any(c.dep_ == "poss" for c in child.children)):
             return source_slot(child)
     return None

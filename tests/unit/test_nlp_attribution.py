@@ -48,6 +48,23 @@ def source_of(text: str, figure: str) -> str | None:
         # ... every word of an author of several ('Zealand', 'Nations' were read alone)
         ("According to New Zealand estimates, about 300 homes were damaged.", "300", "New Zealand"),
         ("According to United Nations figures, 1,200 people fled.", "1,200", "United Nations"),
+        # 'data' is a document though its lemma is 'datum'; its author is the source
+        (
+            "The epicentre lay 40 km offshore, according to data from the Norland Survey.",
+            "40 km",
+            "the Norland Survey",
+        ),
+        # 'to' after a name is whom it was said to; before one, part of a title
+        (
+            '"We have treated 50 people," said local doctor Ana Ruiz to the Brenmoor Herald.',
+            "50",
+            "local doctor Ana Ruiz",
+        ),
+        (
+            "According to the Norland ambassador to the UN, 40 people died.",
+            "40",
+            "the Norland ambassador to the UN",
+        ),
         # 'It' opening a sentence carries on the previous sentence's subject
         (
             "Northbridge Analytics published its study on Monday. The consultancy said the "
@@ -98,6 +115,8 @@ def test_the_source_is_read_from_the_figure_s_own_clause(
         # a place that records or counts is where the count was made
         ("Manchester recorded 22 deaths over the weekend.", "22 deaths"),
         ("Japan counts 111 active volcanoes.", "111 active volcanoes"),
+        # reports from a place say where they come from, not who wrote them
+        ("About 80 percent voted, according to reports from Tampere.", "80 percent"),
     ],
 )
 def test_no_source_where_nobody_gives_the_figure(text: str, figure: str) -> None:

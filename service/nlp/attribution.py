@@ -215,6 +215,8 @@ def source_slot(head: Token) -> Slot | None:
     # A bracket or a line break ends the source's words ('the Office of Civil Defense
     # (OCD)' is the office); a non-breaking space inside a name does not.
     words = sorted(words, key=lambda t: t.i)
+    while len(words) > 1 and words[0].ent_type_ in TIME_LABELS:
+        words = words[1:]  # 'Yesterday Norland Air announced': the parse may join the day
     cut = next(
         (k for k, t in enumerate(words) if "(" in t.text or (t.is_space and "\n" in t.text)),
         len(words),

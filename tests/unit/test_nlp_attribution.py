@@ -65,6 +65,12 @@ def source_of(text: str, figure: str) -> str | None:
             "40",
             "the Norland ambassador to the UN",
         ),
+        # a day the parse joins to the name is no part of it
+        (
+            "Yesterday Ostrel Devices Inc. announced a $5.4 billion deal.",
+            "5.4",
+            "Ostrel Devices Inc.",
+        ),
         # 'It' opening a sentence carries on the previous sentence's subject
         (
             "Northbridge Analytics published its study on Monday. The consultancy said the "

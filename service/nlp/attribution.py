@@ -168,6 +168,23 @@ def _authored(document: Token) -> Token | None:
     return None
 
 
+def _without_how_said(name: Token, words: list[Token]) -> list[Token]:
+    """A name's words without whom and how it spoke: 'said Ana Ruiz to the Herald' (a
+    'to' right after a name; a title takes one before it: 'the ambassador to the UN, Ana
+    Ruiz'), 'said Ana Ruiz, its chief, in a statement' (an 'in' a document)."""
+    told: set[int] = set()
+    for token in name.doc[name.i + 1 : name.right_edge.i + 1]:
+        if token.dep_ != "prep":
+            continue
+        to_whom = token.lower_ == "to" and token.head.i == name.i
+        medium = token.lower_ == "in" and any(
+            o.dep_ == "pobj" and _document(o) for o in token.children
+        )
+        if to_whom or medium:
+            told.update(t.i for t in token.subtree)
+    return [t for t in words if t.i not in told]
+
+
 def source_slot(head: Token) -> Slot | None:
     """A source's words. A document ('its report', 'a notice by X', 'data from X') is read
     as its author, and names no one without one; 'he' or 'she' as the person last named
@@ -189,12 +206,7 @@ def source_slot(head: Token) -> Slot | None:
             return source_slot(child)  # 'the city's police commissioner, G.S. Malik'
     words = [t for t in phrase(head) if t.dep_ != "case" or t.head.i != head.i]
     if head.pos_ == "PROPN":
-        # 'said Ana Ruiz to the Herald': a 'to' after a name is whom it was said to (a
-        # title takes one before the name: 'the ambassador to the UN, Ana Ruiz')
-        told = {
-            t.i for c in head.rights if c.dep_ == "prep" and c.lower_ == "to" for t in c.subtree
-        }
-        words = [t for t in words if t.i not in told]
+        words = _without_how_said(head, words)
     if head.pos_ == "PRON" and head.lower_ in PERSONAL:
         person = _person_before(head)
         return Slot(person.text, person.start_char, person.end_char) if person else None

@@ -60,6 +60,8 @@ def source_of(text: str, figure: str) -> str | None:
             "50",
             "local doctor Ana Ruiz",
         ),
+        # ... and 'in' a document after a name is how it was said
+        ("The deal is worth $40 million, said Ivo Lund in a statement.", "$40 million", "Ivo Lund"),
         (
             "According to the Norland ambassador to the UN, 40 people died.",
             "40",

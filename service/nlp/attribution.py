@@ -36,6 +36,9 @@ TALLYING: Final = frozenset(_LEX.words("parse.tallying"))
 SAYING_BY_SOURCES: Final = frozenset(_LEX.words("parse.saying_by_sources"))
 """Verbs of saying only when their subject could be a source ('police put the crowd at')."""
 
+ESTIMATING_AT: Final = frozenset(_LEX.words("parse.estimating_at"))
+"""Verbs of saying only with an 'at' phrase ('police put the crowd at 9,000')."""
+
 SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
 """Common nouns that name a source on their own ('officials', 'police')."""
 
@@ -269,7 +272,12 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     the sentence's other names gave other figures."""
     subject: Token | None = None
     describes_speaker = False
-    if node.lemma_ in _GIVING and node.pos_ == "VERB":
+    # 'the treaty placed the two provinces in the north' puts no figure at anything (the
+    # parse may hang the 'at' deeper: 'put the number of people who marched at 40,000')
+    estimate = node.lemma_ not in ESTIMATING_AT or any(
+        t.dep_ == "prep" and t.lower_ == "at" for t in node.subtree
+    )
+    if node.lemma_ in _GIVING and node.pos_ == "VERB" and estimate:
         for child in node.children:
             if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
                 speaker = _past_dateline(child)

@@ -60,6 +60,13 @@ def source_of(text: str, figure: str) -> str | None:
             "50",
             "local doctor Ana Ruiz",
         ),
+        # 'put ... at' however deep the parse hangs the 'at'
+        (
+            "After the meeting, spokesman Ivo Lund put the number of people who marched to "
+            "the square at 40,000.",
+            "40,000",
+            "spokesman Ivo Lund",
+        ),
         # ... and 'in' a document after a name is how it was said
         ("The deal is worth $40 million, said Ivo Lund in a statement.", "$40 million", "Ivo Lund"),
         (
@@ -123,6 +130,8 @@ def test_the_source_is_read_from_the_figure_s_own_clause(
         # a place that records or counts is where the count was made
         ("Manchester recorded 22 deaths over the weekend.", "22 deaths"),
         ("Japan counts 111 active volcanoes.", "111 active volcanoes"),
+        # 'put' and 'place' give a figure only with an 'at' phrase
+        ("The treaty placed the two provinces in the north.", "two provinces"),
         # reports from a place say where they come from, not who wrote them
         ("About 80 percent voted, according to reports from Tampere.", "80 percent"),
     ],

@@ -86,13 +86,33 @@ def verify(root: Path) -> None:
             )
 
 
+LINE_BREAKS: Final = "corroborate_line_breaks"
+"""The component that ends a sentence at every line break, before the parser runs."""
+
+
+def _line_breaks(doc: Doc) -> Doc:
+    """A line break always ends a sentence, as `service.text.sentences` has it: a headline,
+    a caption or a line of page furniture ('2 min read') carries no period, and the
+    parser would otherwise read it into the next line's sentence (its verb, its source)."""
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if before.is_space and "\n" in before.text and not token.is_space:
+            token.is_sent_start = True
+    return doc
+
+
 @cache
 def parser() -> Language:
-    """The checked, loaded pipeline (tagger, parser, lemmatizer, NER), once per process."""
+    """The checked, loaded pipeline (tagger, parser, lemmatizer, NER), once per process,
+    with sentences ended at line breaks before the parser (`_line_breaks`)."""
     root = model_dir()
     verify(root)
     spacy = import_module("spacy")
+    language = import_module("spacy.language").Language
+    if not language.has_factory(LINE_BREAKS):
+        language.component(LINE_BREAKS, func=_line_breaks)
     nlp: Language = spacy.load(root)
+    nlp.add_pipe(LINE_BREAKS, before="parser")
     return nlp
 
 

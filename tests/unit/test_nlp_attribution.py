@@ -132,6 +132,12 @@ def test_the_source_is_read_from_the_figure_s_own_clause(
         ("Japan counts 111 active volcanoes.", "111 active volcanoes"),
         # 'put' and 'place' give a figure only with an 'at' phrase
         ("The treaty placed the two provinces in the north.", "two provinces"),
+        # a line break ends a sentence: a line of page furniture is not the next line's
+        (
+            "Norland leader visits Brenmoor\n\n2 min read\n\nThe leader arrived in "
+            "Brenmoor on Tuesday, state media said.",
+            "2 min",
+        ),
         # reports from a place say where they come from, not who wrote them
         ("About 80 percent voted, according to reports from Tampere.", "80 percent"),
     ],

@@ -20,6 +20,12 @@ CONFIDENT: Final = 0.7
 """A fact two or more outlets give is shown with the confident findings when its
 `confidence` is at or above this; below it, under "check"."""
 
+ORDINAL_MARK: Final = "[ordinal]"
+"""In a figure fact's `key`: its values are ordinals ('the second ceremony'), which name
+one of a sequence, not how many."""
+VAGUE_MARK: Final = "(vague)"
+"""In a figure fact's `key`: its values are vague counts ('hundreds of sites')."""
+
 FactKind = Literal["actor", "quantity", "date", "place", "quote", "claim"]
 """What a fact is about: a person or organisation, a figure, a date, the event's place,
 quoted words, or a statement attributed to an upstream source."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.consensus import CONFIDENT, Consensus, Fact, FactValue
+from schemas.consensus import CONFIDENT, ORDINAL_MARK, VAGUE_MARK, Consensus, Fact, FactValue
 
 _SECTIONS = (
     ("conflicting", "Conflicts: outlets disagree"),
@@ -29,11 +29,14 @@ def confident(fact: Fact) -> bool:
 
 
 def single_source_rank(fact: Fact) -> tuple[object, ...]:
-    """Most telling first: figures and claims before people, a named source and
-    grounded evidence before neither, then by id so the order is fixed."""
+    """Most telling first: figures and claims before people; a count before an ordinal
+    ('the second ceremony' names which, not how many) or a vague count ('hundreds of
+    sites'); a named source and grounded evidence before neither; then by id so the
+    order is fixed."""
     sourced = any(v.attributed_to for v in fact.values)
     grounded = any(v.grounded for v in fact.values)
-    return (_KIND_RANK.get(fact.kind, 9), not sourced, not grounded, fact.id)
+    weak = ORDINAL_MARK in fact.key or VAGUE_MARK in fact.key
+    return (_KIND_RANK.get(fact.kind, 9), weak, not sourced, not grounded, fact.id)
 
 
 def sections(consensus: Consensus) -> list[tuple[str, list[Fact]]]:

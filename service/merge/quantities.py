@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from schemas.consensus import FactStatus, FactValue
+from schemas.consensus import ORDINAL_MARK, VAGUE_MARK, FactStatus, FactValue
 from service.merge.context import MergeContext
 from service.merge.counted import (
     COUNT_CLASS,
@@ -211,9 +211,9 @@ def _key(frame: FigureFrame) -> str:
     if frame.dimension != COUNT_CLASS:
         key += f" [{frame.dimension}]"
     if frame.ordinal:
-        key += " [ordinal]"
+        key += f" {ORDINAL_MARK}"
     if frame.vague:
-        key += " (vague)"
+        key += f" {VAGUE_MARK}"
     if frame.days is not None and not frame.tally:
         key += f" [{date.fromordinal(frame.days[0]).isoformat()}]"
     return key

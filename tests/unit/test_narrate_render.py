@@ -9,7 +9,7 @@ from schemas.consensus import Consensus, ConsensusEvent, Fact, FactValue, Narrat
 from schemas.extraction import NarrativeDraft
 from service.errors import LLMUnavailableError
 from service.narrate import check_sentence, narrate, select_facts
-from service.render import consensus_markdown
+from service.render import consensus_markdown, single_source_rank
 from tests.fakes import FakeLLM
 from tests.support.narrative import fixed_consensus
 
@@ -344,3 +344,29 @@ def test_an_older_output_says_nothing_of_who_wrote_its_sentences() -> None:
     assert again.narrative[0].written_by is None
     assert "(template)" not in consensus_markdown(again)
     assert narrate(CONSENSUS, None, PROMPT).sentences[0].written_by == "template"
+
+
+def _alone(key: str, text: str, source: str | None) -> Fact:
+    value = FactValue(
+        value=2.0, text=text, attributed_to=source, outlets=["Valley Courier"], article_ids=["a"]
+    )
+    return Fact(
+        id=f"f-{key}",
+        kind="quantity",
+        key=key,
+        statement=f"{key}: {text} (1 outlet)",
+        status="single_source",
+        values=[value],
+        independent_origins=1,
+        outlets=["Valley Courier"],
+    )
+
+
+def test_single_source_counts_come_before_ordinals_and_vague_counts() -> None:
+    # 'the second ceremony' names which one, 'hundreds of sites' no number: an editor
+    # learns more from a count, even one no source is named for
+    ordinal = _alone("ceremony [ordinal]", "second ceremony", "the council")
+    vague = _alone("site (vague)", "hundreds of sites", "the council")
+    count = _alone("ceremony held", "two ceremonies", None)
+    ranked = sorted([ordinal, vague, count], key=single_source_rank)
+    assert ranked[0] is count

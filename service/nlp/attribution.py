@@ -264,6 +264,16 @@ def _source_like(subject: Token) -> bool:
     return described and subject.tag_ != "NNS"
 
 
+def _gives_figures(verb: Token) -> bool:
+    """A verb of saying here: 'put' and 'place' only with an 'at' in their clause ('police
+    put the crowd at 9,000'; the parse may hang the 'at' deeper: 'put the number of people
+    who marched at 40,000'); 'the treaty placed the two provinces in the north' puts no
+    figure at anything."""
+    if verb.lemma_ not in ESTIMATING_AT:
+        return True
+    return any(t.dep_ == "prep" and t.lower_ == "at" for t in verb.subtree)
+
+
 def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     """(found, source) at one clause head on the way up from a figure: the subject or
     'by' agent of a verb of saying, else the object of an 'according to' on the clause;
@@ -272,12 +282,7 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     the sentence's other names gave other figures."""
     subject: Token | None = None
     describes_speaker = False
-    # 'the treaty placed the two provinces in the north' puts no figure at anything (the
-    # parse may hang the 'at' deeper: 'put the number of people who marched at 40,000')
-    estimate = node.lemma_ not in ESTIMATING_AT or any(
-        t.dep_ == "prep" and t.lower_ == "at" for t in node.subtree
-    )
-    if node.lemma_ in _GIVING and node.pos_ == "VERB" and estimate:
+    if node.lemma_ in _GIVING and node.pos_ == "VERB" and _gives_figures(node):
         for child in node.children:
             if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
                 speaker = _past_dateline(child)

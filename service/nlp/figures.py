@@ -431,9 +431,9 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         # reached, and the verb says which level it is ('grew by 3,000 acres' is a change,
         # and a count's 'rose to 60' names its counted thing instead, as the subject)
         return slot([verb.head]), verb.head
-    if _served(node) is not None:
+    if (served := _served(node)) is not None:
         # 'sentenced Ivo Lund to 14 years': the verb that sends someone to a span of time
-        return slot([verb.head]), verb.head
+        return slot([served]), served
     if node.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "npadvmod") or (
         verb.pos_ not in ("VERB", "AUX")
     ):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schemas.record import EventRecord, Quantity
 from service.merge.alignment import Days, Fit, cluster_frames, fit, fitted, judge
@@ -43,12 +43,14 @@ from service.merge.intervals import (
     MEASURED_DIMENSIONS,
     Figure,
     Number,
+    Range,
     days_apart,
     meets,
     render_figure,
     stated_step,
 )
 from service.merge.tokens import place_key
+from service.merge.tolerances import MergeTolerances
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def _pair_judge(
         return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
 
     kind_places = _places_of_kind(frames)
+    narrowing = _narrowing_places(keys, observed, ctx.tol)
     history = [_historic(frame, first_day) for frame in frames]
     people = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
 
@@ -149,7 +152,7 @@ def _pair_judge(
             return "another time"  # the 2013 quake's toll in a story of this one
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
-        lone = seen == {place}
+        lone = seen == {place} and not {(_kind(a), place), (_kind(b), place)} & narrowing
         same = len(numbers[i]) == 1 and numbers[i] == numbers[j]
         if same and a == b and keys[i][2] and keys[j][2] and near(keys[i][1], keys[j][1]):
             # A frame too bare to meet even itself ('14 years', nothing said of what lasted
@@ -226,6 +229,48 @@ def _places_of_kind(frames: Sequence[FigureFrame]) -> dict[tuple[object, ...], f
         if frame.place:
             found[_kind(frame)].add(frame.place)
     return {kind: frozenset(places) for kind, places in found.items()}
+
+
+def _narrowing_places(
+    keys: Sequence[NodeKey], observed: Sequence[Sequence[Observation]], tol: MergeTolerances
+) -> frozenset[tuple[tuple[object, ...], str]]:
+    """(kind, place) pairs where the place narrows a kind of figure though no other place
+    of its kind is named: an article gives a figure of that kind there, and one with no
+    place that it would otherwise be, over the same period, whose values lie above the
+    place's ('24 dead' in all, '10 killed in the neighbouring district'). The place's
+    figure is a part, not the whole the others count; a place's figure above an open one
+    ('4,500 flights cancelled worldwide', '474') narrows nothing, nor does one day's
+    figure below a total 'since Friday'."""
+    frames = [frame for frame, _, _ in keys]
+    in_article: dict[str, dict[int, list[Range]]] = defaultdict(lambda: defaultdict(list))
+    for index, node in enumerate(observed):
+        for o in node:
+            in_article[o.article_id][index].append(figure_of(o).scaled(tol))
+    found: set[tuple[tuple[object, ...], str]] = set()
+    for _, nodes in sorted(in_article.items()):
+        for i, mine in nodes.items():
+            kind = _kind(frames[i])
+            if not frames[i].place or (kind, frames[i].place) in found:
+                continue
+            unplaced = replace(frames[i], place="")
+            if any(
+                not frames[j].place
+                and frames[j].period == frames[i].period
+                and _below(mine, theirs)
+                and fitted(judge(unplaced, frames[j], keys[i][1], keys[j][1], tol))
+                for j, theirs in nodes.items()
+            ):
+                found.add((kind, frames[i].place))
+    return frozenset(found)
+
+
+def _below(lower: Sequence[Range], upper: Sequence[Range]) -> bool:
+    """Every value of `lower` lies wholly below every value of `upper`."""
+    return all(
+        x.high < y.low or (x.high == y.low and (x.high_open or y.low_open))
+        for x in lower
+        for y in upper
+    )
 
 
 def event_places(ctx: MergeContext) -> frozenset[str]:

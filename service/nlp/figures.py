@@ -549,6 +549,7 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                     label = ent.label_ if ent is not None else ""
                     named = (
                         label in PLACE_LABELS
+                        or _named_place_noun(obj)
                         or obj.lower_ in WORLD_NOUNS
                         or obj.lemma_ in CAPITAL_NOUNS
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
@@ -566,6 +567,14 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                 elif child.lower_ in OTHER_PLACE_WORDS:
                     place = place or scope(phrase(child))
     return place, time
+
+
+def _named_place_noun(obj: Token) -> bool:
+    """A place noun a proper name makes one place: 'in Tampere district', 'in the Brenmoor
+    county' (the tagger takes in the name but not the noun, or neither)."""
+    return obj.lemma_.lower() in PLACE_NOUNS and any(
+        child.dep_ == "compound" and child.pos_ == "PROPN" for child in obj.children
+    )
 
 
 _CLAUSE_LINKS: Final = frozenset({"advcl", "relcl", "acl", "conj"})

@@ -689,6 +689,36 @@ def test_a_place_one_outlet_leaves_out_of_the_same_number_is_that_place() -> Non
         assert shown == expected
 
 
+def test_a_place_an_article_counts_below_its_whole_is_a_part_of_it() -> None:
+    """One article gives officials' '24 dead' and Ivo Lund's '10 killed in Brenmoor
+    district': the district's 10 are a part, so another outlet's '24' for the whole is
+    no dispute with them, though no other place of the kind is named. A place counted
+    above an open figure of its article narrows nothing ('4,500 worldwide', '474'): it
+    stays a lone place, one fact with the open figures."""
+
+    def dead(value: float, place: str = "", source: str = "officials") -> Quantity:
+        return figure(value, f"{value:,.0f}", "people killed", entity="people",
+                      happening="killed", place_scope=place, attributed_to=source)  # fmt: skip
+
+    consensus = merge_records(
+        [
+            record("a", quantities=[dead(24), dead(10, "in Brenmoor district", "Ivo Lund")]),
+            record("b", quantities=[dead(24)]),
+        ]
+    )
+    assert sorted((s, v) for s, v, _ in statuses(consensus)) == [
+        ("agreed", ["24"]),
+        ("single_source", ["10"]),
+    ]
+    above = merge_records(
+        [
+            record("a", quantities=[dead(24), dead(30, "in Brenmoor district", "Ivo Lund")]),
+            record("b", quantities=[dead(30)]),
+        ]
+    )
+    assert [(s, v) for s, v, _ in statuses(above)] == [("conflicting", ["24", "30"])]
+
+
 def test_the_capital_is_the_storys_city_or_one_city_of_the_storys_country() -> None:
     assert place_of("in the capital", frozenset({"seoul", "south korea"})) == ""
     assert place_of("in the capital", frozenset({"france"})) == "capital"

@@ -164,6 +164,9 @@ def test_the_owner_is_the_named_party_whose_count_it_is(
          "Elsewhere in Indonesia"),
         ("Twenty-seven of the injured will be moved to hospitals abroad.", "Twenty-seven",
          "abroad"),
+        # a place noun a proper name makes one place, though the tagger took the name alone
+        ("Twelve people were killed in Tampere district, the agency said.", "Twelve",
+         "in Tampere district"),
     ],
 )  # fmt: skip
 def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scopes(

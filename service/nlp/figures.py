@@ -409,6 +409,11 @@ def _state_words(obj: Token) -> list[Token]:
     return [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
 
 
+_LEFT_IN: Final = frozenset({"oprd", "acomp", "advcl", "xcomp"})
+"""How the parse hangs a state word after a verb's object ('left 5,000 residents homeless',
+'leaving two others missing')."""
+
+
 def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
     """The verb the counted noun (or the bare number) is subject or object of, as a
     happening; a verb of saying or tallying gives its complement instead ('were on
@@ -444,6 +449,10 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         for child in verb.children:
             if child.dep_ == "dobj" and child.lower_ in _FATES:
                 return slot([child]), verb  # '63 had light injuries': the object is the fate
+    if node.dep_ == "dobj":
+        for child in verb.children:
+            if child.i > node.i and child.dep_ in _LEFT_IN and child.lower_ in STATE_WORDS:
+                return slot([child]), verb  # 'left four people dead': the state they are in
     if verb.lemma_ in TALLYING or verb.lemma_ in SAYING:
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd") and child.i != number.i:

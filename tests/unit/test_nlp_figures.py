@@ -179,6 +179,21 @@ def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scope
 @pytest.mark.parametrize(
     ("text", "figure", "happening"),
     [
+        ("The blast left four people dead and dozens hurt.", "four", "dead"),
+        ("The storm left two others missing.", "two", "missing"),
+        ("Floods have left 5,000 residents homeless.", "5,000", "homeless"),
+        # an object with no state word after it keeps the verb
+        ("The firm left 300 staff on the payroll.", "300", "left"),
+    ],
+)  # fmt: skip
+def test_a_state_after_the_object_is_what_befell_it(text: str, figure: str, happening: str) -> None:
+    """'left four people dead': the state the verb leaves its object in, not 'left'."""
+    assert said(frame(text, figure).happening) == happening
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening"),
+    [
         # after a linking verb, a preposition's phrase is the state the counted things are in
         ("The county said 8,420 people were under evacuation orders.", "8,420",
          "under evacuation orders"),

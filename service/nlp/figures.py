@@ -327,6 +327,17 @@ def _whole_named(noun: Token) -> tuple[Token, Token] | None:
     return (whole, name) if name is not None else None
 
 
+def _sized_place(noun: Token, number: Token) -> Token | None:
+    """The name of a place a bare number sizes: 'Kocani, a town of 25,000', 'a city of 1.5
+    million' (no noun after the number) count the place's people; None otherwise."""
+    whole = _part_of(number)
+    if noun.lemma_.lower() not in PLACE_NOUNS or whole is None or whole.i != noun.i:
+        return None
+    if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
+        return noun.head
+    return next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+
+
 def _among(number: Token) -> Slot | None:
     """'6.13% in secondary schools', '40 among civilians': the group a figure is taken
     in, when it is no place or date."""
@@ -816,6 +827,9 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     else:
         owner = _owner(noun, number, verb)
     whole = _whole_named(noun) if qualifier is None and noun is not None else None
+    if whole is None and noun is not None and (named := _sized_place(noun, number)) is not None:
+        # 'Kocani, a town of 25,000': the town's people, as 'a town of 25,000 people' are
+        whole, entity = (noun, named), None
     if whole is not None:
         qualifier = slot([whole[0]])
         name = slot([t for t in phrase(whole[1]) if t.pos_ == "PROPN"])

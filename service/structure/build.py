@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from schemas.article import Article
 from schemas.candidates import Candidates, QuantityCandidate, QuoteCandidate, SourceCandidate
@@ -78,7 +78,7 @@ def build_quantities(article: Article, cands: Candidates, labels: dict[str, Any]
                 value=cand.value,
                 low=cand.low,
                 high=cand.high,
-                unit=cand.unit[:60],
+                unit=(_PLACE_SIZE_COUNTS if _sizes_place(cand) else cand.unit)[:60],
                 counted=_counted(cand, label, article.text),
                 hedge=cand.hedge,
                 ordinal=cand.ordinal,
@@ -245,11 +245,29 @@ def _action(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> 
     return action
 
 
+_PLACE_SIZE_COUNTS: Final = "people"
+"""The counted noun of a bare number sizing a named place: 'Kocani, a town of 25,000' is
+25,000 people, as 'a town of 25,000 people' says."""
+
+
+def _sizes_place(cand: QuantityCandidate) -> bool:
+    """The parse read a bare number as the size of a named place ('Kocani, a town of
+    25,000'): no noun or happening of its own, the place's noun and name."""
+    return bool(
+        not cand.entity
+        and not cand.happening
+        and not cand.unit
+        and cand.qualifier
+        and cand.place_scope
+    )
+
+
 def _counted(cand: QuantityCandidate, label: QuantityLabel | None, text: str) -> str:
     """What is counted, in words: the parsed frame when it names the thing ('North
-    Korean soldiers killed in Paris'); else the miner's noun (over the LLM's) and the
+    Korean soldiers killed in Paris') or a named place a bare number sizes ('town
+    Kocani' of 'Kocani, a town of 25,000'); else the miner's noun (over the LLM's) and the
     action from `_action`."""
-    if cand.entity and cand.entity.casefold() not in COUNT_NOUNS:
+    if _sizes_place(cand) or (cand.entity and cand.entity.casefold() not in COUNT_NOUNS):
         happening = cand.happening or _stated(label.action if label else "", cand.sentence.text)
         parts = (cand.qualifier, cand.entity, happening, cand.place_scope)
         return " ".join(" ".join(p.split()) for p in parts if p)[:200]

@@ -90,6 +90,9 @@ def test_a_measure_in_its_unit_is_read_by_the_named_point_or_the_thing_it_is_of(
     [
         ("Kocani, a town of about 20,000 people, lies east of the capital.", "20,000", "town",
          "Kocani"),
+        # a bare number sizing a named place counts its people too
+        ("Ana Ruiz, director of the hospital in Tampere, a town of 25,000, said so.", "25,000",
+         "town", "Tampere"),
         # a group named by no one: nothing more than its people
         ("The group of 30 people was rescued.", "30", None, None),
         ("A crowd of 5,000 people gathered.", "5,000", None, None),

@@ -20,6 +20,7 @@ from service.errors import (
     exit_code,
 )
 from service.llm import CHARS_PER_TOKEN, Message, context_needed
+from service.merge import merge_records
 from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Store, record_cache
@@ -199,6 +200,26 @@ def test_replay_miss_is_never_swallowed() -> None:
     fake = FakeLLM().enqueue(ReplayMissError("no cassette"))
     with pytest.raises(ReplayMissError):
         Pipeline(settings(), fake).extract(ARTICLE)
+
+
+def test_a_bare_number_sizing_a_named_place_counts_its_people() -> None:
+    """'Tampere, a town of 25,000' is the town's people, as 'a town of about 20,000 people'
+    is: two outlets' sizes of one town meet, and differ."""
+    pipe = Pipeline(settings(), None)
+    first = Article(
+        id="a",
+        outlet="Norland Post",
+        text="The fire broke out in Tampere, a town of about 20,000 people, on Sunday.",
+    )
+    said = "Ana Ruiz, director of the hospital in Tampere, a town of 25,000, said so."
+    second = Article(id="b", outlet="Harbour Daily", text=said)
+    records = [pipe.extract(first), pipe.extract(second)]
+    sized = records[1].quantities[0]
+    assert (sized.unit, sized.qualifier, sized.place_scope) == ("people", "town", "Tampere")
+    facts = merge_records(records, articles=[first, second]).facts
+    assert [(f.status, len(f.values)) for f in facts if f.kind == "quantity"] == [
+        ("conflicting", 2)
+    ]
 
 
 def test_mined_only_record_has_no_model(tmp_path: Any) -> None:

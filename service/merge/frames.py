@@ -41,6 +41,7 @@ from service.merge.frame_words import (
     OTHER_PLACES,
     PART_AMONG,
     PART_INCLUDING,
+    PART_RELATIVE,
     PEOPLE_NOUNS,
     PLACE_PREFIXES,
     RATE_NOT_AFTER,
@@ -518,9 +519,21 @@ _PARTICLES: Final = frozenset({"up", "down"})
 
 def clause_reads_part(clause: Clause) -> bool:
     """The clause makes a figure a part of a group: 'among the dead were | 64 children',
-    'including | 43 who are feared dead' (not 'among the | five most destructive')."""
+    'including | 43 who are feared dead', '12 | of whom were children' (not 'among the |
+    five most destructive', nor '5 | of whom died')."""
     before = clause.before.split()
     if before and before[-1] in PART_INCLUDING:
+        return True
+    after = clause.after.split()[:4]
+    if (
+        len(after) == 4
+        and after[0] == "of"
+        and after[1] in PART_RELATIVE
+        and after[2] in _BE
+        and not happenings_in(after[3])
+    ):
+        # '12 | of whom were children': a part of the group the clause names; '5 | of
+        # whom died' and '41 | of whom are dead' count what befell them, as a toll does
         return True
     # 'among the dead were | 64': a form of 'be' after the group ('will be among the
     # leaders from | 26 countries' and 'among the | five most destructive' name the whole).

@@ -188,6 +188,24 @@ def test_children_among_the_dead_stay_apart_from_the_toll() -> None:
     assert not clause_reads_part(Clause("will be among the leaders from", ""))
 
 
+@pytest.mark.parametrize(
+    ("after", "part"),
+    [
+        ("of whom were children, officials said", True),
+        ("of which were form letters", True),
+        # what befell them is the count itself, not a part of it
+        ("of whom died", False),
+        ("of whom were dead", False),
+        ("of whom it believes are dead", False),
+        ("of the 650 seats", False),
+    ],
+)
+def test_a_figure_before_of_whom_and_a_group_is_a_part_of_it(after: str, part: bool) -> None:
+    """'40 died, 12 of whom were children': the 12 are some of the 40, never another
+    outlet's toll; '5 of whom died' is how many died."""
+    assert clause_reads_part(Clause("killed 40 people on Tuesday,", after)) is part
+
+
 def test_a_nation_counted_by_name_is_people_of_that_nation() -> None:
     nation = frame_of(
         figure(1.5e6, "1.5 million Argentines", "people who took part", entity="Argentines"),

@@ -59,7 +59,7 @@ from service.merge.frame_words import (
 )
 from service.merge.intervals import day_range
 from service.merge.tokens import WORDS, fold, singularise
-from service.merge.vocabulary import STOP_WORDS
+from service.merge.vocabulary import STOP_WORDS, VAGUE_COUNT
 from service.nlp.places import known_country
 
 _NO_DAYS: Final = None
@@ -724,10 +724,10 @@ def clause_scope(clause: Clause) -> frozenset[str]:
     after = clause.after.split()
     # Words beyond another figure are that figure's: in 'cancelled almost 300 flights and
     # rescheduled another 26', 'another' is the 26's, not the 300's.
-    numbers = [i for i, word in enumerate(before) if word.isdigit()]
+    numbers = [i for i, word in enumerate(before) if _figure_word(word)]
     if numbers:
         before = before[numbers[-1] + 1 :]
-    cut = next((i for i, word in enumerate(after) if word.isdigit()), len(after))
+    cut = next((i for i, word in enumerate(after) if _figure_word(word)), len(after))
     if cut < len(after):
         while cut and (after[cut - 1] in SCOPE_QUALIFIERS or after[cut - 1] in {"a", "an"}):
             cut -= 1  # 'and rescheduled another 26': the next figure's own words
@@ -739,6 +739,13 @@ def clause_scope(clause: Clause) -> frozenset[str]:
     opens = [i for i, word in enumerate(lead) if word in _RELATIVE_WORDS]
     planned = _scope_words(lead[opens[-1] + 1 :] if opens else lead) & {_PLANNED}
     return _scope_words(before) | _scope_words(after[:cut]) | planned
+
+
+def _figure_word(word: str) -> bool:
+    """A word of another figure: digits or a vague count ('dozens'): in 'killing at least
+    three people and injuring dozens more', 'more' is the dozens'. (A number spelled out
+    is left alone: 'in the first three weeks' is no figure of its own.)"""
+    return word.isdigit() or VAGUE_COUNT.fullmatch(word) is not None
 
 
 def _scope_words(words: list[str]) -> frozenset[str]:

@@ -297,6 +297,8 @@ def test_a_scope_word_of_the_next_figure_is_not_this_figures() -> None:
     clause = Clause("aerolineas argentinas cancelled", "and rescheduled another 26")
     assert clause_scope(clause) == frozenset()
     assert clause_scope(Clause("will send another", "")) == {"additional"}
+    # a vague count is another figure too: 'dozens more' are the dozens'
+    assert clause_scope(Clause("killing at least", "people and injuring dozens more")) == set()
 
 
 def test_another_after_a_figure_of_another_happening_is_no_addition() -> None:

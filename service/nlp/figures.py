@@ -606,12 +606,23 @@ _CLAUSE_CLIMB: Final = 3
 def _clause_place(verb: Token) -> Slot | None:
     """The place of the clause a figure's clause adds to, when its own names none: 'a
     driver steered a car into a market in Magdeburg, killing five people' counts the dead
-    in Magdeburg. Climbs participles, relative clauses and conjoined verbs, never a verb
-    of saying (where a source spoke is not where the count holds)."""
+    in Magdeburg; 'in Tampere, where 43 people died', in Tampere. Climbs participles,
+    relative clauses and conjoined verbs, never a verb of saying (where a source spoke is
+    not where the count holds)."""
     node = verb
     for _ in range(_CLAUSE_CLIMB):
         if node.dep_ not in _CLAUSE_LINKS or node.head.i == node.i:
             return None
+        if node.dep_ == "relcl" and any(c.lower_ == "where" for c in node.children):
+            # 'in Kerr County, where 43 deaths were confirmed': the clause's place is the
+            # place its 'where' stands for
+            where = node.head
+            if names_a_place(where):
+                opener = where.head if where.dep_ == "pobj" else None
+                lead = (
+                    [opener] if opener is not None and opener.lower_ in PLACE_PREPOSITIONS else []
+                )
+                return slot([*lead, *phrase(where)])
         node = node.head
         if node.lemma_ in SAYING:
             return None

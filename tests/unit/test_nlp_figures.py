@@ -170,6 +170,8 @@ def test_the_owner_is_the_named_party_whose_count_it_is(
         # a place noun a proper name makes one place, though the tagger took the name alone
         ("Twelve people were killed in Tampere district, the agency said.", "Twelve",
          "in Tampere district"),
+        # a clause of 'where' counts in the place it stands for
+        ("The worst damage was in Tampere, where 43 people died.", "43", "in Tampere"),
     ],
 )  # fmt: skip
 def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scopes(

@@ -101,8 +101,9 @@ PART_AMONG: Final = frozenset(_LEX.words("parts.among"))
 PART_INCLUDING: Final = frozenset(_LEX.words("parts.including"))
 """'including 43 who are feared dead': right before a figure, it makes it a part."""
 
-PART_RELATIVE: Final = frozenset(_LEX.words("parts.relative"))
-"""'12 of whom were children': after 'of' right after a figure, it makes it a part."""
+PART_POINTING: Final = frozenset(_LEX.words("parts.pointing"))
+"""'12 of whom were children', '15 of them children': after 'of' right after a figure,
+it makes it a part of the group it points back to."""
 
 DISTRIBUTIVES: Final = frozenset(_LEX.words("distributives"))
 """Qualifier words that pick no part ('each of them', 'both'): they say nothing of which."""

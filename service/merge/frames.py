@@ -41,7 +41,7 @@ from service.merge.frame_words import (
     OTHER_PLACES,
     PART_AMONG,
     PART_INCLUDING,
-    PART_RELATIVE,
+    PART_POINTING,
     PEOPLE_NOUNS,
     PLACE_PREFIXES,
     RATE_NOT_AFTER,
@@ -519,22 +519,20 @@ _PARTICLES: Final = frozenset({"up", "down"})
 
 def clause_reads_part(clause: Clause) -> bool:
     """The clause makes a figure a part of a group: 'among the dead were | 64 children',
-    'including | 43 who are feared dead', '12 | of whom were children' (not 'among the |
-    five most destructive', nor '5 | of whom died')."""
+    'including | 43 who are feared dead', '12 | of whom were children', '15 | of them
+    children' (not 'among the | five most destructive', nor '5 | of whom died')."""
     before = clause.before.split()
     if before and before[-1] in PART_INCLUDING:
         return True
     after = clause.after.split()[:4]
-    if (
-        len(after) == 4
-        and after[0] == "of"
-        and after[1] in PART_RELATIVE
-        and after[2] in _BE
-        and not happenings_in(after[3])
-    ):
-        # '12 | of whom were children': a part of the group the clause names; '5 | of
-        # whom died' and '41 | of whom are dead' count what befell them, as a toll does
-        return True
+    if len(after) >= 3 and after[0] == "of" and after[1] in PART_POINTING:
+        # '12 | of whom were children', '15 | of them children': a part of the group the
+        # words point back to; '5 | of whom died' and '41 | of whom are dead' count what
+        # befell them, as a toll does, and so does 'killed 15 | of them in the raid'
+        said = after[2:]
+        if said[0] in _BE:
+            return len(said) > 1 and not happenings_in(said[1])
+        return after[1] == "them" and said[0] not in STOP_WORDS and not happenings_in(said[0])
     # 'among the dead were | 64': a form of 'be' after the group ('will be among the
     # leaders from | 26 countries' and 'among the | five most destructive' name the whole).
     if not before or before[-1] not in _BE:

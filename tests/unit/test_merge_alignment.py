@@ -198,6 +198,10 @@ def test_children_among_the_dead_stay_apart_from_the_toll() -> None:
         ("of whom were dead", False),
         ("of whom it believes are dead", False),
         ("of the 650 seats", False),
+        ("of them children", True),
+        ("of them critically", True),
+        ("of them died", False),
+        ("of them in the raid", False),
     ],
 )
 def test_a_figure_before_of_whom_and_a_group_is_a_part_of_it(after: str, part: bool) -> None:

@@ -575,7 +575,9 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )
                     if named and child.lower_ in PLACE_PREPOSITIONS:
-                        place = place or scope([child, *phrase(obj)])
+                        # 'in Kerr County alone': the adverb is no part of the place
+                        words = [t for t in phrase(obj) if t.dep_ != "advmod"]
+                        place = place or scope([child, *words])
                     elif label in TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
                         time = time or scope([child, *phrase(obj)])
             elif child.dep_ in ("npadvmod", "advmod", "nmod", "obl"):

@@ -172,6 +172,8 @@ def test_the_owner_is_the_named_party_whose_count_it_is(
          "in Tampere district"),
         # a clause of 'where' counts in the place it stands for
         ("The worst damage was in Tampere, where 43 people died.", "43", "in Tampere"),
+        ("Sixty-eight died in Tampere County alone, 40 were adults and 28 were children.",
+         "Sixty-eight", "in Tampere County"),
     ],
 )  # fmt: skip
 def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scopes(

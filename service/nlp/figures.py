@@ -486,7 +486,10 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
             if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.lemma_ not in SAYING:
                 return _xcomp_happening(child), child
         return None, verb
-    fate = _fate_in_chain(verb)
+    # 'died and 10,000 are missing': a verb that is itself a fate keeps it, whatever
+    # the chain of clauses after it (the parse may hang the next clause's subject on its
+    # auxiliary, so the chain seems to share this one's)
+    fate = None if verb.lower_ in _FATES else _fate_in_chain(verb)
     if fate is not None:
         return slot([fate]), fate
     particles = [c for c in verb.children if c.dep_ == "prt"]
@@ -575,9 +578,11 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )
                     if named and child.lower_ in PLACE_PREPOSITIONS:
-                        # 'in Kerr County alone': the adverb is no part of the place
-                        words = [t for t in phrase(obj) if t.dep_ != "advmod"]
-                        place = place or scope([child, *words])
+                        # 'in Kerr County alone': the adverb is no part of the place;
+                        # 'in the coastal city of Derna' is Derna
+                        name = _name_of_place_noun(obj)
+                        words = [t for t in phrase(name or obj) if t.dep_ != "advmod"]
+                        place = place or scope(words if name else [child, *words])
                     elif label in TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
                         time = time or scope([child, *phrase(obj)])
             elif child.dep_ in ("npadvmod", "advmod", "nmod", "obl"):
@@ -591,12 +596,26 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
     return place, time
 
 
+def _name_of_place_noun(obj: Token) -> Token | None:
+    """The name in 'the city of Tampere': the proper noun its 'of' phrase holds."""
+    if obj.lemma_.lower() not in PLACE_NOUNS:
+        return None
+    for child in obj.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for o in child.children:
+                if o.dep_ == "pobj" and o.pos_ == "PROPN":
+                    return o
+    return None
+
+
 def _named_place_noun(obj: Token) -> bool:
     """A place noun a proper name makes one place: 'in Tampere district', 'in the Brenmoor
-    county' (the tagger takes in the name but not the noun, or neither)."""
-    return obj.lemma_.lower() in PLACE_NOUNS and any(
-        child.dep_ == "compound" and child.pos_ == "PROPN" for child in obj.children
-    )
+    county', 'in the city of Tampere' (the tagger takes in the name but not the noun, or
+    neither)."""
+    if obj.lemma_.lower() not in PLACE_NOUNS:
+        return False
+    named = any(child.dep_ == "compound" and child.pos_ == "PROPN" for child in obj.children)
+    return named or _name_of_place_noun(obj) is not None
 
 
 _CLAUSE_LINKS: Final = frozenset({"advcl", "relcl", "acl", "conj"})

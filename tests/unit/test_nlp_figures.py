@@ -174,6 +174,9 @@ def test_the_owner_is_the_named_party_whose_count_it_is(
         ("The worst damage was in Tampere, where 43 people died.", "43", "in Tampere"),
         ("Sixty-eight died in Tampere County alone, 40 were adults and 28 were children.",
          "Sixty-eight", "in Tampere County"),
+        # 'the city of X' is X
+        ("The death toll in the city of Tampere alone is now more than 5,300, a spokesman said.",
+         "5,300", "Tampere"),
     ],
 )  # fmt: skip
 def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scopes(
@@ -181,6 +184,14 @@ def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scope
 ) -> None:
     reading = frame(text, figure)
     assert reading.place is not None and reading.place.text == place
+
+
+def test_a_fate_keeps_its_figure_whatever_the_next_clause_says() -> None:
+    """'3,000 people died and 10,000 are missing': the 3,000 died; the parse hangs the next
+    clause's subject on its auxiliary, so 'missing' seemed to share theirs."""
+    text = "At least 3,000 people died and 10,000 are missing after the storm hit the coast."
+    assert said(frame(text, "3,000").happening) == "died"
+    assert said(frame(text, "10,000").happening) == "missing"
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,12 @@ PART_AMONG: Final = frozenset(_LEX.words("parts.among"))
 PART_INCLUDING: Final = frozenset(_LEX.words("parts.including"))
 """'including 43 who are feared dead': right before a figure, it makes it a part."""
 
+PROJECTING: Final = frozenset(_LEX.words("parse.projecting"))
+"""'could', 'might': before a verb of `TALLYING_VERBS` they make a figure a projection."""
+
+TALLYING_VERBS: Final = frozenset(_LEX.words("parse.tallying"))
+"""Verbs that give a count a level ('reach', 'exceed', 'be')."""
+
 PART_POINTING: Final = frozenset(_LEX.words("parts.pointing"))
 """'12 of whom were children', '15 of them children': after 'of' right after a figure,
 it makes it a part of the group it points back to."""

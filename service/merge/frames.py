@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Final
 
 from lexicon import load
@@ -44,6 +45,7 @@ from service.merge.frame_words import (
     PART_POINTING,
     PEOPLE_NOUNS,
     PLACE_PREFIXES,
+    PROJECTING,
     RATE_NOT_AFTER,
     RATE_OPENERS,
     RATE_UNITS,
@@ -53,6 +55,7 @@ from service.merge.frame_words import (
     SPAN_TIMES,
     STOCK_HAPPENINGS,
     TALLY_HAPPENINGS,
+    TALLYING_VERBS,
     WHOLE_COUNTRY,
     WHOLE_WORLD,
     WORLD,
@@ -736,7 +739,20 @@ def clause_scope(clause: Clause) -> frozenset[str]:
     lead = clause.lead.split()
     opens = [i for i, word in enumerate(lead) if word in _RELATIVE_WORDS]
     planned = _scope_words(lead[opens[-1] + 1 :] if opens else lead) & {_PLANNED}
+    if _projected(before):
+        planned = frozenset({_PLANNED})
     return _scope_words(before) | _scope_words(after[:cut]) | planned
+
+
+_PROJECTION_REACH: Final = 4
+"""How many words before a figure a modal and its verb may stand ('could rise to | 60')."""
+
+
+def _projected(before: list[str]) -> bool:
+    """A modal of possibility and a verb of tallying just before the figure: 'the toll
+    could reach | 20,000', 'could rise to more than | 60' is a projection, not a count."""
+    near = before[-_PROJECTION_REACH:]
+    return any(modal in PROJECTING and verb in TALLYING_VERBS for modal, verb in pairwise(near))
 
 
 def _figure_word(word: str) -> bool:

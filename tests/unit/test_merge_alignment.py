@@ -301,6 +301,10 @@ def test_a_scope_word_of_the_next_figure_is_not_this_figures() -> None:
     clause = Clause("aerolineas argentinas cancelled", "and rescheduled another 26")
     assert clause_scope(clause) == frozenset()
     assert clause_scope(Clause("will send another", "")) == {"additional"}
+    # a modal of possibility and a verb of tallying make a projection, not a count
+    assert clause_scope(Clause("the mayor said the toll could reach", "")) == {"planned"}
+    assert clause_scope(Clause("insured losses might exceed", "")) == {"planned"}
+    assert clause_scope(Clause("the toll could not reach", "")) == frozenset()
     # a vague count is another figure too: 'dozens more' are the dozens'
     assert clause_scope(Clause("killing at least", "people and injuring dozens more")) == set()
 

@@ -188,7 +188,7 @@ def _record_frames(
             clause_scope(clause),
             clause_change=clause_reads_change(clause, quantity.phrase),
             contrast=contrast,
-            clause_part=clause_reads_part(clause),
+            clause_part=clause_reads_part(clause, acted=bool(quantity.happening)),
             clause_current=clause_reads_current(clause),
             clause_rate=clause_rate(clause),
         )

@@ -520,10 +520,12 @@ _PARTICLES: Final = frozenset({"up", "down"})
 """Movements that are also verb particles ('shot down', 'set up')."""
 
 
-def clause_reads_part(clause: Clause) -> bool:
+def clause_reads_part(clause: Clause, *, acted: bool = False) -> bool:
     """The clause makes a figure a part of a group: 'among the dead were | 64 children',
     'including | 43 who are feared dead', '12 | of whom were children', '15 | of them
-    children' (not 'among the | five most destructive', nor '5 | of whom died')."""
+    children' (not 'among the | five most destructive', nor '5 | of whom died'). `acted`:
+    the figure has a verb of its own ('500 | of them started already' says what they did,
+    not which of them they are)."""
     before = clause.before.split()
     if before and before[-1] in PART_INCLUDING:
         return True
@@ -535,7 +537,13 @@ def clause_reads_part(clause: Clause) -> bool:
         said = after[2:]
         if said[0] in _BE:
             return len(said) > 1 and not happenings_in(said[1])
-        return after[1] == "them" and said[0] not in STOP_WORDS and not happenings_in(said[0])
+        return (
+            after[1] == "them"
+            and not acted
+            and said[0] not in STOP_WORDS
+            and not said[0].endswith("ed")  # 'of them started': what they did
+            and not happenings_in(said[0])
+        )
     # 'among the dead were | 64': a form of 'be' after the group ('will be among the
     # leaders from | 26 countries' and 'among the | five most destructive' name the whole).
     if not before or before[-1] not in _BE:

@@ -208,6 +208,8 @@ def test_a_figure_before_of_whom_and_a_group_is_a_part_of_it(after: str, part: b
     """'40 died, 12 of whom were children': the 12 are some of the 40, never another
     outlet's toll; '5 of whom died' is how many died."""
     assert clause_reads_part(Clause("killed 40 people on Tuesday,", after)) is part
+    # a figure with a verb of its own says what they did, not which of them they are
+    assert not clause_reads_part(Clause("hired", "of them started already"), acted=True)
 
 
 def test_a_nation_counted_by_name_is_people_of_that_nation() -> None:

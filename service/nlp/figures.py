@@ -73,6 +73,8 @@ WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
 """'around the world', 'across the globe': a place scope though no named place."""
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
 PLACE_NOUNS: Final = frozenset(_LEX.words("parse.place_nouns"))
+FACILITY_NOUNS: Final = frozenset(_LEX.words("parse.facility_nouns"))
+"""A facility's noun: with a proper noun before it ('Civil Hospital'), a named place."""
 """Nouns for a place of the story's country that name none ('the capital'): after
 'outside' they are a place scope, the rest of the country."""
 CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
@@ -612,7 +614,8 @@ def _named_place_noun(obj: Token) -> bool:
     """A place noun a proper name makes one place: 'in Tampere district', 'in the Brenmoor
     county', 'in the city of Tampere' (the tagger takes in the name but not the noun, or
     neither)."""
-    if obj.lemma_.lower() not in PLACE_NOUNS:
+    noun = obj.lemma_.lower()
+    if noun not in PLACE_NOUNS and noun not in FACILITY_NOUNS:
         return False
     named = any(child.dep_ == "compound" and child.pos_ == "PROPN" for child in obj.children)
     return named or _name_of_place_noun(obj) is not None

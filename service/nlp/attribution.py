@@ -37,6 +37,8 @@ SAYING_BY_SOURCES: Final = frozenset(_LEX.words("parse.saying_by_sources"))
 """Verbs of saying only when their subject could be a source ('police put the crowd at')."""
 
 ESTIMATING_AT: Final = frozenset(_LEX.words("parse.estimating_at"))
+TAKEN_LIVES: Final = frozenset(_LEX.words("parse.taken_lives"))
+"""Objects a verb of saying takes rather than says ('the floods claimed 200 lives')."""
 """Verbs of saying only with an 'at' phrase ('police put the crowd at 9,000')."""
 
 SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
@@ -264,11 +266,19 @@ def _source_like(subject: Token) -> bool:
     return described and subject.tag_ != "NNS"
 
 
+def takes_lives(verb: Token) -> bool:
+    """The verb's object is lives it took: 'the floods claimed 200 lives', 'cost 12 lives'
+    (no verb of saying then, whatever its lemma)."""
+    return any(c.dep_ == "dobj" and c.lower_ in TAKEN_LIVES for c in verb.children)
+
+
 def _gives_figures(verb: Token) -> bool:
     """A verb of saying here: 'put' and 'place' only with an 'at' in their clause ('police
     put the crowd at 9,000'; the parse may hang the 'at' deeper: 'put the number of people
     who marched at 40,000'); 'the treaty placed the two provinces in the north' puts no
-    figure at anything."""
+    figure at anything; 'the floods claimed 200 lives' says nothing."""
+    if takes_lives(verb):
+        return False
     if verb.lemma_ not in ESTIMATING_AT:
         return True
     return any(t.dep_ == "prep" and t.lower_ == "at" for t in verb.subtree)

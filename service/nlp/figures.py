@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.attribution import SAYING, TALLYING, figure_source, in_dateline
+from service.nlp.attribution import SAYING, TALLYING, figure_source, in_dateline, takes_lives
 from service.nlp.spans import (
     PLACE_LABELS,
     TIME_LABELS,
@@ -466,7 +466,7 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         for child in verb.children:
             if child.i > node.i and child.dep_ in _LEFT_IN and child.lower_ in STATE_WORDS:
                 return slot([child]), verb  # 'left four people dead': the state they are in
-    if verb.lemma_ in TALLYING or verb.lemma_ in SAYING:
+    if (verb.lemma_ in TALLYING or verb.lemma_ in SAYING) and not takes_lives(verb):
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd") and child.i != number.i:
                 return slot([child]), verb

@@ -212,6 +212,17 @@ def test_a_figure_before_of_whom_and_a_group_is_a_part_of_it(after: str, part: b
     assert not clause_reads_part(Clause("hired", "of them started already"), acted=True)
 
 
+def test_lives_counted_are_people_who_died() -> None:
+    """'3,166 lives were lost', 'claimed 200 lives': a toll, as '200 people died' is;
+    'saved 300 lives' is no toll."""
+    lost = frame_of(figure(3166, "3,166", "lives lost", entity="lives", happening="lost"),
+                    frozenset())  # fmt: skip
+    assert (lost.entity, lost.happening) == ("person", frozenset({"dead"}))
+    saved = frame_of(figure(300, "300", "lives saved", entity="lives", happening="saved"),
+                     frozenset())  # fmt: skip
+    assert "dead" not in saved.happening
+
+
 def test_a_nation_counted_by_name_is_people_of_that_nation() -> None:
     nation = frame_of(
         figure(1.5e6, "1.5 million Argentines", "people who took part", entity="Argentines"),

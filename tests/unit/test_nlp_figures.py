@@ -189,6 +189,17 @@ def test_the_whole_world_elsewhere_and_a_place_on_the_participle_are_place_scope
     assert reading.place is not None and reading.place.text == place
 
 
+def test_lives_a_verb_of_saying_takes_are_no_speech() -> None:
+    """'The floods have claimed 200 lives': the floods killed them, they said nothing; the
+    source is who said so."""
+    reading = frame("The floods have claimed 200 lives, officials said.", "200")
+    assert (said(reading.happening), said(reading.source)) == ("claimed", "officials")
+    unsaid = frame("The disaster claimed at least 52 lives in Tampere County.", "52")
+    assert said(unsaid.source) is None
+    # a verb of saying with another object still says
+    assert said(frame("Organisers claimed 200,000 marchers.", "200,000").source) == "Organisers"
+
+
 def test_a_fate_keeps_its_figure_whatever_the_next_clause_says() -> None:
     """'3,000 people died and 10,000 are missing': the 3,000 died; the parse hangs the next
     clause's subject on its auxiliary, so 'missing' seemed to share theirs."""

@@ -74,7 +74,7 @@ WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
 PLACE_NOUNS: Final = frozenset(_LEX.words("parse.place_nouns"))
 FACILITY_NOUNS: Final = frozenset(_LEX.words("parse.facility_nouns"))
-"""A facility's noun: with a proper noun before it ('Civil Hospital'), a named place."""
+"""A facility's noun: with a proper noun before it ('Ostrel Hospital'), a named place."""
 """Nouns for a place of the story's country that name none ('the capital'): after
 'outside' they are a place scope, the rest of the country."""
 CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
@@ -580,8 +580,8 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )
                     if named and child.lower_ in PLACE_PREPOSITIONS:
-                        # 'in Kerr County alone': the adverb is no part of the place;
-                        # 'in the coastal city of Derna' is Derna
+                        # 'in Tampere County alone': the adverb is no part of the place;
+                        # 'in the coastal city of Brenmoor' is Brenmoor
                         name = _name_of_place_noun(obj)
                         words = [t for t in phrase(name or obj) if t.dep_ != "advmod"]
                         place = place or scope(words if name else [child, *words])
@@ -638,7 +638,7 @@ def _clause_place(verb: Token) -> Slot | None:
         if node.dep_ not in _CLAUSE_LINKS or node.head.i == node.i:
             return None
         if node.dep_ == "relcl" and any(c.lower_ == "where" for c in node.children):
-            # 'in Kerr County, where 43 deaths were confirmed': the clause's place is the
+            # 'in Tampere County, where 43 deaths were confirmed': the clause's place is the
             # place its 'where' stands for
             where = node.head
             if names_a_place(where):

@@ -175,8 +175,8 @@ def test_the_owner_is_the_named_party_whose_count_it_is(
         ("Sixty-eight died in Tampere County alone, 40 were adults and 28 were children.",
          "Sixty-eight", "in Tampere County"),
         # a facility a proper name makes one place
-        ("Five died at Civil Hospital in Tampere, while three died at another hospital.",
-         "Five", "at Civil Hospital"),
+        ("Five died at Ostrel Hospital in Tampere, while three died at another hospital.",
+         "Five", "at Ostrel Hospital"),
         # 'the city of X' is X
         ("The death toll in the city of Tampere alone is now more than 5,300, a spokesman said.",
          "5,300", "Tampere"),

@@ -237,7 +237,7 @@ def _narrowing_places(
     """(kind, place) pairs where the place narrows a kind of figure though no other place
     of its kind is named: an article gives a figure of that kind there, and one with no
     place that it would otherwise be, over the same period, whose values lie above the
-    place's ('24 dead' in all, '10 killed in the neighbouring district'). The place's
+    place's ('24 dead' in all, '10 killed in Brenmoor district'). The place's
     figure is a part, not the whole the others count; a place's figure above an open one
     ('4,500 flights cancelled worldwide', '474') narrows nothing, nor does one day's
     figure below a total 'since Friday'."""

@@ -764,9 +764,9 @@ def _projected(before: list[str]) -> bool:
 
 
 def _figure_word(word: str) -> bool:
-    """A word of another figure: digits or a vague count ('dozens'): in 'killing at least
-    three people and injuring dozens more', 'more' is the dozens'. (A number spelled out
-    is left alone: 'in the first three weeks' is no figure of its own.)"""
+    """A word of another figure: digits or a vague count ('dozens'): in 'the blast killed
+    five people and hurt dozens more', 'more' is the dozens'. (A number spelled out is
+    left alone: 'in the first three weeks' is no figure of its own.)"""
     return word.isdigit() or VAGUE_COUNT.fullmatch(word) is not None
 
 

@@ -134,7 +134,7 @@ def _pair_judge(
         return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
 
     kind_places = _places_of_kind(frames)
-    narrowing = _narrowing_places(keys, observed, ctx.tol)
+    narrowing = _narrowing_places(keys, observed, ranges, ctx.tol)
     history = [_historic(frame, first_day) for frame in frames]
     people = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
 
@@ -232,7 +232,10 @@ def _places_of_kind(frames: Sequence[FigureFrame]) -> dict[tuple[object, ...], f
 
 
 def _narrowing_places(
-    keys: Sequence[NodeKey], observed: Sequence[Sequence[Observation]], tol: MergeTolerances
+    keys: Sequence[NodeKey],
+    observed: Sequence[Sequence[Observation]],
+    ranges: Sequence[Sequence[Range]],
+    tol: MergeTolerances,
 ) -> frozenset[tuple[tuple[object, ...], str]]:
     """(kind, place) pairs where the place narrows a kind of figure though no other place
     of its kind is named: an article gives a figure of that kind there, and one with no
@@ -240,12 +243,12 @@ def _narrowing_places(
     place's ('24 dead' in all, '10 killed in Brenmoor district'). The place's
     figure is a part, not the whole the others count; a place's figure above an open one
     ('4,500 flights cancelled worldwide', '474') narrows nothing, nor does one day's
-    figure below a total 'since Friday'."""
+    figure below a total 'since Friday'. `ranges` are each node's figures as intervals."""
     frames = [frame for frame, _, _ in keys]
     in_article: dict[str, dict[int, list[Range]]] = defaultdict(lambda: defaultdict(list))
     for index, node in enumerate(observed):
-        for o in node:
-            in_article[o.article_id][index].append(figure_of(o).scaled(tol))
+        for o, scaled in zip(node, ranges[index], strict=True):
+            in_article[o.article_id][index].append(scaled)
     found: set[tuple[tuple[object, ...], str]] = set()
     for _, nodes in sorted(in_article.items()):
         for i, mine in nodes.items():

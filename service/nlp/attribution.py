@@ -37,9 +37,10 @@ SAYING_BY_SOURCES: Final = frozenset(_LEX.words("parse.saying_by_sources"))
 """Verbs of saying only when their subject could be a source ('police put the crowd at')."""
 
 ESTIMATING_AT: Final = frozenset(_LEX.words("parse.estimating_at"))
+"""Verbs of saying only with an 'at' phrase ('police put the crowd at 9,000')."""
+
 TAKEN_LIVES: Final = frozenset(_LEX.words("parse.taken_lives"))
 """Objects a verb of saying takes rather than says ('the floods claimed 200 lives')."""
-"""Verbs of saying only with an 'at' phrase ('police put the crowd at 9,000')."""
 
 SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
 """Common nouns that name a source on their own ('officials', 'police')."""

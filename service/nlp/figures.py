@@ -323,10 +323,16 @@ def _whole_named(noun: Token) -> tuple[Token, Token] | None:
     whole = _part_of(noun)
     if whole is None or whole.pos_ != "NOUN" or whole.lemma_.lower() in GENERIC_NOUNS:
         return None
-    if whole.dep_ == "appos" and whole.head.pos_ == "PROPN":
-        return whole, whole.head
-    name = next((c for c in whole.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    name = _named_by(whole)
     return (whole, name) if name is not None else None
+
+
+def _named_by(whole: Token) -> Token | None:
+    """The proper noun in apposition with `whole`: 'Kocani' of 'Kocani, a town of ...' or
+    of 'a town, Kocani'."""
+    if whole.dep_ == "appos" and whole.head.pos_ == "PROPN":
+        return whole.head
+    return next((c for c in whole.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
 
 
 def _sized_place(noun: Token, number: Token) -> Token | None:
@@ -335,9 +341,7 @@ def _sized_place(noun: Token, number: Token) -> Token | None:
     whole = _part_of(number)
     if noun.lemma_.lower() not in PLACE_NOUNS or whole is None or whole.i != noun.i:
         return None
-    if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
-        return noun.head
-    return next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    return _named_by(noun)
 
 
 def _among(number: Token) -> Slot | None:

@@ -465,6 +465,11 @@ def frame_of(
         or classify_unit(entity)[0] != COUNT_CLASS
         or (dimension != COUNT_CLASS and entity in MEASURE_NOUNS)
     )
+    # A qualifier word that names the figure's own happening says nothing more: the
+    # 'death' of 'the death toll' is what befell the dead, not a part of them.
+    restating = frozenset(
+        w for w in qualifier if happenings_in(w) and happenings_in(w) <= happening
+    )
     return FigureFrame(
         unit_word=unit_word,
         dimension=dimension,
@@ -472,8 +477,8 @@ def frame_of(
         vague=is_vague(quantity.phrase),
         entity=entity,
         happening=happening,
-        qualifier=qualifier - {entity},
-        qualifier_heads=heads - {entity},
+        qualifier=qualifier - {entity} - restating,
+        qualifier_heads=heads - {entity} - restating,
         scope=scope,
         place=place_of(quantity.place_scope, event_places) if quantity.place_scope else "",
         elsewhere=bool(OTHER_PLACES.intersection(_words(quantity.place_scope)[:1])),

@@ -223,6 +223,23 @@ def test_lives_counted_are_people_who_died() -> None:
     assert "dead" not in saved.happening
 
 
+def test_a_qualifier_that_names_the_happening_says_nothing_more() -> None:
+    """'revised the death toll to 275': 'death' is what befell the counted, no part of
+    them, so the toll meets '288 people died'; beside a figure of no happening a word
+    naming one still qualifies ('injury claims' are no toll)."""
+    toll = frame_of(figure(275, "275", "death toll", entity="toll", qualifier="death"),
+                    frozenset())  # fmt: skip
+    died = frame_of(figure(288, "288", "people died", entity="people", happening="died"),
+                    frozenset())  # fmt: skip
+    assert (toll.entity, toll.happening, toll.qualifier) == ("person", frozenset({"dead"}),
+                                                            frozenset())  # fmt: skip
+    assert (died.entity, died.happening, died.qualifier) == (toll.entity, toll.happening,
+                                                             toll.qualifier)  # fmt: skip
+    claims = frame_of(figure(40, "40", "injury claims", entity="claims", qualifier="injury"),
+                      frozenset())  # fmt: skip
+    assert "injury" in claims.qualifier
+
+
 def test_a_nation_counted_by_name_is_people_of_that_nation() -> None:
     nation = frame_of(
         figure(1.5e6, "1.5 million Argentines", "people who took part", entity="Argentines"),

@@ -368,6 +368,8 @@ def _happening(
     found: list[tuple[Slot, Token | None]] = []
     base = noun if noun is not None else number
     after = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
+    if noun is None and number.head.i > number.i and number.head.lower_ in STATE_WORDS:
+        after = number.head  # 'with 50 feared dead': the state word the number hangs on
     if noun is None and after is not None and after.lower_ in STATE_WORDS:
         # '51 dead and more than 100 injured': the state word after a bare number is what
         # befell the people it counts, however the parse attached it
@@ -383,6 +385,11 @@ def _happening(
             and child.lower_ != "additional"
         ):
             words = slot([child, *(c for c in child.children if c.dep_ == "prt")])
+            states = [
+                c for c in child.children if c.dep_ in ("oprd", "acomp") and c.lower_ in STATE_WORDS
+            ]
+            if states:
+                words = slot(states[:1])  # '30 feared dead': the state, not 'feared'
             if words is not None:
                 found.append((words, child))
         if child.dep_ == "prep" and child.lower_ in ("on", "aboard") and child.i > base.i:
@@ -431,6 +438,12 @@ _LEFT_IN: Final = frozenset({"oprd", "acomp", "advcl", "xcomp"})
 'leaving two others missing')."""
 
 
+def _perfect(verb: Token) -> bool:
+    """A perfect infinitive ('to have died', 'to have been killed'): something that
+    happened, not one to come ('expected to be evacuated')."""
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+
+
 def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
     """The verb the counted noun (or the bare number) is subject or object of, as a
     happening; a verb of saying or tallying gives its complement instead ('were on
@@ -470,6 +483,16 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         for child in verb.children:
             if child.i > node.i and child.dep_ in _LEFT_IN and child.lower_ in STATE_WORDS:
                 return slot([child]), verb  # 'left four people dead': the state they are in
+    if node.dep_ == "nsubjpass":
+        for child in verb.children:
+            if child.i > verb.i and child.dep_ in ("oprd", "acomp") and child.lower_ in STATE_WORDS:
+                return slot([child]), verb  # 'three were found dead', '50 are feared dead'
+            if child.i > verb.i and child.dep_ == "xcomp" and _perfect(child):
+                # '50 are feared to have lost their lives': what they are said to have met
+                objects = [t for c in child.children if c.dep_ == "dobj" for t in c.subtree]
+                words = slot([child, *objects])
+                if words is not None and words.text.casefold() in _FATES:
+                    return words, verb
     if (verb.lemma_ in TALLYING or verb.lemma_ in SAYING) and not takes_lives(verb):
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd") and child.i != number.i:

@@ -226,6 +226,27 @@ def test_a_state_after_the_object_is_what_befell_it(text: str, figure: str, happ
 @pytest.mark.parametrize(
     ("text", "figure", "happening"),
     [
+        ("Three men were found dead in the house on Ostrel Road.", "Three", "dead"),
+        ("Around 40 miners are feared dead after the collapse.", "40", "dead"),
+        ("Officials said 12 hikers were presumed missing.", "12", "missing"),
+        ("Over 300 people were hurt, with approximately 50 feared dead.", "50", "dead"),
+        ("Some 25 villagers are believed to have lost their lives.", "25", "lost their lives"),
+        ("Nine crew are thought to have been killed.", "Nine", "killed"),
+        # a passive verb with no state after it keeps the verb
+        ("Some 60 passengers were rescued from the ferry.", "60", "rescued"),
+    ],
+)  # fmt: skip
+def test_a_state_a_passive_verb_gives_its_subject_is_what_befell_it(
+    text: str, figure: str, happening: str
+) -> None:
+    """'40 are feared dead', 'believed to have lost their lives': the state the subject is
+    found or believed in, not 'feared'."""
+    assert said(frame(text, figure).happening) == happening
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening"),
+    [
         # after a linking verb, a preposition's phrase is the state the counted things are in
         ("The county said 8,420 people were under evacuation orders.", "8,420",
          "under evacuation orders"),

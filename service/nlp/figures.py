@@ -601,6 +601,7 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                     label = ent.label_ if ent is not None else ""
                     named = (
                         label in PLACE_LABELS
+                        or (obj.pos_ == "PROPN" and names_a_place(obj))
                         or _named_place_noun(obj)
                         or obj.lower_ in WORLD_NOUNS
                         or obj.lemma_ in CAPITAL_NOUNS

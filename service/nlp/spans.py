@@ -62,7 +62,7 @@ def names_a_place(head: Token) -> bool:
     no place: its head is no place's name."""
     if head.ent_type_ in PLACE_LABELS:
         return True
-    words = phrase(head)
+    words = [t for t in phrase(head) if t.dep_ != "advmod"]  # 'in Hatay alone'
     proper = [t for t in words if t.pos_ == "PROPN"]
     if not proper or len(proper) != len([t for t in words if t.is_alpha and t.pos_ != "DET"]):
         return False

@@ -144,6 +144,12 @@ def _names_author(token: Token) -> bool:
     return named or token.lemma_.lower() in SOURCE_HEADS or token.lower_ in SOURCE_HEADS
 
 
+def _where_or_when(token: Token) -> bool:
+    """A place or a time: 'reports from Brenmoor', 'reports from Tuesday' say where or
+    when they came from, not who made them."""
+    return names_a_place(token) or token.ent_type_ in TIME_LABELS
+
+
 def _authored(document: Token) -> Token | None:
     """Who a document is by: 'its report', 'the council's report', 'data from X', 'the
     latest report of X', 'a notice posted by X', 'government figures'. None when the
@@ -153,8 +159,8 @@ def _authored(document: Token) -> Token | None:
             return child
         if child.dep_ == "prep" and child.lower_ in ("from", "by"):
             objects = [o for o in child.children if o.dep_ == "pobj"]
-            if objects and not (child.lower_ == "from" and names_a_place(objects[0])):
-                return objects[0]  # ('reports from Brenmoor' say where, not who)
+            if objects and not (child.lower_ == "from" and _where_or_when(objects[0])):
+                return objects[0]  # ('reports from Brenmoor', 'from Tuesday': not who)
         if child.dep_ == "prep" and child.lower_ == "of":
             # 'the latest report of the council', not 'a report of 20 deaths'
             authors = [o for o in child.children if o.dep_ == "pobj" and _names_author(o)]

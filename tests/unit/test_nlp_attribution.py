@@ -225,6 +225,17 @@ def test_a_figure_that_describes_who_speaks_is_given_by_no_one(text: str, figure
             "20 deaths",
             None,
         ),
+        # reports 'from' a day or a place came from then or there, not from someone
+        (
+            "According to reports from Tuesday, the toll has risen to over 7,300.",
+            "7,300",
+            None,
+        ),
+        (
+            "According to reports from the Norland Survey, the toll has risen to 40.",
+            "40",
+            "the Norland Survey",
+        ),
     ],
 )
 def test_a_report_is_by_whoever_it_names_as_its_author(

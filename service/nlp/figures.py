@@ -787,6 +787,35 @@ def _affected(verb: Token, prep: Token) -> Slot | None:
     )  # 'his wife Mara Quist'
 
 
+_TALLY_NOUNS: Final = GENERIC_NOUNS | frozenset(
+    word for word in _LEX.mapping("things.naming_happenings") if " " not in word
+)
+"""Nouns of a count or a toll: a place that owns one ('Norway's death toll') or that it
+is 'for' ('the toll for Norway') is where it counts."""
+
+
+def _tally_place(noun: Token) -> list[Token] | None:
+    """'Norway's death toll', 'the toll for Norway alone': the place a count is of. The
+    place must be one by the tagger, or a name it tagged as nothing the gazetteer knows: a
+    company's count ('a total of $9 for <a firm>') is no place's, whatever its name."""
+    if noun.lemma_.lower() not in _TALLY_NOUNS and noun.lower_ not in _TALLY_NOUNS:
+        return None
+    for child in noun.children:
+        if child.dep_ == "poss" and _a_place(child):
+            return [t for t in phrase(child) if t.dep_ not in ("case", "advmod")]
+        if child.dep_ == "prep" and child.lower_ == "for":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and _a_place(obj):
+                    return [child, *(t for t in phrase(obj) if t.dep_ != "advmod")]
+    return None
+
+
+def _a_place(token: Token) -> bool:
+    if token.ent_type_:
+        return token.ent_type_ in PLACE_LABELS
+    return names_a_place(token)
+
+
 def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None:
     """Whose counted things these are, or who did what the figure counts: the noun's
     possessor ('Boeing's revenue'), else the named subject or 'by' agent of the verb the
@@ -876,6 +905,9 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         place = _clause_place(verb)
     if place is None:
         place = _fronted_place(number)
+    tally_place = _tally_place(noun) if place is None and noun is not None else None
+    if tally_place is not None:
+        place = slot(tally_place)
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
     entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
@@ -889,6 +921,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         owner = None
     else:
         owner = _owner(noun, number, verb)
+        if tally_place is not None and owner is not None and place is not None:
+            owner = None if owner.text in place.text else owner  # the place, no party
     whole = _whole_named(noun) if qualifier is None and noun is not None else None
     if whole is None and noun is not None and (named := _sized_place(noun, number)) is not None:
         # 'Kocani, a town of 25,000': the town's people, as 'a town of 25,000 people' are

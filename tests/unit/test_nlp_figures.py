@@ -443,3 +443,22 @@ def test_a_place_the_tagger_misses_is_read_by_the_gazetteer(
     """'in Hatay alone': a proper name after a place preposition that the gazetteer knows
     is a place, whatever the tagger took it for; an adverb after it is no part of it."""
     assert said(frame(text, figure).place) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place", "owner"),
+    [
+        ("Norway's death toll rose to 5,434 on Tuesday.", "5,434", "Norway", None),
+        ("The death toll for Norway alone has risen to 5,434.", "5,434", "for Norway", None),
+        # a firm's count is no place's, and a possessor of another noun stays its owner
+        ("Our price estimate for Norland Air stands at $9.21.", "$9.21", None, None),
+        ("Norland Air's revenue rose to $4 billion.", "$4 billion", None, "Norland Air"),
+    ],
+)  # fmt: skip
+def test_a_place_that_owns_a_toll_or_that_it_is_for_is_where_it_counts(
+    text: str, figure: str, place: str | None, owner: str | None
+) -> None:
+    """'Norway's death toll', 'the toll for Norway': the place the count is of, not a
+    party that owns it."""
+    reading = frame(text, figure)
+    assert (said(reading.place), said(reading.owner)) == (place, owner)

@@ -607,7 +607,11 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                         or obj.lemma_ in CAPITAL_NOUNS
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )
-                    if named and child.lower_ in PLACE_PREPOSITIONS:
+                    inner = None if named else _inner_place(obj)
+                    if inner is not None and child.lower_ in PLACE_PREPOSITIONS:
+                        # 'in ten provinces in Turkey': the named place the phrase is in
+                        place = place or scope(inner)
+                    elif named and child.lower_ in PLACE_PREPOSITIONS:
                         # 'in Tampere County alone': the adverb is no part of the place;
                         # 'in the coastal city of Brenmoor' is Brenmoor
                         name = _name_of_place_noun(obj)
@@ -624,6 +628,20 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                 elif child.lower_ in OTHER_PLACE_WORDS:
                     place = place or scope(phrase(child))
     return place, time
+
+
+def _inner_place(obj: Token) -> list[Token] | None:
+    """'provinces in Turkey', 'cities across France': the named place a plural place noun
+    lies in, with its preposition."""
+    if obj.lemma_.lower() not in PLACE_NOUNS or obj.tag_ != "NNS":
+        return None
+    for child in obj.children:
+        if child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS:
+            for inner in child.children:
+                ent = entity_at(inner)
+                if inner.dep_ == "pobj" and ent is not None and ent.label_ in PLACE_LABELS:
+                    return [child, *(t for t in phrase(inner) if t.dep_ != "advmod")]
+    return None
 
 
 def _name_of_place_noun(obj: Token) -> Token | None:
@@ -806,7 +824,7 @@ def _tally_place(noun: Token) -> list[Token] | None:
         if child.dep_ == "prep" and child.lower_ == "for":
             for obj in child.children:
                 if obj.dep_ == "pobj" and _a_place(obj):
-                    return [child, *(t for t in phrase(obj) if t.dep_ != "advmod")]
+                    return [t for t in phrase(obj) if t.dep_ != "advmod"]
     return None
 
 

@@ -449,7 +449,7 @@ def test_a_place_the_tagger_misses_is_read_by_the_gazetteer(
     ("text", "figure", "place", "owner"),
     [
         ("Norway's death toll rose to 5,434 on Tuesday.", "5,434", "Norway", None),
-        ("The death toll for Norway alone has risen to 5,434.", "5,434", "for Norway", None),
+        ("The death toll for Norway alone has risen to 5,434.", "5,434", "Norway", None),
         # a firm's count is no place's, and a possessor of another noun stays its owner
         ("Our price estimate for Norland Air stands at $9.21.", "$9.21", None, None),
         ("Norland Air's revenue rose to $4 billion.", "$4 billion", None, "Norland Air"),
@@ -462,3 +462,18 @@ def test_a_place_that_owns_a_toll_or_that_it_is_for_is_where_it_counts(
     party that owns it."""
     reading = frame(text, figure)
     assert (said(reading.place), said(reading.owner)) == (place, owner)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        ("9,733 people were injured in at least ten provinces in Norway.", "9,733", "in Norway"),
+        ("Some 400 people were arrested in several cities across France.", "400",
+         "across France"),
+        # one town of a country is a part of it, not the country
+        ("Some 40 people were hurt in a village in Norway.", "40", None),
+    ],
+)  # fmt: skip
+def test_places_of_a_country_are_in_that_country(text: str, figure: str, place: str | None) -> None:
+    """'in ten provinces in Norway': the named place the provinces lie in."""
+    assert said(frame(text, figure).place) == place

@@ -468,7 +468,7 @@ def frame_of(
     # A qualifier word that names the figure's own happening says nothing more: the
     # 'death' of 'the death toll' is what befell the dead, not a part of them.
     restating = frozenset(
-        w for w in qualifier if happenings_in(w) and happenings_in(w) <= happening
+        w for w in qualifier if (classes := happenings_in(w)) and classes <= happening
     )
     return FigureFrame(
         unit_word=unit_word,

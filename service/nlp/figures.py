@@ -829,6 +829,7 @@ def _tally_place(noun: Token) -> list[Token] | None:
 
 
 def _a_place(token: Token) -> bool:
+    """A place by the tagger's label; a name it gave no label, by the gazetteer."""
     if token.ent_type_:
         return token.ent_type_ in PLACE_LABELS
     return names_a_place(token)

@@ -815,7 +815,7 @@ is 'for' ('the toll for Norway') is where it counts."""
 def _tally_place(noun: Token) -> list[Token] | None:
     """'Norway's death toll', 'the toll for Norway alone': the place a count is of. The
     place must be one by the tagger, or a name it tagged as nothing the gazetteer knows: a
-    company's count ('a total of $9 for <a firm>') is no place's, whatever its name."""
+    firm's figure ('a price target for <a firm>') is no place's, whatever its name."""
     if noun.lemma_.lower() not in _TALLY_NOUNS and noun.lower_ not in _TALLY_NOUNS:
         return None
     for child in noun.children:

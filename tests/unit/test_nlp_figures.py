@@ -448,10 +448,10 @@ def test_a_place_the_tagger_misses_is_read_by_the_gazetteer(
 @pytest.mark.parametrize(
     ("text", "figure", "place", "owner"),
     [
-        ("Norway's death toll rose to 5,434 on Tuesday.", "5,434", "Norway", None),
-        ("The death toll for Norway alone has risen to 5,434.", "5,434", "Norway", None),
+        ("Norway's death toll rose to 3,210 on Tuesday.", "3,210", "Norway", None),
+        ("The death toll for Norway alone has risen to 3,210.", "3,210", "Norway", None),
         # a firm's count is no place's, and a possessor of another noun stays its owner
-        ("Our price estimate for Norland Air stands at $9.21.", "$9.21", None, None),
+        ("An analyst's price target for Norland Air is $14.50.", "$14.50", None, None),
         ("Norland Air's revenue rose to $4 billion.", "$4 billion", None, "Norland Air"),
     ],
 )  # fmt: skip
@@ -467,7 +467,7 @@ def test_a_place_that_owns_a_toll_or_that_it_is_for_is_where_it_counts(
 @pytest.mark.parametrize(
     ("text", "figure", "place"),
     [
-        ("9,733 people were injured in at least ten provinces in Norway.", "9,733", "in Norway"),
+        ("2,140 people were injured in at least six provinces in Norway.", "2,140", "in Norway"),
         ("Some 400 people were arrested in several cities across France.", "400",
          "across France"),
         # one town of a country is a part of it, not the country

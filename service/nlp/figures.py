@@ -46,6 +46,7 @@ from service.nlp.spans import (
     TIME_LABELS,
     Slot,
     entity_at,
+    name_phrase,
     names_a_place,
     phrase,
     slot,
@@ -73,10 +74,10 @@ WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
 """'around the world', 'across the globe': a place scope though no named place."""
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
 PLACE_NOUNS: Final = frozenset(_LEX.words("parse.place_nouns"))
-FACILITY_NOUNS: Final = frozenset(_LEX.words("parse.facility_nouns"))
-"""A facility's noun: with a proper noun before it ('Ostrel Hospital'), a named place."""
 """Nouns for a place of the story's country that name none ('the capital'): after
 'outside' they are a place scope, the rest of the country."""
+FACILITY_NOUNS: Final = frozenset(_LEX.words("parse.facility_nouns"))
+"""A facility's noun: with a proper noun before it ('Ostrel Hospital'), a named place."""
 CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
 """Nouns for the country's capital: a place scope after any place preposition ('in the
 capital'), which the merge reads as the story's own city in a city's story."""
@@ -615,7 +616,7 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                         # 'in Tampere County alone': the adverb is no part of the place;
                         # 'in the coastal city of Brenmoor' is Brenmoor
                         name = _name_of_place_noun(obj)
-                        words = [t for t in phrase(name or obj) if t.dep_ != "advmod"]
+                        words = name_phrase(name or obj)
                         place = place or scope(words if name else [child, *words])
                     elif label in TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
                         time = time or scope([child, *phrase(obj)])
@@ -640,7 +641,7 @@ def _inner_place(obj: Token) -> list[Token] | None:
             for inner in child.children:
                 ent = entity_at(inner)
                 if inner.dep_ == "pobj" and ent is not None and ent.label_ in PLACE_LABELS:
-                    return [child, *(t for t in phrase(inner) if t.dep_ != "advmod")]
+                    return [child, *name_phrase(inner)]
     return None
 
 
@@ -812,7 +813,7 @@ _TALLY_NOUNS: Final = GENERIC_NOUNS | frozenset(
 is 'for' ('the toll for Norway') is where it counts."""
 
 
-def _tally_place(noun: Token) -> list[Token] | None:
+def _tally_place(noun: Token) -> Slot | None:
     """'Norway's death toll', 'the toll for Norway alone': the place a count is of. The
     place must be one by the tagger, or a name it tagged as nothing the gazetteer knows: a
     firm's figure ('a price target for <a firm>') is no place's, whatever its name."""
@@ -820,11 +821,11 @@ def _tally_place(noun: Token) -> list[Token] | None:
         return None
     for child in noun.children:
         if child.dep_ == "poss" and _a_place(child):
-            return [t for t in phrase(child) if t.dep_ not in ("case", "advmod")]
+            return slot([t for t in name_phrase(child) if t.dep_ != "case"])
         if child.dep_ == "prep" and child.lower_ == "for":
             for obj in child.children:
                 if obj.dep_ == "pobj" and _a_place(obj):
-                    return [t for t in phrase(obj) if t.dep_ != "advmod"]
+                    return slot(name_phrase(obj))
     return None
 
 
@@ -926,7 +927,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         place = _fronted_place(number)
     tally_place = _tally_place(noun) if place is None and noun is not None else None
     if tally_place is not None:
-        place = slot(tally_place)
+        place = tally_place
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
     entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
@@ -940,8 +941,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         owner = None
     else:
         owner = _owner(noun, number, verb)
-        if tally_place is not None and owner is not None and place is not None:
-            owner = None if owner.text in place.text else owner  # the place, no party
+        if tally_place is not None and owner is not None and owner.text in tally_place.text:
+            owner = None  # 'Norway's death toll': the place, no party
     whole = _whole_named(noun) if qualifier is None and noun is not None else None
     if whole is None and noun is not None and (named := _sized_place(noun, number)) is not None:
         # 'Kocani, a town of 25,000': the town's people, as 'a town of 25,000 people' are

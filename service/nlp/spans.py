@@ -37,6 +37,11 @@ def phrase(head: Token) -> list[Token]:
     return words
 
 
+def name_phrase(head: Token) -> list[Token]:
+    """A name's words without the adverbs hanging on it: 'Hatay' of 'in Hatay alone'."""
+    return [t for t in phrase(head) if t.dep_ != "advmod"]
+
+
 def slot(tokens: list[Token]) -> Slot | None:
     if not tokens:
         return None
@@ -62,7 +67,7 @@ def names_a_place(head: Token) -> bool:
     no place: its head is no place's name."""
     if head.ent_type_ in PLACE_LABELS:
         return True
-    words = [t for t in phrase(head) if t.dep_ != "advmod"]  # 'in Hatay alone'
+    words = name_phrase(head)
     proper = [t for t in words if t.pos_ == "PROPN"]
     if not proper or len(proper) != len([t for t in words if t.is_alpha and t.pos_ != "DET"]):
         return False

@@ -488,7 +488,7 @@ def frame_of(
         names=proper_names(quantity.counted, quantity.entity, quantity.qualifier),
         owner=tuple(w for w in WORDS.findall(fold(quantity.owner)) if w not in STOP_WORDS),
         snapshot=is_snapshot(quantity.time_scope),
-        current=clause_current or bool(happening & STOCK_HAPPENINGS),
+        current=clause_current or bool(happening & STOCK_HAPPENINGS) or _held_now(quantity),
         period=time_period(quantity.time_scope),
         rate=rate_in(quantity.phrase, quantity.counted) or clause_rate,
         instance=quantity.value if quantity.ordinal and entity in SEQUENCE_NOUNS else None,
@@ -557,6 +557,15 @@ def clause_reads_part(clause: Clause, *, acted: bool = False) -> bool:
 
 
 _BE: Final = frozenset({"were", "was", "are", "is"})
+
+
+def _held_now(quantity: Quantity) -> bool:
+    """The figure's own words hold its count as a state now, as the clause after it may
+    (`clause_reads_current`): a happening 'still being treated', a phrase '27 remain in
+    shelters' (its words after the number)."""
+    said = _words(quantity.phrase)
+    after = next((i for i, w in enumerate(said) if any(c.isdigit() for c in w)), len(said))
+    return bool(CURRENT_WORDS.intersection((*_words(quantity.happening), *said[after + 1 :])))
 
 
 _PART_REACH: Final = 4

@@ -1011,3 +1011,43 @@ def test_a_units_name_is_no_description() -> None:
     again = figure(60, "60 percent", "percent turnout", unit="%")
     alike = merge_records([record("a", quantities=[turnout]), record("b", quantities=[again])])
     assert statuses(alike) == [("agreed", ["60 percent"], 2)]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "happening", "current"),
+    [
+        ("41", "still being treated", True),  # the happening a labeller gave
+        ("41 remain in shelters", "", True),  # the figure's own words after its number
+        ("41 patients", "treated", False),
+        ("still only 41", "treated", False),  # 'still' before the number says no state
+    ],
+)
+def test_a_figure_whose_own_words_hold_a_state_now_counts_it(
+    phrase: str, happening: str, current: bool
+) -> None:
+    quantity = figure(41, phrase, "patients", entity="patients", happening=happening)
+    assert frame_of(quantity, frozenset()).current is current
+
+
+def test_patients_still_in_treatment_a_week_later_update_the_count() -> None:
+    # A count of a state (in treatment) falls as patients leave it: a later count from
+    # another source updates it, it does not dispute it.
+    early = figure(
+        41, "41 patients", "patients in treatment", entity="patients", as_of="2024-03-02"
+    )
+    later = figure(
+        36, "36", "patients still in treatment", entity="patients", happening="still being treated"
+    )
+    articles = [
+        Article(id="a", outlet="A", text="41 patients", published_at="2024-03-03T10:00:00Z"),
+        Article(id="b", outlet="B", text="36", published_at="2024-03-10T10:00:00Z"),
+    ]
+    merged = merge_records(
+        [
+            record("a", quantities=[early.model_copy(update={"attributed_to": "Ostrel Hospital"})]),
+            record("b", quantities=[later.model_copy(update={"attributed_to": "Ana Ruiz"})]),
+        ],
+        articles=articles,
+    )
+    assert "conflicting" not in [s for s, _, _ in statuses(merged)]
+    assert ("revised", ["36", "41 patients"], 2) in statuses(merged)

@@ -62,7 +62,9 @@ def build_date_facts(ctx: MergeContext) -> list[Draft]:
         # for it is kept as a value but never decides the status: publication dates
         # are no conflict.
         stated = [o for o in main if o.article_id not in echoes]
-        drafts.append(_date_draft(ctx, "event date", "Event date", main, decide=stated or None))
+        drafts.append(
+            _date_draft(ctx, "event date", "Event date", main, decide=stated or None, midnight=True)
+        )
     dated = [
         (record, sub, sub.when) for record in ctx.records for sub in record.sub_events if sub.when
     ]
@@ -139,8 +141,14 @@ def _date_draft(
     label: str,
     obs: list[Observation],
     decide: list[Observation] | None = None,
+    *,
+    midnight: bool = False,
 ) -> Draft:
-    """The draft of one date fact; its status is decided by `decide` (default: all)."""
+    """The draft of one date fact; its status is decided by `decide` (default: all).
+    `midnight`: two days in a row may be one moment told on either side of midnight (an
+    event late at night, a report in another time zone), so they fit, unsure; the
+    event's own date is read so, a sub-event's is not (when a search ended or a last
+    test came back is what its reports dispute)."""
     shown = obs
     obs = decide if decide is not None else obs
     dates = sorted({o.text for o in obs}, key=date_order)
@@ -165,6 +173,9 @@ def _date_draft(
             # Every date was still ahead when it was reported, and a later report gives
             # another: the plan moved ('Monday' on Saturday, 'Tuesday' on Monday).
             status = "revised"
+        elif known and midnight and _days_in_a_row(ranges):
+            status = "compatible"
+            confidence = _UNSURE
         elif known and not _told_after(ctx, obs):
             # An article could not date what happened after it was written: dates of
             # reports from different days may be different days of one story.
@@ -195,6 +206,12 @@ def _date_draft(
         shown,
         confidence=confidence if status != "single_source" else None,
     )
+
+
+def _days_in_a_row(ranges: Sequence[tuple[int, int] | None]) -> bool:
+    """Every range ends at most a day before any other starts: two days in a row."""
+    known = [r for r in ranges if r is not None]
+    return max(r[0] for r in known) - min(r[1] for r in known) <= 1
 
 
 def _rescheduled(ctx: MergeContext, obs: Sequence[Observation]) -> bool:

@@ -588,3 +588,28 @@ def test_a_later_count_of_the_missing_revises_it_whichever_way_it_moves() -> Non
         # The missing are found as days pass; a lower toll from another source disputes.
         statuses = {d.status for d in build_quantity_facts(ctx)}
         assert status in statuses, (happening, statuses)
+
+
+def _dated(days: tuple[str, str], *, sub: bool = False) -> list[Draft]:
+    """Two outlets' date facts, each article published on 10 March after both days."""
+    articles = tuple(
+        Article(id=i, outlet=o, text="The dam broke.", published_at="2024-03-10T08:00:00Z")
+        for i, o in (("a", "Wire"), ("b", "Daily"))
+    )
+    records = [
+        record(i, o, sub_events=[SubEvent(what="The search ended", when=day)])
+        if sub
+        else record(i, o, when=When(date=day, grounded=True))
+        for (i, o), day in zip((("a", "Wire"), ("b", "Daily")), days, strict=True)
+    ]
+    return build_date_facts(context(*records, articles=articles))
+
+
+def test_event_dates_a_day_apart_fit_unsure_a_sub_events_do_not() -> None:
+    # An event late at night, or told in another time zone, falls on two days in a row.
+    (event,) = _dated(("2024-03-03", "2024-03-04"))
+    assert (event.status, event.confidence) == ("compatible", 0.5)
+    (apart,) = _dated(("2024-03-03", "2024-03-05"))
+    assert apart.status == "conflicting"
+    (search,) = _dated(("2024-03-03", "2024-03-04"), sub=True)
+    assert search.status == "conflicting"

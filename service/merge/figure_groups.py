@@ -51,6 +51,8 @@ from service.merge.intervals import (
 )
 from service.merge.tokens import place_key
 from service.merge.tolerances import MergeTolerances
+from service.nlp.places import fold as fold_place
+from service.nlp.places import lookup
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def _pair_judge(
         return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
 
     kind_places = _places_of_kind(frames)
+    inside = _inside_event(ctx, {p for ps in kind_places.values() for p in ps})
     narrowing = _narrowing_places(keys, observed, ranges, ctx.tol)
     history = [_historic(frame, first_day) for frame in frames]
     people = [ctx.names.people_in(sorted(frame.counted)) for frame in frames]
@@ -152,7 +155,11 @@ def _pair_judge(
             return "another time"  # the 2013 quake's toll in a story of this one
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
-        lone = seen == {place} and not {(_kind(a), place), (_kind(b), place)} & narrowing
+        lone = (
+            seen == {place}
+            and place not in inside
+            and not {(_kind(a), place), (_kind(b), place)} & narrowing
+        )
         same = len(numbers[i]) == 1 and numbers[i] == numbers[j]
         if same and a == b and keys[i][2] and keys[j][2] and near(keys[i][1], keys[j][1]):
             # A frame too bare to meet even itself ('14 years', nothing said of what lasted
@@ -287,6 +294,25 @@ def event_places(ctx: MergeContext) -> frozenset[str]:
     keys = {top}
     keys.update(place_key(p.country) for p in places if p.country and place_key(p.name) == top)
     return frozenset(k for k in keys if k)
+
+
+def _inside_event(ctx: MergeContext, places: set[str]) -> frozenset[str]:
+    """Of `places`, those the gazetteer puts strictly inside the place most records give
+    for the event ('Hatay' in a story set in Turkey, a district in one set in a city): a
+    part of the event's area, which a lone figure's place narrows. A place around the
+    event's ('Central Visayas' in a story set in Cebu) or its country's other places
+    ('Manila' in a story set in Cebu) are left to the lone-place rule."""
+    tops = [place_key(r.where.name) for r in ctx.records if r.where is not None]
+    event = lookup(most_common(Counter(tops), lambda p: p)) if tops else None
+    if event is None:
+        return frozenset()
+    outer = fold_place(event.name)
+    inside = set()
+    for place in places:
+        found = lookup(place)
+        if found is not None and outer in found.within and fold_place(found.name) != outer:
+            inside.add(place)
+    return frozenset(inside)
 
 
 def _observe(

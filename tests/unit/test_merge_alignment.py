@@ -11,7 +11,7 @@ import pytest
 
 from schemas.article import Article
 from schemas.consensus import Consensus
-from schemas.record import EventRecord, Quantity, Span
+from schemas.record import EventRecord, Place, Quantity, Span
 from service.merge import merge_records
 from service.merge.counted import Clause
 from service.merge.frames import (
@@ -1051,3 +1051,31 @@ def test_patients_still_in_treatment_a_week_later_update_the_count() -> None:
     )
     assert "conflicting" not in [s for s, _, _ in statuses(merged)]
     assert ("revised", ["36", "41 patients"], 2) in statuses(merged)
+
+
+def test_a_lone_place_inside_the_storys_own_place_is_a_part_of_it() -> None:
+    """A story set in Norway: 'rescued in Tampere' does not meet the country's rescued,
+    even where no other rescued figure names a place (Tampere lies in Finland: another
+    place, the lone-place rule's). A region around the story's city is no part of it."""
+
+    def rescued(value: float, place: str = "") -> Quantity:
+        return figure(value, f"{value:,.0f}", "people rescued", entity="people",
+                      happening="rescued", place_scope=place)  # fmt: skip
+
+    def story(where: str, place: str) -> list[str]:
+        at = Place(name=where)
+        return [
+            s
+            for s, _, _ in statuses(
+                merge_records(
+                    [
+                        record("a", where=at, quantities=[rescued(800)]),
+                        record("b", where=at, quantities=[rescued(620, place)]),
+                    ]
+                )
+            )
+        ]
+
+    assert story("Norway", "in Trondheim") == ["single_source", "single_source"]
+    assert story("Norway", "in Tampere") == ["conflicting"]
+    assert story("Trondheim", "in Norway") == ["conflicting"]  # the story's own country

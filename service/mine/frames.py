@@ -18,7 +18,7 @@ from schemas.candidates import QuantityCandidate, SourceCandidate
 from schemas.record import Span
 from service.mine.dates import DateHit
 from service.nlp.attribution import reported_clause, sentence_statement
-from service.nlp.figures import read_frame
+from service.nlp.figures import dates_another_thing, read_frame
 from service.nlp.parse import parse
 
 _SPAN_STARTS: Final = frozenset(w for w in load("frames").words("time.spans") if " " not in w)
@@ -62,6 +62,20 @@ def add_frames(
             if inside and inside[0].lead not in _SPAN_STARTS:
                 quantity.as_of = inside[0].iso
                 quantity.as_of_phrase = text[inside[0].start : inside[0].end]
+        elif quantity.as_of is not None and _names_another(doc, quantity, dated):
+            quantity.as_of = quantity.as_of_phrase = None
+
+
+def _names_another(doc: Doc, quantity: QuantityCandidate, dated: Sequence[DateHit]) -> bool:
+    """The date the figure took from its sentence tells which other thing a noun names
+    ('surpassing the toll of the 2018 fire'): it dates that thing, not the figure."""
+    span = quantity.span
+    near = [h for h in dated if h.iso == quantity.as_of and quantity.sentence.start <= h.start]
+    near = [h for h in near if h.end <= quantity.sentence.end]
+    if not near:
+        return False
+    hit = min(near, key=lambda h: min(abs(h.start - span.end), abs(span.start - h.end)))
+    return dates_another_thing(doc, span.start, span.end, hit.start, hit.end)
 
 
 def add_statements(text: str, sources: Sequence[SourceCandidate], doc: Doc | None = None) -> None:

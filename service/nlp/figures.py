@@ -967,3 +967,35 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         sourced=sourced,
         owner=owner,
     )
+
+
+_NAMING_DEPS: Final = frozenset({"nummod", "compound", "amod", "npadvmod", "poss"})
+"""How a date hangs on a noun it tells which one of: 'the 2018 fire', 'the January vote'."""
+_OTHER_CLAUSE: Final = frozenset({"advcl", "acl", "relcl", "ccomp", "xcomp", "parataxis"})
+"""How a clause of its own hangs on another: a participle ('surpassing the toll of ...'),
+a relative or complement clause; and a second verb joined to the first (`conj`)."""
+
+
+def dates_another_thing(doc: Doc, start: int, end: int, date_start: int, date_end: int) -> bool:
+    """The date at `doc.text[date_start:date_end]` tells which thing a noun names, and
+    that noun sits in a clause of its own, apart from the figure at `doc.text[start:end]`:
+    in 'the toll climbed to 93, surpassing the total killed in the 2018 fire', 2018 is
+    the older fire's year, not when the 93 held. A noun of the figure's own clause keeps
+    the date ('67.3% at the 2019 election', 'the 2013 quake killed 200'), and so does one
+    the figure's clause hangs on ('the 2018 fire, which left 85 dead')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    date = doc.char_span(date_start, date_end, alignment_mode="expand")
+    if span is None or date is None or len(span) == 0 or len(date) == 0:
+        return False
+    root = date.root
+    noun = root.head
+    if root.dep_ not in _NAMING_DEPS or noun.pos_ not in ("NOUN", "PROPN") or noun in date:
+        return False
+    number = _anchor(span)
+    above = {number.i} | {t.i for t in number.ancestors}
+    token = noun
+    while token.i not in above and token.head.i != token.i:
+        if token.dep_ in _OTHER_CLAUSE or (token.dep_ == "conj" and token.pos_ in _VERBS):
+            return True
+        token = token.head
+    return False

@@ -542,3 +542,17 @@ def test_an_attribution_word_opening_a_sentence_is_no_part_of_a_name() -> None:
     names = {p.name for p in mine(Article(text=text)).people}
     assert "Ana Mirel Voss" in names and "Tomas Reyl" in names
     assert not any(n.startswith(("Quoting", "Citing")) for n in names)
+
+
+def test_a_year_naming_an_older_event_in_another_clause_does_not_date_a_figure() -> None:
+    """The toll climbed to 93, passing the 2019 Brenmoor fire's; the 2019 fire 'left 71
+    dead' is dated, the 93 is not. A year of the figure's own clause still dates it."""
+    text = (
+        "Officials said on Saturday that the toll climbed to 93, surpassing the total killed "
+        "in the 2019 Brenmoor fire, which left 71 dead. Turnout fell from 67.3% at the 2019 "
+        "election."
+    )
+    mined = mine(Article(id="a", text=text, published_at=date(2025, 8, 12)))
+    assert _quantity(mined, "93").as_of != "2019"
+    assert _quantity(mined, "71").as_of == "2019"
+    assert _quantity(mined, "67.3%").as_of == "2019"

@@ -1027,3 +1027,17 @@ def test_two_sources_tolls_side_by_side_stay_a_dispute_while_the_toll_rises() ->
     # The unattributed first count still rises into the current figures.
     revision = only(consensus, "quantity", revised=True)
     assert revision.values[0].value == 150
+
+
+def test_a_bodys_officials_and_spokesman_speak_for_it() -> None:
+    names = ["UN officials", "UN", "Brenmoor County spokesman", "Brenmoor County", "officials"]
+    resolver = SourceResolver(names, fuzzy_threshold=90)
+
+    def key(name: str) -> str:
+        resolved = resolver.resolve(name)
+        assert resolved is not None
+        return resolved.key
+
+    assert key("UN officials") == key("UN")
+    assert key("Brenmoor County spokesman") == key("Brenmoor County")
+    assert key("officials") != key("UN")  # officials of no named body are no one's

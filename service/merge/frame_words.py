@@ -92,6 +92,10 @@ SNAPSHOT_TIMES: Final = _LEX.words("time.snapshots")
 CHANGE_COMPARATIVES: Final = frozenset(_LEX.words("changes.comparatives"))
 """Words right after a figure that make it a difference ('39 fewer', '8 points lower than')."""
 
+CHANGE_THAN: Final = CHANGE_COMPARATIVES | frozenset(_LEX.words("changes.than"))
+"""Words right after a figure that make it a difference before 'than' ('8 points lower
+than', 'seven more than the day before'); 'more' alone adds ('seven more bodies')."""
+
 CHANGE_MOVEMENTS: Final = frozenset(_LEX.words("changes.movements"))
 """Words that name a change in a figure's words or just before it ('up 5', 'rose by 60')."""
 

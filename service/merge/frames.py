@@ -28,6 +28,7 @@ from service.merge.frame_words import (
     CAPITAL_NOUNS,
     CHANGE_COMPARATIVES,
     CHANGE_MOVEMENTS,
+    CHANGE_THAN,
     CLASS_HAPPENINGS,
     CURRENT_WORDS,
     DAY_TIMES,
@@ -602,7 +603,7 @@ def clause_reads_change(clause: Clause, phrase: str = "") -> bool:
         return True
     if last in {"by", "of"} and len(before) > 1 and before[-2] in CHANGE_MOVEMENTS:
         return True
-    return len(after) > 1 and after[0] in CHANGE_COMPARATIVES and after[1] == "than"
+    return len(after) > 1 and after[0] in CHANGE_THAN and after[1] == "than"
 
 
 _SNAPSHOT_PHRASES: Final = tuple(f" {p} " for p in SNAPSHOT_TIMES)

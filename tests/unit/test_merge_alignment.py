@@ -1079,3 +1079,11 @@ def test_a_lone_place_inside_the_storys_own_place_is_a_part_of_it() -> None:
     assert story("Norway", "in Trondheim") == ["single_source", "single_source"]
     assert story("Norway", "in Tampere") == ["conflicting"]
     assert story("Trondheim", "in Norway") == ["conflicting"]  # the story's own country
+
+
+def test_more_than_right_after_a_figure_makes_it_a_difference() -> None:
+    """'The toll rose to 106, seven more than the day before': the seven are a difference
+    of two tolls, not a toll; 'seven more bodies' adds to one (a scope, not a change)."""
+    assert clause_reads_change(Clause("", "more than the day before"), "seven")
+    assert not clause_reads_change(Clause("rescuers found", "more bodies"), "seven")
+    assert not clause_reads_change(Clause("it killed", "and more than 100 were hurt"), "90")

@@ -23,14 +23,19 @@ _TITLE_MOD = rf"(?i:{alternation(_EN.words('names.title_modifiers'))})"
 # A capitalised word; a period stays only inside "U.S." style acronyms.
 CAPW = rf"[A-Z](?:[\w{AP}-]|\.(?=\w|{H}+[A-Z]))*"
 _NAME_TOK = rf"[A-Z]\w*(?:-[A-Za-z]\w*)?(?:[{AP}][A-Z]\w*)?"  # Seong-kweun, O'Brien; not Kim's
-NAME = rf"{_NAME_TOK}(?:{H}+{_NAME_TOK}){{0,3}}"
+_INITIALS = rf"(?:[A-Z]\.{H}?){{1,2}}"
+"""A middle initial or two ('W.' of 'George W. Bush', 'K.' of 'Ajay K.C'): inside a name
+only, before another of its words, so 'the U.S.' ends no name and starts none."""
+NAME = rf"{_NAME_TOK}(?:{H}+(?:{_INITIALS}{H}*)?{_NAME_TOK}){{0,3}}"
+NAME_GOES_ON = re.compile(rf"{H}+(?:{_INITIALS}{H}*)?{_NAME_TOK}")
+"""One more word of a capitalised run after `NAME`'s four ('Los Angeles Mayor Ana | Ruiz')."""
 NOT_AFTER_WORD = rf"(?<![\w{AP}-])"
 _NOT_TITLE_START = r"(?!(?:The|A|An|In|On|At|As|But|And|When|While|After|Before|Then|It)\b)"
 # "Chinese President Xi Jinping", "Kremlin aide Yuri Ushakov", "Mr Kim".
 _TITLED = re.compile(
     rf"{NOT_AFTER_WORD}(?P<title>(?:{_NOT_TITLE_START}{CAPW}{H}+){{0,3}}"
     rf"(?:{_TITLE_MOD}{H}+){{0,2}}"
-    rf"(?i:{TITLES})|{HONORIFIC}){H}+(?P<name>{NAME})"
+    rf"(?i:{TITLES})|{HONORIFIC}){H}+(?P<name>(?:{_INITIALS}{H}*)?{NAME})"
 )
 # "Jenny Town, the director of ...": a lowercase title not itself followed by another name.
 _APPOSITIVE = re.compile(

@@ -8,7 +8,7 @@ import lexicon
 from schemas.candidates import SourceCandidate
 from service.mine.dates import WEEKDAY
 from service.mine.doc import AP, WINDOW, Doc, H
-from service.mine.people import HONORIFIC, NAME, NOT_AFTER_WORD, name_part
+from service.mine.people import HONORIFIC, NAME, NAME_GOES_ON, NOT_AFTER_WORD, name_part
 from service.text.words import DASHES, DATELINE_WORDS, TITLE_WORDS, alternation
 
 # Attribution verbs after their source: "KCNA reported", "NIS told lawmakers". A passive
@@ -194,6 +194,20 @@ def source_after(text: str, start: int, end: int) -> tuple[int, int] | None:
     return _trim_source(text, chosen)
 
 
+def _said_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The source in a capitalised run after 'said': a titled name whole ('said Los
+    Angeles Mayor Ana Ruiz', 'said Sheriff Ivo Lund'), else the run's leading name words."""
+    while (more := NAME_GOES_ON.match(text, end)) is not None:
+        end = more.end()
+    named = name_part(text, start, end, "suffix")
+    if named is not None and named[0] > start:
+        lead = text[start : named[0]].split()
+        if any(word.lower().rstrip(".") in TITLE_WORDS for word in lead):
+            return start, named[1]
+    part = name_part(text, start, end, "prefix")
+    return (start, part[1]) if part else None
+
+
 def find_sources(doc: Doc) -> list[SourceCandidate]:
     """Who statements rest on: noun phrases around attribution cues, one per mention."""
     text, found = doc.text, dict[tuple[int, int], str]()
@@ -206,8 +220,8 @@ def find_sources(doc: Doc) -> list[SourceCandidate]:
             if hit := source_after(text, m.end(), sent.end):
                 found[hit] = re.sub(r"\s+", " ", m.group("cue").lower())
         for m in _SAID_NAME.finditer(text, sent.start, sent.end):
-            if part := name_part(text, *m.span("src"), "prefix"):
-                found.setdefault((m.start("src"), part[1]), m.group("cue"))
+            if part := _said_name(text, *m.span("src")):
+                found.setdefault(part, m.group("cue"))
     return [
         SourceCandidate(
             id=f"S{i}", span=doc.span(s, e), sentence=doc.sentence(s, e), source=text[s:e], cue=cue

@@ -556,3 +556,36 @@ def test_a_year_naming_an_older_event_in_another_clause_does_not_date_a_figure()
     assert _quantity(mined, "93").as_of != "2019"
     assert _quantity(mined, "71").as_of == "2019"
     assert _quantity(mined, "67.3%").as_of == "2019"
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # a middle initial is inside the name, not its end
+        ("Deputy Director Ivo K. Lund said the line would reopen.",
+         [("Ivo K. Lund", "Deputy Director")]),
+        ("Mara T. Quist said the plant would close.", [("Mara T. Quist", None)]),
+        # two initials after a given name, and initials right after a title
+        ("A statement from Ana R.K, a local police official, said the search went on.",
+         [("Ana R.K", "local police official")]),
+        ("The survivor was found by police commissioner G. S. Lund, officials said.",
+         [("G. S. Lund", "commissioner")]),
+        # a title of local office or the courts is no part of the name
+        ("Coroner Ana Ruiz said six had died.", [("Ana Ruiz", "Coroner")]),
+    ],
+)  # fmt: skip
+def test_names_with_initials_and_titles(text: str, people: list[tuple[str, str | None]]) -> None:
+    assert [(p.name, p.title) for p in mine(Article(text=text)).people] == people
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The fire is contained, said Brenmoor County Sheriff Ivo Lund.",
+         "Brenmoor County Sheriff Ivo Lund"),
+        ("The fire is contained, said Sheriff Ivo Lund.", "Sheriff Ivo Lund"),
+        ("The fire is contained, said Ana Ruiz of the Red Cross.", "Ana Ruiz"),
+    ],
+)  # fmt: skip
+def test_a_titled_name_after_said_is_the_source_whole(text: str, source: str) -> None:
+    assert [s.source for s in mine(Article(text=text)).sources] == [source]

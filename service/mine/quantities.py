@@ -35,6 +35,8 @@ from service.mine.people import NOT_AFTER_WORD
 from service.text.words import alternation, is_fate
 
 _EN = lexicon.load("en")
+_IDENTIFIER_NOUNS = frozenset(_EN.words("figures.identifier_nouns"))
+"""Nouns a bare number right after names one of ('flight 691'): no figure."""
 
 
 def _hedge(kind: str) -> Hedge:
@@ -161,6 +163,8 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
     if hedge == "exact" and not unit:
         if _names(text, sent_start, start, end) or (m.group()[0].isupper() and start > sent_start):
             return None  # "Route 66", "38 North", "World War Two"
+        if _identifies(text, sent_start, start):
+            return None  # "flight 691", "article 49"
         if _listed_after_name(text, sent_start, start):
             return None  # "the 737 MAX, 767 and 777"
     start = hedge_m.start() if hedge_m else start
@@ -175,6 +179,12 @@ def _age_unit(text: str, start: int) -> str:
     """'years' for a group's ages ('aged between 18 and 63', 'aged over 60', 'aged from
     two to 11'): an age, not a count of the people; else ''."""
     return "years" if _AGED.search(text, max(0, start - 12), start) else ""
+
+
+def _identifies(text: str, sent_start: int, start: int) -> bool:
+    """The word before a bare number names what it identifies ('flight 691')."""
+    prev = _PREV_WORD.search(text, max(sent_start, start - 40), start)
+    return prev is not None and prev.group("w").lower() in _IDENTIFIER_NOUNS
 
 
 def _names(text: str, sent_start: int, start: int, end: int) -> bool:

@@ -199,6 +199,11 @@ def test_number_words_inside_names_are_skipped() -> None:
     )
 
 
+def test_a_number_naming_a_flight_or_a_route_is_no_figure() -> None:
+    text = "Norland Air flight 318 left the runway on route 9, and the flight carried 64 people."
+    assert [q.span.text for q in mine(Article(text=text)).quantities] == ["64"]
+
+
 @pytest.mark.parametrize(
     ("text", "figures"),
     [

@@ -69,9 +69,16 @@ _ORD_WORD = re.compile(rf"(?i){NOT_AFTER_WORD}(?P<num>{'|'.join(ORDINALS)})(?![\
 # "thousands of troops": kept as more_than its unit so consensus can weigh it against figures.
 _VAGUE_VALUE = _EN.numbers("figures.vague_counts")
 _VAGUE = re.compile(
-    rf"(?i)(?<![\w-])(?P<num>(?:tens|hundreds){H}+of{H}+thousands|{alternation(_VAGUE_VALUE)})"
-    rf"{H}+of\b"
+    rf"(?i)(?<![\w-])(?:(?P<num>(?:tens|hundreds){H}+of{H}+(?:thousands|millions))(?:{H}+of\b)?"
+    rf"|(?P<one>{alternation(_VAGUE_VALUE)}){H}+of\b)"
 )
+"""'thousands of troops'; 'tens of thousands (of)' is vague with or without its 'of'."""
+_FRACTIONS = _EN.numbers("figures.fractions")
+_FRACTION = re.compile(
+    rf"(?i){NOT_AFTER_WORD}(?P<num>{alternation(_FRACTIONS, space=H + '+')}){H}+a{H}+"
+    rf"(?P<scale>thousand|million|billion|trillion)\b"
+)
+"""'half a million', 'a quarter of a million': that part of the scale."""
 _NUM_ANY = rf"{DIGITS}|{WORD_NUMBER}"
 _RANGE = re.compile(
     rf"(?i)(?<![\w.,])(?:between{H}+(?P<a>{_NUM_ANY}){H}+and{H}+(?P<b>{_NUM_ANY})"
@@ -276,8 +283,11 @@ def find_quantities(doc: Doc, date_hits: list[DateHit]) -> list[QuantityCandidat
             # '72-65', 'split 9-3', 'a 787-8': two numbers a dash joins, the first not the
             # lower, are a score, a split or a model's name, never one figure of the first
             taken.take(*m.span())
+    for m in _FRACTION.finditer(text):
+        part = _FRACTIONS[" ".join(m.group("num").lower().split())]
+        keep(_single(doc, m, False, part * scale(m)), *m.span())
     for m in _VAGUE.finditer(text):
-        words = m.group("num").lower().split()  # "tens of thousands" = 10 * "thousands"
+        words = (m.group("num") or m.group("one")).lower().split()  # "tens of thousands"
         value = _VAGUE_VALUE[words[-1]] * (_VAGUE_VALUE.get(words[0], 10.0) if words[1:] else 1)
         c = _COUNTED.match(text, m.end())
         end, unit, hint = (c.end(), c.group("noun"), c.group("hint")) if c else (m.end(), "", "")

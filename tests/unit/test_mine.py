@@ -594,3 +594,19 @@ def test_names_with_initials_and_titles(text: str, people: list[tuple[str, str |
 )  # fmt: skip
 def test_a_titled_name_after_said_is_the_source_whole(text: str, source: str) -> None:
     assert [s.source for s in mine(Article(text=text)).sources] == [source]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "hedge"),
+    [
+        ("Half a million people marched in Tampere.", 500_000, "exact"),
+        ("About a quarter of a million people fled.", 250_000, "about"),
+        ("The deal is worth half a billion dollars.", 500_000_000, "exact"),
+        # 'tens of thousands' is vague with or without an 'of' after it
+        ("Tens of thousands marched.", 10_000, "more_than"),
+        ("Hundreds of millions of dollars were lost.", 100_000_000, "more_than"),
+    ],
+)
+def test_fractions_and_vague_counts_of_a_scale(text: str, value: float, hedge: str) -> None:
+    [quantity] = mine(Article(text=text)).quantities
+    assert (quantity.value, quantity.hedge) == (value, hedge)

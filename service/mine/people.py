@@ -24,9 +24,9 @@ _TITLE_MOD = rf"(?i:{alternation(_EN.words('names.title_modifiers'))})"
 CAPW = rf"[A-Z](?:[\w{AP}-]|\.(?=\w|{H}+[A-Z]))*"
 _NAME_TOK = rf"[A-Z]\w*(?:-[A-Za-z]\w*)?(?:[{AP}][A-Z]\w*)?"  # Seong-kweun, O'Brien; not Kim's
 _INITIALS = rf"(?:[A-Z]\.{H}?){{1,2}}"
-"""A middle initial or two ('W.' of 'George W. Bush', 'K.' of 'Ajay K.C'): inside a name,
+"""A middle initial or two ('K.' of 'Ivo K. Lund', 'R.' of 'Ana R.K'): inside a name,
 before another of its words, so 'the U.S.' ends no name; a name starts with initials only
-right after a title ('commissioner G. S. Malik')."""
+right after a title ('commissioner G. S. Lund')."""
 NAME = rf"{_NAME_TOK}(?:{H}+(?:{_INITIALS}{H}*)?{_NAME_TOK}){{0,3}}"
 NAME_GOES_ON = re.compile(rf"{H}+(?:{_INITIALS}{H}*)?{_NAME_TOK}")
 """One more word of a capitalised run after `NAME`'s four ('Los Angeles Mayor Ana | Ruiz')."""

@@ -36,7 +36,7 @@ from service.text.words import alternation, is_fate
 
 _EN = lexicon.load("en")
 _IDENTIFIER_NOUNS = frozenset(_EN.words("figures.identifier_nouns"))
-"""Nouns a bare number right after names one of ('flight 691'): no figure."""
+"""Nouns a bare number right after names one of ('flight 318'): no figure."""
 
 
 def _hedge(kind: str) -> Hedge:
@@ -171,7 +171,7 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
         if _names(text, sent_start, start, end) or (m.group()[0].isupper() and start > sent_start):
             return None  # "Route 66", "38 North", "World War Two"
         if _identifies(text, sent_start, start):
-            return None  # "flight 691", "article 49"
+            return None  # "flight 318", "article 49"
         if _listed_after_name(text, sent_start, start):
             return None  # "the 737 MAX, 767 and 777"
     start = hedge_m.start() if hedge_m else start
@@ -189,7 +189,7 @@ def _age_unit(text: str, start: int) -> str:
 
 
 def _identifies(text: str, sent_start: int, start: int) -> bool:
-    """The word before a bare number names what it identifies ('flight 691')."""
+    """The word before a bare number names what it identifies ('flight 318')."""
     prev = _PREV_WORD.search(text, max(sent_start, start - 40), start)
     return prev is not None and prev.group("w").lower() in _IDENTIFIER_NOUNS
 

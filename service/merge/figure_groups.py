@@ -283,14 +283,19 @@ def _below(lower: Sequence[Range], upper: Sequence[Range]) -> bool:
     )
 
 
+def _event_place(ctx: MergeContext) -> str | None:
+    """The key of the place most records give for the event; None when none gives one."""
+    counts = Counter(place_key(r.where.name) for r in ctx.records if r.where is not None)
+    return most_common(counts, lambda p: p) if counts else None
+
+
 def event_places(ctx: MergeContext) -> frozenset[str]:
     """Keys of the place most records give for the event, and of its country: a figure
     scoped to them counts the whole event."""
-    places = [record.where for record in ctx.records if record.where is not None]
-    if not places:
+    top = _event_place(ctx)
+    if top is None:
         return frozenset()
-    counts = Counter(place_key(place.name) for place in places)
-    top = most_common(counts, lambda p: p)
+    places = [record.where for record in ctx.records if record.where is not None]
     keys = {top}
     keys.update(place_key(p.country) for p in places if p.country and place_key(p.name) == top)
     return frozenset(k for k in keys if k)
@@ -302,8 +307,8 @@ def _inside_event(ctx: MergeContext, places: set[str]) -> frozenset[str]:
     part of the event's area, which a lone figure's place narrows. A place around the
     event's ('Central Visayas' in a story set in Cebu) or its country's other places
     ('Manila' in a story set in Cebu) are left to the lone-place rule."""
-    tops = [place_key(r.where.name) for r in ctx.records if r.where is not None]
-    event = lookup(most_common(Counter(tops), lambda p: p)) if tops else None
+    top = _event_place(ctx)
+    event = lookup(top) if top else None
     if event is None:
         return frozenset()
     outer = fold_place(event.name)

@@ -566,7 +566,10 @@ def _held_now(quantity: Quantity) -> bool:
     shelters' (its words after the number)."""
     said = _words(quantity.phrase)
     after = next((i for i, w in enumerate(said) if any(c.isdigit() for c in w)), len(said))
-    return bool(CURRENT_WORDS.intersection((*_words(quantity.happening), *said[after + 1 :])))
+    return any(
+        clause_reads_current(Clause("", " ".join(words)))
+        for words in (_words(quantity.happening), said[after + 1 :])
+    )
 
 
 _PART_REACH: Final = 4

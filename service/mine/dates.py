@@ -11,6 +11,7 @@ is skipped (no week granularity).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
@@ -72,6 +73,11 @@ class DateHit:
 
 _Resolved = tuple[str | None, Granularity] | None
 _NEEDS_PUB: _Resolved = (None, "unknown")
+
+
+def closest_hit(hits: Iterable[DateHit], start: int, end: int) -> DateHit | None:
+    """Of date phrases outside `[start, end)`, the one nearest to it."""
+    return min(hits, key=lambda h: start - h.end if h.end <= start else h.start - end, default=None)
 
 
 def date_hits(text: str, pub: date | None) -> list[DateHit]:

@@ -3,7 +3,9 @@ when and whose figure it is, read from the article's dependency parse
 (`service.nlp.figures`), each slot with its span.
 
 A time slot that holds a resolved date dates the figure (`as_of`): 'on Thursday' for a
-march, 'in April' for a toll; not 'since Friday', where the count began. The parse is the
+march, 'in April' for a toll; not 'since Friday', where the count began. A date the
+figure took from its sentence is dropped when it tells which other thing a noun names, in
+a clause of its own ('surpassing the toll of the 2018 fire'). The parse is the
 one language model the miner uses; it is loaded on first use and checked against recorded
 hashes.
 """
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 from lexicon import load
 from schemas.candidates import QuantityCandidate, SourceCandidate
 from schemas.record import Span
-from service.mine.dates import DateHit
+from service.mine.dates import DateHit, closest_hit
 from service.nlp.attribution import reported_clause, sentence_statement
 from service.nlp.figures import dates_another_thing, read_frame
 from service.nlp.parse import parse
@@ -69,13 +71,17 @@ def add_frames(
 def _names_another(doc: Doc, quantity: QuantityCandidate, dated: Sequence[DateHit]) -> bool:
     """The date the figure took from its sentence tells which other thing a noun names
     ('surpassing the toll of the 2018 fire'): it dates that thing, not the figure."""
-    span = quantity.span
-    near = [h for h in dated if h.iso == quantity.as_of and quantity.sentence.start <= h.start]
-    near = [h for h in near if h.end <= quantity.sentence.end]
-    if not near:
-        return False
-    hit = min(near, key=lambda h: min(abs(h.start - span.end), abs(span.start - h.end)))
-    return dates_another_thing(doc, span.start, span.end, hit.start, hit.end)
+    span, sentence = quantity.span, quantity.sentence
+    hit = closest_hit(
+        (
+            h
+            for h in dated
+            if h.iso == quantity.as_of and sentence.start <= h.start and h.end <= sentence.end
+        ),
+        span.start,
+        span.end,
+    )
+    return hit is not None and dates_another_thing(doc, span.start, span.end, hit.start, hit.end)
 
 
 def add_statements(text: str, sources: Sequence[SourceCandidate], doc: Doc | None = None) -> None:

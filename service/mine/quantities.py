@@ -20,7 +20,7 @@ import lexicon
 from lexicon import LexiconNotFoundError
 from schemas.candidates import QuantityCandidate
 from schemas.record import Hedge
-from service.mine.dates import DateHit
+from service.mine.dates import DateHit, closest_hit
 from service.mine.doc import AP, Doc, H, Taken
 from service.mine.numbers import (
     CURRENCY,
@@ -324,7 +324,7 @@ def _nearest_date(doc: Doc, dated: list[DateHit], start: int, end: int) -> DateH
         for h in (dated[i - 1 : i] + dated[j : j + 1])
         if doc.index(h.start) == sentence and _dates_figure(doc.text, h, start, end)
     ]
-    return min(near, key=lambda h: start - h.end if h.end <= start else h.start - end, default=None)
+    return closest_hit(near, start, end)
 
 
 _NOT_AS_OF = re.compile(rf"\b(?:{alternation(_EN.words('figures.date_breakers'))})\b", re.I)

@@ -3,7 +3,9 @@
 Mining is CPU work: spaCy's parse of an article (~85 ms) and the figure frames read from
 it (~25 ms), plus ~1 s to load the parser once. An article's LLM calls show only what the
 parse-free part finds (`service.mine.mine_unparsed`, a few ms), so they go out first and
-the parse is made while they are in flight (`Mining`); the record waits for both.
+the parse is made while they are in flight (`Mining`); the record waits for both. Where a
+weekday's date rests on the tense of its verb (`service.mine.dates_need_parse`: about a
+quarter of the dataset articles), the calls wait for the parse instead, made once.
 
 `LocalMiner` parses in this process, in the order articles were begun (`ParseQueue`; a
 few together in `batch`), under the GIL the threads sending calls need too. `MinePool`
@@ -22,7 +24,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Final, Protocol
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 from schemas.article import Article
 from schemas.candidates import Candidates
 from service.limiter import llm_concurrency
-from service.mine import add_parse, mine, mine_unparsed, needs_parse
+from service.mine import add_parse, dates_need_parse, mine, mine_unparsed, needs_parse
 from service.nlp.parse import parse_many
 from service.settings import Settings
 
@@ -39,14 +41,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Mining:
-    """One article's mining under way: `unparsed` at once (`service.mine.mine_unparsed`:
-    what the LLM calls show), `result()` the complete candidates once the parse is done."""
+    """One article's mining under way: `unparsed` (`service.mine.mine_unparsed`: what the
+    LLM calls show; at once, or made when first asked for where it waits for the parse),
+    `result()` the complete candidates once the parse is done."""
 
-    def __init__(self, unparsed: Candidates, finish: Callable[[], Candidates]) -> None:
-        self.unparsed = unparsed
+    def __init__(
+        self, unparsed: Candidates | Callable[[], Candidates], finish: Callable[[], Candidates]
+    ) -> None:
+        self._shown = unparsed
         self._finish = finish
         self._lock = threading.Lock()
+        self._shown_lock = threading.Lock()
         self._result: Candidates | None = None
+
+    @property
+    def unparsed(self) -> Candidates:
+        """What the LLM calls show (made once)."""
+        with self._shown_lock:
+            if callable(self._shown):
+                self._shown = self._shown()
+            return self._shown
 
     def result(self) -> Candidates:
         """The candidates `service.mine.mine` gives (waits for the parse; made once)."""
@@ -149,6 +163,8 @@ class LocalMiner:
         self.queue = queue
 
     def begin(self, article: Article) -> Mining:
+        if dates_need_parse(article):
+            return self._begin_parsed(article)
         unparsed = mine_unparsed(article)
         waiting = self.queue.add(article.text) if needs_parse(unparsed) else None
 
@@ -159,6 +175,27 @@ class LocalMiner:
             return candidates
 
         return Mining(unparsed, finish)
+
+    def _begin_parsed(self, article: Article) -> Mining:
+        """An article whose prompt shows dates that wait for the parse: queued now, in
+        order; what the prompt shows is made (in the article's own thread) once it is."""
+        waiting = self.queue.add(article.text)
+        made: list[ParsedDoc] = []
+        lock = threading.Lock()
+
+        def doc() -> ParsedDoc:
+            with lock:
+                if not made:
+                    made.append(self.queue.doc(waiting, self.batch))
+                return made[0]
+
+        def finish() -> Candidates:
+            candidates = mining.unparsed.model_copy(deep=True)
+            add_parse(article, candidates, doc())
+            return candidates
+
+        mining = Mining(lambda: mine_unparsed(article, doc()), finish)
+        return mining
 
     def close(self) -> None:
         return None
@@ -174,6 +211,16 @@ def _load_parser() -> None:
 
 def _ready() -> int:
     return os.getpid()
+
+
+def _mine_both(article: Article) -> tuple[Candidates, Candidates]:
+    """A worker's task for an article whose prompt waits for the parse (`dates_need_parse`):
+    what the prompt shows and the complete candidates, from one parse."""
+    doc = parse_many([article.text])[0]
+    unparsed = mine_unparsed(article, doc)
+    candidates = unparsed.model_copy(deep=True)
+    add_parse(article, candidates, doc)
+    return unparsed, candidates
 
 
 class MinePool:
@@ -218,13 +265,27 @@ class MinePool:
             _log.warning("mining in this process: the worker processes failed (%r)", exc)
 
     def begin(self, article: Article) -> Mining:
+        both = None
         if self.failed is None:
             try:
-                mined = self._pool.submit(mine, article)
+                if dates_need_parse(article):  # the prompt waits for the worker's parse
+                    both = self._pool.submit(_mine_both, article)
+                else:
+                    mined = self._pool.submit(mine, article)
             except Exception as exc:
                 self._fail(exc)
         if self.failed is not None:
             return self._fallback.begin(article)
+        if both is not None:
+            pair = both
+
+            def shown() -> Candidates:
+                return self._both(article, pair)[0]
+
+            def done() -> Candidates:
+                return self._both(article, pair)[1]
+
+            return Mining(shown, done)
 
         def finish() -> Candidates:
             try:
@@ -234,6 +295,16 @@ class MinePool:
                 return self._fallback.begin(article).result()
 
         return Mining(mine_unparsed(article), finish)
+
+    def _both(
+        self, article: Article, both: Future[tuple[Candidates, Candidates]]
+    ) -> tuple[Candidates, Candidates]:
+        try:
+            return both.result()
+        except BrokenProcessPool as exc:  # a worker died: this article is mined here
+            self._fail(exc)
+            here = self._fallback.begin(article)
+            return here.unparsed, here.result()
 
     def close(self) -> None:
         self._starter.join()

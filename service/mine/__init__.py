@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from schemas.article import Article
 from schemas.candidates import Candidates
 from service.mine.ages import add_ages
-from service.mine.dates import DateHit, date_hits, find_dates
+from service.mine.dates import DateHit, date_hits, find_dates, tense_open
 from service.mine.doc import Doc
 from service.mine.frames import add_frames, add_statements
 from service.mine.numbers import parse_number
@@ -27,13 +27,22 @@ from service.mine.quantities import find_quantities, is_counted_year
 from service.mine.quotes import find_quotes
 from service.mine.sources import find_sources
 from service.nlp.parse import parse as parse_text
+from service.nlp.tense import adverbial_tense
 from service.text.stems import stem_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc as Parse
 
 # stem_words is handed on for service.merge until it imports service.text itself.
-__all__ = ["add_parse", "mine", "mine_unparsed", "needs_parse", "parse_number", "stem_words"]
+__all__ = [
+    "add_parse",
+    "dates_need_parse",
+    "mine",
+    "mine_unparsed",
+    "needs_parse",
+    "parse_number",
+    "stem_words",
+]
 
 
 def mine(article: Article) -> Candidates:
@@ -48,13 +57,15 @@ def mine(article: Article) -> Candidates:
     return candidates
 
 
-def mine_unparsed(article: Article) -> Candidates:
-    """`mine` without the dependency parse: the same candidates with the same ids, spans,
-    sentences, speakers and sources, but no figure frames and no reported statements.
+def mine_unparsed(article: Article, parse: Parse | None = None) -> Candidates:
+    """`mine` without the figure frames and reported statements the dependency parse
+    gives: the same candidates with the same ids, spans, sentences, speakers and sources.
     Cheap (a few ms: regexes and word tables), so an article's LLM calls, which show only
-    these fields, can go out while its parse is still being made (`add_parse`)."""
+    these fields, can go out while its parse is still being made (`add_parse`); except
+    where a weekday's date rests on the tense of its verb (`dates_need_parse`): then the
+    parse is read first (`parse`, else it is made or taken from the parse cache)."""
     doc = Doc.of(article.text)
-    hits = _date_hits(article)
+    hits = _date_hits(article, parse)
     people = find_people(doc)
     quantities = find_quantities(doc, hits)
     sources = find_sources(doc)
@@ -79,14 +90,21 @@ def add_parse(article: Article, candidates: Candidates, parse: Parse | None = No
     (`ages`). `parse`: the article's parse (`service.nlp.parse.parse_many`), else it is
     made (or taken from the parse cache)."""
     doc = parse if parse is not None else parse_text(article.text)
-    add_frames(article.text, candidates.quantities, _date_hits(article), doc)
+    add_frames(article.text, candidates.quantities, _date_hits(article, doc), doc)
     add_statements(article.text, candidates.sources, doc)
     add_ages(article.text, candidates, doc)
 
 
-def _date_hits(article: Article) -> list[DateHit]:
-    return [
-        h
-        for h in date_hits(article.text, article.published_date)
-        if not is_counted_year(article.text, h)
-    ]
+def dates_need_parse(article: Article) -> bool:
+    """Whether `mine_unparsed` reads the parse: a weekday in the text is not the day of the
+    report, and the tense of its verb says which way from it to look (`dates.tense_open`)."""
+    return tense_open(date_hits(article.text, article.published_date), article.published_date)
+
+
+def _date_hits(article: Article, parse: Parse | None = None) -> list[DateHit]:
+    text, pub = article.text, article.published_date
+    hits = date_hits(text, pub)
+    if tense_open(hits, pub):
+        doc = parse if parse is not None else parse_text(text)
+        hits = date_hits(text, pub, lambda start, end: adverbial_tense(doc, start, end))
+    return [h for h in hits if not is_counted_year(text, h)]

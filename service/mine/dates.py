@@ -5,13 +5,16 @@ conventions here ("Tuesday" published on a Tuesday resolves to the week before, 
 "Sept. 3" published on Sept. 2 to the year before) and its cold start (~300 ms) is several
 times the whole budget. A weekday is the one within three days of publication ('since
 Friday' the last one up to it), a year-less month the latest up to publication; "last week"
-is skipped (no week granularity).
+is skipped (no week granularity). Where the tense of the verb a plain weekday ('on Sunday',
+'Friday') is an adverbial of is known (`date_hits`' `tense`, read from the parse), it
+steers: a past one is the latest up to publication ('the dams collapsed on Sunday night'
+in Friday's report), a future one the first from it ('the trial will resume Monday').
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
@@ -19,6 +22,7 @@ from typing import Final
 from schemas.candidates import DateCandidate
 from schemas.record import Granularity
 from service.mine.doc import Doc, H
+from service.nlp.tense import Tense
 
 _MONTH_FULL = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -69,6 +73,14 @@ class DateHit:
     granularity: Granularity
     lead: str = ""
     """The lead word, lower case ('since' in 'since Friday'), or '' for none."""
+    steerable: bool = False
+    """A weekday with no lead word or a plain one ('on Sunday'): which way from the report
+    it lies is open, and the tense of its verb decides it (`date_hits`' `tense`)."""
+
+
+_PLAIN_LEADS: Final = frozenset({"", "on", "during", "early", "late", "mid", "from"})
+"""Lead words that leave a weekday's side of the report open ('until Friday', 'by Friday'
+end a stretch, 'last'/'next'/'since' choose their side themselves)."""
 
 
 _Resolved = tuple[str | None, Granularity] | None
@@ -80,9 +92,12 @@ def closest_hit(hits: Iterable[DateHit], start: int, end: int) -> DateHit | None
     return min(hits, key=lambda h: start - h.end if h.end <= start else h.start - end, default=None)
 
 
-def date_hits(text: str, pub: date | None) -> list[DateHit]:
+def date_hits(
+    text: str, pub: date | None, tense: Callable[[int, int], Tense] | None = None
+) -> list[DateHit]:
     """Every date phrase with its lead word, the longest where they overlap, resolved where
-    possible."""
+    possible. `tense(start, end)`: the tense of the verb the phrase at those characters is
+    an adverbial of ('' if open), for the weekdays it steers; without it, the default."""
     found: list[tuple[int, int, int, str, str, re.Match[str]]] = []
     for order, (kind, pattern) in enumerate(_DATE_PATTERNS):
         for m in pattern.finditer(text):
@@ -93,9 +108,21 @@ def date_hits(text: str, pub: date | None) -> list[DateHit]:
                 found.append((start, -m.end(), order, kind, mod, m))
     hits: list[DateHit] = []
     for start, neg_end, _, kind, mod, m in sorted(found, key=lambda f: f[:3]):
-        if (not hits or start >= hits[-1].end) and (resolved := _resolve_date(kind, m, mod, pub)):
-            hits.append(DateHit(start, -neg_end, *resolved, lead=mod))
+        if hits and start < hits[-1].end:
+            continue
+        steerable = kind == "weekday" and mod in _PLAIN_LEADS
+        way = tense(start, -neg_end) if steerable and tense is not None else ""
+        # 'past' or 'future' look that way (`_WEEKDAY_STEPS`); the lead word stays the hit's
+        if resolved := _resolve_date(kind, m, way or mod, pub):
+            hits.append(DateHit(start, -neg_end, *resolved, lead=mod, steerable=steerable))
     return hits
+
+
+def tense_open(hits: Iterable[DateHit], pub: date | None) -> bool:
+    """Whether the tense of a verb could change one of `hits`: a steerable weekday that is
+    not the day of the report (without `date_hits`' `tense`)."""
+    today = pub.isoformat() if pub else None
+    return any(h.steerable and h.iso is not None and h.iso != today for h in hits)
 
 
 def _resolve_date(kind: str, m: re.Match[str], mod: str, pub: date | None) -> _Resolved:
@@ -135,6 +162,8 @@ _WEEKDAY_STEPS: Final = {
     "last": range(-1, -8, -1),
     "next": range(1, 8),
     "since": range(0, -7, -1),  # a stretch that runs to the report: that day or before it
+    "past": range(0, -7, -1),  # told in a past tense: that day or before it
+    "future": range(0, 7),  # told with 'will': that day or after it
 }
 """Days from publication a weekday is looked for in, by its lead word (else -3..3)."""
 

@@ -12,7 +12,7 @@ import pytest
 
 from schemas.article import Article
 from schemas.candidates import Candidates, QuantityCandidate
-from service.mine import mine, parse_number
+from service.mine import mine, mine_unparsed, parse_number
 
 PUBLISHED = date(2025, 9, 2)  # a Tuesday
 
@@ -610,3 +610,27 @@ def test_a_titled_name_after_said_is_the_source_whole(text: str, source: str) ->
 def test_fractions_and_vague_counts_of_a_scale(text: str, value: float, hedge: str) -> None:
     [quantity] = mine(Article(text=text)).quantities
     assert (quantity.value, quantity.hedge) == (value, hedge)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # told in a past tense: the latest such day up to the report (a Tuesday), not the
+        # one within three days either way ('Friday' alone would be 2025-09-05)
+        ("The talks started on Friday.", "2025-08-29"),
+        ("Ivo Lund was arrested Friday.", "2025-08-29"),
+        ("The toll had reached 60 on Friday.", "2025-08-29"),
+        ("Two dams collapsed on Friday night.", "2025-08-29"),
+        # with 'will': the first such day from the report ('Saturday' alone: 2025-08-30)
+        ("The trial will resume Saturday.", "2025-09-06"),
+        # open: the day is what the verb is about, or goes on another time phrase
+        ("Ahead of Friday's vote, the party met.", "2025-09-05"),
+        ("The airline halted its flights until noon on Friday.", "2025-09-05"),
+        ("The talks start on Friday.", "2025-09-05"),
+    ],
+)
+def test_the_tense_of_its_verb_says_which_way_a_weekday_lies(text: str, iso: str) -> None:
+    article = Article(text=text, published_at=PUBLISHED)
+    [found] = mine(article).dates
+    assert found.iso == iso
+    assert mine_unparsed(article).dates == mine(article).dates  # the calls show it so

@@ -272,3 +272,34 @@ def test_a_clusters_articles_are_begun_together_in_their_order() -> None:
         thread.join()
     ids = [[a.id for a in c] for c in clusters]
     assert miner.begun in (ids[0] + ids[1], ids[1] + ids[0])
+
+
+_TENSED = Article(
+    id="tensed",
+    text=(
+        "Two dams above Varnholt collapsed on Friday night, and about 3,500 people left "
+        "their homes, the mayor said. The town's schools will reopen on Saturday."
+    ),
+    published_at="2025-09-02",  # a Tuesday: 'Friday' alone would be 2025-09-05
+)
+
+
+def test_a_local_miner_shows_the_calls_the_dates_the_tense_gives() -> None:
+    for miner in (LocalMiner(), LocalMiner(PARSE_BATCH)):
+        mining_ = miner.begin(_TENSED)
+        assert [d.iso for d in mining_.unparsed.dates] == ["2025-08-29", "2025-09-06"]
+        assert mining_.unparsed == mine_unparsed(_TENSED)
+        assert mining_.result() == mine(_TENSED)
+
+
+@pytest.mark.block_network(allowed_hosts=LOCAL_AND_FORK_SERVER)
+def test_a_pool_shows_the_calls_the_dates_the_tense_gives() -> None:
+    pool = MinePool(1)
+    try:
+        mining_ = pool.begin(_TENSED)
+        assert [d.iso for d in mining_.unparsed.dates] == ["2025-08-29", "2025-09-06"]
+        assert mining_.unparsed == mine_unparsed(_TENSED)
+        assert mining_.result() == mine(_TENSED)
+        assert pool.failed is None
+    finally:
+        pool.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import cast, get_args
+from typing import Final, cast, get_args
 
 import lexicon
 from lexicon import LexiconNotFoundError
@@ -335,9 +335,17 @@ the 600, and 'met five times since 2011' gives no date the count refers to."""
 def _dates_figure(text: str, hit: DateHit, start: int, end: int) -> bool:
     """True when the date phrase dates the figure: a month or year ('In April', 'in 2024';
     a day names when something happened, not what a count stood at), nothing between them
-    that parts them, and not a 'since' date."""
+    that parts them, and not a 'since' date, unless the figure is in the 'when' clause
+    that tells what happened then ('the worst since 2014, when a ferry sank and 304
+    people died')."""
     if hit.granularity not in ("month", "year"):
         return False
     between = text[hit.end : start] if hit.end <= start else text[end : hit.start]
     preceding = text[max(0, hit.start - 6) : hit.end]
-    return not _NOT_AS_OF.search(between) and not re.search(r"\bsince\b", preceding, re.I)
+    then = hit.end <= start and _WHEN_CLAUSE.match(between) is not None
+    since = re.search(r"\bsince\b", preceding, re.I) is not None
+    return not _NOT_AS_OF.search(between) and (then or not since)
+
+
+_WHEN_CLAUSE: Final = re.compile(r",?\s+when\b")
+"""The clause right after a date that tells what happened then ('2014, when ...')."""

@@ -634,3 +634,18 @@ def test_the_tense_of_its_verb_says_which_way_a_weekday_lies(text: str, iso: str
     [found] = mine(article).dates
     assert found.iso == iso
     assert mine_unparsed(article).dates == mine(article).dates  # the calls show it so
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of"),
+    [
+        # the 'when' clause after a date tells what happened then, 'since' or not
+        ("It is the worst disaster since 2014, when a ferry sank off Ostrel, killing 304.", "2014"),
+        ("Turnout was the lowest since 2001, when it sank to 59.4%.", "2001"),
+        # a count since a year holds at the report: the year is where it began
+        ("The club has signed 14 players since 2019.", None),
+    ],
+)
+def test_a_when_clause_is_dated_by_the_date_it_follows(text: str, as_of: str | None) -> None:
+    [figure] = mine(Article(text=text, published_at=PUBLISHED)).quantities
+    assert figure.as_of == as_of

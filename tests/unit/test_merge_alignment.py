@@ -1087,3 +1087,31 @@ def test_more_than_right_after_a_figure_makes_it_a_difference() -> None:
     assert clause_reads_change(Clause("", "more than the day before"), "seven")
     assert not clause_reads_change(Clause("rescuers found", "more bodies"), "seven")
     assert not clause_reads_change(Clause("it killed", "and more than 100 were hurt"), "90")
+
+
+def test_an_expectation_held_before_the_figure_is_planned_not_the_figure() -> None:
+    """'analysts were expecting $3.10' is a forecast, as 'had expected' is: never a dispute
+    of the profit reported; the present 'expects' stays a company's own figure."""
+    assert clause_scope(Clause("analysts were expecting a profit of", "")) == {"planned"}
+    assert clause_scope(Clause("analysts had expected a profit of", "")) == {"planned"}
+    assert clause_scope(Clause("the company expects a loss of", "")) == frozenset()
+    reported = "Harbour Bank reported a profit of $2.40 a share."
+    expected = "Analysts were expecting a profit of $3.10 a share, according to a poll."
+    consensus = merge_records(
+        [
+            record(
+                "a",
+                quantities=[
+                    figure(2.40, "$2.40", "profit", text=reported, unit="USD", entity="profit"),
+                ],
+            ),
+            record(
+                "b",
+                quantities=[
+                    figure(3.10, "$3.10", "profit", text=expected, unit="USD", entity="profit"),
+                ],
+            ),
+        ],
+        articles=[Article(id="a", text=reported), Article(id="b", text=expected)],
+    )
+    assert [f.status for f in consensus.facts if f.kind == "quantity"] == ["single_source"] * 2

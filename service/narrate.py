@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -97,9 +97,12 @@ def _given(value: FactValue) -> str:
     return f"{_value_text(value)}{source} ({_outlets(value.outlets)})"
 
 
-def template_sentence(fact: Fact) -> NarrativeSentence:
+def template_sentence(fact: Fact, facts: Mapping[str, Fact] | None = None) -> NarrativeSentence:
     """One deterministic sentence for a fact, citing exactly the fact's outlets. A
-    disagreement between named sources (police against organisers) says so."""
+    disagreement between named sources (police against organisers) says so. `facts`: the
+    consensus's facts by id, where a revision's current values are read (they stand
+    together as its last step: '5,200 → 11,300 / 3,252' when two sources now dispute it,
+    never '11,300 → 3,252')."""
     subject = _subject(fact)
     values = fact.values
     if fact.status == "conflicting":
@@ -107,7 +110,13 @@ def template_sentence(fact: Fact) -> NarrativeSentence:
         who = "Sources" if len(sources) > 1 else "Outlets"
         text = f"{who} disagree on {subject}: " + "; ".join(_given(v) for v in values) + "."
     elif fact.status == "revised":
-        text = f"The figure for {subject} was revised: " + " → ".join(map(_given, values)) + "."
+        steps = [_given(v) for v in values if not _current(v, fact, facts or {})]
+        now = [_given(v) for v in values if _current(v, fact, facts or {})]
+        text = (
+            f"The figure for {subject} was revised: "
+            + " → ".join([*steps, " / ".join(now)] if now else steps)
+            + "."
+        )
     elif fact.status == "compatible":
         text = f"Figures for {subject} are compatible: " + ", ".join(map(_given, values)) + "."
     elif fact.status == "agreed":
@@ -121,9 +130,24 @@ def template_sentence(fact: Fact) -> NarrativeSentence:
     )
 
 
-def template_narrative(facts: Sequence[Fact]) -> list[NarrativeSentence]:
-    """The fallback narrative: one template sentence per selected fact."""
-    return [template_sentence(f) for f in facts[:MAX_SENTENCES]]
+def _current(value: FactValue, revision: Fact, facts: Mapping[str, Fact]) -> bool:
+    """Whether a revision's value still stands: its current fact (`related_fact_ids`)
+    holds it."""
+    return any(
+        (v.text, v.outlets) == (value.text, value.outlets)
+        for related in revision.related_fact_ids
+        if related in facts and facts[related].status != "revised"
+        for v in facts[related].values
+    )
+
+
+def template_narrative(
+    facts: Sequence[Fact], every: Sequence[Fact] = ()
+) -> list[NarrativeSentence]:
+    """The fallback narrative: one template sentence per selected fact (`every`: all the
+    consensus's facts, for a revision's current values)."""
+    by_id = {f.id: f for f in every}
+    return [template_sentence(f, by_id) for f in facts[:MAX_SENTENCES]]
 
 
 def _fact_lines(facts: Sequence[Fact]) -> tuple[str, dict[str, Fact]]:
@@ -283,7 +307,7 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
     if not facts:
         return NarrationResult([], "none", "no facts to narrate")
     if llm is None:
-        return NarrationResult(template_narrative(facts), "template", "no LLM")
+        return NarrationResult(template_narrative(facts, consensus.facts), "template", "no LLM")
     listing, by_label = _fact_lines(facts)
     messages = _messages(consensus, listing, prompt)
     try:
@@ -292,7 +316,7 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
         raise
     except LLMError as exc:
         return NarrationResult(
-            template_narrative(facts),
+            template_narrative(facts, consensus.facts),
             "template",
             f"LLM failed: {str(exc)[:200]}",
             llm_calls=1,
@@ -316,14 +340,14 @@ def narrate(consensus: Consensus, llm: LLM | None, prompt: Prompt) -> NarrationR
     if len(kept) * 2 < len(drafts) or not kept:
         # A narrative most of whose sentences fail is not trusted for the rest either.
         return NarrationResult(
-            template_narrative(facts),
+            template_narrative(facts, consensus.facts),
             "template",
             f"LLM narrative failed its checks ({len(kept)} of {len(drafts)} sentences "
             f"passed; {'; '.join(dropped)[:1000]})",
             usage=done.usage,
             llm_calls=1,
         )
-    sentences, leads = _with_leads(kept, facts)
+    sentences, leads = _with_leads(kept, facts, consensus.facts)
     shown = len(sentences) - len(leads)
     if not shown:  # the confident findings the model left out fill the narrative
         return NarrationResult(
@@ -391,14 +415,15 @@ def _tells(sentence: NarrativeSentence, fact: Fact) -> bool:
 
 
 def _with_leads(
-    kept: Sequence[NarrativeSentence], facts: Sequence[Fact]
+    kept: Sequence[NarrativeSentence], facts: Sequence[Fact], every: Sequence[Fact] = ()
 ) -> tuple[list[NarrativeSentence], list[NarrativeSentence]]:
     """The template sentence of each confident disagreement or revision that none of the
     model's checked sentences tells, and as many of the model's sentences as leave room
     (`MAX_SENTENCES`), all in the order of `facts` (a sentence at its first fact's place,
     the model's own order kept among equals). Returns (sentences, the template ones)."""
+    by_id = {f.id: f for f in every}
     leads = [
-        template_sentence(f)
+        template_sentence(f, by_id)
         for f in facts
         if f.status in ("conflicting", "revised")
         and confident(f)

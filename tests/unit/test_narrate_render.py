@@ -370,3 +370,22 @@ def test_single_source_counts_come_before_ordinals_and_vague_counts() -> None:
     count = _alone("ceremony held", "two ceremonies", None)
     ranked = sorted([ordinal, vague, count], key=single_source_rank)
     assert ranked[0] is count
+
+
+def test_a_revisions_current_values_in_dispute_stand_together_as_its_last_step() -> None:
+    """A toll of 520, then 1,130 from a charity and 325 from a ministry: the toll rose,
+    and two sources now dispute it; it was never revised from 1,130 to 325."""
+    now = [value("1,130", 1130, "exact", "Wire"), value("325", 325, "exact", "Ledger")]
+    current = fact("f-now", "conflicting", "people killed: conflicting", now)
+    revision = fact(
+        "f-rev",
+        "revised",
+        "people killed: revised from 520 to 1,130 / 325",
+        [value("520", 520, "exact", "Post"), *[v.model_copy() for v in now]],
+    )
+    current.related_fact_ids, revision.related_fact_ids = ["f-rev"], ["f-now"]
+    told = narrate(Consensus(event=CONSENSUS.event, facts=[current, revision]), None, PROMPT)
+    [said] = [s.text for s in told.sentences if "revised" in s.text]
+    assert said == (
+        "The figure for people killed was revised: 520 (Post) → 1,130 (Wire) / 325 (Ledger)."
+    )

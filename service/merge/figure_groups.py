@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Final
 
 from schemas.record import EventRecord, Quantity
 from service.merge.alignment import Days, Fit, cluster_frames, fit, fitted, judge
@@ -99,17 +100,23 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
 
 
 NodeKey = tuple[FigureFrame, Days, tuple[object, ...]]
+_PLANNED: Final = "planned"
+"""The scope of a forecast or plan (`frame_words.SCOPE_QUALIFIERS`)."""
 
 
 def _nodes(
     ctx: MergeContext, entries: Sequence[tuple[FigureFrame, Days, Observation]]
 ) -> dict[NodeKey, list[Observation]]:
     """Figures of one frame and time as one node (a frame too bare to meet even itself,
-    '$5 billion' or '4 km' and nothing else, also by its figure), in a stable order."""
+    '$5 billion' or '4 km' and nothing else, also by its figure; a forecast also by its
+    named source, each source's forecast its own: `_pair_judge`), in a stable order."""
     nodes: dict[NodeKey, list[Observation]] = defaultdict(list)
     for frame, days, observation in entries:
         bare = fit(frame, frame, days, days, ctx.tol) is None
-        nodes[(frame, days, _figure_key(observation) if bare else ())].append(observation)
+        key = _figure_key(observation) if bare else ()
+        if _PLANNED in frame.scope and observation.source:
+            key = (*key, _PLANNED, observation.source)
+        nodes[(frame, days, key)].append(observation)
     return {key: nodes[key] for key in sorted(nodes, key=lambda k: _node_order(k, nodes[k]))}
 
 
@@ -124,6 +131,7 @@ def _pair_judge(
     as the mapping says; `observed` are each node's figures and `numbers` the numbers
     each gives (`_number_of`)."""
     frames = [frame for frame, _, _ in keys]
+    bare = [fit(frame, frame, days, days, ctx.tol) is None for frame, days, _ in keys]
     ranges = [[figure_of(o).scaled(ctx.tol) for o in node] for node in observed]
     sources = [frozenset(o.source for o in node) for node in observed]
 
@@ -134,6 +142,14 @@ def _pair_judge(
         if rival_sources(sources[i], sources[j]):
             return False
         return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
+
+    def forecasts_apart(i: int, j: int) -> bool:
+        # Two named sources' forecasts that do not meet ('could pass 10,000' from a survey
+        # agency, 'could pass 3,000' from a general) are each its own, not a dispute of
+        # what happened; forecasts that meet still agree.
+        return rival_sources(sources[i], sources[j]) and not any(
+            meets(x, y) for x in ranges[i] for y in ranges[j]
+        )
 
     kind_places = _places_of_kind(frames)
     inside = _inside_event(ctx, {p for ps in kind_places.values() for p in ps})
@@ -153,6 +169,8 @@ def _pair_judge(
             return "people"  # 'meetings between Kim and Xi' are not '... Kim and Putin'
         if history[i] != history[j]:
             return "another time"  # the 2013 quake's toll in a story of this one
+        if _PLANNED in a.scope and _PLANNED in b.scope and forecasts_apart(i, j):
+            return "forecasts"  # each source's own forecast: no dispute of what happened
         place = a.place or b.place
         seen = kind_places.get(_kind(a), frozenset()) | kind_places.get(_kind(b), frozenset())
         lone = (
@@ -161,7 +179,7 @@ def _pair_judge(
             and not {(_kind(a), place), (_kind(b), place)} & narrowing
         )
         same = len(numbers[i]) == 1 and numbers[i] == numbers[j]
-        if same and a == b and keys[i][2] and keys[j][2] and near(keys[i][1], keys[j][1]):
+        if same and a == b and bare[i] and bare[j] and near(keys[i][1], keys[j][1]):
             # A frame too bare to meet even itself ('14 years', nothing said of what lasted
             # them) meets the same figure in the same frame reported within the week, as it
             # does on one day (`_nodes`): one account repeated, not a coincidence.

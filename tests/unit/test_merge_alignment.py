@@ -1115,3 +1115,41 @@ def test_an_expectation_held_before_the_figure_is_planned_not_the_figure() -> No
         articles=[Article(id="a", text=reported), Article(id="b", text=expected)],
     )
     assert [f.status for f in consensus.facts if f.kind == "quantity"] == ["single_source"] * 2
+
+
+def test_two_named_sources_forecasts_that_do_not_meet_are_no_dispute() -> None:
+    """'could exceed 9,000' from a survey agency and 'could exceed 2,500' from a general are
+    each their own forecast, not a dispute of the toll; forecasts that meet agree."""
+
+    def forecast(article: str, value: float, said: str, source: str) -> EventRecord:
+        text = f"{source} said the death toll could exceed {said}."
+        return record(
+            article,
+            quantities=[
+                figure(
+                    value,
+                    said,
+                    "people killed",
+                    text=text,
+                    entity="people",
+                    happening="killed",
+                    attributed_to=source,
+                )
+            ],
+        )
+
+    def merged(*records: EventRecord) -> list[str]:
+        texts = [Article(id=r.article_id, text=_text_of(r)) for r in records]
+        consensus = merge_records(list(records), articles=texts)
+        return sorted(f.status for f in consensus.facts if f.kind == "quantity")
+
+    def _text_of(rec: EventRecord) -> str:
+        return f"{rec.quantities[0].attributed_to} said the death toll could exceed " + (
+            f"{rec.quantities[0].phrase}."
+        )
+
+    agency = forecast("a", 9000, "9,000", "The survey agency")
+    general = forecast("b", 2500, "2,500", "General Ivo Lund")
+    assert merged(agency, general) == ["single_source", "single_source"]
+    close = forecast("c", 9000, "9,000", "General Ivo Lund")
+    assert merged(agency, close) == ["agreed"]

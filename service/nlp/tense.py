@@ -5,11 +5,14 @@ look from it. `adverbial_tense` says which: 'past' when the phrase is a time adv
 verb in a past tense ('the dams collapsed on Sunday night', 'talks that started on
 Monday', 'the toll had reached 60 on Friday', 'was killed Saturday'), 'future' when of a
 verb with 'will' or 'shall' ('the trial will resume Monday'), else '' (the parse leaves it
-open). Only an adverbial of the verb counts: in 'declared Monday a day of mourning' or
-'ahead of Friday's vote' the day is what the verb is about, not when it happened, and its
-time stays open; so does a day that goes on another time phrase ('until noon on
-Thursday', 'at 3 p.m. on Friday'), whose own preposition may make it a deadline. Grammar
-only (tags, dependencies, entity labels, the modal auxiliaries); no word list.
+open). A day that dates the subject of a verb takes that verb's tense ('the final figures
+for Friday showed', 'the vote on Saturday will decide'); not an object's ('announced a
+strike on Friday' may announce one to come). Otherwise only an adverbial of the verb
+counts: in 'declared Monday a day of mourning' or 'ahead of Friday's vote' the day is what
+the verb is about, not when it happened, and its time stays open; so does a day that
+goes on another time phrase ('until noon on Thursday', 'at 3 p.m. on Friday'), whose own
+preposition may make it a deadline. Grammar only (tags, dependencies, entity labels, the
+modal auxiliaries); no word list.
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ def _verb_of(token: Token) -> Token | None:
     prep = token.head
     if token.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.pos_ in _VERBS:
         return prep.head
+    subject = prep.head
+    if (
+        token.dep_ == "pobj"
+        and prep.dep_ == "prep"
+        and subject.dep_ in ("nsubj", "nsubjpass")
+        and subject.head.pos_ in _VERBS
+    ):
+        return subject.head  # 'the figures for Friday showed': when the subject's verb was
     return None
 
 

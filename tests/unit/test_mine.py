@@ -649,3 +649,16 @@ def test_the_tense_of_its_verb_says_which_way_a_weekday_lies(text: str, iso: str
 def test_a_when_clause_is_dated_by_the_date_it_follows(text: str, as_of: str | None) -> None:
     [figure] = mine(Article(text=text, published_at=PUBLISHED)).quantities
     assert figure.as_of == as_of
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # a day that dates the subject takes its verb's tense (the report is a Tuesday)
+        ("The final figures for Friday showed 4,548 cancellations.", "2025-08-29"),
+        ("The vote on Saturday will decide the seat.", "2025-09-06"),
+    ],
+)
+def test_a_day_dating_the_subject_takes_the_tense_of_its_verb(text: str, iso: str) -> None:
+    found = [d.iso for d in mine(Article(text=text, published_at=PUBLISHED)).dates]
+    assert found == [iso]

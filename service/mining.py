@@ -192,6 +192,7 @@ class LocalMiner:
         def finish() -> Candidates:
             candidates = mining.unparsed.model_copy(deep=True)
             add_parse(article, candidates, doc())
+            made.clear()  # the Mining keeps its candidates, not the doc
             return candidates
 
         mining = Mining(lambda: mine_unparsed(article, doc()), finish)

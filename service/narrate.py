@@ -110,8 +110,9 @@ def template_sentence(fact: Fact, facts: Mapping[str, Fact] | None = None) -> Na
         who = "Sources" if len(sources) > 1 else "Outlets"
         text = f"{who} disagree on {subject}: " + "; ".join(_given(v) for v in values) + "."
     elif fact.status == "revised":
-        steps = [_given(v) for v in values if not _current(v, fact, facts or {})]
-        now = [_given(v) for v in values if _current(v, fact, facts or {})]
+        standing = _standing(fact, facts or {})
+        steps = [_given(v) for v in values if (v.text, tuple(v.outlets)) not in standing]
+        now = [_given(v) for v in values if (v.text, tuple(v.outlets)) in standing]
         text = (
             f"The figure for {subject} was revised: "
             + " → ".join([*steps, " / ".join(now)] if now else steps)
@@ -130,15 +131,15 @@ def template_sentence(fact: Fact, facts: Mapping[str, Fact] | None = None) -> Na
     )
 
 
-def _current(value: FactValue, revision: Fact, facts: Mapping[str, Fact]) -> bool:
-    """Whether a revision's value still stands: its current fact (`related_fact_ids`)
-    holds it."""
-    return any(
-        (v.text, v.outlets) == (value.text, value.outlets)
+def _standing(revision: Fact, facts: Mapping[str, Fact]) -> set[tuple[str, tuple[str, ...]]]:
+    """A revision's values that still stand (text and outlets): those its current fact
+    (`related_fact_ids`) holds."""
+    return {
+        (v.text, tuple(v.outlets))
         for related in revision.related_fact_ids
         if related in facts and facts[related].status != "revised"
         for v in facts[related].values
-    )
+    }
 
 
 def template_narrative(

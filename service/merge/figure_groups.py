@@ -82,7 +82,7 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
     first_day = min((d[0] for d in published if d is not None), default=None)
     nodes = _nodes(ctx, entries)
     keys = list(nodes)
-    frames = [frame for frame, _, _ in keys]
+    frames = [frame for frame, *_ in keys]
     numbers = [frozenset(_number_of(o) for o in nodes[key]) for key in keys]
     node_judge = _pair_judge(ctx, keys, [nodes[key] for key in keys], numbers, first_day)
     aliases = entity_aliases(frames, numbers, node_judge)
@@ -99,7 +99,9 @@ def group_figures(ctx: MergeContext) -> FigureGrouping:
     return FigureGrouping(frames, [nodes[key] for key in keys], pair_judge, clusters)
 
 
-NodeKey = tuple[FigureFrame, Days, tuple[object, ...]]
+NodeKey = tuple[FigureFrame, Days, tuple[object, ...], str]
+"""A node's frame, days, figure (for a frame too bare to meet itself, else ()) and
+forecaster (a forecast's named source, else '')."""
 _PLANNED: Final = "planned"
 """The scope of a forecast or plan (`frame_words.SCOPE_QUALIFIERS`)."""
 
@@ -113,10 +115,10 @@ def _nodes(
     nodes: dict[NodeKey, list[Observation]] = defaultdict(list)
     for frame, days, observation in entries:
         bare = fit(frame, frame, days, days, ctx.tol) is None
-        key = _figure_key(observation) if bare else ()
-        if _PLANNED in frame.scope and observation.source:
-            key = (*key, _PLANNED, observation.source)
-        nodes[(frame, days, key)].append(observation)
+        forecaster = (observation.source or "") if _PLANNED in frame.scope else ""
+        nodes[(frame, days, _figure_key(observation) if bare else (), forecaster)].append(
+            observation
+        )
     return {key: nodes[key] for key in sorted(nodes, key=lambda k: _node_order(k, nodes[k]))}
 
 
@@ -130,8 +132,7 @@ def _pair_judge(
     """The judgement of two nodes (see `FigureGrouping.judge`), with counted things read
     as the mapping says; `observed` are each node's figures and `numbers` the numbers
     each gives (`_number_of`)."""
-    frames = [frame for frame, _, _ in keys]
-    bare = [fit(frame, frame, days, days, ctx.tol) is None for frame, days, _ in keys]
+    frames = [frame for frame, *_ in keys]
     ranges = [[figure_of(o).scaled(ctx.tol) for o in node] for node in observed]
     sources = [frozenset(o.source for o in node) for node in observed]
 
@@ -179,7 +180,7 @@ def _pair_judge(
             and not {(_kind(a), place), (_kind(b), place)} & narrowing
         )
         same = len(numbers[i]) == 1 and numbers[i] == numbers[j]
-        if same and a == b and bare[i] and bare[j] and near(keys[i][1], keys[j][1]):
+        if same and a == b and keys[i][2] and keys[j][2] and near(keys[i][1], keys[j][1]):
             # A frame too bare to meet even itself ('14 years', nothing said of what lasted
             # them) meets the same figure in the same frame reported within the week, as it
             # does on one day (`_nodes`): one account repeated, not a coincidence.
@@ -269,7 +270,7 @@ def _narrowing_places(
     figure is a part, not the whole the others count; a place's figure above an open one
     ('4,500 flights cancelled worldwide', '474') narrows nothing, nor does one day's
     figure below a total 'since Friday'. `ranges` are each node's figures as intervals."""
-    frames = [frame for frame, _, _ in keys]
+    frames = [frame for frame, *_ in keys]
     in_article: dict[str, dict[int, list[Range]]] = defaultdict(lambda: defaultdict(list))
     for index, node in enumerate(observed):
         for o, scaled in zip(node, ranges[index], strict=True):
@@ -397,10 +398,8 @@ def _figure_key(observation: Observation) -> tuple[object, ...]:
     return figure_of(observation).order()
 
 
-def _node_order(
-    key: tuple[FigureFrame, Days, tuple[object, ...]], obs: Sequence[Observation]
-) -> tuple[object, ...]:
-    frame, days, _ = key
+def _node_order(key: NodeKey, obs: Sequence[Observation]) -> tuple[object, ...]:
+    frame, days, *_ = key
     return (
         frame.dimension,
         frame.entity,

@@ -27,7 +27,7 @@ from service.mine.quantities import find_quantities, is_counted_year
 from service.mine.quotes import find_quotes
 from service.mine.sources import find_sources
 from service.nlp.parse import parse as parse_text
-from service.nlp.tense import adverbial_tense
+from service.nlp.tense import Tense, adverbial_tense
 from service.text.stems import stem_words
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,9 +102,15 @@ def dates_need_parse(article: Article) -> bool:
 
 
 def _date_hits(article: Article, parse: Parse | None = None) -> list[DateHit]:
-    text, pub = article.text, article.published_date
-    hits = date_hits(text, pub)
-    if tense_open(hits, pub):
-        doc = parse if parse is not None else parse_text(text)
-        hits = date_hits(text, pub, lambda start, end: adverbial_tense(doc, start, end))
+    """The article's date phrases (not a counted year), a weekday steered by the tense of
+    its verb; the parse is made only when a weekday asks for it (`dates_need_parse`)."""
+    text = article.text
+    made: list[Parse] = [parse] if parse is not None else []
+
+    def tense(start: int, end: int) -> Tense:
+        if not made:
+            made.append(parse_text(text))
+        return adverbial_tense(made[0], start, end)
+
+    hits = date_hits(text, article.published_date, tense)
     return [h for h in hits if not is_counted_year(text, h)]

@@ -110,19 +110,29 @@ def date_hits(
     for start, neg_end, _, kind, mod, m in sorted(found, key=lambda f: f[:3]):
         if hits and start < hits[-1].end:
             continue
-        steerable = kind == "weekday" and mod in _PLAIN_LEADS
-        way = tense(start, -neg_end) if steerable and tense is not None else ""
-        # 'past' or 'future' look that way (`_WEEKDAY_STEPS`); the lead word stays the hit's
-        if resolved := _resolve_date(kind, m, way or mod, pub):
-            hits.append(DateHit(start, -neg_end, *resolved, lead=mod, steerable=steerable))
+        resolved = _resolve_date(kind, m, mod, pub)
+        if resolved is None:
+            continue
+        end, steerable = -neg_end, kind == "weekday" and mod in _PLAIN_LEADS
+        hit = DateHit(start, end, *resolved, lead=mod, steerable=steerable)
+        if tense is not None and _tense_open(hit, pub) and (way := tense(start, end)):
+            # 'past' or 'future' look that way (`_WEEKDAY_STEPS`); the lead word stays
+            steered = _resolve_date(kind, m, way, pub) or resolved
+            hit = DateHit(start, end, *steered, lead=mod, steerable=steerable)
+        hits.append(hit)
     return hits
 
 
+def _tense_open(hit: DateHit, pub: date | None) -> bool:
+    """A steerable weekday that is not the day of the report: the tense of its verb could
+    move it (on the report's day, either way looks there first)."""
+    return hit.steerable and hit.iso is not None and hit.iso != (pub.isoformat() if pub else None)
+
+
 def tense_open(hits: Iterable[DateHit], pub: date | None) -> bool:
-    """Whether the tense of a verb could change one of `hits`: a steerable weekday that is
-    not the day of the report (without `date_hits`' `tense`)."""
-    today = pub.isoformat() if pub else None
-    return any(h.steerable and h.iso is not None and h.iso != today for h in hits)
+    """Whether the tense of a verb could change one of `hits` (read without `date_hits`'
+    `tense`)."""
+    return any(_tense_open(h, pub) for h in hits)
 
 
 def _resolve_date(kind: str, m: re.Match[str], mod: str, pub: date | None) -> _Resolved:

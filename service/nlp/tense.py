@@ -69,7 +69,8 @@ def _tense(verb: Token) -> Tense:
 def adverbial_tense(doc: Doc, start: int, end: int) -> Tense:
     """The tense of the verb the time phrase at characters `[start, end)` of `doc`'s text
     is an adverbial of ('' when it is none, or the tense is open)."""
-    tokens = [t for t in doc if start <= t.idx < end and not t.is_punct]
+    span = doc.char_span(start, end, alignment_mode="expand")
+    tokens = [t for t in span if not t.is_punct] if span is not None else []
     if not tokens:
         return ""
     # The phrase's own head: the token whose head lies outside it ('Sunday' of 'on Sunday').

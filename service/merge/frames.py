@@ -678,6 +678,8 @@ _DESCRIBED_SCOPES: Final = frozenset({"additional"})
 """Scope classes a description gives a figure that has a frame of its own."""
 _PLANNED: Final = "planned"
 """The scope of a forecast or plan, read over the figure's whole clause (`clause_scope`)."""
+_DETERMINERS: Final = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "these"})
+"""Words that open a noun phrase: a scope word after one is its noun's ('the planned cuts')."""
 _RELATIVE_WORDS: Final = frozenset({"that", "which", "who", "whom", "whose"})
 """Words opening a clause of its own inside another ('a club that hired ...')."""
 _HUMAN_FATES: Final = frozenset(_EN.words("figures.human_fates"))
@@ -767,7 +769,15 @@ def clause_scope(clause: Clause) -> frozenset[str]:
     planned = _scope_words(lead[opens[-1] + 1 :] if opens else lead) & {_PLANNED}
     if _projected(before):
         planned = frozenset({_PLANNED})
-    return _scope_words(before) | _scope_words(after[:cut]) | planned
+    # After the figure, a scope word that follows a preposition or a determiner opens a
+    # noun phrase of its own: in '500,000 people marched against planned budget cuts' the
+    # cuts are planned, not the march; '50,000 came, more than expected' is no forecast.
+    own = [
+        word
+        for index, word in enumerate(after[:cut])
+        if not (index and (after[index - 1] in _CUTS or after[index - 1] in _DETERMINERS))
+    ]
+    return _scope_words(before) | _scope_words(own) | planned
 
 
 _PROJECTION_REACH: Final = 4

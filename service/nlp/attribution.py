@@ -279,7 +279,7 @@ def takes_lives(verb: Token) -> bool:
     return any(c.dep_ == "dobj" and c.lower_ in TAKEN_LIVES for c in verb.children)
 
 
-def _gives_figures(verb: Token) -> bool:
+def gives_figures(verb: Token) -> bool:
     """A verb of saying here: 'put' and 'place' only with an 'at' in their clause ('police
     put the crowd at 9,000'; the parse may hang the 'at' deeper: 'put the number of people
     who marched at 40,000'); 'the treaty placed the two provinces in the north' puts no
@@ -299,7 +299,7 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     the sentence's other names gave other figures."""
     subject: Token | None = None
     describes_speaker = False
-    if node.lemma_ in _GIVING and node.pos_ == "VERB" and _gives_figures(node):
+    if node.lemma_ in _GIVING and node.pos_ == "VERB" and gives_figures(node):
         for child in node.children:
             if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
                 speaker = _past_dateline(child)

@@ -40,7 +40,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.attribution import SAYING, TALLYING, figure_source, in_dateline, takes_lives
+from service.nlp.attribution import (
+    SAYING,
+    TALLYING,
+    figure_source,
+    gives_figures,
+    in_dateline,
+    takes_lives,
+)
 from service.nlp.spans import (
     PLACE_LABELS,
     TIME_LABELS,
@@ -230,7 +237,14 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
         noun = _of_noun(number)
         if noun is not None and _is_number(noun):
             noun = _counted_noun(noun)  # '190 of the 1,000 injured': what the 1,000 count
-    if noun is None and number.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+    follows = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
+    described = follows is not None and follows.lower_ in STATE_WORDS
+    if (
+        noun is None
+        and number.dep_ == "pobj"
+        and head.dep_ in ("prep", "agent")
+        and not described  # 'well above the 35 injured': the state word says what it counts
+    ):
         verb = head.head
         if verb.pos_ in ("VERB", "AUX"):
             # 'its assessment puts the toll at 2,000': the object is what is counted; the
@@ -254,15 +268,15 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
     if (
         noun is None
         and number.dep_ in ("attr", "nsubj", "dobj", "nsubjpass", "npadvmod")
-        and head.pos_
-        in (
-            "AUX",
-            "VERB",
-        )
+        and head.pos_ in ("AUX", "VERB")
     ):
+        # 'the toll reached 2,056', 'the crowd was 50,000': the subject is what the figure
+        # counts; the subject of a verb of saying or counting that takes the figure as its
+        # object is who counts ('the ministry counted more than 500,000').
+        saying = number.dep_ == "dobj" and head.lemma_ in SAYING
         for child in head.children:
             if (
-                child.dep_ in ("nsubj", "attr", "nsubjpass")
+                child.dep_ in (("attr", "nsubjpass") if saying else ("nsubj", "attr", "nsubjpass"))
                 and child.i != number.i
                 and child.pos_ in ("NOUN", "PROPN")
             ):
@@ -382,7 +396,7 @@ def _happening(
             child.dep_ in ("amod", "acl", "relcl")
             and child.i != number.i
             and (child.tag_ in ("VBN", "VBG") or child.lower_ in STATE_WORDS)
-            and child.lemma_ not in SAYING
+            and not (child.lemma_ in SAYING and gives_figures(child))  # not 'placed in custody'
             and child.lower_ != "additional"
         ):
             words = slot([child, *(c for c in child.children if c.dep_ == "prt")])
@@ -494,7 +508,8 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
                 words = slot([child, *objects])
                 if words is not None and words.text.casefold() in _FATES:
                     return words, verb
-    if (verb.lemma_ in TALLYING or verb.lemma_ in SAYING) and not takes_lives(verb):
+    says = verb.lemma_ in SAYING and gives_figures(verb)  # not 'placed in custody'
+    if (verb.lemma_ in TALLYING or says) and not takes_lives(verb):
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd") and child.i != number.i:
                 return slot([child]), verb
@@ -593,7 +608,12 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
         return slot(tokens)
 
     for head in anchors:
+        # 'had marched, 55,000 of them in Paris': a phrase after another figure's part of
+        # the same verb is that part's, which the parser may hang on the verb.
+        parts = [i for i in _parts_on(head) if i not in range(own.start, own.end)]
         for child in head.children:
+            if child.dep_ == "prep" and parts and child.i > min(parts):
+                continue
             if child.dep_ == "prep":
                 for obj in child.children:
                     if obj.dep_ != "pobj":
@@ -629,6 +649,13 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                 elif child.lower_ in OTHER_PLACE_WORDS:
                     place = place or scope(phrase(child))
     return place, time
+
+
+def _parts_on(head: Token) -> list[int]:
+    """Where figures that count a part by a pronoun hang on `head` ('had marched, 55,000
+    of them in Paris'): a phrase after one is the part's, though the parser may hang it
+    on the verb."""
+    return [c.i for c in head.children if _is_number(c) and _by_pronoun(c)]
 
 
 def _inner_place(obj: Token) -> list[Token] | None:
@@ -730,10 +757,11 @@ def _fronted_place(number: Token) -> Slot | None:
 def _place_below(head: Token, depth: int) -> Slot | None:
     """A named place in a prepositional phrase on `head`, or on such a phrase's noun
     ('into a market in Magdeburg'), `depth` phrases down at most."""
+    parts = _parts_on(head)
     for child in head.children:
         if child.dep_ == "advmod" and child.lower_ in OTHER_PLACE_WORDS:
             return slot(phrase(child))  # 'Elsewhere in Indonesia, Mount Marapi erupted'
-        if child.dep_ != "prep":
+        if child.dep_ != "prep" or (parts and child.i > min(parts)):
             continue
         for obj in child.children:
             if obj.dep_ != "pobj":
@@ -895,6 +923,30 @@ def _whole_of_a_part(number: Token, noun: Token | None) -> bool:
     )
 
 
+def _rival_of(number: Token) -> Token | None:
+    """The figure a bare count by another source is set against, when a verb of saying or
+    counting takes the bare count and its clause hangs on the other figure's ('500,000
+    people had marched, while the CGT counted more than a million'): the first number of
+    that clause with a counted noun, outside the bare count's clause; else None."""
+    verb = number.head
+    if number.dep_ != "dobj" or verb.lemma_ not in SAYING or not gives_figures(verb):
+        return None
+    if not any(c.dep_ == "nsubj" for c in verb.children) or verb.dep_ not in _RIVAL_LINKS:
+        return None
+    other = verb.head
+    own = range(verb.left_edge.i, verb.right_edge.i + 1)
+    for token in other.subtree:
+        if token.i not in own and _is_number(token) and token.i != number.i:
+            noun = _counted_noun(token)
+            if noun is not None and noun.pos_ == "NOUN" and noun.lower_ not in PRONOUNS:
+                return token
+    return None
+
+
+_RIVAL_LINKS: Final = frozenset({"advcl", "conj"})
+"""How a rival source's clause hangs on the clause of the figure it answers."""
+
+
 def _by_pronoun(number: Token) -> bool:
     """Whether the figure names its things by a pronoun ('killed 15 of them'): the noun it
     stands for hangs on another verb ('infected 66 people'), which tells what befell
@@ -913,6 +965,12 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     happening, verb = _happening(None, number) if _by_pronoun(number) else (None, None)
     if happening is None:  # '25 of them minors': what befell the noun befell these
         happening, verb = _happening(noun, number)
+    rival = _rival_of(number) if noun is None and happening is None else None
+    if rival is not None:
+        # '500,000 people had marched, while the CGT counted more than a million': the
+        # rival count leaves out what it counts, which is what the other figure counts
+        noun = _counted_noun(rival)
+        happening, _ = _happening(noun, rival)
     # A place or date may hang on the participle that says what happened ('flights
     # cancelled worldwide', 'people killed in Gaza') as well as on the clause's verb.
     done = doc.char_span(happening.start, happening.end) if happening is not None else None

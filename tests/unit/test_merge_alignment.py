@@ -1153,3 +1153,15 @@ def test_two_named_sources_forecasts_that_do_not_meet_are_no_dispute() -> None:
     assert merged(agency, general) == ["single_source", "single_source"]
     close = forecast("c", 9000, "9,000", "General Ivo Lund")
     assert merged(agency, close) == ["agreed"]
+
+
+def test_a_scope_word_that_opens_another_noun_phrase_is_not_the_figures() -> None:
+    """After the figure, a scope word after a preposition or a determiner is its own noun's:
+    the march is not planned, the count not a forecast, the days not 'already'."""
+    after = "people marched across varnholt on thursday against planned budget cuts"
+    assert clause_scope(Clause("", after)) == frozenset()
+    assert clause_scope(Clause("", "fans came more than expected")) == frozenset()
+    assert clause_scope(Clause("well above the", "injured given in the first days")) == set()
+    # said of the figure itself, it stands
+    assert clause_scope(Clause("", "are planned")) == {"planned"}
+    assert clause_scope(Clause("", "of whom are already there")) == {"already"}

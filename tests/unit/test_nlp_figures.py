@@ -477,3 +477,36 @@ def test_a_place_that_owns_a_toll_or_that_it_is_for_is_where_it_counts(
 def test_places_of_a_country_are_in_that_country(text: str, figure: str, place: str | None) -> None:
     """'in ten provinces in Norway': the named place the provinces lie in."""
     assert said(frame(text, figure).place) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "entity", "happening"),
+    [
+        # the subject of a verb of counting that takes the figure is who counts
+        ("On Friday the ministry had counted more than 500,000.", "more than 500,000", None,
+         None),
+        ("The toll reached 2,056 on Sunday.", "2,056", "toll", None),
+        # a rival count that leaves out what it counts counts what the other figure does
+        ("Police said 80,000 people had marched, while the union counted 200,000.", "200,000",
+         "people", "marched"),
+        ("Ana Ruiz ran for 226 yards while Lena Vik added 101.", "101", "yards", None),
+        # a state word after the number says what it counts, whatever the clause says
+        ("Ten people were killed and 57 injured, well above the 35 injured reported at first.",
+         "35", None, "injured"),
+        # 'placed' gives no figure without an 'at': what befell these
+        ("Police said 309 people had been arrested and 134 placed in custody.", "134", None,
+         "placed"),
+    ],
+)  # fmt: skip
+def test_who_counts_is_not_what_is_counted_and_a_rival_count_shares_its_noun(
+    text: str, figure: str, entity: str | None, happening: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (said(reading.entity), said(reading.happening)) == (entity, happening)
+
+
+def test_a_place_after_a_part_by_pronoun_is_the_parts() -> None:
+    """'had marched, 55,000 of them in Brenmoor': the whole is not counted in Brenmoor."""
+    text = "The minister said that 500,000 people had marched, 55,000 of them in Brenmoor."
+    assert said(frame(text, "500,000").place) is None
+    assert said(frame(text, "55,000").place) == "in Brenmoor"

@@ -489,7 +489,7 @@ def test_places_of_a_country_are_in_that_country(text: str, figure: str, place: 
         # a rival count that leaves out what it counts counts what the other figure does
         ("Police said 80,000 people had marched, while the union counted 200,000.", "200,000",
          "people", "marched"),
-        ("Ana Ruiz ran for 226 yards while Lena Vik added 101.", "101", "yards", None),
+        ("Ana Ruiz ran for 143 yards while Lena Vik added 88.", "88", "yards", None),
         # a state word after the number says what it counts, whatever the clause says
         ("Ten people were killed and 57 injured, well above the 35 injured reported at first.",
          "35", None, "injured"),

@@ -32,7 +32,12 @@ from types import MappingProxyType
 from typing import Final
 
 from service.merge.counted import COUNT_CLASS, classify_unit
-from service.merge.frame_words import OCCASION_HAPPENINGS, PEOPLE_NOUNS, TALLY_HAPPENINGS
+from service.merge.frame_words import (
+    CLASS_HAPPENINGS,
+    OCCASION_HAPPENINGS,
+    PEOPLE_NOUNS,
+    TALLY_HAPPENINGS,
+)
 from service.merge.frames import FigureFrame, entity_of, same_party
 from service.merge.intervals import days_apart
 from service.merge.tokens import dice
@@ -167,6 +172,8 @@ def judge(
                 slots.add("entity")
             else:
                 confidence *= tol.conf_generic
+        elif _agents_of(a, b) or _agents_of(b, a):
+            slots.add("entity")  # people who protested are protesters
         elif _people_and_kind(a.entity, b.entity):
             confidence *= tol.conf_generic
         else:
@@ -269,6 +276,13 @@ def _state_and_tally(a: FigureFrame, b: FigureFrame) -> bool:
     tally of what befell them (the injured, the dead): a part that moves both ways, not
     the tally. Against a count of no tally happening the state may still be one fact."""
     return a.current and not b.current and not b.happening.isdisjoint(TALLY_HAPPENINGS)
+
+
+def _agents_of(a: FigureFrame, b: FigureFrame) -> bool:
+    """`a` counts people to whom `b`'s class owes its name: '1.03 million people took to
+    the streets' and '240,000 protesters' both count people who protested."""
+    happening = CLASS_HAPPENINGS.get(b.entity, "")
+    return a.entity == "person" and bool(happening) and happening in a.happening
 
 
 def _people_and_kind(a: str, b: str) -> bool:

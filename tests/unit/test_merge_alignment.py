@@ -13,6 +13,7 @@ from schemas.article import Article
 from schemas.consensus import Consensus
 from schemas.record import EventRecord, Place, Quantity, Span
 from service.merge import merge_records
+from service.merge.alignment import judge
 from service.merge.counted import Clause
 from service.merge.frames import (
     clause_reads_change,
@@ -25,6 +26,7 @@ from service.merge.frames import (
     rate_in,
     same_party,
 )
+from service.merge.tolerances import DEFAULT_TOLERANCES
 from tests.unit.test_merge import record
 
 
@@ -1165,3 +1167,23 @@ def test_a_scope_word_that_opens_another_noun_phrase_is_not_the_figures() -> Non
     # said of the figure itself, it stands
     assert clause_scope(Clause("", "are planned")) == {"planned"}
     assert clause_scope(Clause("", "of whom are already there")) == {"already"}
+
+
+def test_people_who_did_what_a_class_is_named_for_are_of_that_class() -> None:
+    """'1.03 million people took to the streets' and '240,000 protesters' count the same
+    people, as surely as two counts of protesters do; 'people' beside another kind of
+    people ('240,000 teachers') stays a looser fit."""
+    tol = DEFAULT_TOLERANCES
+    took = frame_of(figure(1.03e6, "1.03 million", "people took to the streets",
+                           entity="people", happening="took to the streets"),
+                    frozenset())  # fmt: skip
+    protesters = frame_of(figure(240000, "240,000 protesters", "protesters",
+                                 entity="protesters"), frozenset())  # fmt: skip
+    teachers = frame_of(figure(240000, "240,000 teachers", "teachers took to the streets",
+                               entity="teachers", happening="took to the streets"),
+                        frozenset())  # fmt: skip
+    for a, b in ((took, protesters), (protesters, took)):
+        fit = judge(a, b, None, None, tol)
+        assert not isinstance(fit, str) and "entity" in fit.slots
+    loose = judge(took, teachers, None, None, tol)
+    assert not isinstance(loose, str) and "entity" not in loose.slots

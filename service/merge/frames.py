@@ -65,6 +65,7 @@ from service.merge.intervals import day_range
 from service.merge.tokens import WORDS, fold, singularise
 from service.merge.vocabulary import STOP_WORDS, VAGUE_COUNT
 from service.nlp.places import known_country
+from service.text.numbers import SMALL, TENS
 
 _NO_DAYS: Final = None
 
@@ -772,12 +773,20 @@ def clause_scope(clause: Clause) -> frozenset[str]:
     # After the figure, a scope word that follows a preposition or a determiner opens a
     # noun phrase of its own: in '500,000 people marched against planned budget cuts' the
     # cuts are planned, not the march; '50,000 came, more than expected' is no forecast.
+    # A scope word right after a number spelled out is that number's: in 'nine bodies had
+    # been recovered and one more victim was pinned', the victim is more, not the nine.
     own = [
         word
         for index, word in enumerate(after[:cut])
-        if not (index and (after[index - 1] in _CUTS or after[index - 1] in _DETERMINERS))
+        if not (index and _opens_own_phrase(after[index - 1]))
     ]
     return _scope_words(before) | _scope_words(own) | planned
+
+
+def _opens_own_phrase(word: str) -> bool:
+    """A preposition, a determiner or a number spelled out: the words after it are its
+    own phrase's ('against planned cuts', 'the first days', 'one more victim')."""
+    return word in _CUTS or word in _DETERMINERS or word in SMALL or word in TENS
 
 
 _PROJECTION_REACH: Final = 4

@@ -1187,3 +1187,12 @@ def test_people_who_did_what_a_class_is_named_for_are_of_that_class() -> None:
         assert not isinstance(fit, str) and "entity" in fit.slots
     loose = judge(took, teachers, None, None, tol)
     assert not isinstance(loose, str) and "entity" not in loose.slots
+
+
+def test_a_scope_word_after_a_number_spelled_out_is_that_numbers() -> None:
+    """'nine bodies had been recovered and one more victim was pinned': the victim is more,
+    the nine are no addition; 'scored six goals and added three more' likewise."""
+    after = "had been recovered by monday morning and one more victim was pinned"
+    assert clause_scope(Clause("officials said", after)) == frozenset()
+    assert clause_scope(Clause("ana ruiz scored", "goals and added three more")) == set()
+    assert clause_scope(Clause("", "more were on the way")) == {"additional"}

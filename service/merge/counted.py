@@ -68,6 +68,10 @@ class Clause(NamedTuple):
     """Every word of the clause before the figure (`before` is its last few): a verb that
     governs the whole clause ('analysts had expected a loss of $8.82 a share on revenue of
     $17.94 billion') may stand further back."""
+    trail: str = ""
+    """Every word of the clause after the figure (`after` is its first few): a breakdown
+    ('254 identified through DNA tests and six through facial recognition') may end
+    further on."""
 
 
 NO_CLAUSE: Final = Clause()
@@ -84,8 +88,13 @@ def clause_around(text: str, start: int, end: int) -> Clause:
     if first_break is not None:
         after = after[: first_break.start()]
     lead = WORDS.findall(fold(before))
-    words_after = WORDS.findall(fold(after))[:CONTEXT_WORDS_AFTER]
-    return Clause(" ".join(lead[-CONTEXT_WORDS_BEFORE:]), " ".join(words_after), " ".join(lead))
+    trail = WORDS.findall(fold(after))
+    return Clause(
+        " ".join(lead[-CONTEXT_WORDS_BEFORE:]),
+        " ".join(trail[:CONTEXT_WORDS_AFTER]),
+        " ".join(lead),
+        " ".join(trail),
+    )
 
 
 def marked_older(clause: Clause) -> bool:

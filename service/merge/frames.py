@@ -536,6 +536,8 @@ def clause_reads_part(clause: Clause, *, acted: bool = False) -> bool:
     before = clause.before.split()
     if before and before[-1] in PART_INCLUDING:
         return True
+    if _in_breakdown(clause):
+        return True
     after = clause.after.split()[:4]
     if len(after) >= 3 and after[0] == "of" and after[1] in PART_POINTING:
         # '12 | of whom were children', '15 | of them children': a part of the group the
@@ -559,6 +561,40 @@ def clause_reads_part(clause: Clause, *, acted: bool = False) -> bool:
 
 
 _BE: Final = frozenset({"were", "was", "are", "is"})
+_BREAKDOWN_WORDS: Final = frozenset({"from", "through", "via"})
+"""Prepositions that say through what or from where each part of a whole came ('254
+through DNA tests and six through facial recognition', 'one from the club and three from
+the organiser'). Not 'by', which also names who did it ('$5 billion lost by the company and
+$1.77 billion by its suppliers': an owner each), nor place and time phrases ('in Paris',
+'on Monday'), which are scopes of their own."""
+
+
+def _in_breakdown(clause: Clause) -> bool:
+    """The figure is one of a list that breaks a whole down, each with its own phrase of
+    one preposition ('254 | through DNA tests and six through facial recognition', 'one
+    from the club and | three from the organiser'): a part, not the whole."""
+    lead, trail = clause.lead.split(), clause.trail.split()
+    if trail and trail[0] in _BREAKDOWN_WORDS and lead and lead[-1] == "and":
+        # the last of the list: the same preposition after an earlier number
+        word = trail[0]
+        earlier = [i for i, w in enumerate(lead[:-1]) if w == word]
+        return any(_number_word(w) for i in earlier[:1] for w in lead[:i])
+    for index, word in enumerate(trail):
+        if word in _BREAKDOWN_WORDS:
+            # an earlier one: 'and <number> <the same preposition>' further on
+            rest = trail[index + 1 :]
+            return any(
+                rest[i] == "and" and _number_word(rest[i + 1]) and rest[i + 2] == word
+                for i in range(len(rest) - 2)
+            )
+        if _number_word(word):
+            return False
+    return False
+
+
+def _number_word(word: str) -> bool:
+    """Digits or a number spelled out."""
+    return word.replace(",", "").replace(".", "").isdigit() or word in SMALL or word in TENS
 
 
 def _held_now(quantity: Quantity) -> bool:

@@ -14,7 +14,7 @@ from schemas.consensus import Consensus
 from schemas.record import EventRecord, Place, Quantity, Span
 from service.merge import merge_records
 from service.merge.alignment import judge
-from service.merge.counted import Clause
+from service.merge.counted import Clause, clause_around
 from service.merge.frames import (
     clause_reads_change,
     clause_reads_current,
@@ -1196,3 +1196,20 @@ def test_a_scope_word_after_a_number_spelled_out_is_that_numbers() -> None:
     assert clause_scope(Clause("officials said", after)) == frozenset()
     assert clause_scope(Clause("ana ruiz scored", "goals and added three more")) == set()
     assert clause_scope(Clause("", "more were on the way")) == {"additional"}
+
+
+def test_each_figure_of_a_breakdown_is_a_part() -> None:
+    """'35 had been identified, 31 from Brenmoor and four from Ostrel': each is a part of
+    the 35, as is '254 through DNA tests and six through facial recognition'; a figure with
+    a phrase of its own and no list after it is no part ('40 people from several towns')."""
+    text = "Officials said 35 had been identified, 31 from Brenmoor and four from Ostrel."
+    for figure, part in (("35", False), ("31", True), ("four", True)):
+        start = text.index(figure)
+        assert clause_reads_part(clause_around(text, start, start + len(figure))) is part
+    text = "He said 254 had been identified through DNA tests and six through facial records."
+    for figure in ("254", "six"):
+        start = text.index(figure)
+        assert clause_reads_part(clause_around(text, start, start + len(figure)))
+    text = "Police arrested 40 people from several towns on Monday."
+    start = text.index("40")
+    assert not clause_reads_part(clause_around(text, start, start + 2))

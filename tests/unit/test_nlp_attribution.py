@@ -419,3 +419,22 @@ def test_a_quotation_s_sentence_gives_no_statement_of_its_own() -> None:
     text = '"We will rebuild every school," the education minister told reporters in Tarro.'
     start = text.index("the education minister")
     assert sentence_statement(parse(text), start, start + 22) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        # a document with an author that shows a figure gives it as its author's word
+        ("Varnholt Air's final figures for Friday showed 4,600 flights cancelled.", "4,600",
+         "Varnholt Air"),
+        ("Data from the Brenmoor Provincial Disaster Office show that 377 people have been "
+         "affected.", "377",
+         "the Brenmoor Provincial Disaster Office"),
+        # a bare document, or a plural of other things, names no one
+        ("Final figures showed 4,600 flights cancelled.", "4,600", None),
+    ],
+)  # fmt: skip
+def test_a_document_that_shows_a_figure_gives_it_as_its_authors(
+    text: str, figure: str, source: str | None
+) -> None:
+    assert source_of(text, figure) == source

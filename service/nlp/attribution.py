@@ -268,7 +268,7 @@ def _source_like(subject: Token) -> bool:
     if subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _NAMED:
         return True
     if _document(subject) and _authored(subject) is not None:
-        return True  # 'FlightAware's final figures showed': the document's author says it
+        return True  # 'Varnholt Air's final figures showed': the document's author says it
     if subject.lemma_.lower() in SOURCE_HEADS or subject.lower_ in SOURCE_HEADS:
         return True
     described = any(c.dep_ in ("det", "poss", "compound", "amod") for c in subject.children)

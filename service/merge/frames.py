@@ -577,8 +577,9 @@ def _in_breakdown(clause: Clause) -> bool:
     if trail and trail[0] in _BREAKDOWN_WORDS and lead and lead[-1] == "and":
         # the last of the list: the same preposition after an earlier number
         word = trail[0]
-        earlier = [i for i, w in enumerate(lead[:-1]) if w == word]
-        return any(_number_word(w) for i in earlier[:1] for w in lead[:i])
+        if word not in lead[:-1]:
+            return False
+        return any(_number_word(w) for w in lead[: lead.index(word)])
     for index, word in enumerate(trail):
         if word in _BREAKDOWN_WORDS:
             # an earlier one: 'and <number> <the same preposition>' further on
@@ -822,7 +823,7 @@ def clause_scope(clause: Clause) -> frozenset[str]:
 def _opens_own_phrase(word: str) -> bool:
     """A preposition, a determiner or a number spelled out: the words after it are its
     own phrase's ('against planned cuts', 'the first days', 'one more victim')."""
-    return word in _CUTS or word in _DETERMINERS or word in SMALL or word in TENS
+    return word in _CUTS or word in _DETERMINERS or _number_word(word)
 
 
 _PROJECTION_REACH: Final = 4

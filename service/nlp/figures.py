@@ -923,11 +923,12 @@ def _whole_of_a_part(number: Token, noun: Token | None) -> bool:
     )
 
 
-def _rival_of(number: Token) -> Token | None:
-    """The figure a bare count by another source is set against, when a verb of saying or
-    counting takes the bare count and its clause hangs on the other figure's ('500,000
-    people had marched, while the CGT counted more than a million'): the first number of
-    that clause with a counted noun, outside the bare count's clause; else None."""
+def _rival_of(number: Token) -> tuple[Token, Token] | None:
+    """The figure a bare count by another source is set against, and its counted noun,
+    when a verb of saying or counting takes the bare count and its clause hangs on the
+    other figure's ('500,000 people had marched, while the CGT counted more than a
+    million'): the first number of that clause with a counted noun, outside the bare
+    count's clause; else None."""
     verb = number.head
     if number.dep_ != "dobj" or verb.lemma_ not in SAYING or not gives_figures(verb):
         return None
@@ -939,7 +940,7 @@ def _rival_of(number: Token) -> Token | None:
         if token.i not in own and _is_number(token) and token.i != number.i:
             noun = _counted_noun(token)
             if noun is not None and noun.pos_ == "NOUN" and noun.lower_ not in PRONOUNS:
-                return token
+                return token, noun
     return None
 
 
@@ -969,8 +970,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     if rival is not None:
         # '500,000 people had marched, while the CGT counted more than a million': the
         # rival count leaves out what it counts, which is what the other figure counts
-        noun = _counted_noun(rival)
-        happening, _ = _happening(noun, rival)
+        other, noun = rival
+        happening, _ = _happening(noun, other)
     # A place or date may hang on the participle that says what happened ('flights
     # cancelled worldwide', 'people killed in Gaza') as well as on the clause's verb.
     done = doc.char_span(happening.start, happening.end) if happening is not None else None

@@ -32,6 +32,7 @@ from service.merge.drafts import (
 from service.merge.frame_words import OCCASION_HAPPENINGS
 from service.merge.frames import (
     FigureFrame,
+    bare_count,
     clause_rate,
     clause_reads_change,
     clause_reads_current,
@@ -214,7 +215,11 @@ def _record_frames(
             clause_scope(clause),
             clause_change=clause_reads_change(clause, quantity.phrase),
             contrast=contrast,
-            clause_part=clause_reads_part(clause, acted=bool(quantity.happening)),
+            clause_part=clause_reads_part(
+                clause,
+                acted=bool(quantity.happening),
+                counts=bare_count(quantity),
+            ),
             clause_current=clause_reads_current(clause),
             clause_rate=clause_rate(clause),
         )

@@ -527,12 +527,14 @@ _PARTICLES: Final = frozenset({"up", "down"})
 """Movements that are also verb particles ('shot down', 'set up')."""
 
 
-def clause_reads_part(clause: Clause, *, acted: bool = False) -> bool:
+def clause_reads_part(clause: Clause, *, acted: bool = False, counts: bool = False) -> bool:
     """The clause makes a figure a part of a group: 'among the dead were | 64 children',
     'including | 43 who are feared dead', '12 | of whom were children', '15 | of them
     children' (not 'among the | five most destructive', nor '5 | of whom died'). `acted`:
     the figure has a verb of its own ('500 | of them started already' says what they did,
-    not which of them they are)."""
+    not which of them they are). `counts`: the figure is a number alone that counts things
+    (`bare_count`; not '52% | of the vote', a share, nor '10 brands | of the group'), so
+    'N | of the X' may make it some of the X (`_partitive`)."""
     before = clause.before.split()
     if before and before[-1] in PART_INCLUDING:
         return True
@@ -553,6 +555,9 @@ def clause_reads_part(clause: Clause, *, acted: bool = False) -> bool:
             and not said[0].endswith("ed")  # 'of them started': what they did
             and not happenings_in(said[0])
         )
+    partitive = _partitive(before, clause.trail.split()) if counts else None
+    if partitive is not None:
+        return partitive
     # 'among the dead were | 64': a form of 'be' after the group ('will be among the
     # leaders from | 26 countries' and 'among the | five most destructive' name the whole).
     if not before or before[-1] not in _BE:
@@ -561,6 +566,50 @@ def clause_reads_part(clause: Clause, *, acted: bool = False) -> bool:
 
 
 _BE: Final = frozenset({"were", "was", "are", "is"})
+_AUXILIARIES: Final = _BE | frozenset(
+    {"be", "been", "being", "have", "has", "had", "will", "would", "could", "may", "might"}
+    | {"must", "should", "remain", "remains", "remained"}
+)
+"""Verbs that open the predicate of a partitive subject ('35 of the dead | had been
+identified', '30 of the victims | were children')."""
+_PARTITIVE_DETERMINERS: Final = frozenset({"the", "those", "these"})
+_SUBORDINATORS: Final = frozenset(
+    {"who", "whom", "which", "that", "when", "where", "while", "after", "before", "because"}
+    | {"as", "if", "since", "until"}
+)
+"""Words opening a clause of its own: a verb after one is not the partitive's predicate."""
+
+
+def _partitive(before: list[str], trail: list[str]) -> bool | None:
+    """Whether a figure followed by 'of the X' counts some of the X (a part), or what
+    befell them (the count itself); None when no 'of the' follows it.
+
+    As the subject of a predicate: a part ('30 | of the victims were children', '8 | of
+    the dead had not been on the plane', '14 | of the injured were hospitalised'), unless
+    the predicate says a happening the group's words do not ('241 | of the 242 people
+    aboard were killed', '11 | of the 36 people confirmed to have the virus have died',
+    '35 | of the dead had been identified': how many were identified). Without such a
+    predicate: a part after a preposition ('the names of | 12 of the 14 people killed',
+    'accounted for | 27 of the dead'); after a verb, what the verb did ('won | 412 of the
+    650 seats', 'killed | 15 of the rebels'), as before."""
+    if len(trail) < 3 or trail[0] != "of" or trail[1] not in _PARTITIVE_DETERMINERS:
+        return None
+    rest = trail[2:]
+    opens = next((i for i, w in enumerate(rest) if w in _SUBORDINATORS), len(rest))
+    rest = rest[:opens]  # 'who live near the volcano had been moved': another clause's verb
+    verb = next(
+        (i for i, w in enumerate(rest) if w in _AUXILIARIES and (i == 0 or rest[i - 1] != "to")),
+        None,
+    )
+    if verb is None:
+        return bool(before) and before[-1] in _CUTS and before[-1] not in _RELATIVE_WORDS
+
+    def befell(words: list[str]) -> frozenset[str]:
+        return frozenset(c for w in words for c in happenings_in(w))
+
+    return not (befell(rest[verb + 1 :]) - befell(rest[:verb]))
+
+
 _BREAKDOWN_WORDS: Final = frozenset({"from", "through", "via"})
 """Prepositions that say through what or from where each part of a whole came ('254
 through DNA tests and six through facial recognition', 'one from the club and three from
@@ -591,6 +640,15 @@ def _in_breakdown(clause: Clause) -> bool:
         if _number_word(word):
             return False
     return False
+
+
+def bare_count(quantity: Quantity) -> bool:
+    """The figure is a number alone that counts things ('30', 'at least eight'): not a
+    share or a measure ('52%'), nor a number with its noun ('10 brands | of the group')."""
+    words = _words(quantity.phrase)
+    return (
+        classify_unit(quantity.unit)[0] == COUNT_CLASS and bool(words) and _number_word(words[-1])
+    )
 
 
 def _number_word(word: str) -> bool:

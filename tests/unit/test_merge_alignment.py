@@ -1213,3 +1213,55 @@ def test_each_figure_of_a_breakdown_is_a_part() -> None:
     text = "Police arrested 40 people from several towns on Monday."
     start = text.index("40")
     assert not clause_reads_part(clause_around(text, start, start + 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "part"),
+    [
+        ("The health office said 30 of the victims were children.", "30", True),
+        ("A doctor said at least eight of the dead had not been on the plane.", "eight", True),
+        ("Of those, 14 of the injured were hospitalised in Ostrel.", "14", True),
+        ("The coroner released the names of 12 of the 14 people killed.", "12", True),
+        ("Brenmoor accounted for 27 of the dead.", "27", True),
+        # the predicate says what befell them: the count itself, not a part
+        ("Officials said 241 of the 242 people aboard were killed.", "241", False),
+        ("Eleven of the 36 people confirmed to have the virus have died.", "Eleven", False),
+        ("Police said 35 of the dead had been identified.", "35", False),
+        # a verb before it says what was done to them, as before
+        ("The Varnholt party won 412 of the 650 seats.", "412", False),
+        # a verb in a clause of its own is not the partitive's predicate
+        (
+            "Two of the five climbers died when a ridge gave way where they had camped.",
+            "Two",
+            False,
+        ),
+    ],
+)
+def test_a_number_of_the_group_is_a_part_of_it_unless_its_verb_counts_a_happening(
+    text: str, figure: str, part: bool
+) -> None:
+    """'30 of the victims were children' are some of the victims, never another outlet's
+    toll; '241 of the 242 people aboard were killed' is how many were killed."""
+    start = text.index(figure)
+    clause = clause_around(text, start, start + len(figure))
+    assert clause_reads_part(clause, counts=True) is part
+    # a share or a number with its own noun is no partitive ('52% of the vote')
+    assert not clause_reads_part(Clause("took", "of the vote"), counts=False)
+
+
+def test_some_of_the_victims_do_not_dispute_the_toll() -> None:
+    """Mined end to end: the children among the victims stay apart from the toll that two
+    outlets agree on, instead of making a three-way conflict of 30, 'at least 40' and 40."""
+    from service.pipeline import Pipeline
+    from service.settings import Settings
+
+    texts = {
+        "a": "At least 40 people were killed when the Ostrel dam failed on Monday, officials "
+        "said. The regional health office said 30 of the victims were children.",
+        "b": "The failure of the Ostrel dam on Monday killed 40 people, police said.",
+    }
+    articles = [Article(id=k, text=v, outlet=f"Outlet {k}") for k, v in texts.items()]
+    pipe = Pipeline(Settings(_env_file=None), None)
+    merged = merge_records([pipe.extract(a) for a in articles], articles=articles)
+    facts = sorted((f.status, len(f.values)) for f in merged.facts if f.kind == "quantity")
+    assert facts == [("compatible", 2), ("single_source", 1)]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from lexicon import load
 from schemas.article import Article
 from schemas.candidates import Candidates, QuantityCandidate, QuoteCandidate, SourceCandidate
 from schemas.extraction import ClaimLabel, CoreDraft, QuantityLabel, QuoteLabel
@@ -523,6 +524,18 @@ def _when(article: Article, cands: Candidates, core: CoreDraft | None) -> When |
     days = [d for d in cands.dates if d.granularity == "day"]
     if days:
         first = days[0]
+        if _dates_saying(article.text, first.span.start):
+            # The day a source spoke ('officials said on Monday') dates the report: a day
+            # before it that the text gives to something else is the event's ('the crush
+            # on Saturday'); with none, what was said that day is the news.
+            first = next(
+                (
+                    d
+                    for d in days
+                    if d.iso < first.iso and not _dates_saying(article.text, d.span.start)
+                ),
+                first,
+            )
         return When(
             date=first.iso,
             granularity="day",
@@ -538,6 +551,25 @@ def _when(article: Article, cands: Candidates, core: CoreDraft | None) -> When |
             reason="publication date; the text states no date",
         )
     return None
+
+
+_EN: Final = load("en")
+_SAYING_FORMS: Final = frozenset(_EN.words("sources.cue_verbs")) | frozenset(
+    _EN.words("names.speech_verbs")
+)
+_AUDIENCES: Final = frozenset(_EN.words("sources.audiences"))
+_DAY_LEADS: Final = frozenset({"on", "late", "early", "last", "this"})
+
+
+def _dates_saying(text: str, start: int) -> bool:
+    """The day phrase at `start` dates a statement: a verb of saying right before it
+    ('said on Monday', 'told reporters late Tuesday'), so the report, not the event."""
+    words = [w.casefold() for w in re.findall(r"[A-Za-z]+", text[max(0, start - 60) : start])]
+    while words and words[-1] in _DAY_LEADS:
+        words.pop()
+    if words and words[-1] in _AUDIENCES:
+        words.pop()
+    return bool(words) and words[-1] in _SAYING_FORMS
 
 
 def _actors(cands: Candidates, core: CoreDraft | None) -> list[Actor]:

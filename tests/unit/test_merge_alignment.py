@@ -1265,3 +1265,25 @@ def test_some_of_the_victims_do_not_dispute_the_toll() -> None:
     merged = merge_records([pipe.extract(a) for a in articles], articles=articles)
     facts = sorted((f.status, len(f.values)) for f in merged.facts if f.kind == "quantity")
     assert facts == [("compatible", 2), ("single_source", 1)]
+
+
+def test_a_figure_right_after_include_is_a_part() -> None:
+    """'the dead included 31 children', 'the 30 foreign victims include six from
+    Norland': the verb names a part as 'including' does (frames lexicon v22)."""
+    for before in ("the dead included", "the passengers include", "the toll includes"):
+        assert clause_reads_part(Clause(before, "children"))
+    assert not clause_reads_part(Clause("the toll rose to", ""))
+    from service.pipeline import Pipeline
+    from service.settings import Settings
+
+    texts = {
+        "a": "At least 40 people were killed when the Ostrel dam failed on Monday, officials "
+        "said. The 30 foreign victims include six from Norland, three from Brenmoor and two "
+        "from Varnholt, officials said.",
+        "b": "The failure of the Ostrel dam on Monday killed 40 people, police said.",
+    }
+    articles = [Article(id=k, text=v, outlet=f"Outlet {k}") for k, v in texts.items()]
+    pipe = Pipeline(Settings(_env_file=None), None)
+    merged = merge_records([pipe.extract(a) for a in articles], articles=articles)
+    tolls = [f for f in merged.facts if f.kind == "quantity" and "40" in f.statement]
+    assert tolls and all(" 6 " not in f.statement and "/ 6" not in f.statement for f in tolls)

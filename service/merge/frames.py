@@ -602,7 +602,7 @@ def _partitive(before: list[str], trail: list[str]) -> bool | None:
         None,
     )
     if verb is None:
-        return bool(before) and before[-1] in _CUTS and before[-1] not in _RELATIVE_WORDS
+        return bool(before) and before[-1] in _CUTS - _RELATIVE_WORDS  # a preposition
 
     def befell(words: list[str]) -> frozenset[str]:
         return frozenset(c for w in words for c in happenings_in(w))

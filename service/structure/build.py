@@ -563,7 +563,9 @@ _DAY_LEADS: Final = frozenset({"on", "late", "early", "last", "this"})
 
 def _dates_saying(text: str, start: int) -> bool:
     """The day phrase at `start` dates a statement: a verb of saying right before it
-    ('said on Monday', 'told reporters late Tuesday'), so the report, not the event."""
+    ('said on Monday', 'told reporters late Tuesday'), so the report, not the event. The
+    phrase holds its own lead word ('on Monday'); a lead it leaves out ('said late | on
+    Saturday') is passed over."""
     words = [w.casefold() for w in re.findall(r"[A-Za-z]+", text[max(0, start - 60) : start])]
     while words and words[-1] in _DAY_LEADS:
         words.pop()

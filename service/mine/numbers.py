@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from service.mine.doc import H
-from service.text.numbers import SMALL, TENS
+from service.text.numbers import SCALE, SMALL, TENS
 
 ORDINALS = {
     w: i
@@ -18,16 +18,14 @@ ORDINALS = {
     )
 } | {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
      "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
-SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-          "bn": 1e9, "mn": 1e6}  # fmt: skip
-SCALE_WORDS = "million|billion|trillion|thousand|hundred|bn|mn"
+SCALE_WORDS = "million|billion|trillion|thousand|hundred|bn|mn|lakhs?|crores?"
 DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{1,15}(?:\.[0-9]+)?"
 WORD_NUMBER = (
     rf"(?:{'|'.join(TENS)})(?:(?:-|{H})(?:{'|'.join(list(SMALL)[1:10])})\b)?"
     rf"|(?:a|one){H}+(?:hundred|thousand|million|billion)|(?:a{H}+)?dozen"
     rf"|{'|'.join(sorted(SMALL, key=len, reverse=True))}"
 )
-CURRENCY = r"(?:US|A|C|HK|NZ)?\$|\u20ac|\u00a3|\u00a5"  # $ EUR GBP JPY signs
+CURRENCY = r"(?:US|A|C|HK|NZ)?\$|\u20ac|\u00a3|\u00a5|\u20b9|Rs\.?[^\S\n]?"  # $ EUR GBP JPY INR
 _PARSE = re.compile(
     rf"(?:{CURRENCY})?\s*(?P<n>{DIGITS}|{WORD_NUMBER})(?:\s*(?P<s>{SCALE_WORDS}))?", re.I
 )

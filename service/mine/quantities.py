@@ -26,12 +26,12 @@ from service.mine.numbers import (
     CURRENCY,
     DIGITS,
     ORDINALS,
-    SCALE,
     SCALE_WORDS,
     WORD_NUMBER,
     number_value,
 )
 from service.mine.people import NOT_AFTER_WORD
+from service.text.numbers import SCALE
 from service.text.words import alternation, is_fate
 
 _EN = lexicon.load("en")
@@ -63,7 +63,8 @@ _NUMBER = re.compile(
 )  # fmt: skip
 _WORD_NUM = re.compile(
     rf"(?i){NOT_AFTER_WORD}(?P<num>{WORD_NUMBER}){_HALF}?"
-    rf"(?:{H}+(?P<scale>hundred|thousand|million|billion|trillion)\b)?(?![\w{AP}])"
+    rf"(?:{H}+(?P<scale>hundred|thousand|million|billion|trillion|lakhs?|crores?)\b)?"
+    rf"(?![\w{AP}])"
 )
 _ORD_WORD = re.compile(rf"(?i){NOT_AFTER_WORD}(?P<num>{'|'.join(ORDINALS)})(?![\w{AP}-])")
 # "thousands of troops": kept as more_than its unit so consensus can weigh it against figures.
@@ -150,7 +151,8 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
     """A figure from one number match with its hedge and what it counts; None if it is not a
     figure (a code like 0800GMT, a compound like three-way, a name like 38 North)."""
     text, start, end = doc.text, m.start(), m.end()
-    glued, money = _GLUED_UNIT.match(text, end), _MONEY.get(m.groupdict().get("cur") or "", "")
+    sign = (m.groupdict().get("cur") or "").strip().rstrip(".")  # 'Rs. 10', 'Rs 10'
+    glued, money = _GLUED_UNIT.match(text, end), _MONEY.get(sign, "")
     after = text[end : end + 2]
     if after[:1].isalpha() and not glued:
         return None

@@ -293,6 +293,28 @@ def gives_figures(verb: Token) -> bool:
     return any(t.dep_ == "prep" and t.lower_ == "at" for t in verb.subtree)
 
 
+def _speakers(verb: Token) -> list[Token]:
+    """The verb of saying's subjects, one after it first where the verb follows a comma or
+    a quote: in '... killed 9 and injured 25 others, said a spokesman for the agency'
+    the parse may take the speaker for an object, and the sentence's first noun phrase
+    (after a dateline) for the subject, or give the verb two subjects."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
+        return subjects
+    # an object after the verb only stands for a subject the clause lacks ('Ivo Lund, the
+    # governor, estimated the damage at ...' has one)
+    lacking = all(in_dateline(c) or c.i > verb.i for c in subjects)
+    inverted = [
+        c
+        for c in verb.children
+        if (c.dep_ == "nsubj" or (c.dep_ == "dobj" and lacking))
+        and c.i > verb.i
+        and c.pos_ in ("NOUN", "PROPN")
+        and _source_like(c)
+    ]
+    return [*inverted[:1], *(c for c in subjects if c not in inverted[:1])]
+
+
 def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     """(found, source) at one clause head on the way up from a figure: the subject or
     'by' agent of a verb of saying, else the object of an 'according to' on the clause;
@@ -302,8 +324,8 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     subject: Token | None = None
     describes_speaker = False
     if node.lemma_ in _GIVING and node.pos_ == "VERB" and gives_figures(node):
-        for child in node.children:
-            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+        for child in _speakers(node):
+            if child.pos_ in ("NOUN", "PROPN", "PRON"):
                 speaker = _past_dateline(child)
                 if speaker is None:
                     continue  # the dateline's place: the subject may come after the dash
@@ -320,11 +342,13 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                         and number.head.i != speaker.i
                     )
                 break
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.ent_type_ in TIME_LABELS:
-                        break  # 'recorded by Wednesday morning': by when, not by whom
-                    return True, source_slot(obj)
+        else:
+            for child in node.children:
+                if child.dep_ == "agent":
+                    for obj in child.children:
+                        if obj.ent_type_ in TIME_LABELS:
+                            break  # 'recorded by Wednesday morning': by when, not by whom
+                        return True, source_slot(obj)
     if subject is not None and _source_like(subject):
         return True, source_slot(subject)
     for child in node.children:

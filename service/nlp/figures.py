@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Final
 from lexicon import load
 from service.nlp.attribution import (
     SAYING,
+    TAKEN_LIVES,
     TALLYING,
     figure_source,
     gives_figures,
@@ -58,6 +59,7 @@ from service.nlp.spans import (
     phrase,
     slot,
 )
+from service.text.numbers import SCALE
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -80,6 +82,8 @@ in Indonesia'): a place scope with the named place they govern."""
 WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
 """'around the world', 'across the globe': a place scope though no named place."""
 PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
+_NAMED_PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.named_place_prepositions"))
+"""Prepositions that place a figure only before a place's name ('on Harbour Street')."""
 PLACE_NOUNS: Final = frozenset(_LEX.words("parse.place_nouns"))
 """Nouns for a place of the story's country that name none ('the capital'): after
 'outside' they are a place scope, the rest of the country."""
@@ -137,7 +141,11 @@ class FrameReading:
 
 
 def _is_number(token: Token) -> bool:
-    return bool(token.like_num) or token.pos_ == "NUM" or token.tag_ == "CD"
+    """A number's word: digits, a number word or a scale word the parse may take for a
+    noun ('3 lakh', whose lakh is no counted thing)."""
+    return (
+        bool(token.like_num) or token.pos_ == "NUM" or token.tag_ == "CD" or token.lower_ in SCALE
+    )
 
 
 def _anchor(span: Span) -> Token:
@@ -220,6 +228,16 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
     ):
         noun = head
     if (
+        noun is None
+        and number.dep_ == "compound"
+        and _is_number(head)
+        and head.dep_ == "nummod"
+        and "/" not in head.text  # '2 1/2 days' is one number
+    ):
+        # 'two 5.8 magnitude tremors', 'three 500-pound bombs': the first number counts
+        # what the second one measures
+        noun = head.head if head.head.pos_ == "NOUN" else None
+    if (
         noun is not None
         and noun.dep_ == "pobj"
         and noun.head.lower_ == "of"
@@ -274,7 +292,8 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
         # counts; the subject of a verb of saying or counting that takes the figure as its
         # object is who counts ('the ministry counted more than 500,000').
         saying = number.dep_ == "dobj" and head.lemma_ in SAYING
-        for child in head.children:
+        inflicted = number.dep_ in ("dobj", "npadvmod") and _inflicting(head)
+        for child in () if inflicted else head.children:  # 'the floods killed 12': not floods
             if (
                 child.dep_ in (("attr", "nsubjpass") if saying else ("nsubj", "attr", "nsubjpass"))
                 and child.i != number.i
@@ -293,8 +312,12 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
 
 def _qualifier(noun: Token, number: Token) -> Slot | None:
     words: list[Token] = []
+    # 'two 5.8 magnitude tremors': the words after the other number are its measure
+    measured = number.head.i if number.dep_ == "compound" and _is_number(number.head) else None
     for child in noun.lefts:
         if child.i == number.i or _is_number(child) or not child.text[:1].isalpha():
+            continue
+        if measured is not None and child.i > measured:
             continue
         if child.dep_ == "det" and child.lower_ in ("another", "other"):
             words.append(child)
@@ -398,6 +421,7 @@ def _happening(
             and (child.tag_ in ("VBN", "VBG") or child.lower_ in STATE_WORDS)
             and not (child.lemma_ in SAYING and gives_figures(child))  # not 'placed in custody'
             and child.lower_ != "additional"
+            and not _done_to_object(child)  # 'earthquakes killed 23 people', read as 'killed'
         ):
             words = slot([child, *(c for c in child.children if c.dep_ == "prt")])
             states = [
@@ -417,14 +441,21 @@ def _happening(
     if verb_slot is not None:
         found.insert(0, (verb_slot, verb))  # the clause's own verb before modifiers
     for words, head in found:
-        if words.text.casefold() in _FATES or words.text.casefold().split()[-1] in _FATES:
+        if _fate(words):
             return words, head if head is not None else verb
     if found:
         return found[0][0], verb if verb is not None else found[0][1]
     return None, verb
 
 
+def _fate(words: Slot) -> bool:
+    folded = words.text.casefold()
+    return folded in _FATES or folded.split()[-1] in _FATES
+
+
 _LINKING: Final = frozenset(_LEX.words("parse.linking"))
+_UNDERGONE: Final = frozenset(_LEX.words("parse.undergone_with_object"))
+"""Verbs of a fate whose subject meets it even with an object ('survived the crash')."""
 _STATE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.state_prepositions"))
 """Prepositions whose phrase after a linking verb ('be', 'remain') is a state of the
 counted things ('in hospital', 'under evacuation orders', 'without power'), unless it
@@ -457,6 +488,33 @@ def _perfect(verb: Token) -> bool:
     """A perfect infinitive ('to have died', 'to have been killed'): something that
     happened, not one to come ('expected to be evacuated')."""
     return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+
+
+def _inflicting(verb: Token) -> bool:
+    """An active verb of a fate that its subject does to its object ('killed', 'destroyed'),
+    not one its subject meets whatever it takes ('survived the crash', 'fled their homes')."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return False  # 'nine bodies had been recovered, not 10': the bodies met it
+    return verb.lemma_ not in _UNDERGONE and (verb.lower_ in _FATES or verb.lemma_ in _FATES)
+
+
+def _done_to_object(verb: Token) -> bool:
+    """An active verb of a fate with an object does it to the object: 'two earthquakes
+    killed 23 people', 'three fires destroyed 300 homes' (its subject did it), unless the
+    verb's subject meets the fate whatever it takes ('survived the crash', 'fled their
+    homes'), the object is the fate ('lost their lives') or a place it left ('evacuated
+    the town'). The parse may take a bare number for an adverb ('killed | at least 23'),
+    and the next count of a list for an object ('60 others injured and 300 homes
+    destroyed', whose homes have a fate of their own)."""
+    return _inflicting(verb) and any(
+        (child.dep_ == "dobj" or (child.dep_ == "npadvmod" and _is_number(child)))
+        and child.lower_ not in _FATES
+        and child.lower_ not in TAKEN_LIVES
+        and child.ent_type_ not in PLACE_LABELS
+        and child.lemma_.lower() not in _PLACE_WORDS
+        and not any(c.dep_ == "acl" and c.tag_ == "VBN" for c in child.children)
+        for child in verb.children
+    )
 
 
 def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
@@ -494,6 +552,8 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         for child in verb.children:
             if child.dep_ == "dobj" and child.lower_ in _FATES:
                 return slot([child]), verb  # '63 had light injuries': the object is the fate
+    if node.dep_ == "nsubj" and _done_to_object(verb):
+        return None, verb  # 'two earthquakes killed 23 people': the two are no dead
     if node.dep_ == "dobj":
         for child in verb.children:
             if child.i > node.i and child.dep_ in _LEFT_IN and child.lower_ in STATE_WORDS:
@@ -628,11 +688,18 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                         or obj.lemma_ in CAPITAL_NOUNS
                         or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
                     )
+                    # 'on London's Oxford Street', which the parse may take for a body's
+                    # name; a street or site alone ('on Bourbon Street') is where the event
+                    # itself happened, and the parse's 'on Windows' is no place
+                    along = child.lower_ in _NAMED_PLACE_PREPOSITIONS and (
+                        label == "GPE" or _of_a_place(obj)
+                    )
+                    named = named or along
                     inner = None if named else _inner_place(obj)
                     if inner is not None and child.lower_ in PLACE_PREPOSITIONS:
                         # 'in ten provinces in Turkey': the named place the phrase is in
                         place = place or scope(inner)
-                    elif named and child.lower_ in PLACE_PREPOSITIONS:
+                    elif named and (child.lower_ in PLACE_PREPOSITIONS or along):
                         # 'in Tampere County alone': the adverb is no part of the place;
                         # 'in the coastal city of Brenmoor' is Brenmoor
                         name = _name_of_place_noun(obj)
@@ -649,6 +716,15 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                 elif child.lower_ in OTHER_PLACE_WORDS:
                     place = place or scope(phrase(child))
     return place, time
+
+
+def _of_a_place(obj: Token) -> bool:
+    """A name that a named place owns ('London's Oxford Street', 'Madrid's Puerta del
+    Sol'): a place in that place."""
+    return obj.pos_ == "PROPN" and any(
+        c.dep_ == "poss" and (ent := entity_at(c)) is not None and ent.label_ in PLACE_LABELS
+        for c in obj.children
+    )
 
 
 def _parts_on(head: Token) -> list[int]:
@@ -790,6 +866,11 @@ def _named(token: Token, *, person: bool = False) -> Slot | None:
         return None
     if token.pos_ == "PROPN":  # the whole name: 'Reform UK', not the entity 'UK' in it
         return slot([t for t in phrase(token) if t.pos_ == "PROPN"])
+    if person and token.pos_ == "NOUN":
+        # 'the incumbent president Ana Ruiz won ...': the name in apposition to a title
+        named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None:
+            return _named(named, person=True)
     ent = entity_at(token)
     if ent is not None and ent.label_ in _SOURCE_LABELS:
         return Slot(ent.text, ent.start_char, ent.end_char)
@@ -797,6 +878,9 @@ def _named(token: Token, *, person: bool = False) -> Slot | None:
 
 
 _VERBS: Final = frozenset({"VERB", "AUX"})
+_SIGN_WORDS: Final = _PERCENT_WORDS | {"cent"}
+_FORECASTING: Final = frozenset(_LEX.words("parse.forecasting"))
+"""A share's sign as a word of its own: the object a bare share's number hangs on."""
 
 
 def _served(node: Token) -> Token | None:
@@ -868,13 +952,16 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
     """Whose counted things these are, or who did what the figure counts: the noun's
     possessor ('Boeing's revenue'), else the named subject or 'by' agent of the verb the
     figure is the object of ('Labour won 412 seats', 'seats won by Labour'). A verb of
-    saying or tallying gives the figure, so its subject is the source, never the owner."""
+    saying, tallying or forecasting gives the figure, so its subject is the source, never
+    the owner."""
     base = noun if noun is not None else number
     for child in base.children:
-        if child.dep_ == "poss":
+        if child.dep_ == "poss" and child.ent_type_ not in TIME_LABELS:  # not 'Saturday's vote'
             return _named(child)
-    if verb is None or verb.lemma_ in SAYING or verb.lemma_ in TALLYING:
-        return None
+    if noun is None and number.dep_ == "nummod" and number.head.lower_ in _SIGN_WORDS:
+        base = number.head  # 'received 47.3%': the sign is the object the number is of
+    if verb is None or verb.lemma_ in SAYING | TALLYING | _FORECASTING:
+        return None  # 'the operator, PT Angkasa, had logged 90 cancellations': its source
     if _served(base) is not None:
         return _affected(verb, base.head)  # 'sentenced Ivo Lund to 14 years': Lund's
     for child in verb.children:
@@ -976,7 +1063,11 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     # cancelled worldwide', 'people killed in Gaza') as well as on the clause's verb.
     done = doc.char_span(happening.start, happening.end) if happening is not None else None
     befell = done.root if done is not None and len(done) else None
-    anchors = [t for t in (number, noun, verb, befell) if t is not None]
+    # So may a participle that describes the counted noun ('some 64,000 demonstrators
+    # converged on London's Oxford Street', whose happening the parse took from another
+    # clause): where the things counted were.
+    described = [c for c in noun.children if c.dep_ == "acl"] if noun is not None else []
+    anchors = [t for t in (number, noun, verb, befell, *described) if t is not None]
     place, time = _scopes(list(dict.fromkeys(anchors)), span)
     if time is None and (opening := _opening_preposition(number)) is not None:
         _, time = _scopes([opening], span)  # 'down from 17.06% on Sept. 18'

@@ -25,6 +25,12 @@ TENS: Final = {
 }
 """Words for the tens from twenty, by value."""
 
+SCALE: Final = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+                "trillion": 1e12, "bn": 1e9, "mn": 1e6, "lakh": 1e5, "lakhs": 1e5,
+                "crore": 1e7, "crores": 1e7}  # fmt: skip
+"""Scale words by value, with South Asian English's lakh (100,000) and crore (10 million):
+'2 to 3 lakh people', 'Rs 10 lakh'."""
+
 _UNITS: Final = "|".join(list(SMALL)[1:10])
 _SPELLED: Final = re.compile(
     rf"\b(?:(?P<tens>{'|'.join(TENS)})(?:[-\s](?P<unit>{_UNITS}))?"

@@ -662,3 +662,22 @@ def test_a_when_clause_is_dated_by_the_date_it_follows(text: str, as_of: str | N
 def test_a_day_dating_the_subject_takes_the_tense_of_its_verb(text: str, iso: str) -> None:
     found = [d.iso for d in mine(Article(text=text, published_at=PUBLISHED)).dates]
     assert found == [iso]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "value", "unit"),
+    [
+        # lakh (100,000) and crore (10 million) are scale words, as million is
+        ("The minister said between 2 and 3 lakh people had come.", 200_000, 300_000, None, ""),
+        ("Police said more than 4 lakh people gathered in Tarro.", None, None, 400_000, ""),
+        # the rupee's signs give a sum, as the word does
+        ("The state will pay Rs 25 lakh to each family.", None, None, 2_500_000, "INR"),
+        ("The bridge will cost Rs. 400 crore.", None, None, 4_000_000_000, "INR"),
+        ("Tickets cost \u20b9200 each.", None, None, 200, "INR"),
+    ],
+)  # fmt: skip
+def test_lakh_crore_and_the_rupee_sign(
+    text: str, low: float | None, high: float | None, value: float | None, unit: str
+) -> None:
+    [quantity] = mine(Article(text=text)).quantities
+    assert (quantity.low, quantity.high, quantity.value, quantity.unit) == (low, high, value, unit)

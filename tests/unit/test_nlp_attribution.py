@@ -438,3 +438,28 @@ def test_a_document_that_shows_a_figure_gives_it_as_its_authors(
     text: str, figure: str, source: str | None
 ) -> None:
     assert source_of(text, figure) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        # '..., said a spokesman': the speaker after the verb, which the parse may take for
+        # its object (and the sentence's first noun phrase after the dateline for its subject)
+        ("OSTREL (Wire) — Three strong quakes killed at least 9 and hurt some 25 others in "
+         "northern Varnholt on Tuesday, said a spokesman for the regional emergency service.",
+         "some 25", "a spokesman for the regional emergency service"),
+        ("BRENMOOR (Wire) — Two 5.8 magnitude tremors killed at least 9 and injured about 30 "
+         "others in northern Varnholt on Sunday, said a spokesman for the regional rescue "
+         "service.", "about 30", "a spokesman for the regional rescue service"),
+        ("KESSBY (Wire) — Heavy storms killed at least 20 and injured more than 60 others along "
+         "the coast on Monday, said an official of the national weather office.", "more than 60",
+         "an official of the national weather office"),
+        # a subject before the verb keeps it: the object after it is what was estimated
+        ("Tomas Lund, the minister, estimated the damage at $120 million.", "$120 million",
+         "Tomas Lund"),
+    ],
+)  # fmt: skip
+def test_a_speaker_after_the_verb_of_saying_is_the_source(
+    text: str, figure: str, source: str | None
+) -> None:
+    assert source_of(text, figure) == source

@@ -510,3 +510,100 @@ def test_a_place_after_a_part_by_pronoun_is_the_parts() -> None:
     text = "The minister said that 500,000 people had marched, 55,000 of them in Brenmoor."
     assert said(frame(text, "500,000").place) is None
     assert said(frame(text, "55,000").place) == "in Brenmoor"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "entity", "happening"),
+    [
+        # the subject of an active verb of a fate with an object did it: no dead, no fires burned
+        ("Two strong earthquakes killed at least 23 people in Norland on Sunday.",
+         "Two strong earthquakes", "earthquakes", None),
+        ("Together the three fires have burned about 12,000 acres.", "three fires", "fires",
+         None),
+        ("An offshore quake of magnitude 6.7 killed eight people in 2023.", "6.7", "magnitude",
+         None),
+        # a bare number the verb takes counts whom it befell, not the verb's subject
+        ("The floods killed 12 on Monday.", "12", None, "killed"),
+        ("The fire destroyed 300 on Monday.", "300", None, "destroyed"),
+        # the object is the fate, or a verb whose subject meets its fate whatever it takes
+        ("In Brenmoor 12 people lost their lives.", "12", "people", "lost their lives"),
+        ("About 40 passengers survived the crash.", "About 40", "passengers", "survived"),
+        ("Some 2,000 residents fled their homes.", "Some 2,000", "residents", "fled"),
+        # a passive verb's subject met it: 'not 10' is a count of the bodies
+        ("The rescue office in Tarro said that nine bodies had been recovered and verified, "
+         "not 10 as first reported.", "10", "bodies", "recovered"),
+        # the participle of a reduced relative still says what befell the noun
+        ("The 14 people killed in the attack were named.", "14", "people", "killed"),
+    ],
+)  # fmt: skip
+def test_who_did_a_fate_to_others_is_not_who_met_it(
+    text: str, figure: str, entity: str | None, happening: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (said(reading.entity), said(reading.happening)) == (entity, happening)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        # 'on' a site a named place owns places a figure; a street alone is the event's
+        # own site, and 'on' a day or 'on strike' no place
+        ("Some 60,000 marchers converged on London's Oxford Street on Saturday.", "60,000",
+         "on London's Oxford Street"),
+        ("The FBI said 14 people were killed and at least 30 injured on Harbour Street.",
+         "at least 30", None),
+        ("Some 60,000 workers were on strike on Thursday.", "60,000", None),
+        # a participle that describes the counted noun says where they were
+        ("The first 300 tents, donated by the Harbour Bank with help from the city, arrived "
+         "in Lisbon on Sunday night.", "300 tents", "in Lisbon"),
+    ],
+)  # fmt: skip
+def test_a_named_site_after_on_and_a_describing_participle_place_a_figure(
+    text: str, figure: str, place: str | None
+) -> None:
+    assert said(frame(text, figure).place) == place
+
+
+def test_a_scale_word_is_no_counted_thing() -> None:
+    """'2 to 3 lakh had come': the lakh is part of the number, not what it counts."""
+    reading = frame("He said that between 2 and 3 lakh had come.", "between 2 and 3 lakh")
+    assert (said(reading.entity), said(reading.happening)) == (None, "come")
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "entity", "qualifier"),
+    [
+        # a number before another number's measure counts the things measured
+        ("Two 6.1 magnitude quakes killed dozens of people in Norland on Sunday.", "Two",
+         "quakes", None),
+        ("Two 6.1 magnitude quakes struck western Norland.", "Two", "quakes", None),
+        # a whole number before a fraction is one number with it
+        ("The storm lasted 2 1/2 days.", "2", None, None),
+    ],
+)  # fmt: skip
+def test_a_number_before_another_numbers_measure_counts_what_is_measured(
+    text: str, figure: str, entity: str | None, qualifier: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (said(reading.entity), said(reading.qualifier)) == (entity, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "owner"),
+    [
+        # a bare share's sign is the object its number hangs on
+        ("President Ana Ruiz received 47.3%, and Ivo Lund 41.6%.", "47.3%",
+         "President Ana Ruiz"),
+        # the name in apposition to a title is who won
+        ("Final results show the incumbent mayor Ana Ruiz won 55.4 percent of votes in the "
+         "second round.", "55.4 percent", "Ana Ruiz"),
+        # a day's possession is no party's
+        ("Mayor Ana Ruiz took 46.2 percent of Saturday's vote, officials said.",
+         "46.2 percent", "Mayor Ana Ruiz"),
+        # a forecasting verb's subject gives the figure: its source, not its owner
+        ("By noon the operator, Harbour Air, had logged 90 cancellations for the day.",
+         "90 cancellations", None),
+    ],
+)  # fmt: skip
+def test_whose_share_it_is(text: str, figure: str, owner: str | None) -> None:
+    assert said(frame(text, figure).owner) == owner

@@ -25,7 +25,8 @@ WORD_NUMBER = (
     rf"|(?:a|one){H}+(?:hundred|thousand|million|billion)|(?:a{H}+)?dozen"
     rf"|{'|'.join(sorted(SMALL, key=len, reverse=True))}"
 )
-CURRENCY = r"(?:US|A|C|HK|NZ)?\$|\u20ac|\u00a3|\u00a5|\u20b9|Rs\.?[^\S\n]?"  # $ EUR GBP JPY INR
+# $ EUR GBP JPY INR CHF; a rupee's or franc's letters may stand apart from the number
+CURRENCY = r"(?:US|A|C|HK|NZ)?\$|\u20ac|\u00a3|\u00a5|\u20b9|Rs\.?[^\S\n]?|CHF[^\S\n]?"
 _PARSE = re.compile(
     rf"(?:{CURRENCY})?\s*(?P<n>{DIGITS}|{WORD_NUMBER})(?:\s*(?P<s>{SCALE_WORDS}))?", re.I
 )

@@ -53,6 +53,8 @@ DOCUMENTS: Final = frozenset(_LEX.words("parse.source_documents"))
 
 PERSONAL: Final = frozenset({"he", "she", "him", "her"})
 _NAMED: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
+_FIGURE_LABELS: Final = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+"""Named-entity labels of a figure's words."""
 _LOOKBACK_TOKENS: Final = 120
 
 
@@ -285,12 +287,22 @@ def gives_figures(verb: Token) -> bool:
     """A verb of saying here: 'put' and 'place' only with an 'at' in their clause ('police
     put the crowd at 9,000'; the parse may hang the 'at' deeper: 'put the number of people
     who marched at 40,000'); 'the treaty placed the two provinces in the north' puts no
-    figure at anything; 'the floods claimed 200 lives' says nothing."""
+    figure at anything, nor does 'put hundreds of posts at risk'; 'the floods claimed 200
+    lives' says nothing."""
     if takes_lives(verb):
         return False
     if verb.lemma_ not in ESTIMATING_AT:
         return True
-    return any(t.dep_ == "prep" and t.lower_ == "at" for t in verb.subtree)
+    return any(
+        t.dep_ == "prep" and t.lower_ == "at" and any(_holds_figure(o) for o in t.children)
+        for t in verb.subtree
+    )
+
+
+def _holds_figure(obj: Token) -> bool:
+    """The object of a putting 'at' holds a figure ('at 9,000', 'at $120 million', 'at
+    more than 2,000'), not a state ('put hundreds of posts at risk')."""
+    return any(t.like_num or t.ent_type_ in _FIGURE_LABELS for t in obj.subtree)
 
 
 def _speakers(verb: Token) -> list[Token]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Final
 
 _FOLD = str.maketrans(
     {
@@ -65,9 +66,17 @@ def fold_text(text: str) -> str:
     return fold_with_index(text).text.strip()
 
 
+_BARE_LETTERS: Final = str.maketrans(
+    "\u0131\u0142\u0141\u00f8\u00d8\u0111\u0110\u0127\u0126\u0167\u0166", "ilLoOdDhHtT"
+)
+"""Letters with a stroke or without a dot that no decomposition takes apart (the dotless
+i, the barred l, o, d, h and t): 'Lodz' and 'Soren' whether or not an outlet spells them
+with a stroke are one name."""
+
+
 def unaccented(text: str) -> str:
-    """`text` without accents, case kept ('Café' → 'Cafe')."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """`text` without accents or strokes, case kept ('Café' → 'Cafe', 'Søren' → 'Soren')."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_BARE_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -681,3 +681,16 @@ def test_lakh_crore_and_the_rupee_sign(
 ) -> None:
     [quantity] = mine(Article(text=text)).quantities
     assert (quantity.low, quantity.high, quantity.value, quantity.unit) == (low, high, value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        # the Swiss franc's code and name give a sum in CHF
+        ("The bank agreed to pay CHF 4.5 billion for its rival.", 4.5e9, "CHF"),
+        ("The state offered 7 billion francs in guarantees.", 7e9, "CHF"),
+    ],
+)
+def test_the_swiss_franc_gives_a_sum(text: str, value: float, unit: str) -> None:
+    [quantity] = mine(Article(text=text)).quantities
+    assert (quantity.value, quantity.unit) == (value, unit)

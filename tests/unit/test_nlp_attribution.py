@@ -463,3 +463,14 @@ def test_a_speaker_after_the_verb_of_saying_is_the_source(
     text: str, figure: str, source: str | None
 ) -> None:
     assert source_of(text, figure) == source
+
+
+def test_putting_something_at_risk_gives_no_figure() -> None:
+    """'put hundreds of posts at risk': the 'at' holds no figure, so the subject is no
+    source; the analysts who said it are."""
+    text = (
+        "The merger of the two insurers may put hundreds of posts at risk, "
+        "including 400 in Tarro, analysts said."
+    )
+    assert source_of(text, "400") == "analysts"
+    assert source_of("Police put the crowd at 9,000 on Friday.", "9,000") == "Police"

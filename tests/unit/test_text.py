@@ -92,3 +92,9 @@ def test_union_find_roots_are_the_smallest_key_whatever_the_order() -> None:
     names.union("nis", "spy agency")
     assert names.find("spy agency") == "nis" and names.find("kcna") == "kcna"
     assert names.groups() == [["kcna"], ["nis", "spy agency"]]
+
+
+def test_plain_takes_the_stroke_and_the_missing_dot_off_letters() -> None:
+    """Letters no decomposition takes apart: one name whichever way an outlet spells it."""
+    assert plain("Ana K\u0131l\u0131\u00e7") == plain("Ana Kilic") == "ana kilic"
+    assert plain("\u0141\u00f3d\u017a S\u00f8ren") == "lodz soren"

@@ -879,8 +879,9 @@ def _named(token: Token, *, person: bool = False) -> Slot | None:
 
 _VERBS: Final = frozenset({"VERB", "AUX"})
 _SIGN_WORDS: Final = _PERCENT_WORDS | {"cent"}
-_FORECASTING: Final = frozenset(_LEX.words("parse.forecasting"))
 """A share's sign as a word of its own: the object a bare share's number hangs on."""
+_GIVING_VERBS: Final = SAYING | TALLYING | frozenset(_LEX.words("parse.forecasting"))
+"""Verbs whose subject gives the figure (says, tallies or forecasts it): its source."""
 
 
 def _served(node: Token) -> Token | None:
@@ -960,8 +961,8 @@ def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None
             return _named(child)
     if noun is None and number.dep_ == "nummod" and number.head.lower_ in _SIGN_WORDS:
         base = number.head  # 'received 47.3%': the sign is the object the number is of
-    if verb is None or verb.lemma_ in SAYING | TALLYING | _FORECASTING:
-        return None  # 'the operator, PT Angkasa, had logged 90 cancellations': its source
+    if verb is None or verb.lemma_ in _GIVING_VERBS:
+        return None  # 'the operator, Harbour Air, had logged 90 cancellations': its source
     if _served(base) is not None:
         return _affected(verb, base.head)  # 'sentenced Ivo Lund to 14 years': Lund's
     for child in verb.children:

@@ -6,6 +6,7 @@ import re
 
 from service.mine.doc import H
 from service.text.numbers import SCALE, SMALL, TENS
+from service.text.words import alternation
 
 ORDINALS = {
     w: i
@@ -18,7 +19,7 @@ ORDINALS = {
     )
 } | {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
      "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
-SCALE_WORDS = "million|billion|trillion|thousand|hundred|bn|mn|lakhs?|crores?"
+SCALE_WORDS = alternation(sorted(SCALE, key=len, reverse=True))  # 'lakhs' before 'lakh'
 DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{1,15}(?:\.[0-9]+)?"
 WORD_NUMBER = (
     rf"(?:{'|'.join(TENS)})(?:(?:-|{H})(?:{'|'.join(list(SMALL)[1:10])})\b)?"

@@ -63,8 +63,7 @@ _NUMBER = re.compile(
 )  # fmt: skip
 _WORD_NUM = re.compile(
     rf"(?i){NOT_AFTER_WORD}(?P<num>{WORD_NUMBER}){_HALF}?"
-    rf"(?:{H}+(?P<scale>hundred|thousand|million|billion|trillion|lakhs?|crores?)\b)?"
-    rf"(?![\w{AP}])"
+    rf"(?:{H}+(?P<scale>{SCALE_WORDS})\b)?(?![\w{AP}])"
 )
 _ORD_WORD = re.compile(rf"(?i){NOT_AFTER_WORD}(?P<num>{'|'.join(ORDINALS)})(?![\w{AP}-])")
 # "thousands of troops": kept as more_than its unit so consensus can weigh it against figures.

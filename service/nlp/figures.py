@@ -721,10 +721,7 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
 def _of_a_place(obj: Token) -> bool:
     """A name that a named place owns ('London's Oxford Street', 'Madrid's Puerta del
     Sol'): a place in that place."""
-    return obj.pos_ == "PROPN" and any(
-        c.dep_ == "poss" and (ent := entity_at(c)) is not None and ent.label_ in PLACE_LABELS
-        for c in obj.children
-    )
+    return obj.pos_ == "PROPN" and any(c.dep_ == "poss" and _a_place(c) for c in obj.children)
 
 
 def _parts_on(head: Token) -> list[int]:

@@ -69,6 +69,8 @@ _LEX: Final = load("frames")
 
 GENERIC_NOUNS: Final = frozenset(_LEX.words("parse.count_nouns"))
 """Nouns that stand for the count itself: their 'of' noun is the counted thing."""
+_PERSON_WORDS: Final = frozenset(_LEX.groups("things.classes")["person"])
+"""Nouns that say only that people are counted ('212 people'), nothing of which."""
 
 STATE_WORDS: Final = frozenset(_LEX.words("parse.states"))
 """Adjectives that say what happened to the counted things, not which of them."""
@@ -293,7 +295,12 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
         # object is who counts ('the ministry counted more than 500,000').
         saying = number.dep_ == "dobj" and head.lemma_ in SAYING
         inflicted = number.dep_ in ("dobj", "npadvmod") and _inflicting(head)
-        for child in () if inflicted else head.children:  # 'the floods killed 12': not floods
+        # 'officials named the 14 who died': a figure its own relative clause describes
+        # counts those, not the subject of the verb that takes it
+        acting = number.dep_ == "dobj" and any(
+            c.dep_ == "relcl" and _relative_subject(c) for c in number.children
+        )
+        for child in () if inflicted or acting else head.children:  # 'the floods killed 12
             if (
                 child.dep_ in (("attr", "nsubjpass") if saying else ("nsubj", "attr", "nsubjpass"))
                 and child.i != number.i
@@ -308,6 +315,89 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
     if noun is not None and noun.lower_ in PRONOUNS:
         noun = _antecedent(noun) or noun
     return noun
+
+
+_DESCRIBING: Final = frozenset({"amod", "acl", "relcl", "compound", "appos"})
+
+
+_MEASURE_LABELS: Final = TIME_LABELS | {"MONEY", "PERCENT", "QUANTITY"}
+
+
+def _with_joined(noun: Token, number: Token) -> list[Token]:
+    """The counted noun and a noun joined to it right after by 'and' or 'or' with no number
+    of its own: '54 passengers and crew' counts both ('50 passengers and three crew'
+    does not). Not for a measure ('three hours'), a noun the number does not itself count, or
+    where a clause or a participle goes on after the joined noun ('lasted three hours and
+    transport ran', 'would pay 2 billion dollars and insurers 1 billion')."""
+    doc = noun.doc
+    ent = entity_at(number)
+    follows = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    if (
+        follows is None
+        or follows.dep_ != "cc"
+        or follows.lower_ not in ("and", "or")
+        or number.head.i != noun.i
+        or _measured(number)
+        or (ent is not None and ent.label_ in _MEASURE_LABELS)  # 'three hours', '$5 million'
+    ):
+        return [noun]
+    for conj in noun.children:
+        if conj.dep_ != "conj" or conj.pos_ != "NOUN":
+            continue
+        words = phrase(conj)
+        end = max(t.i for t in words) + 1
+        after = doc[end] if end < len(doc) else None
+        goes_on = after is not None and (
+            _is_number(after)
+            or after.tag_ == "VBG"  # 'claimed 40 lives and relief groups warning'
+            or (
+                after.pos_ in ("VERB", "AUX")
+                and after.i != noun.head.i
+                and after.dep_ not in ("aux", "auxpass")  # 'soldiers and police were sent'
+                and after.head.i in (noun.i, noun.head.i, conj.i)
+            )
+        )
+        if (
+            min(t.i for t in words) == noun.i + 2
+            and not any(_is_number(t) or t.dep_ in ("nummod", "det") for t in words)
+            and not goes_on
+        ):
+            return [noun, conj]
+    return [noun]
+
+
+def _count_of(noun: Token) -> Token | None:
+    """The count noun whose 'of' names `noun` ('the number' of 'the number of lives')."""
+    of = noun.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    count = of.head if of is not None else None
+    return count if count is not None and count.lemma_.lower() in GENERIC_NOUNS else None
+
+
+def _tally_level(noun: Token) -> Token | None:
+    """'The death toll rose to 212 people', 'the number of deaths reached 212 people',
+    'put the toll at 212 people': people and nothing more said of them are the level a
+    count reached, so the count (its subject or object) says what they are; a verb's other
+    nouns ('the city has 2 million people', 'counted 500 people') are no count, nor is a
+    count that names nothing ('the tally had included 2,400 people')."""
+    if noun.lower_ not in _PERSON_WORDS or any(c.dep_ in _DESCRIBING for c in noun.children):
+        return None
+    if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at"):
+        verb = noun.head.head
+    elif noun.dep_ in ("dobj", "attr"):
+        verb = noun.head
+    else:
+        return None
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in TALLYING | SAYING:
+        return None
+    for child in verb.children:
+        if child.dep_ not in ("nsubj", "nsubjpass", "dobj") or child.i == noun.i:
+            continue
+        if child.lower_ in _FATES:
+            return child  # 'the death toll'
+        of = _of_noun(child) if child.lemma_.lower() in GENERIC_NOUNS else None
+        if of is not None and not _is_number(of):
+            return of  # 'the number of deaths'; 'the tally' alone says nothing
+    return None
 
 
 def _qualifier(noun: Token, number: Token) -> Slot | None:
@@ -415,6 +505,12 @@ def _happening(
         if state is not None:
             found.append((state, None))
     for child in base.children:
+        if child.dep_ == "relcl" and child.i > base.i and noun is None and _relative_subject(child):
+            # 'the 14 who died in the fire': what befell those the bare number counts
+            words = slot([child, *(c for c in child.children if c.dep_ in ("prt", "acomp"))])
+            if words is not None:
+                found.append((words, child))
+            continue
         if (
             child.dep_ in ("amod", "acl", "relcl")
             and child.i != number.i
@@ -446,6 +542,15 @@ def _happening(
     if found:
         return found[0][0], verb if verb is not None else found[0][1]
     return None, verb
+
+
+def _relative_subject(clause: Token) -> bool:
+    """The relative clause's subject is its relative pronoun ('who died'), so the clause
+    says what its head did or met."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "that", "which")
+        for c in clause.children
+    )
 
 
 def _fate(words: Slot) -> bool:
@@ -556,12 +661,30 @@ def _governing(base: Token, number: Token) -> tuple[Slot | None, Token | None]:
         return None, verb  # 'two earthquakes killed 23 people': the two are no dead
     if node.dep_ == "dobj":
         for child in verb.children:
-            if child.i > node.i and child.dep_ in _LEFT_IN and child.lower_ in STATE_WORDS:
-                return slot([child]), verb  # 'left four people dead': the state they are in
+            if (
+                child.i > node.i
+                and child.dep_ in _LEFT_IN
+                and child.lower_ in STATE_WORDS
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+            ):
+                # 'left four people dead': the state they are in; 'put the toll at 412,
+                # with 530 people injured' says what befell others
+                return slot([child]), verb
     if node.dep_ == "nsubjpass":
         for child in verb.children:
             if child.i > verb.i and child.dep_ in ("oprd", "acomp") and child.lower_ in STATE_WORDS:
                 return slot([child]), verb  # 'three were found dead', '50 are feared dead'
+            if child.i > verb.i and child.dep_ == "xcomp" and child.lemma_ in _LINKING:
+                states = [
+                    c
+                    for c in child.children
+                    if c.dep_ in ("acomp", "oprd") and c.lower_ in STATE_WORDS
+                ]
+                own = any(c.dep_ == "amod" and c.lower_ in _FATES for c in base.children)
+                if states and not own:
+                    # 'are believed to be dead'; 'four missing hikers were thought to be
+                    # dead' stay the missing they are said to be
+                    return slot(states[:1]), verb
             if child.i > verb.i and child.dep_ == "xcomp" and _perfect(child):
                 # '50 are feared to have lost their lives': what they are said to have met
                 objects = [t for c in child.children if c.dep_ == "dobj" for t in c.subtree]
@@ -640,6 +763,9 @@ def _fate_in_chain(verb: Token) -> Token | None:
                     continue  # a clause with its own subject or object counts its own
                 if child.lower_ in _FATES:
                     return child
+                for state in child.children:  # 'were said to remain missing'
+                    if state.dep_ in ("acomp", "oprd") and state.lower_ in _FATES:
+                        return state
                 following.append(child)
         frontier = following
     return None
@@ -674,6 +800,9 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
         for child in head.children:
             if child.dep_ == "prep" and parts and child.i > min(parts):
                 continue
+            if child.dep_ == "prep" and (words := _two_word_time(child)) is not None:
+                time = time or scope(words)  # 'the toll as of March 4'
+                continue
             if child.dep_ == "prep":
                 for obj in child.children:
                     if obj.dep_ != "pobj":
@@ -703,7 +832,7 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                         # 'in Tampere County alone': the adverb is no part of the place;
                         # 'in the coastal city of Brenmoor' is Brenmoor
                         name = _name_of_place_noun(obj)
-                        words = name_phrase(name or obj)
+                        words = name_phrase(name or obj) + _joined_places(name or obj)
                         place = place or scope(words if name else [child, *words])
                     elif label in TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
                         time = time or scope([child, *phrase(obj)])
@@ -716,6 +845,34 @@ def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                 elif child.lower_ in OTHER_PLACE_WORDS:
                     place = place or scope(phrase(child))
     return place, time
+
+
+def _joined_places(place: Token) -> list[Token]:
+    """The places joined to a place's name by 'and' ('across Chile and Peru'): a figure
+    of both is no figure of the first alone."""
+    joined: list[Token] = []
+    for conj in place.children:
+        if conj.dep_ == "conj" and (
+            conj.ent_type_ in PLACE_LABELS or (conj.pos_ == "PROPN" and names_a_place(conj))
+        ):
+            joined.extend([*name_phrase(conj), *_joined_places(conj)])
+    return [t for t in joined if not t.is_space]
+
+
+def _two_word_time(prep: Token) -> list[Token] | None:
+    """'as of March 4', which the parse hangs as a preposition on a preposition: the
+    words of the time with both."""
+    if prep.lower_ not in TIME_PREPOSITIONS:
+        return None
+    for inner in prep.children:
+        if inner.dep_ != "prep" or inner.i != prep.i + 1 or inner.lower_ not in TIME_PREPOSITIONS:
+            continue
+        for obj in inner.children:
+            ent = entity_at(obj)
+            if obj.dep_ == "pobj" and ent is not None and ent.label_ in TIME_LABELS:
+                # the whole date ('as of 8 November', 'as of 7 a.m. on Monday')
+                return [prep, inner, *ent, *phrase(obj)]
+    return None
 
 
 def _of_a_place(obj: Token) -> bool:
@@ -784,10 +941,11 @@ def _clause_place(verb: Token) -> Slot | None:
     for _ in range(_CLAUSE_CLIMB):
         if node.dep_ not in _CLAUSE_LINKS or node.head.i == node.i:
             return None
-        if node.dep_ == "relcl" and any(c.lower_ == "where" for c in node.children):
+        relative = _where_clause(node)
+        if relative is not None:
             # 'in Tampere County, where 43 deaths were confirmed': the clause's place is the
             # place its 'where' stands for
-            where = node.head
+            where = relative.head
             if names_a_place(where):
                 opener = where.head if where.dep_ == "pobj" else None
                 lead = (
@@ -801,6 +959,16 @@ def _clause_place(verb: Token) -> Slot | None:
         if found is not None:
             return found
     return None
+
+
+def _where_clause(node: Token) -> Token | None:
+    """The relative clause a 'where' of `node` opens: `node` itself, or the relative clause
+    it is joined to ('Peru, whose north was hit and where the toll climbed')."""
+    if not any(c.lower_ == "where" for c in node.children):
+        return None
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    return node if node.dep_ == "relcl" else None
 
 
 def _fronted_place(number: Token) -> Slot | None:
@@ -1048,6 +1216,9 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         return FrameReading()
     number = _anchor(span)
     noun = _counted_noun(number)
+    people = None
+    if noun is not None and (level := _tally_level(noun)) is not None:
+        people, noun = noun, level  # 'the toll rose to 212 people in Ostrel': the toll's
     happening, verb = _happening(None, number) if _by_pronoun(number) else (None, None)
     if happening is None:  # '25 of them minors': what befell the noun befell these
         happening, verb = _happening(noun, number)
@@ -1065,7 +1236,10 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     # converged on London's Oxford Street', whose happening the parse took from another
     # clause): where the things counted were.
     described = [c for c in noun.children if c.dep_ == "acl"] if noun is not None else []
-    anchors = [t for t in (number, noun, verb, befell, *described) if t is not None]
+    if noun is not None and (count := _count_of(noun)) is not None:
+        # 'the number of homes lost in Peru', the participle parsed on the count
+        described += [c for c in count.children if c.dep_ == "acl"]
+    anchors = [t for t in (number, noun, people, verb, befell, *described) if t is not None]
     place, time = _scopes(list(dict.fromkeys(anchors)), span)
     if time is None and (opening := _opening_preposition(number)) is not None:
         _, time = _scopes([opening], span)  # 'down from 17.06% on Sept. 18'
@@ -1078,7 +1252,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         place = tally_place
     if noun is not None and (noun.pos_ == "PROPN" or noun.ent_type_ in _SOURCE_LABELS):
         noun = None  # a name ('the CGT', 'Council') is who counts, not what is counted
-    entity = slot([noun]) if noun is not None and noun.lower_ not in PRONOUNS else None
+    counted = noun is not None and noun.lower_ not in PRONOUNS
+    entity = slot(_with_joined(noun, number)) if noun is not None and counted else None
     qualifier = _qualifier(noun, number) if noun is not None else None
     if qualifier is None and noun is not None:
         qualifier = _measure_of(noun, number) or _lasting(noun)
@@ -1130,7 +1305,8 @@ def dates_another_thing(doc: Doc, start: int, end: int, date_start: int, date_en
     in 'the toll climbed to 93, surpassing the total killed in the 2018 fire', 2018 is
     the older fire's year, not when the 93 held. A noun of the figure's own clause keeps
     the date ('67.3% at the 2019 election', 'the 2013 quake killed 200'), and so does one
-    the figure's clause hangs on ('the 2018 fire, which left 85 dead')."""
+    the figure's clause hangs on ('the 2018 fire, which left 85 dead'), and one of the
+    figure's own relative clause ('the 1,800 who died in the 2011 flood')."""
     span = doc.char_span(start, end, alignment_mode="expand")
     date = doc.char_span(date_start, date_end, alignment_mode="expand")
     if span is None or date is None or len(span) == 0 or len(date) == 0:
@@ -1142,7 +1318,11 @@ def dates_another_thing(doc: Doc, start: int, end: int, date_start: int, date_en
     number = _anchor(span)
     above = {number.i} | {t.i for t in number.ancestors}
     token = noun
+    own = {number.i, number.head.i} if number.dep_ in ("nummod", "quantmod") else {number.i}
     while token.i not in above and token.head.i != token.i:
+        if token.dep_ == "relcl" and token.head.i in own:
+            token = token.head  # the figure's own relative clause: 'the 1,800 who died in'
+            continue
         if token.dep_ in _OTHER_CLAUSE or (token.dep_ == "conj" and token.pos_ in _VERBS):
             return True
         token = token.head

@@ -607,3 +607,109 @@ def test_a_number_before_another_numbers_measure_counts_what_is_measured(
 )  # fmt: skip
 def test_whose_share_it_is(text: str, figure: str, owner: str | None) -> None:
     assert said(frame(text, figure).owner) == owner
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "entity", "qualifier", "time"),
+    [
+        # people and nothing more are the level the count reached: the count says what
+        ("The death toll from the flood in Ostrel rose to 212 people on Tuesday, the "
+         "ministry said.", "212", "toll", "death", "on Tuesday"),
+        ("Officials put the death toll in Brenmoor at 95 people.", "95", "toll", "death", None),
+        ("The number of deaths from the storm in Tarro climbed to 64 people, officials said.",
+         "64", "deaths", None, None),
+        # no count noun that says what: the people stay what is counted
+        ("Ostrel has 2 million people.", "2 million", "people", None, None),
+        ("The tally had included 2,400 people in Tarro.", "2,400", "people", None, None),
+        # a date after 'as of' dates the figure
+        ("The flood's death toll as of March 4 was 300, the ministry said.", "300", "toll",
+         "death", "as of March 4"),
+        ("The agency said 612 aftershocks had been recorded as of 10 a.m. on Wednesday.",
+         "612 aftershocks", "aftershocks", None, "as of 10 a.m. on Wednesday"),
+    ],
+)  # fmt: skip
+def test_people_a_count_reached_are_what_the_count_counts(
+    text: str, figure: str, entity: str, qualifier: str | None, time: str | None
+) -> None:
+    reading = frame(text, figure)
+    got = (said(reading.entity), said(reading.qualifier), said(reading.time))
+    assert got == (entity, qualifier, time)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "entity", "happening"),
+    [
+        # what befell others in a clause with its own subject is not the toll's happening
+        ("Police figures put the number of dead at 44, with 61 people wounded.", "44", "dead",
+         None),
+        # a state after a linking verb in the chain
+        ("The bodies of three climbers were said to remain missing in the gorge.",
+         "three climbers", "climbers", "missing"),
+        ("Twelve people are believed to be dead.", "Twelve", "people", "dead"),
+        # a noun joined by 'and' with no number of its own is counted too
+        ("The ferry, with 54 passengers and crew on board, sank off Ostrel.", "54 passengers",
+         "passengers and crew", "on board"),
+        ("Some 120 soldiers and police were deployed.", "Some 120 soldiers",
+         "soldiers and police", "deployed"),
+        ("The ferry had 50 passengers and three crew members on board.", "50 passengers",
+         "passengers", None),
+        ("The march lasted three hours and transport ran normally.", "three hours", "hours",
+         "lasted"),
+    ],
+)  # fmt: skip
+def test_what_the_count_counts_and_what_befell_it(
+    text: str, figure: str, entity: str, happening: str | None
+) -> None:
+    reading = frame(text, figure)
+    assert (said(reading.entity), said(reading.happening)) == (entity, happening)
+
+
+def test_a_fate_the_noun_itself_names_outranks_a_belief() -> None:
+    """'Four missing hikers were thought to be dead': still the missing, not the dead."""
+    reading = frame(
+        "Four missing hikers were thought to be dead, the park service said.", "Four missing hikers"
+    )
+    assert said(reading.happening) == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        # places joined by 'and' are the figure's place together
+        ("At least 320 people have died across Chile and Peru since the storm hit.",
+         "At least 320", "across Chile and Peru"),
+        ("At least 40 people died in Lisbon and three in the capital.", "At least 40",
+         "in Lisbon"),
+        # 'where' of a relative clause joined to another stands for the place they describe
+        ("Aid reached neighbouring Peru, whose north was hit hardest by the storm and where "
+         "the death toll had climbed to at least 950 by Wednesday.", "at least 950",
+         "neighbouring Peru"),
+        # a participle on the count places what it counts
+        ("The number of homes lost in Peru now tops 812.", "812", "in Peru"),
+    ],
+)  # fmt: skip
+def test_joined_places_and_the_counts_participle_place_a_figure(
+    text: str, figure: str, place: str
+) -> None:
+    assert said(frame(text, figure).place) == place
+
+
+def test_a_bare_numbers_own_relative_clause_says_what_befell_them() -> None:
+    """'the 14 who died': the clause says what the number counts met, not the verb that
+    takes it or that verb's subject."""
+    reading = frame("Officials named the 14 who died in the fire.", "14")
+    assert (said(reading.entity), said(reading.happening)) == (None, "died")
+
+
+def test_the_year_in_a_figures_own_relative_clause_dates_it() -> None:
+    """'eclipsing the more than 1,800 who died in the 2011 flood': the 1,800 are that
+    flood's dead, so the year dates them (an older event's toll, not this one's)."""
+    from schemas.article import Article
+    from service.mine import mine
+
+    text = (
+        "The toll rose to 2,100, eclipsing the more than 1,800 who died in the 2011 flood in Chile."
+    )
+    article = Article(id="a", text=text, outlet="Outlet a", published_at="2026-03-06T10:00:00Z")
+    older = [q for q in mine(article).quantities if q.value == 1800]
+    assert [(q.as_of, q.happening) for q in older] == [("2011", "died")]

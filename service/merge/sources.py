@@ -28,6 +28,7 @@ matter. A resolved name's `key` compares; `display` is what a statement shows.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -228,6 +229,7 @@ class SourceResolver:
             linked = _linked(key, self._written, acronyms)
             if linked is not None:
                 self._sets.union(key, linked)
+        self._join_titles()
         several = [k for k in keys if len(k.split()) >= _FUZZY_MIN_WORDS]
         for i, a in enumerate(several):
             for b in several[i + 1 :]:
@@ -235,9 +237,27 @@ class SourceResolver:
                 if same_initials and fuzz.ratio(a, b) >= fuzzy_threshold:
                     self._sets.union(a, b)
 
+    def _join_titles(self) -> None:
+        """A title before a person's name is the office it names: "Coroner Ivo Lund" /
+        "the coroner" / "the coroner's office" (a description with no capitalised word,
+        without its designator). Within one merge one office has one holder."""
+        offices: dict[str, list[str]] = defaultdict(list)
+        for key, name in self._written.items():
+            if not _proper(name):
+                offices[_core(key) or key].append(key)
+        for key, name in self._written.items():
+            words, shown = key.split(), _NON_WORD.sub(" ", name).split()
+            for size in range(1, len(words) - 1):
+                title = " ".join(words[:size])
+                rest = shown[len(shown) - len(words) + size :]
+                if title in offices and all(w[:1].isupper() for w in rest):
+                    for office in offices[title]:
+                        self._sets.union(key, office)
+
     def _pick_display(self, keys: list[str], acronyms: set[str]) -> str:
-        """An acronym given, else the spelling of fewest words (then shortest)."""
-        pool = [k for k in keys if k in acronyms] or keys
+        """An acronym given, else a name (not a description: "Coroner Ivo Lund", not "the
+        coroner's office"), the spelling of fewest words (then shortest)."""
+        pool = [k for k in keys if k in acronyms] or [k for k in keys if k in self._proper] or keys
         best = min(pool, key=lambda k: (len(k.split()), len(k), k))
         return self._written[best]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -779,6 +780,17 @@ def test_outlets_citing_one_upstream_count_once() -> None:
     assert fact.independent_origins == 4  # NIS, HUR, the spy agency, outlet E's reporting
 
 
+def _resolved_keys(resolver: SourceResolver) -> Callable[[str], str]:
+    """The key a resolver gives a name (never None for a name given)."""
+
+    def key(name: str) -> str:
+        resolved = resolver.resolve(name)
+        assert resolved is not None
+        return resolved.key
+
+    return key
+
+
 def test_spellings_of_one_source_meet_by_general_rules() -> None:
     names = [
         "South Korea's National Intelligence Service (NIS)",
@@ -800,11 +812,7 @@ def test_spellings_of_one_source_meet_by_general_rules() -> None:
         "North Korea",
     ]
     resolver = SourceResolver(names, fuzzy_threshold=90)
-
-    def key(name: str) -> str:
-        resolved = resolver.resolve(name)
-        assert resolved is not None
-        return resolved.key
+    key = _resolved_keys(resolver)
 
     assert {key(name) for name in names[:4]} == {"NIS"}
     assert key("Agence France-Presse") == key("AFP") == "AFP"
@@ -1031,13 +1039,29 @@ def test_two_sources_tolls_side_by_side_stay_a_dispute_while_the_toll_rises() ->
 
 def test_a_bodys_officials_and_spokesman_speak_for_it() -> None:
     names = ["UN officials", "UN", "Brenmoor County spokesman", "Brenmoor County", "officials"]
-    resolver = SourceResolver(names, fuzzy_threshold=90)
-
-    def key(name: str) -> str:
-        resolved = resolver.resolve(name)
-        assert resolved is not None
-        return resolved.key
+    key = _resolved_keys(SourceResolver(names, fuzzy_threshold=90))
 
     assert key("UN officials") == key("UN")
     assert key("Brenmoor County spokesman") == key("Brenmoor County")
     assert key("officials") != key("UN")  # officials of no named body are no one's
+
+
+def test_a_title_before_a_name_is_the_office_it_names() -> None:
+    """'Coroner Ivo Lund', 'the coroner' and 'the coroner's office' are one source; a
+    title is no office when a name does not follow it, and a name with another title
+    stays apart."""
+    names = [
+        "Coroner Ivo Lund",
+        "the coroner's office",
+        "the coroner",
+        "Mayor Ana Ruiz",
+        "the governor",
+        "Ivo Lund's lawyer",
+    ]
+    resolver = SourceResolver(names, fuzzy_threshold=90)
+    key = _resolved_keys(resolver)
+
+    assert key("Coroner Ivo Lund") == key("the coroner's office") == key("the coroner")
+    assert resolver.known("the coroner's office") == "Coroner Ivo Lund"  # the name is shown
+    assert key("Mayor Ana Ruiz") not in (key("the governor"), key("the coroner"))
+    assert key("Ivo Lund's lawyer") != key("Coroner Ivo Lund")

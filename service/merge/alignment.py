@@ -118,6 +118,7 @@ def judge(
     aliases: Mapping[str, str] = NO_ALIASES,
     same_figure: bool = False,
     drift: bool = False,
+    below: int = 0,
 ) -> Fit | str:
     """`fit`'s judgement: the fit, or the first of `APART_REASONS` that tells the two
     figures apart. `days_a` / `days_b` are when each holds (its `as_of`, or for an
@@ -132,7 +133,11 @@ def judge(
     '55,000').
     `drift`: their values do not meet and they are no dispute between named sources, so
     undated figures of a moving thing reported over `tol.drift_days` apart are of two
-    times (`_same_time`)."""
+    times (`_same_time`).
+    `below`: -1 when every value of `a` lies below every value of `b`, 1 when above, else
+    0; a kind of people counted below the people counted may be a part of them ('48
+    passengers' of '52 people on board'), so the two are not one fact, unless they are a
+    running tally (a later count may be higher whoever it counts)."""
     entity_a, entity_b = aliases.get(a.entity, a.entity), aliases.get(b.entity, b.entity)
     for slot in ("dimension", "ordinal", "vague", "scope"):
         if getattr(a, slot) != getattr(b, slot):
@@ -175,6 +180,8 @@ def judge(
         elif _agents_of(a, b) or _agents_of(b, a):
             slots.add("entity")  # people who protested are protesters
         elif _people_and_kind(a.entity, b.entity):
+            if below == (1 if a.entity == "person" else -1) and not (a.tally or b.tally):
+                return "part"  # '48 passengers' may be some of '52 people on board'
             confidence *= tol.conf_generic
         else:
             return "entity"

@@ -145,6 +145,22 @@ def _pair_judge(
             return False
         return not any(meets(x, y) for x in ranges[i] for y in ranges[j])
 
+    def below(i: int, j: int) -> int:
+        # -1 when every value of node i lies below every value of node j, 1 when above.
+        if all(
+            x.high < y.low or (x.high == y.low and (x.high_open or y.low_open))
+            for x in ranges[i]
+            for y in ranges[j]
+        ):
+            return -1
+        if all(
+            y.high < x.low or (y.high == x.low and (y.high_open or x.low_open))
+            for x in ranges[i]
+            for y in ranges[j]
+        ):
+            return 1
+        return 0
+
     def forecasts_apart(i: int, j: int) -> bool:
         # Two named sources' forecasts that do not meet ('could pass 10,000' from a survey
         # agency, 'could pass 3,000' from a general) are each its own, not a dispute of
@@ -196,6 +212,7 @@ def _pair_judge(
             aliases=aliases,
             same_figure=same,
             drift=drift(i, j),
+            below=below(i, j),
         )
 
     return pair_judge

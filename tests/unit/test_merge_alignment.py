@@ -1287,3 +1287,22 @@ def test_a_figure_right_after_include_is_a_part() -> None:
     merged = merge_records([pipe.extract(a) for a in articles], articles=articles)
     tolls = [f for f in merged.facts if f.kind == "quantity" and "40" in f.statement]
     assert tolls and all(" 6 " not in f.statement and "/ 6" not in f.statement for f in tolls)
+
+
+def test_a_kind_of_people_below_the_people_counted_is_no_dispute() -> None:
+    """Mined end to end: '48 passengers' on board is some of '52 people on board', not a
+    conflict with it."""
+    from service.pipeline import Pipeline
+    from service.settings import Settings
+
+    texts = {
+        "a": "A Harbour Air plane with 52 people on board came down near Ostrel on Sunday, "
+        "the airline said.",
+        "b": "The Harbour Air plane that came down near Ostrel had 48 passengers on board, "
+        "officials said.",
+    }
+    articles = [Article(id=k, text=v, outlet=f"Outlet {k}") for k, v in texts.items()]
+    pipe = Pipeline(Settings(_env_file=None), None)
+    merged = merge_records([pipe.extract(a) for a in articles], articles=articles)
+    statuses = sorted(f.status for f in merged.facts if f.kind == "quantity")
+    assert statuses == ["single_source", "single_source"]

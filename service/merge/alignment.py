@@ -233,7 +233,8 @@ def judge(
         # 'Indian nationals on board' is a part of 'people on board'; 'North Korean
         # troops' and 'troops' count the same troops.
         return "one-sided qualifier"
-    if not _same_time(a, b, days_a, days_b, tol.stale_days, tol.drift_days if drift else None):
+    drift_days = tol.drift_days if drift else None
+    if not _same_time(a, b, days_a, days_b, tol.stale_days, drift_days, same_figure=same_figure):
         return "time"
     if days_a is not None and days_b is not None:
         slots.add("time")
@@ -298,7 +299,14 @@ def _people_and_kind(a: str, b: str) -> bool:
 
 
 def _same_time(
-    a: FigureFrame, b: FigureFrame, days_a: Days, days_b: Days, stale: int, drift: int | None
+    a: FigureFrame,
+    b: FigureFrame,
+    days_a: Days,
+    days_b: Days,
+    stale: int,
+    drift: int | None,
+    *,
+    same_figure: bool = False,
 ) -> bool:
     """Whether two figures can be about the same time. Running tallies always can (a
     later one may revise an earlier one), unless both count the day before their report
@@ -309,7 +317,9 @@ def _same_time(
     Given `drift` (days), two undated figures of a thing that moves, from articles further
     apart than that, are of two times: a share, a count or a sum a week later is the
     situation of then, not a second account of the first (a length, a weight or a duration
-    is no such thing: `STEADY_DIMENSIONS`)."""
+    is no such thing: `STEADY_DIMENSIONS`). Two undated figures giving the same number
+    (`same_figure`) are one figure said again ('about 1,200 jobs' in a report and in a
+    follow-up weeks later), however far apart their reports."""
     one_day = a.period == b.period == "last_day"
     if a.tally and b.tally and not one_day:
         return True
@@ -324,6 +334,8 @@ def _same_time(
     occasion = bool((a.happening | b.happening) & OCCASION_HAPPENINGS)
     if occasion or one_day or (a.days is not None and b.days is not None):
         return False
+    if a.days is None and b.days is None and same_figure:
+        return True  # 'about 1,200 jobs' said again weeks later: one figure, said twice
     dated, undated = (days_a, days_b) if a.days is not None else (days_b, days_a)
     return dated[1] >= undated[0] - stale
 

@@ -1306,3 +1306,17 @@ def test_a_kind_of_people_below_the_people_counted_is_no_dispute() -> None:
     merged = merge_records([pipe.extract(a) for a in articles], articles=articles)
     statuses = sorted(f.status for f in merged.facts if f.kind == "quantity")
     assert statuses == ["single_source", "single_source"]
+
+
+def test_the_same_figure_said_again_weeks_later_is_one_fact() -> None:
+    """'Two health facilities' in a follow-up six weeks after a report of two facilities,
+    neither dated: one figure said twice, whichever report the merge looks at first;
+    another value that long after (and no dispute of named sources) is the situation of
+    then."""
+    tol = DEFAULT_TOLERANCES
+    two = frame_of(figure(2, "two health facilities", "health facilities",
+                          entity="facilities"), frozenset())  # fmt: skip
+    early, late = (739163, 739163), (739205, 739205)
+    for days_a, days_b in ((early, late), (late, early)):
+        assert not isinstance(judge(two, two, days_a, days_b, tol, same_figure=True), str)
+        assert judge(two, two, days_a, days_b, tol, drift=True) == "time"

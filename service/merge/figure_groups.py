@@ -47,6 +47,7 @@ from service.merge.intervals import (
     Number,
     Range,
     days_apart,
+    lies_below,
     meets,
     render_figure,
     stated_step,
@@ -147,17 +148,9 @@ def _pair_judge(
 
     def below(i: int, j: int) -> int:
         # -1 when every value of node i lies below every value of node j, 1 when above.
-        if all(
-            x.high < y.low or (x.high == y.low and (x.high_open or y.low_open))
-            for x in ranges[i]
-            for y in ranges[j]
-        ):
+        if all(lies_below(x, y) for x in ranges[i] for y in ranges[j]):
             return -1
-        if all(
-            y.high < x.low or (y.high == x.low and (y.high_open or x.low_open))
-            for x in ranges[i]
-            for y in ranges[j]
-        ):
+        if all(lies_below(y, x) for x in ranges[i] for y in ranges[j]):
             return 1
         return 0
 

@@ -94,6 +94,11 @@ def common(ranges: Iterable[Range]) -> bool:
     return not (low_open or high_open)
 
 
+def lies_below(a: Range, b: Range) -> bool:
+    """Every value of `a` is below every value of `b`."""
+    return a.high < b.low or (a.high == b.low and (a.high_open or b.low_open))
+
+
 def meets(a: Range, b: Range) -> bool:
     """`common` for two ranges, spelled out: it runs for every pair of figures."""
     if a.low < b.high and b.low < a.high:

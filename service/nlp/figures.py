@@ -20,7 +20,7 @@ For a figure's span in a parsed article, `read_frame` follows the parse:
 * the **place** and **time** are a place or date attached to the number, the noun or the
   verb by a preposition ('in Paris', 'on Thursday', 'nationwide', 'around the world'); a
   date may also hang on the preposition the figure is the object of ('down from 17.06%
-  on Sept. 18');
+  on Sept. 18'); `service.nlp.scopes` reads them;
 * the **source** is who gives the figure (`service.nlp.attribution`): the subject of the
   nearest verb of saying above it ('police said', 'the ministry put the figure at'), or
   that clause's 'according to';
@@ -49,17 +49,28 @@ from service.nlp.attribution import (
     in_dateline,
     takes_lives,
 )
+from service.nlp.scopes import (
+    CAPITAL_NOUNS,
+    PLACE_NOUNS,
+    WORLD_NOUNS,
+    a_place,
+    clause_place,
+    fronted_place,
+    scopes,
+)
 from service.nlp.spans import (
     PLACE_LABELS,
+    PRONOUNS,
     TIME_LABELS,
     Slot,
+    by_pronoun,
     entity_at,
+    is_number,
     name_phrase,
-    names_a_place,
+    of_noun,
     phrase,
     slot,
 )
-from service.text.numbers import SCALE
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -75,26 +86,6 @@ _PERSON_WORDS: Final = frozenset(_LEX.groups("things.classes")["person"])
 STATE_WORDS: Final = frozenset(_LEX.words("parse.states"))
 """Adjectives that say what happened to the counted things, not which of them."""
 
-WHOLE_COUNTRY_WORDS: Final = frozenset(_LEX.words("parse.whole_country"))
-WHOLE_WORLD_WORDS: Final = frozenset(_LEX.words("parse.whole_world"))
-_WHOLE_PLACE_WORDS: Final = WHOLE_COUNTRY_WORDS | WHOLE_WORLD_WORDS
-OTHER_PLACE_WORDS: Final = frozenset(_LEX.words("parse.other_places"))
-"""Adverbs that put a figure somewhere other than the story's place ('abroad', 'elsewhere
-in Indonesia'): a place scope with the named place they govern."""
-WORLD_NOUNS: Final = frozenset(_LEX.words("parse.world_nouns"))
-"""'around the world', 'across the globe': a place scope though no named place."""
-PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.place_prepositions"))
-_NAMED_PLACE_PREPOSITIONS: Final = frozenset(_LEX.words("parse.named_place_prepositions"))
-"""Prepositions that place a figure only before a place's name ('on Harbour Street')."""
-PLACE_NOUNS: Final = frozenset(_LEX.words("parse.place_nouns"))
-"""Nouns for a place of the story's country that name none ('the capital'): after
-'outside' they are a place scope, the rest of the country."""
-FACILITY_NOUNS: Final = frozenset(_LEX.words("parse.facility_nouns"))
-"""A facility's noun: with a proper noun before it ('Ostrel Hospital'), a named place."""
-CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
-"""Nouns for the country's capital: a place scope after any place preposition ('in the
-capital'), which the merge reads as the story's own city in a city's story."""
-TIME_PREPOSITIONS: Final = frozenset(_LEX.words("parse.time_prepositions"))
 _FATES: Final = frozenset(
     form
     for name, forms in _LEX.groups("happenings.classes").items()
@@ -108,7 +99,6 @@ _HAPPENING_PHRASES: Final = frozenset(
 )
 _PHRASE_WORDS: Final = max((len(p.split()) for p in _HAPPENING_PHRASES), default=1)
 RELATIVES: Final = frozenset({"whom", "which", "who", "that"})
-PRONOUNS: Final = frozenset({"them", "those", "they", "these", "it", "whom", "which", "who"})
 _SOURCE_LABELS: Final = frozenset({"ORG", "PERSON", "GPE", "NORP"})
 _LOOKBACK_TOKENS: Final = 60
 
@@ -142,32 +132,15 @@ class FrameReading:
         return {name: slot for name, slot in named.items() if slot is not None}
 
 
-def _is_number(token: Token) -> bool:
-    """A number's word: digits, a number word or a scale word the parse may take for a
-    noun ('3 lakh', whose lakh is no counted thing)."""
-    return (
-        bool(token.like_num) or token.pos_ == "NUM" or token.tag_ == "CD" or token.lower_ in SCALE
-    )
-
-
 def _anchor(span: Span) -> Token:
-    numbers = [t for t in span if _is_number(t)]
+    numbers = [t for t in span if is_number(t)]
     if not numbers:
         return span.root
     inside = range(span.start, span.end)
     for token in reversed(numbers):
-        if token.head.i not in inside or token.head.i == token.i or not _is_number(token.head):
+        if token.head.i not in inside or token.head.i == token.i or not is_number(token.head):
             return token
     return numbers[-1]
-
-
-def _of_noun(token: Token) -> Token | None:
-    for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    return obj
-    return None
 
 
 def _antecedent(pronoun: Token) -> Token | None:
@@ -201,7 +174,7 @@ def _lasting(noun: Token) -> Slot | None:
     Conservative government'. Two spans are one fact only when these words meet."""
     if noun.lemma_.lower() not in _DURATION_UNITS:
         return None
-    of = _of_noun(noun)
+    of = of_noun(noun)
     return (
         slot([t for t in phrase(of) if t.dep_ not in ("det", "punct")]) if of is not None else None
     )
@@ -232,7 +205,7 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
     if (
         noun is None
         and number.dep_ == "compound"
-        and _is_number(head)
+        and is_number(head)
         and head.dep_ == "nummod"
         and "/" not in head.text  # '2 1/2 days' is one number
     ):
@@ -252,10 +225,10 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
         # else the sign stands where a bare number would ('turnout was 59.9%', 'a vote
         # share of 33.7%', 'a pay rise of 35%').
         climbed = noun.head if noun.dep_ in ("compound", "amod", "nmod", "nummod") else None
-        noun = _of_noun(noun) or climbed or _counted_noun(noun, share=True) or noun
+        noun = of_noun(noun) or climbed or _counted_noun(noun, share=True) or noun
     if noun is None:
-        noun = _of_noun(number)
-        if noun is not None and _is_number(noun):
+        noun = of_noun(number)
+        if noun is not None and is_number(noun):
             noun = _counted_noun(noun)  # '190 of the 1,000 injured': what the 1,000 count
     follows = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
     described = follows is not None and follows.lower_ in STATE_WORDS
@@ -307,11 +280,10 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
                 and child.pos_ in ("NOUN", "PROPN")
             ):
                 noun = child
-    if noun is not None and noun.lemma_.lower() in GENERIC_NOUNS:
+    if noun is not None:
         # 'a toll of soldiers': what the toll counts; 'the count of 65', 'a total of
         # 1,200': the 'of' is the figure itself, so the generic noun stays.
-        of = _of_noun(noun)
-        noun = of if of is not None and not _is_number(of) else noun
+        noun = _of_count(noun) or noun
     if noun is not None and noun.lower_ in PRONOUNS:
         noun = _antecedent(noun) or noun
     return noun
@@ -348,7 +320,7 @@ def _with_joined(noun: Token, number: Token) -> list[Token]:
         end = max(t.i for t in words) + 1
         after = doc[end] if end < len(doc) else None
         goes_on = after is not None and (
-            _is_number(after)
+            is_number(after)
             or after.tag_ == "VBG"  # 'claimed 40 lives and relief groups warning'
             or (
                 after.pos_ in ("VERB", "AUX")
@@ -359,11 +331,20 @@ def _with_joined(noun: Token, number: Token) -> list[Token]:
         )
         if (
             min(t.i for t in words) == noun.i + 2
-            and not any(_is_number(t) or t.dep_ in ("nummod", "det") for t in words)
+            and not any(is_number(t) or t.dep_ in ("nummod", "det") for t in words)
             and not goes_on
         ):
             return [noun, conj]
     return [noun]
+
+
+def _of_count(noun: Token) -> Token | None:
+    """What a count noun counts: its 'of' noun ('the number of deaths'), unless that is
+    the figure itself ('a total of 1,200'); None for any other noun."""
+    if noun.lemma_.lower() not in GENERIC_NOUNS:
+        return None
+    of = of_noun(noun)
+    return of if of is not None and not is_number(of) else None
 
 
 def _count_of(noun: Token) -> Token | None:
@@ -394,8 +375,8 @@ def _tally_level(noun: Token) -> Token | None:
             continue
         if child.lower_ in _FATES:
             return child  # 'the death toll'
-        of = _of_noun(child) if child.lemma_.lower() in GENERIC_NOUNS else None
-        if of is not None and not _is_number(of):
+        of = _of_count(child)
+        if of is not None:
             return of  # 'the number of deaths'; 'the tally' alone says nothing
     return None
 
@@ -403,9 +384,9 @@ def _tally_level(noun: Token) -> Token | None:
 def _qualifier(noun: Token, number: Token) -> Slot | None:
     words: list[Token] = []
     # 'two 5.8 magnitude tremors': the words after the other number are its measure
-    measured = number.head.i if number.dep_ == "compound" and _is_number(number.head) else None
+    measured = number.head.i if number.dep_ == "compound" and is_number(number.head) else None
     for child in noun.lefts:
-        if child.i == number.i or _is_number(child) or not child.text[:1].isalpha():
+        if child.i == number.i or is_number(child) or not child.text[:1].isalpha():
             continue
         if measured is not None and child.i > measured:
             continue
@@ -414,7 +395,7 @@ def _qualifier(noun: Token, number: Token) -> Slot | None:
         elif child.dep_ in ("amod", "compound", "nmod") and not (
             child.tag_ in ("VBN", "VBG") or child.lower_ in STATE_WORDS - {"additional"}
         ):
-            words.extend(t for t in child.subtree if not _is_number(t) and t.dep_ != "punct")
+            words.extend(t for t in child.subtree if not is_number(t) and t.dep_ != "punct")
     for child in number.lefts:
         if child.dep_ in ("amod", "advmod") and child.lower_ in ("first", "another", "additional"):
             words.append(child)
@@ -547,10 +528,7 @@ def _happening(
 def _relative_subject(clause: Token) -> bool:
     """The relative clause's subject is its relative pronoun ('who died'), so the clause
     says what its head did or met."""
-    return any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "that", "which")
-        for c in clause.children
-    )
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in RELATIVES for c in clause.children)
 
 
 def _fate(words: Slot) -> bool:
@@ -574,7 +552,7 @@ def _state_noun(obj: Token) -> bool:
     """The object of a state phrase: no name, date or number, and no place ('in the
     capital', 'in the country')."""
     return obj.pos_ == "NOUN" and not (
-        obj.ent_type_ or _is_number(obj) or obj.lemma_.lower() in _PLACE_WORDS
+        obj.ent_type_ or is_number(obj) or obj.lemma_.lower() in _PLACE_WORDS
     )
 
 
@@ -612,7 +590,7 @@ def _done_to_object(verb: Token) -> bool:
     and the next count of a list for an object ('60 others injured and 300 homes
     destroyed', whose homes have a fate of their own)."""
     return _inflicting(verb) and any(
-        (child.dep_ == "dobj" or (child.dep_ == "npadvmod" and _is_number(child)))
+        (child.dep_ == "dobj" or (child.dep_ == "npadvmod" and is_number(child)))
         and child.lower_ not in _FATES
         and child.lower_ not in TAKEN_LIVES
         and child.ent_type_ not in PLACE_LABELS
@@ -781,244 +759,6 @@ def _xcomp_happening(verb: Token) -> Slot | None:
         node = inner[0]
 
 
-def _scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
-    """A place and a time attached to the number, its noun or its verb, outside the
-    figure's `own` words: the parser may hang the figure's number or hedge on its verb
-    as a date ('estimated the crowd at 70', 'lasted about 20 hours'), which dates nothing."""
-    place: Slot | None = None
-    time: Slot | None = None
-
-    def scope(tokens: list[Token]) -> Slot | None:
-        if any(own.start <= t.i < own.end for t in tokens):
-            return None
-        return slot(tokens)
-
-    for head in anchors:
-        # 'had marched, 55,000 of them in Paris': a phrase after another figure's part of
-        # the same verb is that part's, which the parser may hang on the verb.
-        parts = [i for i in _parts_on(head) if i not in range(own.start, own.end)]
-        for child in head.children:
-            if child.dep_ == "prep" and parts and child.i > min(parts):
-                continue
-            if child.dep_ == "prep" and (words := _two_word_time(child)) is not None:
-                time = time or scope(words)  # 'the toll as of March 4'
-                continue
-            if child.dep_ == "prep":
-                for obj in child.children:
-                    if obj.dep_ != "pobj":
-                        continue
-                    ent = entity_at(obj)
-                    label = ent.label_ if ent is not None else ""
-                    named = (
-                        label in PLACE_LABELS
-                        or (obj.pos_ == "PROPN" and names_a_place(obj))
-                        or _named_place_noun(obj)
-                        or obj.lower_ in WORLD_NOUNS
-                        or obj.lemma_ in CAPITAL_NOUNS
-                        or (child.lower_ == "outside" and obj.lemma_ in PLACE_NOUNS)
-                    )
-                    # 'on London's Oxford Street', which the parse may take for a body's
-                    # name; a street or site alone ('on Bourbon Street') is where the event
-                    # itself happened, and the parse's 'on Windows' is no place
-                    along = child.lower_ in _NAMED_PLACE_PREPOSITIONS and (
-                        label == "GPE" or _of_a_place(obj)
-                    )
-                    named = named or along
-                    inner = None if named else _inner_place(obj)
-                    if inner is not None and child.lower_ in PLACE_PREPOSITIONS:
-                        # 'in ten provinces in Turkey': the named place the phrase is in
-                        place = place or scope(inner)
-                    elif named and (child.lower_ in PLACE_PREPOSITIONS or along):
-                        # 'in Tampere County alone': the adverb is no part of the place;
-                        # 'in the coastal city of Brenmoor' is Brenmoor
-                        name = _name_of_place_noun(obj)
-                        words = name_phrase(name or obj) + _joined_places(name or obj)
-                        place = place or scope(words if name else [child, *words])
-                    elif label in TIME_LABELS and child.lower_ in TIME_PREPOSITIONS:
-                        time = time or scope([child, *phrase(obj)])
-            elif child.dep_ in ("npadvmod", "advmod", "nmod", "obl"):
-                ent = entity_at(child)
-                if ent is not None and ent.label_ in TIME_LABELS:
-                    time = time or scope(phrase(child))
-                elif child.lower_ in _WHOLE_PLACE_WORDS:
-                    place = place or scope([child])
-                elif child.lower_ in OTHER_PLACE_WORDS:
-                    place = place or scope(phrase(child))
-    return place, time
-
-
-def _joined_places(place: Token) -> list[Token]:
-    """The places joined to a place's name by 'and' ('across Chile and Peru'): a figure
-    of both is no figure of the first alone."""
-    joined: list[Token] = []
-    for conj in place.children:
-        if conj.dep_ == "conj" and (
-            conj.ent_type_ in PLACE_LABELS or (conj.pos_ == "PROPN" and names_a_place(conj))
-        ):
-            joined.extend([*name_phrase(conj), *_joined_places(conj)])
-    return [t for t in joined if not t.is_space]
-
-
-def _two_word_time(prep: Token) -> list[Token] | None:
-    """'as of March 4', which the parse hangs as a preposition on a preposition: the
-    words of the time with both."""
-    if prep.lower_ not in TIME_PREPOSITIONS:
-        return None
-    for inner in prep.children:
-        if inner.dep_ != "prep" or inner.i != prep.i + 1 or inner.lower_ not in TIME_PREPOSITIONS:
-            continue
-        for obj in inner.children:
-            ent = entity_at(obj)
-            if obj.dep_ == "pobj" and ent is not None and ent.label_ in TIME_LABELS:
-                # the whole date ('as of 8 November', 'as of 7 a.m. on Monday')
-                return [prep, inner, *ent, *phrase(obj)]
-    return None
-
-
-def _of_a_place(obj: Token) -> bool:
-    """A name that a named place owns ('London's Oxford Street', 'Madrid's Puerta del
-    Sol'): a place in that place."""
-    return obj.pos_ == "PROPN" and any(c.dep_ == "poss" and _a_place(c) for c in obj.children)
-
-
-def _parts_on(head: Token) -> list[int]:
-    """Where figures that count a part by a pronoun hang on `head` ('had marched, 55,000
-    of them in Paris'): a phrase after one is the part's, though the parser may hang it
-    on the verb."""
-    return [c.i for c in head.children if _is_number(c) and _by_pronoun(c)]
-
-
-def _inner_place(obj: Token) -> list[Token] | None:
-    """'provinces in Turkey', 'cities across France': the named place a plural place noun
-    lies in, with its preposition."""
-    if obj.lemma_.lower() not in PLACE_NOUNS or obj.tag_ != "NNS":
-        return None
-    for child in obj.children:
-        if child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS:
-            for inner in child.children:
-                ent = entity_at(inner)
-                if inner.dep_ == "pobj" and ent is not None and ent.label_ in PLACE_LABELS:
-                    return [child, *name_phrase(inner)]
-    return None
-
-
-def _name_of_place_noun(obj: Token) -> Token | None:
-    """The name in 'the city of Tampere': the proper noun its 'of' phrase holds."""
-    if obj.lemma_.lower() not in PLACE_NOUNS:
-        return None
-    for child in obj.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            for o in child.children:
-                if o.dep_ == "pobj" and o.pos_ == "PROPN":
-                    return o
-    return None
-
-
-def _named_place_noun(obj: Token) -> bool:
-    """A place noun a proper name makes one place: 'in Tampere district', 'in the Brenmoor
-    county', 'in the city of Tampere' (the tagger takes in the name but not the noun, or
-    neither)."""
-    noun = obj.lemma_.lower()
-    if noun not in PLACE_NOUNS and noun not in FACILITY_NOUNS:
-        return False
-    named = any(child.dep_ == "compound" and child.pos_ == "PROPN" for child in obj.children)
-    return named or _name_of_place_noun(obj) is not None
-
-
-_CLAUSE_LINKS: Final = frozenset({"advcl", "relcl", "acl", "conj"})
-"""How a figure's clause hangs on the one it adds to: a participle ('..., killing five'),
-a relative clause ('the explosion, in which seven were hurt') or a second verb."""
-_CLAUSE_CLIMB: Final = 3
-
-
-def _clause_place(verb: Token) -> Slot | None:
-    """The place of the clause a figure's clause adds to, when its own names none: 'a
-    driver steered a car into a market in Magdeburg, killing five people' counts the dead
-    in Magdeburg; 'in Tampere, where 43 people died', in Tampere. Climbs participles,
-    relative clauses and conjoined verbs, never a verb of saying (where a source spoke is
-    not where the count holds)."""
-    node = verb
-    for _ in range(_CLAUSE_CLIMB):
-        if node.dep_ not in _CLAUSE_LINKS or node.head.i == node.i:
-            return None
-        relative = _where_clause(node)
-        if relative is not None:
-            # 'in Tampere County, where 43 deaths were confirmed': the clause's place is the
-            # place its 'where' stands for
-            where = relative.head
-            if names_a_place(where):
-                opener = where.head if where.dep_ == "pobj" else None
-                lead = (
-                    [opener] if opener is not None and opener.lower_ in PLACE_PREPOSITIONS else []
-                )
-                return slot([*lead, *phrase(where)])
-        node = node.head
-        if node.lemma_ in SAYING:
-            return None
-        found = _place_below(node, depth=2)
-        if found is not None:
-            return found
-    return None
-
-
-def _where_clause(node: Token) -> Token | None:
-    """The relative clause a 'where' of `node` opens: `node` itself, or the relative clause
-    it is joined to ('Peru, whose north was hit and where the toll climbed')."""
-    if not any(c.lower_ == "where" for c in node.children):
-        return None
-    while node.dep_ == "conj" and node.head.i != node.i:
-        node = node.head
-    return node if node.dep_ == "relcl" else None
-
-
-def _fronted_place(number: Token) -> Slot | None:
-    """The place of a phrase that opens the figure's sentence, set off by a comma: 'In
-    Lyon, police put the crowd at 14,000, while the CGT said 20,000 had marched' counts
-    both in Lyon. Said first, it frames the whole sentence, its reported clauses too. The
-    place is a named place by the entity tagger or, as a proper noun it took for
-    something else ('Lyon' as a person), by the gazetteer."""
-    sentence = number.sent
-    opener = sentence[0]
-    if opener.dep_ != "prep" or opener.lower_ not in PLACE_PREPOSITIONS:
-        return None
-    if opener.head.i != sentence.root.i:
-        return None
-    objects = [c for c in opener.children if c.dep_ == "pobj"]
-    if not objects:
-        return None
-    words = phrase(objects[0])
-    last = max(t.i for t in [opener, *words])
-    if last + 1 >= sentence.end or number.doc[last + 1].text != ",":
-        return None
-    if not names_a_place(objects[0]):
-        return None
-    return slot([opener, *words])
-
-
-def _place_below(head: Token, depth: int) -> Slot | None:
-    """A named place in a prepositional phrase on `head`, or on such a phrase's noun
-    ('into a market in Magdeburg'), `depth` phrases down at most."""
-    parts = _parts_on(head)
-    for child in head.children:
-        if child.dep_ == "advmod" and child.lower_ in OTHER_PLACE_WORDS:
-            return slot(phrase(child))  # 'Elsewhere in Indonesia, Mount Marapi erupted'
-        if child.dep_ != "prep" or (parts and child.i > min(parts)):
-            continue
-        for obj in child.children:
-            if obj.dep_ != "pobj":
-                continue
-            words = phrase(obj)
-            named = any(t.ent_type_ in PLACE_LABELS for t in words)
-            if named and child.lower_ in PLACE_PREPOSITIONS:
-                return slot([child, *words])
-            if depth > 1 and (deeper := _place_below(obj, depth - 1)) is not None:
-                return deeper
-        # 'In the attack, in Magdeburg, ...': the second phrase hangs on the first's word.
-        if depth > 1 and (deeper := _place_below(child, depth - 1)) is not None:
-            return deeper
-    return None
-
-
 def _named(token: Token, *, person: bool = False) -> Slot | None:
     """A party's name at `token`: an organisation's, nation's or country's, as a proper
     noun's words or its named entity; None for a description ('the party'). A person's
@@ -1098,20 +838,13 @@ def _tally_place(noun: Token) -> Slot | None:
     if noun.lemma_.lower() not in _TALLY_NOUNS and noun.lower_ not in _TALLY_NOUNS:
         return None
     for child in noun.children:
-        if child.dep_ == "poss" and _a_place(child):
+        if child.dep_ == "poss" and a_place(child):
             return slot([t for t in name_phrase(child) if t.dep_ != "case"])
         if child.dep_ == "prep" and child.lower_ == "for":
             for obj in child.children:
-                if obj.dep_ == "pobj" and _a_place(obj):
+                if obj.dep_ == "pobj" and a_place(obj):
                     return slot(name_phrase(obj))
     return None
-
-
-def _a_place(token: Token) -> bool:
-    """A place by the tagger's label; a name it gave no label, by the gazetteer."""
-    if token.ent_type_:
-        return token.ent_type_ in PLACE_LABELS
-    return names_a_place(token)
 
 
 def _owner(noun: Token | None, number: Token, verb: Token | None) -> Slot | None:
@@ -1190,7 +923,7 @@ def _rival_of(number: Token) -> tuple[Token, Token] | None:
     other = verb.head
     own = range(verb.left_edge.i, verb.right_edge.i + 1)
     for token in other.subtree:
-        if token.i not in own and _is_number(token) and token.i != number.i:
+        if token.i not in own and is_number(token) and token.i != number.i:
             noun = _counted_noun(token)
             if noun is not None and noun.pos_ == "NOUN" and noun.lower_ not in PRONOUNS:
                 return token, noun
@@ -1199,14 +932,6 @@ def _rival_of(number: Token) -> tuple[Token, Token] | None:
 
 _RIVAL_LINKS: Final = frozenset({"advcl", "conj"})
 """How a rival source's clause hangs on the clause of the figure it answers."""
-
-
-def _by_pronoun(number: Token) -> bool:
-    """Whether the figure names its things by a pronoun ('killed 15 of them'): the noun it
-    stands for hangs on another verb ('infected 66 people'), which tells what befell
-    these only when the figure's own clause does not."""
-    pointer = _of_noun(number)
-    return pointer is not None and pointer.lower_ in PRONOUNS
 
 
 def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
@@ -1219,7 +944,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     people = None
     if noun is not None and (level := _tally_level(noun)) is not None:
         people, noun = noun, level  # 'the toll rose to 212 people in Ostrel': the toll's
-    happening, verb = _happening(None, number) if _by_pronoun(number) else (None, None)
+    happening, verb = _happening(None, number) if by_pronoun(number) else (None, None)
     if happening is None:  # '25 of them minors': what befell the noun befell these
         happening, verb = _happening(noun, number)
     rival = _rival_of(number) if noun is None and happening is None else None
@@ -1240,13 +965,13 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         # 'the number of homes lost in Peru', the participle parsed on the count
         described += [c for c in count.children if c.dep_ == "acl"]
     anchors = [t for t in (number, noun, people, verb, befell, *described) if t is not None]
-    place, time = _scopes(list(dict.fromkeys(anchors)), span)
+    place, time = scopes(list(dict.fromkeys(anchors)), span)
     if time is None and (opening := _opening_preposition(number)) is not None:
-        _, time = _scopes([opening], span)  # 'down from 17.06% on Sept. 18'
+        _, time = scopes([opening], span)  # 'down from 17.06% on Sept. 18'
     if place is None and verb is not None:
-        place = _clause_place(verb)
+        place = clause_place(verb)
     if place is None:
-        place = _fronted_place(number)
+        place = fronted_place(number)
     tally_place = _tally_place(noun) if place is None and noun is not None else None
     if tally_place is not None:
         place = tally_place

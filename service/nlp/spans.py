@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from service.nlp.places import lookup as gazetteer_place
+from service.text.numbers import SCALE
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Span, Token
@@ -14,6 +15,8 @@ PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
 """Entity labels of places."""
 TIME_LABELS: Final = frozenset({"DATE", "TIME"})
 """Entity labels of dates and times."""
+PRONOUNS: Final = frozenset({"them", "those", "they", "these", "it", "whom", "which", "who"})
+"""Pronouns that stand for counted things ('15 of them', '1,000 of whom')."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +75,29 @@ def names_a_place(head: Token) -> bool:
     if not proper or len(proper) != len([t for t in words if t.is_alpha and t.pos_ != "DET"]):
         return False
     return gazetteer_place(" ".join(t.text for t in proper)) is not None
+
+
+def is_number(token: Token) -> bool:
+    """A number's word: digits, a number word or a scale word the parse may take for a
+    noun ('3 lakh', whose lakh is no counted thing)."""
+    return (
+        bool(token.like_num) or token.pos_ == "NUM" or token.tag_ == "CD" or token.lower_ in SCALE
+    )
+
+
+def of_noun(token: Token) -> Token | None:
+    """The noun of an 'of' phrase after `token` ('30 of the dead' → 'dead')."""
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
+
+
+def by_pronoun(number: Token) -> bool:
+    """Whether the figure names its things by a pronoun ('killed 15 of them'): the noun it
+    stands for hangs on another verb ('infected 66 people'), which tells what befell
+    these only when the figure's own clause does not."""
+    pointer = of_noun(number)
+    return pointer is not None and pointer.lower_ in PRONOUNS

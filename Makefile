@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 SAMPLE := evals/datasets/dev/kim-beijing-2025
 OUT ?= out
 
-.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances why-apart flagged bench-llm bench-mine bench-slots bench-throughput smoke serve install install-local image-steps clean help screenshots
+.PHONY: bench-cluster stack bench-scale run test record record-consensus lint eval eval-live bench bench-faults bench-tolerances why-apart why-editor flagged bench-llm bench-mine bench-slots bench-throughput smoke serve install install-local image-steps clean help screenshots
 
 help:
 	@echo "make run     - set up (venv + embedded model) and summarise the sample cluster"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-cluster - event clustering of 1k-10k synthetic articles (time, memory, growth)"
 	@echo "make bench-tolerances - conflict/revision F1 on dev and test with each merge tolerance at +-10/20%"
 	@echo "make flagged - the conflicts and revisions the merge flags on ECB+ (unseen real events), for reading"
+	@echo "make why-editor - a cause for each false and missed conflict and revision, dev and test (no LLM and gold records)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -139,6 +140,12 @@ bench-tolerances: install
 why-apart: install
 	$(PY) -m evals.apart
 	$(PY) -m evals.apart --gold
+
+# No LLM: a cause for each false and missed conflict and revision (gold says revised,
+# spans gold facts, kept apart and by what, ...); dev and test as counts, `--list` for dev.
+why-editor: install
+	$(PY) -m evals.why_editor
+	$(PY) -m evals.why_editor --gold
 
 # What the merge flags (conflicts, revisions) on ECB+'s real clusters, which it was never
 # tuned on, for reading: there is no conflict gold there.

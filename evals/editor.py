@@ -110,7 +110,7 @@ def recovered(gold: GoldFact, fact: Fact, ctx: ScoringContext) -> int:
     return found
 
 
-def _match(
+def matched_pairs(
     gold: Sequence[GoldFact], facts: Sequence[Fact], ctx: ScoringContext
 ) -> list[tuple[int, int]]:
     """One-to-one pairs (gold index, fact index) where the fact shows two or more of the
@@ -138,7 +138,7 @@ def score_status(
     predicted = [f for f in consensus.facts if f.status == status and keep(f)]
     if not wanted and not predicted:
         return unscored(f"no {status} fact in the gold or the prediction")
-    pairs = _match(wanted, predicted, ctx)
+    pairs = matched_pairs(wanted, predicted, ctx)
     matched_gold = {gi for gi, _ in pairs}
     matched_fact = {fi for _, fi in pairs}
     details = [

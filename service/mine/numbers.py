@@ -20,7 +20,14 @@ ORDINALS = {
 } | {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
      "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
 SCALE_WORDS = alternation(sorted(SCALE, key=len, reverse=True))  # 'lakhs' before 'lakh'
-DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{1,15}(?:\.[0-9]+)?"
+# Thousands grouped by commas, or by single spaces as many outlets outside the US write
+# them ('3 518 people', also with a no-break or thin space): a group of three digits
+# after one space joins the number before it; a year or any four digits never starts one.
+DIGITS = (
+    r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+    r"|[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{3})+(?![0-9]|[.,][0-9])"
+    r"|[0-9]{1,15}(?:\.[0-9]+)?"
+)
 WORD_NUMBER = (
     rf"(?:{'|'.join(TENS)})(?:(?:-|{H})(?:{'|'.join(list(SMALL)[1:10])})\b)?"
     rf"|(?:a|one){H}+(?:hundred|thousand|million|billion)|(?:a{H}+)?dozen"
@@ -50,7 +57,7 @@ def number_value(raw: str) -> float:
     """The value of a number the patterns matched: digits, or number words ('twenty-one')."""
     raw = raw.lower()
     if raw[0].isdigit():
-        return float(raw.replace(",", ""))
+        return float(re.sub(r"[,\s\u2009\u202f]", "", raw))
     parts = re.split(r"[\s-]+", raw)
     if parts[0] in ("a", "one") and len(parts) > 1:
         return 12.0 if parts[1] == "dozen" else SCALE[parts[1]]

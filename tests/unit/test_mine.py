@@ -694,3 +694,20 @@ def test_lakh_crore_and_the_rupee_sign(
 def test_the_swiss_franc_gives_a_sum(text: str, value: float, unit: str) -> None:
     [quantity] = mine(Article(text=text)).quantities
     assert (quantity.value, quantity.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # thousands grouped by spaces, as many outlets outside the US write them
+        ("In the Tarro region, 3 518 people were evacuated.", [3518.0]),
+        ("Officials said 12\u00a0500 people left and 1\u202f300 homes flooded.", [12500.0, 1300.0]),
+        ("The toll reached 1 250 on Monday, up from 980.", [1250.0, 980.0]),
+        # never a year, nor a group of other than three digits
+        ("In 2023 150 people died.", [150.0]),
+        ("Flights 30 and 41 were cancelled, and 12 45-minute delays followed.", [30.0, 41.0, 12.0]),
+    ],
+)
+def test_thousands_grouped_by_spaces(text: str, values: list[float]) -> None:
+    found = [q.value for q in mine(Article(text=text)).quantities if q.value is not None]
+    assert found[: len(values)] == values

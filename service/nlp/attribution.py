@@ -16,7 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.spans import TIME_LABELS, Slot, entity_at, names_a_place, phrase, slot
+from service.nlp.spans import (
+    TIME_LABELS,
+    Slot,
+    entity_at,
+    in_gazetteer,
+    names_a_place,
+    phrase,
+    slot,
+)
 from service.text.words import DASHES, DATELINE_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +54,9 @@ SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
 """Common nouns that name a source on their own ('officials', 'police')."""
 
 LOCATIVE_COUNTING: Final = frozenset(_LEX.words("parse.locative_counting"))
+PLACE_REPORTING: Final = frozenset(_LEX.words("parse.place_reporting"))
+"""Verbs said of agencies as often as of places: a subject the gazetteer knows as a place
+is where the count was made ('Chile reported 190 deaths')."""
 """Verbs of counting whose place subject is where the count was made, not its source."""
 
 DOCUMENTS: Final = frozenset(_LEX.words("parse.source_documents"))
@@ -257,13 +268,22 @@ def _could_give(subject: Token, number: Token) -> bool:
     organisation ('the local prefecture'), not a bare plural ('relatives gave')."""
     if any(t.i == number.i for t in subject.subtree):
         return False
-    if subject.head.lemma_ in LOCATIVE_COUNTING and names_a_place(subject):
+    if counted_where(subject.head, subject):
         return False  # 'San Remigio recorded 22 deaths': where, not who
     if subject.head.lemma_ not in SAYING_BY_SOURCES:
         return True
     if subject.head.pos_ == "VERB" and any(c.dep_ == "prt" for c in subject.head.children):
         return False  # a phrasal verb ('add up to') says nothing
     return _source_like(subject)
+
+
+def counted_where(verb: Token, subject: Token) -> bool:
+    """The verb's subject is where the count was made, not who gives it: a place before a
+    verb of counting ('San Remigio recorded 22 deaths'), a place the gazetteer knows before
+    'reported' (an agency's initials the entity tagger takes for a place report as a source)."""
+    if verb.lemma_ in LOCATIVE_COUNTING:
+        return names_a_place(subject)
+    return verb.lemma_ in PLACE_REPORTING and in_gazetteer(subject)
 
 
 def _source_like(subject: Token) -> bool:
@@ -341,6 +361,8 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                 speaker = _past_dateline(child)
                 if speaker is None:
                     continue  # the dateline's place: the subject may come after the dash
+                if counted_where(node, speaker):
+                    return False, None  # 'Chile reported 22 deaths': where, not who
                 if _could_give(speaker, number):
                     subject = speaker
                 else:
@@ -429,10 +451,11 @@ def figure_source(number: Token) -> tuple[bool, Slot | None]:
     author of a count the clause holds still does ('the council's count stands at 72,
     according to its report'). A figure no verb of saying of its sentence reports is found
     too, as no one's (`_reported_elsewhere`): the writer's, not the next clause's speaker's."""
-    node, counted = number, None
+    node, counted, placed = number, None, False
     while True:
         found, source = _given_at(node, number)
         counted = counted or _counted_by(node)
+        placed = placed or any(c.dep_ == "nsubj" and counted_where(node, c) for c in node.children)
         if found:
             # giving words that name no one ('according to its latest report') leave the
             # author of the count the clause holds ('the council's count stands at 72')
@@ -445,7 +468,8 @@ def figure_source(number: Token) -> tuple[bool, Slot | None]:
             obj = _according_object(token)
             if obj is not None:
                 return True, source_slot(obj)
-    if counted is None and _reported_elsewhere(number):
+    if counted is None and (placed or _reported_elsewhere(number)):
+        # a place counted it ('Chile reported 22 deaths') and no one above says it
         return True, None
     return counted is not None, counted
 

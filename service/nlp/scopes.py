@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.attribution import SAYING
+from service.nlp.attribution import LOCATIVE_COUNTING, PLACE_REPORTING, SAYING, counted_where
 from service.nlp.spans import (
     PLACE_LABELS,
     TIME_LABELS,
@@ -63,6 +63,8 @@ def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
         return slot(tokens)
 
     for head in anchors:
+        if place is None and head.lemma_ in LOCATIVE_COUNTING | PLACE_REPORTING:
+            place = scope(_counting_place(head))  # 'Tarro recorded 22 deaths': in Tarro
         # 'had marched, 55,000 of them in Paris': a phrase after another figure's part of
         # the same verb is that part's, which the parser may hang on the verb.
         parts = [i for i in parts_on(head) if i not in range(own.start, own.end)]
@@ -114,6 +116,16 @@ def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                 elif child.lower_ in OTHER_PLACE_WORDS:
                     place = place or scope(phrase(child))
     return place, time
+
+
+def _counting_place(verb: Token) -> list[Token]:
+    """A place that is the subject of a verb of counting is where the count was made
+    ('Tarro and Kessby recorded 80 and 60 deaths'), with the places joined to it; no words
+    for any other subject."""
+    for subject in verb.children:
+        if subject.dep_ == "nsubj" and counted_where(verb, subject):
+            return name_phrase(subject) + _joined_places(subject)
+    return []
 
 
 def _joined_places(place: Token) -> list[Token]:

@@ -70,9 +70,17 @@ def names_a_place(head: Token) -> bool:
     no place: its head is no place's name."""
     if head.ent_type_ in PLACE_LABELS:
         return True
+    return in_gazetteer(head)
+
+
+def in_gazetteer(head: Token) -> bool:
+    """The phrase of `head` is proper names (an article aside) the gazetteer knows as a
+    place, whatever the entity tagger says (it takes some agencies' initials for places)."""
     words = name_phrase(head)
     proper = [t for t in words if t.pos_ == "PROPN"]
-    if not proper or len(proper) != len([t for t in words if t.is_alpha and t.pos_ != "DET"]):
+    # ('Chile and Peru': the phrase of 'Chile' keeps the 'and' before the place joined to it)
+    named = [t for t in words if t.is_alpha and t.pos_ not in ("DET", "CCONJ")]
+    if not proper or len(proper) != len(named):
         return False
     return gazetteer_place(" ".join(t.text for t in proper)) is not None
 

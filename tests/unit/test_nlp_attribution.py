@@ -474,3 +474,34 @@ def test_putting_something_at_risk_gives_no_figure() -> None:
     )
     assert source_of(text, "400") == "analysts"
     assert source_of("Police put the crowd at 9,000 on Friday.", "9,000") == "Police"
+
+
+def place_of(text: str, figure: str) -> str | None:
+    start = text.index(figure)
+    reading = read_frame(parse(text), start, start + len(figure))
+    return reading.place.text if reading.place else None
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place", "source"),
+    [
+        # a country or city the gazetteer knows that reports a count is where it was made
+        ("Chile reported 190 deaths on Monday.", "190 deaths", "Chile", None),
+        ("Chile and Peru reported 190 and 80 deaths.", "190", "Chile and Peru", None),
+        # a speaker above it still gives the figure
+        (
+            "Peru reported 80 deaths, the health ministry said.",
+            "80 deaths",
+            "Peru",
+            "the health ministry",
+        ),
+        # a place that records it, as before, and now where it was recorded
+        ("Manchester recorded 22 deaths over the weekend.", "22 deaths", "Manchester", None),
+        # who reports is a source when no place
+        ("Police reported 40 arrests overnight.", "40 arrests", None, "Police"),
+    ],
+)
+def test_a_place_that_reports_a_count_is_where_it_was_made(
+    text: str, figure: str, place: str | None, source: str | None
+) -> None:
+    assert (place_of(text, figure), source_of(text, figure)) == (place, source)

@@ -94,8 +94,8 @@ def kept_apart(
     return found
 
 
-def cluster_pairs(paths: Sequence[Path], *, gold: bool) -> Iterator[tuple[Path, list[Apart]]]:
-    """`kept_apart` for each built-in cluster, with the no-LLM or the gold records."""
+def merged_clusters(paths: Sequence[Path], *, gold: bool) -> Iterator[tuple[Path, MergeContext]]:
+    """Each built-in cluster's merge context, of the no-LLM or (`gold`) the gold records."""
     with open_pipeline(Settings(), use_llm=False) as pipeline:
         for path in paths:
             cluster = load_builtin_cluster(path)
@@ -104,9 +104,13 @@ def cluster_pairs(paths: Sequence[Path], *, gold: bool) -> Iterator[tuple[Path, 
                 records = list(cluster.gold_records)
             else:
                 records = [pipeline.extract(article) for article in articles]
-            ctx = merge_context(records, DEFAULT_TOLERANCES, articles)
-            facts = read_consensus_gold(path)
-            yield path, kept_apart(ctx, facts, group_figures(ctx))
+            yield path, merge_context(records, DEFAULT_TOLERANCES, articles)
+
+
+def cluster_pairs(paths: Sequence[Path], *, gold: bool) -> Iterator[tuple[Path, list[Apart]]]:
+    """`kept_apart` for each built-in cluster, with the no-LLM or the gold records."""
+    for path, ctx in merged_clusters(paths, gold=gold):
+        yield path, kept_apart(ctx, read_consensus_gold(path), group_figures(ctx))
 
 
 def count_reasons(paths: Sequence[Path], *, gold: bool, show: bool) -> Counter[str]:

@@ -29,23 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from evals.apart import kept_apart
-from evals.builtin import (
-    BUILTIN_DATASETS,
-    cluster_dirs,
-    load_builtin_cluster,
-    read_aliases,
-    read_consensus_gold,
-)
+from evals.apart import kept_apart, merged_clusters
+from evals.builtin import BUILTIN_DATASETS, cluster_dirs, read_aliases, read_consensus_gold
 from evals.editor import matched_pairs, recovered
 from evals.scorers import GoldFact, ScoringContext
 from schemas.consensus import Consensus, Fact, FactStatus
-from service.merge.consensus import build_consensus, merge_context
+from service.merge.consensus import build_consensus
 from service.merge.context import MergeContext
 from service.merge.figure_groups import group_figures
-from service.merge.tolerances import DEFAULT_TOLERANCES
-from service.pipeline import open_pipeline
-from service.settings import Settings
 
 STATUSES: Final[tuple[FactStatus, ...]] = ("conflicting", "revised")
 """The statuses an editor reads first."""
@@ -120,17 +111,9 @@ def editor_wrongs(
 
 def cluster_wrongs(paths: Sequence[Path], *, gold: bool) -> Iterator[tuple[Path, list[Wrong]]]:
     """`editor_wrongs` for each built-in cluster, with the no-LLM or the gold records."""
-    with open_pipeline(Settings(), use_llm=False) as pipeline:
-        for path in paths:
-            cluster = load_builtin_cluster(path)
-            articles = [case.article for case in cluster.cases]
-            if gold:
-                records = list(cluster.gold_records)
-            else:
-                records = [pipeline.extract(article) for article in articles]
-            merge = merge_context(records, DEFAULT_TOLERANCES, articles)
-            scoring = ScoringContext(aliases=read_aliases(path))
-            yield path, editor_wrongs(merge, read_consensus_gold(path), scoring)
+    for path, merge in merged_clusters(paths, gold=gold):
+        scoring = ScoringContext(aliases=read_aliases(path))
+        yield path, editor_wrongs(merge, read_consensus_gold(path), scoring)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

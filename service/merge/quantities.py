@@ -42,9 +42,7 @@ from service.merge.drafts import (
     with_outlets,
 )
 from service.merge.figure_groups import group_figures
-from service.merge.frames import (
-    FigureFrame,
-)
+from service.merge.frames import FigureFrame, happenings_in
 from service.merge.grouping import most_common
 from service.merge.intervals import (
     Figure,
@@ -235,11 +233,21 @@ def _label(obs: Sequence[Observation], main: FigureFrame) -> str:
     for o in obs:
         if o.label:
             articles[o.label].add(o.article_id)
+    # A description naming another happening than the fact's own gives way to one that
+    # does not, if any ('dead' for a count of the wounded, a word from further on).
+    fitting = {label: ids for label, ids in articles.items() if _may_name(label, main)}
+    articles = fitting or articles
     if not articles:
         words = [main.entity, *sorted(main.happening)]
         return " ".join(w for w in words if w) or "figure"
     label = most_common({k: len(v) for k, v in articles.items()}, lambda n: (len(n), n))
     return label + (" (vague count)" if main.vague else "")
+
+
+def _may_name(label: str, main: FigureFrame) -> bool:
+    """The description names no happening, or one of the fact's own."""
+    named = happenings_in(label)
+    return not (named and main.happening) or bool(named & main.happening)
 
 
 def _figure_value(ctx: MergeContext, group: Sequence[Observation]) -> FactValue:

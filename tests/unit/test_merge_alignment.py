@@ -1320,3 +1320,26 @@ def test_the_same_figure_said_again_weeks_later_is_one_fact() -> None:
     for days_a, days_b in ((early, late), (late, early)):
         assert not isinstance(judge(two, two, days_a, days_b, tol, same_figure=True), str)
         assert judge(two, two, days_a, days_b, tol, drift=True) == "time"
+
+
+def test_a_description_naming_another_happening_gives_way_to_one_naming_its_own() -> None:
+    # the miner took 'dead' from further on in one article ('... wounding 11, was found
+    # dead'); the fact counts the wounded, and its statement says so
+    consensus = merge_records(
+        [
+            record("a", quantities=[figure(11, "11", "dead", happening="wounding")]),
+            record(
+                "b", quantities=[figure(11, "11 others", "others wounded", happening="wounded")]
+            ),
+        ]
+    )
+    [fact] = [f for f in consensus.facts if f.kind == "quantity"]
+    assert fact.statement.startswith("others wounded:"), fact.statement
+    # a description alone keeps its words, whatever they name
+    alone = merge_records(
+        [
+            record("a", quantities=[figure(11, "11", "dead", happening="wounding")]),
+            record("b", quantities=[figure(11, "11", "dead", happening="wounded")]),
+        ]
+    )
+    assert [f.statement.split(":")[0] for f in alone.facts if f.kind == "quantity"] == ["dead"]

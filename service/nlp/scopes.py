@@ -255,14 +255,13 @@ def _where_clause(node: Token) -> Token | None:
 def fronted_place(number: Token) -> Slot | None:
     """The place of a phrase that opens the figure's sentence, set off by a comma: 'In
     Lyon, police put the crowd at 14,000, while the CGT said 20,000 had marched' counts
-    both in Lyon. Said first, it frames the whole sentence, its reported clauses too. The
-    place is a named place by the entity tagger or, as a proper noun it took for
-    something else ('Lyon' as a person), by the gazetteer."""
+    both in Lyon. Said first, it frames the whole sentence, its reported clauses too,
+    whichever verb the parse hangs it on. The place is a named place by the entity tagger
+    or, as a proper noun it took for something else ('Lyon' as a person), by the
+    gazetteer, or a place noun a proper name makes one place ('In Tampere district, ...')."""
     sentence = number.sent
     opener = sentence[0]
     if opener.dep_ != "prep" or opener.lower_ not in PLACE_PREPOSITIONS:
-        return None
-    if opener.head.i != sentence.root.i:
         return None
     objects = [c for c in opener.children if c.dep_ == "pobj"]
     if not objects:
@@ -271,8 +270,8 @@ def fronted_place(number: Token) -> Slot | None:
     last = max(t.i for t in [opener, *words])
     if last + 1 >= sentence.end or number.doc[last + 1].text != ",":
         return None
-    if not names_a_place(objects[0]):
-        return None
+    if not (names_a_place(objects[0]) or _named_place_noun(objects[0])):
+        return None  # ('In Tampere district, ...' is a named place too)
     return slot([opener, *words])
 
 

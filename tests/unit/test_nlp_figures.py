@@ -713,3 +713,31 @@ def test_the_year_in_a_figures_own_relative_clause_dates_it() -> None:
     article = Article(id="a", text=text, outlet="Outlet a", published_at="2026-03-06T10:00:00Z")
     older = [q for q in mine(article).quantities if q.value == 1800]
     assert [(q.as_of, q.happening) for q in older] == [("2011", "died")]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        # a place phrase that opens the sentence frames each of its clauses, however the
+        # parse hangs them (here the first clause on the last one's verb)
+        (
+            "In Brenmoor, 12 villages were flooded, one person died, and 740 people were "
+            "evacuated.",
+            "740 people",
+            "In Brenmoor",
+        ),
+        # a place noun a proper name makes one place opens the sentence as a name does
+        (
+            "In Kessby district, 12 villages were flooded, one person died, and 740 people "
+            "were evacuated.",
+            "740 people",
+            "In Kessby district",
+        ),
+        # an opening phrase that names no place frames nothing
+        ("In a statement, the ministry said 40 people died.", "40 people", None),
+    ],
+)
+def test_a_place_that_opens_the_sentence_frames_each_clause(
+    text: str, figure: str, place: str | None
+) -> None:
+    assert said(frame(text, figure).place) == place

@@ -54,10 +54,10 @@ SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
 """Common nouns that name a source on their own ('officials', 'police')."""
 
 LOCATIVE_COUNTING: Final = frozenset(_LEX.words("parse.locative_counting"))
+"""Verbs of counting whose place subject is where the count was made, not its source."""
 PLACE_REPORTING: Final = frozenset(_LEX.words("parse.place_reporting"))
 """Verbs said of agencies as often as of places: a subject the gazetteer knows as a place
 is where the count was made ('Chile reported 190 deaths')."""
-"""Verbs of counting whose place subject is where the count was made, not its source."""
 
 DOCUMENTS: Final = frozenset(_LEX.words("parse.source_documents"))
 """Nouns of what a source puts out ('report', 'statement', 'count'): its author is the source."""
@@ -450,7 +450,9 @@ def figure_source(number: Token) -> tuple[bool, Slot | None]:
     with no person before it): then no other clause's source gives it either, though the
     author of a count the clause holds still does ('the council's count stands at 72,
     according to its report'). A figure no verb of saying of its sentence reports is found
-    too, as no one's (`_reported_elsewhere`): the writer's, not the next clause's speaker's."""
+    too, as no one's (`_reported_elsewhere`): the writer's, not the next clause's speaker's;
+    so is one a place counted ('Chile reported 22 deaths': `counted_where`) with no one
+    above it saying it."""
     node, counted, placed = number, None, False
     while True:
         found, source = _given_at(node, number)

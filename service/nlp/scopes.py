@@ -64,7 +64,7 @@ def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
 
     for head in anchors:
         if place is None and head.lemma_ in LOCATIVE_COUNTING | PLACE_REPORTING:
-            place = scope(_counting_place(head))  # 'Tarro recorded 22 deaths': in Tarro
+            place = scope(_counting_place(head))  # 'Chile reported 190 deaths': in Chile
         # 'had marched, 55,000 of them in Paris': a phrase after another figure's part of
         # the same verb is that part's, which the parser may hang on the verb.
         parts = [i for i in parts_on(head) if i not in range(own.start, own.end)]

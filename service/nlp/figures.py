@@ -57,6 +57,7 @@ from service.nlp.scopes import (
     clause_place,
     fronted_place,
     scopes,
+    with_place,
 )
 from service.nlp.spans import (
     PLACE_LABELS,
@@ -970,6 +971,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         _, time = scopes([opening], span)  # 'down from 17.06% on Sept. 18'
     if place is None and verb is not None:
         place = clause_place(verb)
+    if place is None and noun is not None:
+        place = with_place(noun)
     if place is None:
         place = fronted_place(number)
     tally_place = _tally_place(noun) if place is None and noun is not None else None

@@ -226,7 +226,7 @@ def clause_place(verb: Token) -> Slot | None:
         if relative is not None:
             # 'in Tampere County, where 43 deaths were confirmed': the clause's place is the
             # place its 'where' stands for
-            where = relative.head
+            where = _named_by_copula(relative.head)
             if names_a_place(where):
                 opener = where.head if where.dep_ == "pobj" else None
                 lead = (
@@ -239,6 +239,32 @@ def clause_place(verb: Token) -> Slot | None:
         found = _place_below(node, depth=2)
         if found is not None:
             return found
+    return None
+
+
+def _named_by_copula(noun: Token) -> Token:
+    """The place a place noun is said to be: 'Ostrel was the worst-hit province, where 120
+    people died' is in Ostrel. Any other noun is itself."""
+    if noun.dep_ != "attr" or noun.lemma_.lower() not in PLACE_NOUNS:
+        return noun
+    subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+    return subjects[0] if subjects and names_a_place(subjects[0]) else noun
+
+
+def with_place(noun: Token) -> Slot | None:
+    """A place a figure's counted noun is 'with': 'Quebec, with 80 deaths, was the worst
+    hit' and 'followed by Quebec with 80 deaths' (the parse hangs the 'with' on the verb
+    whose agent the place is) count the dead in Quebec."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "with" or prep.head.i == prep.i:
+        return None
+    owners = [prep.head]
+    if prep.head.pos_ == "VERB":
+        agents = [c for c in prep.head.children if c.dep_ == "agent"]
+        owners = [o for a in agents for o in a.children if o.dep_ == "pobj"]
+    for owner in owners:
+        if names_a_place(owner):
+            return slot([*(c for c in owner.lefts if c.dep_ == "compound"), owner])
     return None
 
 

@@ -741,3 +741,29 @@ def test_a_place_that_opens_the_sentence_frames_each_clause(
     text: str, figure: str, place: str | None
 ) -> None:
     assert said(frame(text, figure).place) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        # a 'where' of a place noun that names the place it is said to be
+        (
+            "Ontario was the worst-hit province, where 120 people died, followed by Quebec "
+            "with 80 deaths.",
+            "120 people",
+            "Ontario",
+        ),
+        # a place 'with' a count, the 'with' on the place or on the verb whose agent it is
+        (
+            "Ontario was the worst-hit province, where 120 people died, followed by Quebec "
+            "with 80 deaths.",
+            "80 deaths",
+            "Quebec",
+        ),
+        ("Quebec, with 80 deaths, was the worst hit.", "80 deaths", "Quebec"),
+        # nothing else that is 'with' a count is a place
+        ("The convoy arrived with 40 trucks.", "40 trucks", None),
+    ],
+)
+def test_a_region_breakdown_places_each_count(text: str, figure: str, place: str | None) -> None:
+    assert said(frame(text, figure).place) == place

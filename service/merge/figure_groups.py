@@ -148,11 +148,9 @@ def _pair_judge(
 
     def below(i: int, j: int) -> int:
         # -1 when every value of node i lies below every value of node j, 1 when above.
-        if all(lies_below(x, y) for x in ranges[i] for y in ranges[j]):
+        if _below(ranges[i], ranges[j]):
             return -1
-        if all(lies_below(y, x) for x in ranges[i] for y in ranges[j]):
-            return 1
-        return 0
+        return 1 if _below(ranges[j], ranges[i]) else 0
 
     def forecasts_apart(i: int, j: int) -> bool:
         # Two named sources' forecasts that do not meet ('could pass 10,000' from a survey
@@ -310,11 +308,7 @@ def _narrowing_places(
 
 def _below(lower: Sequence[Range], upper: Sequence[Range]) -> bool:
     """Every value of `lower` lies wholly below every value of `upper`."""
-    return all(
-        x.high < y.low or (x.high == y.low and (x.high_open or y.low_open))
-        for x in lower
-        for y in upper
-    )
+    return all(lies_below(x, y) for x in lower for y in upper)
 
 
 def _event_place(ctx: MergeContext) -> str | None:

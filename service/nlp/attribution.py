@@ -268,8 +268,6 @@ def _could_give(subject: Token, number: Token) -> bool:
     organisation ('the local prefecture'), not a bare plural ('relatives gave')."""
     if any(t.i == number.i for t in subject.subtree):
         return False
-    if counted_where(subject.head, subject):
-        return False  # 'San Remigio recorded 22 deaths': where, not who
     if subject.head.lemma_ not in SAYING_BY_SOURCES:
         return True
     if subject.head.pos_ == "VERB" and any(c.dep_ == "prt" for c in subject.head.children):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
-from service.nlp.attribution import LOCATIVE_COUNTING, PLACE_REPORTING, SAYING, counted_where
+from service.nlp.attribution import SAYING, counted_where
 from service.nlp.spans import (
     PLACE_LABELS,
     TIME_LABELS,
@@ -63,7 +63,7 @@ def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
         return slot(tokens)
 
     for head in anchors:
-        if place is None and head.lemma_ in LOCATIVE_COUNTING | PLACE_REPORTING:
+        if place is None:
             place = scope(_counting_place(head))  # 'Chile reported 190 deaths': in Chile
         # 'had marched, 55,000 of them in Paris': a phrase after another figure's part of
         # the same verb is that part's, which the parser may hang on the verb.

@@ -12,8 +12,11 @@ reported as two facts linked by `related_fact_ids`:
 A figure holds at its `as_of`; failing that, a running tally
 (`frame_words.TALLY_HAPPENINGS`: the dead, the missing...) holds on its article's
 publication day, and so does a figure whose time scope takes it at a point of that day
-('354,000 by 4 pm': `Observation.snapshot`); any other figure is read as current, so as
-the latest. A value is superseded when
+('354,000 by 4 pm', 'with 87% of the ballots counted': `Observation.snapshot`); so do
+both when their `as_of` is a stretch still running on that day (hectares burned 'in 2031'
+reported in June 2031 are the count so far); any other figure is read as current, so as
+the latest. Two figures one article gives, nothing dating them apart and no words calling
+one older, hold at once: neither supersedes the other. A value is superseded when
 
 1. a value holding strictly later is disjoint from it and tells the same story: it is
    a higher count of a running tally (tallies only grow, whoever counts; a tally of a
@@ -81,11 +84,19 @@ class _Stamp(NamedTuple):
 
 
 def held(ctx: MergeContext, o: Observation, *, published: bool = True) -> tuple[int, int] | None:
-    """When a figure held: its `as_of`, else (if `published`) its article's day."""
+    """When a figure held: its `as_of`, else (if `published`) its article's day. So too
+    (if `published`) when its `as_of` is a stretch still running on that day: a running
+    count 'in 2031' or 'this month' reported in June 2031 is the count so far, as of
+    the report, not the year's."""
     stated = day_range(figure_of(o).as_of)
-    if stated is not None or not published:
+    if not published:
         return stated
-    return ctx.published_day(o.article_id)
+    day = ctx.published_day(o.article_id)
+    if stated is None:
+        return day
+    if day is not None and stated[0] < day[0] <= stated[1]:
+        return day
+    return stated
 
 
 def split_revisions(
@@ -126,6 +137,10 @@ def split_revisions(
         # a lower one from another source disputes it. Otherwise another named
         # source's figure later is a conflict: an `as_of` alone does not make it an
         # update ('more than 10,000 in 2024' / 'around 15,000').
+        if in_articles[a] == in_articles[b] and not (a.explicit or b.explicit or older[a]):
+            # One article gives both and nothing dates them apart: they hold at once ('the
+            # alliance won 63 seats with 87% counted; the opposition won 38').
+            return False
         growing = tally and not stock and not older[a]
         if growing and centre(b.figure) * ctx.tol.tally_drop < centre(a.figure):
             # A growing tally is not revised down to a part of itself, unless the

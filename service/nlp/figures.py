@@ -56,6 +56,7 @@ from service.nlp.scopes import (
     a_place,
     clause_place,
     fronted_place,
+    progress_time,
     scopes,
     with_place,
 )
@@ -192,7 +193,7 @@ def _measured(number: Token) -> bool:
     return unit is not None and unit.lemma_.lower() in _SPATIAL_UNITS
 
 
-_PERCENT_WORDS: Final = frozenset({"%", "percent", "per", "pct"})
+_PERCENT_WORDS: Final = frozenset({"%", "percent", "per", "cent", "pct"})
 
 
 def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
@@ -969,6 +970,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     place, time = scopes(list(dict.fromkeys(anchors)), span)
     if time is None and (opening := _opening_preposition(number)) is not None:
         _, time = scopes([opening], span)  # 'down from 17.06% on Sept. 18'
+    if time is None:
+        time = progress_time(number, span)  # 'with 87% of the ballots counted'
     if place is None and verb is not None:
         place = clause_place(verb)
     if place is None and noun is not None:

@@ -48,6 +48,9 @@ CAPITAL_NOUNS: Final = frozenset(_LEX.words("parse.capital_nouns"))
 """Nouns for the country's capital: a place scope after any place preposition ('in the
 capital'), which the merge reads as the story's own city in a city's story."""
 TIME_PREPOSITIONS: Final = frozenset(_LEX.words("parse.time_prepositions"))
+PROGRESS: Final = frozenset(_LEX.words("parse.progress"))
+"""Verbs whose clause says how far a count had got ('with 87% of the ballots counted')."""
+PROGRESS_QUANTIFIERS: Final = frozenset(_LEX.words("parse.progress_quantifiers"))
 
 
 def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
@@ -138,6 +141,33 @@ def _joined_places(place: Token) -> list[Token]:
         ):
             joined.extend([*name_phrase(conj), *_joined_places(conj)])
     return [t for t in joined if not t.is_space]
+
+
+def progress_time(number: Token, own: Span) -> Slot | None:
+    """The clause beside a figure that says how far a count had got when the figure was
+    taken ('With 87% of the ballots counted, Ruiz had 54.3%'; 'Ruiz won 45.5% with all
+    precincts reporting'; 'after 91.5% of ballots had been counted', which the parse may
+    split into a phrase and the clause right after it): a verb of `PROGRESS` with a share
+    or a quantifier of `PROGRESS_QUANTIFIERS`, outside the figure's `own` words."""
+    head = number.head
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    children = [c for c in head.children if c.dep_ in ("advcl", "prep")]
+    for index, child in enumerate(children):
+        words = list(child.subtree)
+        after = children[index + 1] if index + 1 < len(children) else None
+        if after is not None and after.dep_ == "advcl" and after.left_edge.i == words[-1].i + 1:
+            words += list(after.subtree)  # 'after 91.5% of ballots' | 'had been counted'
+        if any(own.start <= t.i < own.end for t in words):
+            continue
+        progress = any(t.lemma_.lower() in PROGRESS and t.pos_ == "VERB" for t in words)
+        share = any(
+            t.lower_ in PROGRESS_QUANTIFIERS or (is_number(t) and t.ent_type_ == "PERCENT")
+            for t in words
+        )
+        if progress and share:
+            return slot([t for t in words if not t.is_punct])
+    return None
 
 
 def _two_word_time(prep: Token) -> list[Token] | None:

@@ -1343,3 +1343,70 @@ def test_a_description_naming_another_happening_gives_way_to_one_naming_its_own(
         ]
     )
     assert [f.statement.split(":")[0] for f in alone.facts if f.kind == "quantity"] == ["dead"]
+
+
+def _mined_statuses(texts: dict[str, tuple[str, str]]) -> list[tuple[str, list[str], int]]:
+    """Articles (text, publication time) mined with no LLM and merged."""
+    from service.pipeline import Pipeline
+    from service.settings import Settings
+
+    articles = [
+        Article(id=k, text=text, outlet=f"Outlet {k}", published_at=when)
+        for k, (text, when) in texts.items()
+    ]
+    pipe = Pipeline(Settings(_env_file=None), None)
+    return statuses(merge_records([pipe.extract(a) for a in articles], articles=articles))
+
+
+def test_a_running_count_for_a_year_still_running_holds_on_its_report_day() -> None:
+    """'Fires have burned 1.35 million hectares this year' in June and '4.6 million
+    hectares' for the same year in August: the June count is the count so far, which the
+    August one updates, not a rival count of the whole year."""
+    found = _mined_statuses(
+        {
+            "a": (
+                "In 2031, fires in Norland have burned more than 1.35 million hectares, "
+                "officials said.",
+                "2031-06-05T10:00:00Z",
+            ),
+            "b": (
+                "Fires in Norland have burned 4.6 million hectares in 2031, the minister said.",
+                "2031-08-06T10:00:00Z",
+            ),
+        }
+    )
+    assert [status for status, *_ in found if status in ("conflicting", "revised")] == ["revised"]
+
+
+def test_a_share_taken_with_part_of_the_count_done_is_revised_by_a_later_one() -> None:
+    """'With 87% of the ballots counted, Ruiz had 54.3%', then '55.4%' the next day: the
+    count went on, no outlet contradicts another."""
+    found = _mined_statuses(
+        {
+            "a": (
+                "With 87% of the ballots counted, Ana Ruiz received 54.3% of the votes, "
+                "according to preliminary results.",
+                "2031-05-28T21:00:00Z",
+            ),
+            "b": ("Ana Ruiz received 55.4% of the votes in the runoff.", "2031-05-29T12:00:00Z"),
+        }
+    )
+    assert ("conflicting", ["54.3%", "55.4%"], 2) not in found
+    assert any(status == "revised" and "54.3%" in shown for status, shown, _ in found)
+
+
+def test_two_counts_one_article_gives_at_once_do_not_revise_each_other() -> None:
+    """One article: 'with 87% counted, the Norland Alliance won 63 seats' and 'the
+    opposition bloc has 38 seats': two parties' counts that hold at once, though only one
+    names its moment."""
+    found = _mined_statuses(
+        {
+            "a": (
+                "With 87% of ballots counted, the Norland Alliance received 63 seats in the "
+                "120-seat parliament. The opposition bloc has received 38 seats in "
+                "parliament.",
+                "2031-05-15T12:00:00Z",
+            )
+        }
+    )
+    assert all(status != "revised" for status, *_ in found)

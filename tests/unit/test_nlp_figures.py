@@ -767,3 +767,53 @@ def test_a_place_that_opens_the_sentence_frames_each_clause(
 )
 def test_a_region_breakdown_places_each_count(text: str, figure: str, place: str | None) -> None:
     assert said(frame(text, figure).place) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "entity"),
+    [
+        # 'per cent' in two words is the '%' sign: the share is of what follows 'of'
+        ("Ana Ruiz won 45.5 per cent of the votes.", "45.5 per cent", "votes"),
+        ("Ana Ruiz won 45.5% of the votes.", "45.5%", "votes"),
+    ],
+)
+def test_per_cent_in_two_words_is_a_share_of_its_of_noun(
+    text: str, figure: str, entity: str
+) -> None:
+    assert said(frame(text, figure).entity) == entity
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "time"),
+    [
+        # how far the count had got is when the figure beside it was taken
+        (
+            "With 87% of the ballots counted, Ana Ruiz received 54.3% of the votes.",
+            "54.3%",
+            "With 87% of the ballots counted",
+        ),
+        (
+            "Ana Ruiz won 45.5% of the vote with 83.5% of precincts reporting.",
+            "45.5%",
+            "with 83.5% of precincts reporting",
+        ),
+        (
+            "Ana Ruiz received 55.4% of the vote after 91.5% of ballots had been counted.",
+            "55.4%",
+            "after 91.5% of ballots had been counted",
+        ),
+        ("Ana Ruiz had 45.5% with all votes counted.", "45.5%", "with all votes counted"),
+        # a count of things reported beside another figure dates nothing
+        ("The storm hit 40 towns, with 20 deaths reported in Tarro.", "40 towns", None),
+        # nor is the progress its own time
+        (
+            "With 87% of the ballots counted, Ana Ruiz received 54.3% of the votes.",
+            "87%",
+            None,
+        ),
+    ],
+)
+def test_how_far_a_count_had_got_is_when_the_figure_was_taken(
+    text: str, figure: str, time: str | None
+) -> None:
+    assert said(frame(text, figure).time) == time

@@ -56,6 +56,8 @@ SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
 LOCATIVE_COUNTING: Final = frozenset(_LEX.words("parse.locative_counting"))
 """Verbs of counting whose place subject is where the count was made, not its source."""
 PLACE_REPORTING: Final = frozenset(_LEX.words("parse.place_reporting"))
+DENYING: Final = frozenset(_LEX.words("parse.denying_determiners"))
+"""Determiners that deny their noun: 'no authorities have confirmed' names no source."""
 """Verbs said of agencies as often as of places: a subject the gazetteer knows as a place
 is where the count was made ('Chile reported 190 deaths')."""
 
@@ -329,6 +331,18 @@ def _speakers(verb: Token) -> list[Token]:
     the parse may take the speaker for an object, and the sentence's first noun phrase
     (after a dateline) for the subject, or give the verb two subjects."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if (
+        not subjects
+        and verb.dep_ == "conj"
+        and _reports(verb)
+        and verb.head.pos_ in ("VERB", "AUX")
+    ):
+        # 'Ostrel Air cancelled the flight and said no seat would be free for six
+        # days': a joined verb that reports a clause ('said ...') or puts a figure
+        # at a value ('put the toll at 40'), with no subject of its own, shares its head's
+        # ('scored 22 points and added nine rebounds' reports nothing; 'which owns ... and
+        # says' is the relative clause's)
+        return [c for c in verb.head.children if c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP")]
     if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
         return subjects
     # an object after the verb only stands for a subject the clause lacks ('Ivo Lund, the
@@ -343,6 +357,15 @@ def _speakers(verb: Token) -> list[Token]:
         and _source_like(c)
     ]
     return [*inverted[:1], *(c for c in subjects if c not in inverted[:1])]
+
+
+def _reports(verb: Token) -> bool:
+    """The verb of saying reports a clause of its own ('said no seat would be
+    free') or puts a figure at a value ('put the casualties at fewer than 100'), in
+    the active voice: it says something, it does not only tally ('added nine rebounds')."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return False
+    return verb.lemma_ in ESTIMATING_AT or any(c.dep_ == "ccomp" for c in verb.children)
 
 
 def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
@@ -361,6 +384,8 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                     continue  # the dateline's place: the subject may come after the dash
                 if counted_where(node, speaker):
                     return False, None  # 'Chile reported 22 deaths': where, not who
+                if any(c.dep_ == "det" and c.lower_ in DENYING for c in speaker.children):
+                    return True, None  # 'no authorities have confirmed': no one says it
                 if _could_give(speaker, number):
                     subject = speaker
                 else:
@@ -450,12 +475,14 @@ def figure_source(number: Token) -> tuple[bool, Slot | None]:
     according to its report'). A figure no verb of saying of its sentence reports is found
     too, as no one's (`_reported_elsewhere`): the writer's, not the next clause's speaker's;
     so is one a place counted ('Chile reported 22 deaths': `counted_where`) with no one
-    above it saying it."""
-    node, counted, placed = number, None, False
+    above it saying it, and one under a verb of saying that takes lives ('the fires have
+    claimed 37 lives and destroyed 640 homes'), which says nothing."""
+    node, counted, placed, took = number, None, False, False
     while True:
         found, source = _given_at(node, number)
         counted = counted or _counted_by(node)
         placed = placed or any(c.dep_ == "nsubj" and counted_where(node, c) for c in node.children)
+        took = took or (node.lemma_ in _GIVING and takes_lives(node))
         if found:
             # giving words that name no one ('according to its latest report') leave the
             # author of the count the clause holds ('the council's count stands at 72')
@@ -468,8 +495,9 @@ def figure_source(number: Token) -> tuple[bool, Slot | None]:
             obj = _according_object(token)
             if obj is not None:
                 return True, source_slot(obj)
-    if counted is None and (placed or _reported_elsewhere(number)):
-        # a place counted it ('Chile reported 22 deaths') and no one above says it
+    if counted is None and (placed or took or _reported_elsewhere(number)):
+        # a place counted it ('Chile reported 22 deaths'), or a verb of saying took lives
+        # ('the fires in Tarro have claimed 37 lives'): no one above says it
         return True, None
     return counted is not None, counted
 

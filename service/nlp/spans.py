@@ -32,10 +32,18 @@ _CUT: Final = frozenset({"appos", "relcl", "acl", "conj", "cc", "punct", "advcl"
 
 
 def phrase(head: Token) -> list[Token]:
-    """A head's words without clauses, appositions and lists hanging on it."""
+    """A head's words without clauses, appositions and lists hanging on it. A name that
+    '&' joins is one name ('Brenmoor Power & Light', 'Ostrel & Sons'), not a list."""
     words = [head]
+    ampersand = head.pos_ == "PROPN" and any(
+        c.dep_ == "cc" and c.text == "&" for c in head.children
+    )
     for child in head.children:
-        if child.dep_ not in _CUT:
+        joined = ampersand and (
+            (child.dep_ == "cc" and child.text == "&")
+            or (child.dep_ == "conj" and child.pos_ == "PROPN")
+        )
+        if child.dep_ not in _CUT or joined:
             words.extend(phrase(child))
     return words
 

@@ -505,3 +505,54 @@ def test_a_place_that_reports_a_count_is_where_it_was_made(
     text: str, figure: str, place: str | None, source: str | None
 ) -> None:
     assert (place_of(text, figure), source_of(text, figure)) == (place, source)
+
+
+def sourced(text: str, figure: str) -> tuple[bool, str | None]:
+    start = text.index(figure)
+    reading = read_frame(parse(text), start, start + len(figure))
+    return reading.sourced, reading.source.text if reading.source is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "found"),
+    [
+        # a name that '&' joins is one name, not a list
+        (
+            "Brenmoor Power & Light, the largest power company, said it had restored power "
+            "to more than 26,000 customers.",
+            "26,000 customers",
+            (True, "Brenmoor Power & Light"),
+        ),
+        # a speaker 'no' denies says nothing
+        (
+            "No authorities have confirmed that 12 ships were lost.",
+            "12 ships",
+            (True, None),
+        ),
+        # a verb of saying that takes lives says nothing, nor does the verb joined to it
+        (
+            "Wildfires in Kessby, Norland have claimed at least 37 lives and destroyed more "
+            "than 640 structures.",
+            "640 structures",
+            (True, None),
+        ),
+        ("The floods claimed 200 lives, officials said.", "200 lives", (True, "officials")),
+        # a joined verb that reports a clause shares its head's subject
+        (
+            "Ostrel Air cancelled the flight and said no seat would be free for six days.",
+            "six days",
+            (True, "Ostrel Air"),
+        ),
+        (
+            "The army disputed the toll and put the dead at fewer than 100.",
+            "100",
+            (True, "The army"),
+        ),
+        # one that only tallies reports nothing
+        ("Ana Ruiz scored 22 points and added nine rebounds.", "nine rebounds", (False, None)),
+    ],
+)
+def test_who_says_a_figure_reads_names_denials_and_joined_verbs(
+    text: str, figure: str, found: tuple[bool, str | None]
+) -> None:
+    assert sourced(text, figure) == found

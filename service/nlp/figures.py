@@ -986,6 +986,10 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     counted = noun is not None and noun.lower_ not in PRONOUNS
     entity = slot(_with_joined(noun, number)) if noun is not None and counted else None
     qualifier = _qualifier(noun, number) if noun is not None else None
+    per = [c for c in noun.children if c.lower_ == "per"] if noun is not None else []
+    if noun is not None and noun.lower_ == "cent" and per:
+        # '41.7 per cent for Lund': the sign in two words, as '%' is in one
+        entity, qualifier = slot([per[0], noun]), None
     if qualifier is None and noun is not None:
         qualifier = _measure_of(noun, number) or _lasting(noun)
     if _whole_of_a_part(number, noun):

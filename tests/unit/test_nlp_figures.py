@@ -817,3 +817,12 @@ def test_how_far_a_count_had_got_is_when_the_figure_was_taken(
     text: str, figure: str, time: str | None
 ) -> None:
     assert said(frame(text, figure).time) == time
+
+
+def test_per_cent_with_no_of_noun_is_the_sign_itself() -> None:
+    # '41.7 per cent for Lund' names no share of anything: the sign in two words, as '%'
+    # is in one, not a count of 'cent' qualified by 'per'
+    reading = frame(
+        "Ruiz had 46.2 per cent of votes versus 41.7 per cent for Lund.", "41.7 per cent"
+    )
+    assert (said(reading.entity), said(reading.qualifier)) == ("per cent", None)

@@ -212,6 +212,10 @@ def _without_how_said(name: Token, words: list[Token]) -> list[Token]:
     return [t for t in words if t.i not in told]
 
 
+_RELATIVE_TAGS: Final = frozenset({"WP$", "WDT", "WP"})
+"""Relative words ('whose', 'which', 'who'), never part of a source's name."""
+
+
 def source_slot(head: Token) -> Slot | None:
     """A source's words. A document ('its report', 'a notice by X', 'data from X') is read
     as its author, and names no one without one; 'he' or 'she' as the person last named
@@ -253,7 +257,8 @@ def source_slot(head: Token) -> Slot | None:
             return None
     # A bracket or a line break ends the source's words ('the Office of Civil Defense
     # (OCD)' is the office); a non-breaking space inside a name does not.
-    words = sorted(words, key=lambda t: t.i)
+    # ('a boat whose passengers said': the passengers, not 'whose')
+    words = sorted((t for t in words if t.tag_ not in _RELATIVE_TAGS), key=lambda t: t.i)
     while len(words) > 1 and words[0].ent_type_ in TIME_LABELS:
         words = words[1:]  # 'Yesterday Norland Air announced': the parse may join the day
     cut = next(

@@ -556,3 +556,8 @@ def test_who_says_a_figure_reads_names_denials_and_joined_verbs(
     text: str, figure: str, found: tuple[bool, str | None]
 ) -> None:
     assert sourced(text, figure) == found
+
+
+def test_a_relative_word_is_no_part_of_a_source() -> None:
+    text = "Officials said a ferry whose crew said 340 people were on board had capsized."
+    assert source_of(text, "340") == "crew"

@@ -310,8 +310,10 @@ def _same_time(
 ) -> bool:
     """Whether two figures can be about the same time. Running tallies always can (a
     later one may revise an earlier one), unless both count the day before their report
-    ('over the previous 24 hours'): those, like occasion counts, must hold on days that
-    meet.
+    ('over the previous 24 hours'), which like occasion counts must hold on days that
+    meet, or both are increments ('another 23 bodies on Tuesday'), which as other
+    figures must meet when both are dated (an increment said undated in a later report
+    may be any earlier day's).
     Other figures must meet when both are dated; a figure dated well before the other's
     article (a previous year's revenue, an earlier quake) is of another time (`stale` days).
     Given `drift` (days), two undated figures of a thing that moves, from articles further
@@ -321,7 +323,8 @@ def _same_time(
     (`same_figure`) are one figure said again ('about 1,200 jobs' in a report and in a
     follow-up weeks later), however far apart their reports."""
     one_day = a.period == b.period == "last_day"
-    if a.tally and b.tally and not one_day:
+    increment = a.increment and b.increment  # 'another 23 bodies' on two days: two facts
+    if a.tally and b.tally and not (one_day or increment):
         return True
     if days_a is None or days_b is None:
         return True

@@ -151,6 +151,12 @@ class FigureFrame:
         return self.period == "span" and self.dimension == COUNT_CLASS and not self.snapshot
 
     @property
+    def increment(self) -> bool:
+        """A count added on top of an earlier one ('another 23 bodies', '8 more'): it
+        holds for the day it was added, never an update of another day's."""
+        return "additional" in self.scope
+
+    @property
     def occurrence(self) -> bool:
         """A count of occurrences ('66 cases', '848 aftershocks'): the noun says what
         happened, and the count only adds up."""

@@ -1410,3 +1410,22 @@ def test_two_counts_one_article_gives_at_once_do_not_revise_each_other() -> None
         }
     )
     assert all(status != "revised" for status, *_ in found)
+
+
+def test_increments_dated_on_two_days_are_two_facts() -> None:
+    """'Another 23 bodies were exhumed on Monday' and, weeks later, '31 more bodies were
+    exhumed on Tuesday': each is what that day added, not an update of the other (a
+    running tally's later count would be)."""
+    found = _mined_statuses(
+        {
+            "a": (
+                "Police said another 23 bodies were exhumed in Kessby forest on 3 May 2031.",
+                "2031-05-04T10:00:00Z",
+            ),
+            "b": (
+                "Police said another 31 bodies were exhumed in Kessby forest on 20 July 2031.",
+                "2031-07-21T10:00:00Z",
+            ),
+        }
+    )
+    assert [status for status, *_ in found] == ["single_source", "single_source"]

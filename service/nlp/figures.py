@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Final
 
 from lexicon import load
 from service.nlp.attribution import (
+    DENYING,
     SAYING,
     TAKEN_LIVES,
     TALLYING,
@@ -1014,6 +1015,11 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
             place = place or name
         elif label in _SOURCE_LABELS:
             owner = owner or name
+    if (denial := _denial(number)) is not None:
+        # 'no candidate won more than 50%', 'neither won more than half': a figure the
+        # clause denies is no value anyone reports; the denying word marks it (a scope
+        # the merge keeps apart from every figure said outright)
+        qualifier = slot([denial])
     sourced, source = figure_source(number)
     return FrameReading(
         entity=entity,
@@ -1025,6 +1031,25 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
         sourced=sourced,
         owner=owner,
     )
+
+
+def _denial(number: Token) -> Token | None:
+    """The word that denies the clause a figure is the object of: its subject's 'no' or
+    'neither' ('no candidate won more than 50%', 'neither Ruiz nor Lund won more
+    than half', 'neither reached 50%'). None when the figure is in the subject itself
+    ('no more than 40 people died') or the clause denies nothing."""
+    verb = number.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    for subject in verb.children:
+        if subject.dep_ not in ("nsubj", "nsubjpass") or number in subject.subtree:
+            continue
+        if subject.lower_ in DENYING:
+            return subject  # 'Neither won more than 50 per cent'
+        for child in subject.children:
+            if child.dep_ in ("det", "preconj") and child.lower_ in DENYING:
+                return child
+    return None
 
 
 _NAMING_DEPS: Final = frozenset({"nummod", "compound", "amod", "npadvmod", "poss"})

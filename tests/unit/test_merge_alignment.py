@@ -1429,3 +1429,22 @@ def test_increments_dated_on_two_days_are_two_facts() -> None:
         }
     )
     assert [status for status, *_ in found] == ["single_source", "single_source"]
+
+
+def test_a_denied_threshold_is_no_rival_to_a_share_won() -> None:
+    """'No candidate won more than 50%' beside 'Ruiz won 45.5%': the first says what no
+    one reached, no outlet's count of Ruiz's share."""
+    found = _mined_statuses(
+        {
+            "a": (
+                "Ana Ruiz won 45.5% of the vote, the election board said.",
+                "2031-05-15T12:00:00Z",
+            ),
+            "b": (
+                "The board said no candidate won more than 50% of the vote in the first round, "
+                "so a runoff will follow.",
+                "2031-05-16T12:00:00Z",
+            ),
+        }
+    )
+    assert all(status not in ("conflicting", "revised", "compatible") for status, *_ in found)

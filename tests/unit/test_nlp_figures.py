@@ -826,3 +826,28 @@ def test_per_cent_with_no_of_noun_is_the_sign_itself() -> None:
         "Ruiz had 46.2 per cent of votes versus 41.7 per cent for Lund.", "41.7 per cent"
     )
     assert (said(reading.entity), said(reading.qualifier)) == ("per cent", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "denial"),
+    [
+        # the subject's 'no' or 'neither' denies the figure its clause gives
+        (
+            "The board said no candidate won more than 50% of the vote in the first round.",
+            "more than 50%",
+            "no",
+        ),
+        (
+            "Neither Ana Ruiz nor Ivo Lund won more than 50% of the ballots.",
+            "more than 50%",
+            "Neither",
+        ),
+        # not a figure said outright, nor one inside the denied subject itself
+        ("Ana Ruiz won 45.5% of the vote.", "45.5%", None),
+        ("No fewer than 40 people died in Tarro.", "40", None),
+    ],
+)
+def test_a_figure_its_clause_denies_is_marked_by_the_denying_word(
+    text: str, figure: str, denial: str | None
+) -> None:
+    assert said(frame(text, figure).qualifier) == denial

@@ -711,3 +711,20 @@ def test_the_swiss_franc_gives_a_sum(text: str, value: float, unit: str) -> None
 def test_thousands_grouped_by_spaces(text: str, values: list[float]) -> None:
     found = [q.value for q in mine(Article(text=text)).quantities if q.value is not None]
     assert found[: len(values)] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "hedge"),
+    [
+        # an upper bound, not a lower one
+        ("Police said no more than 40 people died.", "no more than 40", "up_to"),
+        ("Police said not more than 40 people died.", "not more than 40", "up_to"),
+        ("Police said at most 40 people died.", "at most 40", "up_to"),
+        ("Police said more than 40 people died.", "more than 40", "more_than"),
+    ],
+)
+def test_no_more_than_is_an_upper_bound(text: str, phrase: str, hedge: str) -> None:
+    found = [
+        (text[q.span.start : q.span.end], q.hedge) for q in mine(Article(text=text)).quantities
+    ]
+    assert found == [(phrase, hedge)]

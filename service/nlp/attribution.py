@@ -56,10 +56,11 @@ SOURCE_HEADS: Final = frozenset(load("en").words("sources.heads"))
 LOCATIVE_COUNTING: Final = frozenset(_LEX.words("parse.locative_counting"))
 """Verbs of counting whose place subject is where the count was made, not its source."""
 PLACE_REPORTING: Final = frozenset(_LEX.words("parse.place_reporting"))
-DENYING: Final = frozenset(_LEX.words("parse.denying_determiners"))
-"""Determiners that deny their noun: 'no authorities have confirmed' names no source."""
 """Verbs said of agencies as often as of places: a subject the gazetteer knows as a place
 is where the count was made ('Chile reported 190 deaths')."""
+DENYING: Final = frozenset(_LEX.words("parse.denying_determiners"))
+"""Determiners that deny their noun: 'no authorities have confirmed' names no source, and
+'no candidate won more than 50%' gives no figure anyone reports."""
 
 DOCUMENTS: Final = frozenset(_LEX.words("parse.source_documents"))
 """Nouns of what a source puts out ('report', 'statement', 'count'): its author is the source."""

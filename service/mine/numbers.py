@@ -57,7 +57,7 @@ def number_value(raw: str) -> float:
     """The value of a number the patterns matched: digits, or number words ('twenty-one')."""
     raw = raw.lower()
     if raw[0].isdigit():
-        return float(re.sub(r"[,\s\u2009\u202f]", "", raw))
+        return float(re.sub(r"[,\s]", "", raw))  # \s: no-break and thin spaces too
     parts = re.split(r"[\s-]+", raw)
     if parts[0] in ("a", "one") and len(parts) > 1:
         return 12.0 if parts[1] == "dozen" else SCALE[parts[1]]

@@ -348,7 +348,7 @@ def _speakers(verb: Token) -> list[Token]:
         # at a value ('put the toll at 40'), with no subject of its own, shares its head's
         # ('scored 22 points and added nine rebounds' reports nothing; 'which owns ... and
         # says' is the relative clause's)
-        return [c for c in verb.head.children if c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP")]
+        return [c for c in verb.head.children if c.dep_ == "nsubj" and c.tag_ not in _RELATIVE_TAGS]
     if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
         return subjects
     # an object after the verb only stands for a subject the clause lacks ('Ivo Lund, the
@@ -363,6 +363,17 @@ def _speakers(verb: Token) -> list[Token]:
         and _source_like(c)
     ]
     return [*inverted[:1], *(c for c in subjects if c not in inverted[:1])]
+
+
+def denying_word(subject: Token) -> Token | None:
+    """The word that denies a subject: the subject itself ('Neither said'), or its 'no'
+    or 'neither' ('no authorities have confirmed', 'neither Ruiz nor Lund won')."""
+    if subject.lower_ in DENYING:
+        return subject
+    return next(
+        (c for c in subject.children if c.dep_ in ("det", "preconj") and c.lower_ in DENYING),
+        None,
+    )
 
 
 def _reports(verb: Token) -> bool:
@@ -390,7 +401,7 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
                     continue  # the dateline's place: the subject may come after the dash
                 if counted_where(node, speaker):
                     return False, None  # 'Chile reported 22 deaths': where, not who
-                if any(c.dep_ == "det" and c.lower_ in DENYING for c in speaker.children):
+                if denying_word(speaker) is not None:
                     return True, None  # 'no authorities have confirmed': no one says it
                 if _could_give(speaker, number):
                     subject = speaker

@@ -41,10 +41,10 @@ from typing import TYPE_CHECKING, Final
 
 from lexicon import load
 from service.nlp.attribution import (
-    DENYING,
     SAYING,
     TAKEN_LIVES,
     TALLYING,
+    denying_word,
     figure_source,
     gives_figures,
     in_dateline,
@@ -67,6 +67,7 @@ from service.nlp.spans import (
     TIME_LABELS,
     Slot,
     by_pronoun,
+    clause_verb,
     entity_at,
     is_number,
     name_phrase,
@@ -1038,17 +1039,11 @@ def _denial(number: Token) -> Token | None:
     'neither' ('no candidate won more than 50%', 'neither Ruiz nor Lund won more
     than half', 'neither reached 50%'). None when the figure is in the subject itself
     ('no more than 40 people died') or the clause denies nothing."""
-    verb = number.head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    for subject in verb.children:
-        if subject.dep_ not in ("nsubj", "nsubjpass") or number in subject.subtree:
-            continue
-        if subject.lower_ in DENYING:
-            return subject  # 'Neither won more than 50 per cent'
-        for child in subject.children:
-            if child.dep_ in ("det", "preconj") and child.lower_ in DENYING:
-                return child
+    for subject in clause_verb(number).children:
+        if subject.dep_ in ("nsubj", "nsubjpass") and number not in subject.subtree:
+            denial = denying_word(subject)
+            if denial is not None:
+                return denial
     return None
 
 

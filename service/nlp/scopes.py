@@ -15,6 +15,7 @@ from service.nlp.spans import (
     TIME_LABELS,
     Slot,
     by_pronoun,
+    clause_verb,
     entity_at,
     is_number,
     name_phrase,
@@ -149,10 +150,7 @@ def progress_time(number: Token, own: Span) -> Slot | None:
     precincts reporting'; 'after 91.5% of ballots had been counted', which the parse may
     split into a phrase and the clause right after it): a verb of `PROGRESS` with a share
     or a quantifier of `PROGRESS_QUANTIFIERS`, outside the figure's `own` words."""
-    head = number.head
-    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-        head = head.head
-    children = [c for c in head.children if c.dep_ in ("advcl", "prep")]
+    children = [c for c in clause_verb(number).children if c.dep_ in ("advcl", "prep")]
     for index, child in enumerate(children):
         words = list(child.subtree)
         after = children[index + 1] if index + 1 < len(children) else None

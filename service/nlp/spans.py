@@ -111,6 +111,15 @@ def of_noun(token: Token) -> Token | None:
     return None
 
 
+def clause_verb(token: Token) -> Token:
+    """The verb (or auxiliary) of the clause a token stands in, climbing its heads; the
+    sentence's root when no verb is above it."""
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    return verb
+
+
 def by_pronoun(number: Token) -> bool:
     """Whether the figure names its things by a pronoun ('killed 15 of them'): the noun it
     stands for hangs on another verb ('infected 66 people'), which tells what befell

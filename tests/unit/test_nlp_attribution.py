@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 
 from service.nlp.attribution import reported_clause, sentence_statement
-from service.nlp.figures import read_frame
 from service.nlp.parse import parse
+from tests.unit.test_nlp_figures import frame, said
 
 
 def source_of(text: str, figure: str) -> str | None:
-    start = text.index(figure)
-    reading = read_frame(parse(text), start, start + len(figure))
-    return reading.source.text if reading.source is not None else None
+    return said(frame(text, figure).source)
 
 
 @pytest.mark.parametrize(
@@ -197,8 +195,7 @@ def test_a_name_with_non_breaking_spaces_is_a_source() -> None:
 def test_a_figure_that_describes_who_speaks_is_given_by_no_one(text: str, figure: str) -> None:
     """Found, and naming no one: the sentence's cue ('Norland', 'Ivo Lund') is not its
     source either."""
-    start = text.index(figure)
-    reading = read_frame(parse(text), start, start + len(figure))
+    reading = frame(text, figure)
     assert reading.sourced and reading.source is None
 
 
@@ -308,8 +305,7 @@ def test_it_said_after_what_it_says_is_named_outside_it(
 def test_a_verb_of_saying_gives_only_the_clause_it_reports(
     text: str, figure: str, source: str | None
 ) -> None:
-    start = text.index(figure)
-    reading = read_frame(parse(text), start, start + len(figure))
+    reading = frame(text, figure)
     assert (reading.source.text if reading.source is not None else None) == source
     assert reading.sourced
 
@@ -339,8 +335,7 @@ def test_a_verb_of_saying_gives_only_the_clause_it_reports(
 def test_words_that_give_a_figure_and_name_no_one_are_found(
     text: str, figure: str, source: str | None
 ) -> None:
-    start = text.index(figure)
-    reading = read_frame(parse(text), start, start + len(figure))
+    reading = frame(text, figure)
     assert reading.sourced
     assert (reading.source.text if reading.source is not None else None) == source
 
@@ -477,9 +472,7 @@ def test_putting_something_at_risk_gives_no_figure() -> None:
 
 
 def place_of(text: str, figure: str) -> str | None:
-    start = text.index(figure)
-    reading = read_frame(parse(text), start, start + len(figure))
-    return reading.place.text if reading.place else None
+    return said(frame(text, figure).place)
 
 
 @pytest.mark.parametrize(
@@ -508,9 +501,8 @@ def test_a_place_that_reports_a_count_is_where_it_was_made(
 
 
 def sourced(text: str, figure: str) -> tuple[bool, str | None]:
-    start = text.index(figure)
-    reading = read_frame(parse(text), start, start + len(figure))
-    return reading.sourced, reading.source.text if reading.source is not None else None
+    reading = frame(text, figure)
+    return reading.sourced, said(reading.source)
 
 
 @pytest.mark.parametrize(

@@ -276,6 +276,10 @@ def _could_give(subject: Token, number: Token) -> bool:
     organisation ('the local prefecture'), not a bare plural ('relatives gave')."""
     if any(t.i == number.i for t in subject.subtree):
         return False
+    verb = subject.head
+    deps = {c.dep_ for c in verb.children}
+    if deps & {"oprd", "acomp"} and "dobj" not in deps:
+        return False  # '7 people confirmed dead': the subject is what was confirmed
     if subject.head.lemma_ not in SAYING_BY_SOURCES:
         return True
     if subject.head.pos_ == "VERB" and any(c.dep_ == "prt" for c in subject.head.children):
@@ -337,6 +341,10 @@ def _speakers(verb: Token) -> list[Token]:
     the parse may take the speaker for an object, and the sentence's first noun phrase
     (after a dateline) for the subject, or give the verb two subjects."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1:
+        # 'A turnout higher than last year's: the police counted 48,000': a subject the
+        # parse takes across a colon or a dash is another clause's, not the verb's
+        subjects = [c for c in subjects if not _cut_off(c, verb)] or subjects
     if (
         not subjects
         and verb.dep_ == "conj"
@@ -363,6 +371,31 @@ def _speakers(verb: Token) -> list[Token]:
         and _source_like(c)
     ]
     return [*inverted[:1], *(c for c in subjects if c not in inverted[:1])]
+
+
+def _parted(speaker: Token, number: Token) -> bool:
+    """A colon, semicolon or dash stands between a figure and a speaker after it, who
+    reports a clause of its own after the break ('fired 14 rounds - the coroner said
+    that six struck the van'), not the words before it ('Turnout topped 90,000 in
+    Ostrel: said Ana Ruiz')."""
+    if speaker.i < number.i:
+        return False
+    breaks = [t.i for t in number.doc[number.i + 1 : speaker.i] if t.text in _CLAUSE_BREAKS]
+    return bool(breaks) and any(
+        c.dep_ == "ccomp" and c.i > breaks[-1] and number not in c.subtree
+        for c in speaker.head.children
+    )
+
+
+def _cut_off(subject: Token, verb: Token) -> bool:
+    """A colon, semicolon or dash stands between a subject before its verb and the verb."""
+    if subject.i > verb.i:
+        return False
+    between = verb.doc[subject.i + 1 : verb.i]
+    return any(t.text in _CLAUSE_BREAKS for t in between)
+
+
+_CLAUSE_BREAKS: Final = frozenset({":", ";", "\u2014", "\u2013", "--"})
 
 
 def denying_word(subject: Token) -> Token | None:
@@ -394,7 +427,10 @@ def _given_at(node: Token, number: Token) -> tuple[bool, Slot | None]:
     subject: Token | None = None
     describes_speaker = False
     if node.lemma_ in _GIVING and node.pos_ == "VERB" and gives_figures(node):
-        for child in _speakers(node):
+        speakers = _speakers(node)
+        if speakers and all(_parted(child, number) for child in speakers):
+            return True, None  # 'fired 14 rounds - the coroner said ...': not the coroner's
+        for child in speakers:
             if child.pos_ in ("NOUN", "PROPN", "PRON"):
                 speaker = _past_dateline(child)
                 if speaker is None:

@@ -36,12 +36,13 @@ label it, and the merge compares what is there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 from lexicon import load
 from service.nlp.attribution import (
     SAYING,
+    SOURCE_HEADS,
     TAKEN_LIVES,
     TALLYING,
     denying_word,
@@ -266,6 +267,7 @@ def _counted_noun(number: Token, *, share: bool = False) -> Token | None:
         noun is None
         and number.dep_ in ("attr", "nsubj", "dobj", "nsubjpass", "npadvmod")
         and head.pos_ in ("AUX", "VERB")
+        and not _own_state(number)
     ):
         # 'the toll reached 2,056', 'the crowd was 50,000': the subject is what the figure
         # counts; the subject of a verb of saying or counting that takes the figure as its
@@ -519,6 +521,8 @@ def _happening(
                 if words is not None:
                     found.append((words, None))
     verb_slot, verb = _governing(base, number) if clause else (None, None)
+    if noun is None and _own_state(number):
+        verb_slot = None  # 'Police confirm 7 dead, 22 injured': the 22 were injured
     if verb_slot is not None:
         found.insert(0, (verb_slot, verb))  # the clause's own verb before modifiers
     for words, head in found:
@@ -527,6 +531,20 @@ def _happening(
     if found:
         return found[0][0], verb if verb is not None else found[0][1]
     return None, verb
+
+
+def _own_state(number: Token) -> bool:
+    """A bare number the parse hangs on a clause's verb as a loose modifier, with the
+    state or participle of its own right after it: one item of a list ('Police confirm 7
+    dead, 22 injured', '7 people confirmed dead, 22 wounded'), which counts those its own
+    word describes, not the verb's subject or complement."""
+    if number.dep_ != "npadvmod":
+        return False
+    follows = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
+    return follows is not None and (
+        follows.lower_ in STATE_WORDS
+        or (follows.dep_ == "acl" and follows.head.i == number.i and follows.tag_ == "VBN")
+    )
 
 
 def _relative_subject(clause: Token) -> bool:
@@ -934,6 +952,36 @@ def _rival_of(number: Token) -> tuple[Token, Token] | None:
     return None
 
 
+def _gapped(figure: Span) -> tuple[Token, list[Token]] | None:
+    """The figure a gapped clause answers and the words of its source: a count that ends
+    its sentence after a comma and a source's name, its verb and counted noun left out
+    as the clause before gives them ('the police counted 48,000 marchers, the union
+    90,000'; 'police put the crowd at 48,000, organisers at 90,000'). The rival is the
+    last number before the comma; None when there is no such clause."""
+    doc, sentence = figure.doc, figure.sent
+    if figure.end < sentence.end and not doc[figure.end].is_punct:
+        return None
+    i = figure.start - 1
+    if i >= sentence.start and doc[i].lower_ == "at":
+        i -= 1
+    words: list[Token] = []
+    while i >= sentence.start and doc[i].pos_ in _GAPPED_SOURCE_POS and not is_number(doc[i]):
+        words.insert(0, doc[i])
+        i -= 1
+    if not words or i <= sentence.start or doc[i].text != ",":
+        return None
+    head = words[-1]
+    named = head.pos_ == "PROPN" or head.ent_type_ in _SOURCE_LABELS
+    if not (named or head.lemma_.lower() in SOURCE_HEADS or head.lower_ in SOURCE_HEADS):
+        return None
+    rivals = [t for t in doc[sentence.start : i] if is_number(t)]
+    return (rivals[-1], [w for w in words if w.pos_ != "DET"] or words) if rivals else None
+
+
+_GAPPED_SOURCE_POS: Final = frozenset({"DET", "ADJ", "NOUN", "PROPN", "VERB"})
+"""Words a gapped clause's source may be tagged with ('organisers' may be taken for a verb)."""
+
+
 _RIVAL_LINKS: Final = frozenset({"advcl", "conj"})
 """How a rival source's clause hangs on the clause of the figure it answers."""
 
@@ -944,6 +992,16 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     if span is None or len(span) == 0:
         return FrameReading()
     number = _anchor(span)
+    gapped = _gapped(span)
+    if gapped is not None:
+        # 'the police counted 48,000 marchers in Ostrel, the union 90,000': the union's
+        # count of what the police counted, where and when they counted it. Only when a
+        # source before it gives the rival figure: 'Lund won 40%, Ruiz 35%' leaves out
+        # who won, not who counted.
+        answered, words = gapped
+        reading = read_frame(doc, answered.idx, answered.idx + len(answered.text))
+        if reading.source is not None and reading.source.end <= answered.idx:
+            return replace(reading, source=slot(words), sourced=True, owner=None)
     noun = _counted_noun(number)
     people = None
     if noun is not None and (level := _tally_level(noun)) is not None:

@@ -728,3 +728,20 @@ def test_no_more_than_is_an_upper_bound(text: str, phrase: str, hedge: str) -> N
         (text[q.span.start : q.span.end], q.hedge) for q in mine(Article(text=text)).quantities
     ]
     assert found == [(phrase, hedge)]
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # a number with a scale word or grouped thousands is a count, even after a name
+        ("The police counted 48,000 marchers, the Kessby Union 1.3 million.", ["48,000 marchers",
+                                                                       "1.3 million"]),
+        ("Police counted 48,000, the Kessby Union 90,000.", ["48,000", "90,000"]),
+        # a small bare number after a name is still part of it
+        ("The Kessby Union 9 team won.", []),
+    ],
+)  # fmt: skip
+def test_a_count_after_a_name_is_a_figure_when_it_is_grouped_or_scaled(
+    text: str, figures: list[str]
+) -> None:
+    assert [q.span.text for q in mine(Article(text=text)).quantities] == figures

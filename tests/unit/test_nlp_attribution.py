@@ -553,3 +553,42 @@ def test_who_says_a_figure_reads_names_denials_and_joined_verbs(
 def test_a_relative_word_is_no_part_of_a_source() -> None:
     text = "Officials said a ferry whose crew said 340 people were on board had capsized."
     assert source_of(text, "340") == "crew"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        # a subject the parse takes across a colon is another clause's
+        (
+            "A bigger turnout than on May 2, 2029: during the first march over the old rent "
+            "plan, officers had counted 48,000 people in Norland.",
+            "48,000",
+            "officers",
+        ),
+        (
+            "A record for the region: across the first weekend of the festival, organisers "
+            "had counted 48,000 visitors in Norland.",
+            "48,000",
+            "organisers",
+        ),
+        # nor does a speaker after a dash give a figure before it
+        (
+            "Guards fired 14 rounds \u2014 the coroner said that six struck the van.",
+            "14 rounds",
+            None,
+        ),
+        # while one whose verb reports the words before the break gives them
+        (
+            "Turnout topped 90,000 in Ostrel: said Ana Ruiz, who leads the drivers' union.",
+            "90,000",
+            "Ana Ruiz",
+        ),
+        # a verb of saying with a state and no object: its subject is what was confirmed
+        ("7 people confirmed dead, 22 wounded in Kessby shootings", "22", None),
+        ("Officials confirmed two hikers dead after the flood.", "two", "Officials"),
+    ],
+)
+def test_a_subject_that_does_not_say_the_figure_is_no_source(
+    text: str, figure: str, source: str | None
+) -> None:
+    assert said(frame(text, figure).source) == source

@@ -851,3 +851,62 @@ def test_a_figure_its_clause_denies_is_marked_by_the_denying_word(
     text: str, figure: str, denial: str | None
 ) -> None:
     assert said(frame(text, figure).qualifier) == denial
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening"),
+    [
+        # a headline's list: each count is of those its own word describes, not of the
+        # subject or the complement of the verb the parse hangs it on
+        ("Police confirm 7 dead, 22 injured in Kessby", "22", "injured"),
+        ("7 people confirmed dead, 22 wounded in Kessby shootings", "22", "wounded"),
+        ("Toll rises to 7 dead, 22 injured in Kessby", "22", "injured"),
+        ("Police confirm 7 dead, 22 injured in Kessby", "7", "dead"),
+    ],
+)
+def test_each_count_of_a_listed_pair_is_of_what_its_own_word_says(
+    text: str, figure: str, happening: str
+) -> None:
+    reading = frame(text, figure)
+    assert (said(reading.happening), said(reading.entity)) == (happening, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source", "entity"),
+    [
+        # a gapped clause: the rival source's count of what the clause before counts
+        (
+            "The police counted 48,000 marchers in Ostrel, the Kessby Union 90,000.",
+            "90,000",
+            "Kessby Union",
+            "marchers",
+        ),
+        (
+            "Police put the crowd at 48,000, Norland Labour at more than 90,000.",
+            "more than 90,000",
+            "Norland Labour",
+            "crowd",
+        ),
+        ("The police had counted 48,000 marchers, the Kessby Union 1.3 million.",
+         "1.3 million", "Kessby Union",
+         "marchers"),
+        # the clause before gives its own figure as before
+        (
+            "The police counted 48,000 marchers in Ostrel, the Kessby Union 90,000.",
+            "48,000",
+            "The police",
+            "marchers",
+        ),
+    ],
+)  # fmt: skip
+def test_a_gapped_clause_gives_its_source_s_count_of_the_same_thing(
+    text: str, figure: str, source: str, entity: str
+) -> None:
+    reading = frame(text, figure)
+    assert (said(reading.source), said(reading.entity)) == (source, entity)
+    assert said(reading.place) == ("in Ostrel" if "Ostrel" in text else None)
+
+
+def test_a_gapped_name_with_no_source_before_it_is_no_source() -> None:
+    # 'Lund won 40%, Ruiz 35%' leaves out who won, not who counted
+    assert frame("Ivo Lund won 40%, Ana Ruiz 35%.", "35%").source is None

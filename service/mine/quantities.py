@@ -174,7 +174,7 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
     if hedge == "exact" and not unit and not counted:
         if _names(text, sent_start, start, end) or (m.group()[0].isupper() and start > sent_start):
             return None  # "Route 66", "38 North", "World War Two"
-        if _identifies(text, sent_start, start):
+        if _identifies(text, sent_start, start, end):
             return None  # "flight 318", "article 49"
         if _listed_after_name(text, sent_start, start):
             return None  # "the 737 MAX, 767 and 777"
@@ -195,10 +195,34 @@ def _age_unit(text: str, start: int) -> str:
     return "years" if _AGED.search(text, max(0, start - 12), start) else ""
 
 
-def _identifies(text: str, sent_start: int, start: int) -> bool:
-    """The word before a bare number names what it identifies ('flight 318')."""
-    prev = _PREV_WORD.search(text, max(sent_start, start - 40), start)
-    return prev is not None and prev.group("w").lower() in _IDENTIFIER_NOUNS
+def _identifies(text: str, sent_start: int, start: int, end: int) -> bool:
+    """The word before a bare number names what it identifies ('flight 318', 'sections
+    212'), or the number is in a list of numbers such a word opens ('flights 318 and 319',
+    'Sections 212 (negligence), 219 (fraud) and 87'). A number after a comma alone is in
+    the list only when another number follows it there ('Flight 318, 64 people died'
+    counts people)."""
+    listed = _NEXT_LISTED.match(text, end) is not None
+    while True:
+        prev = _PREV_WORD.search(text, max(sent_start, start - 40), start)
+        if prev is None:
+            return False
+        word = prev.group("w").lower()
+        if word in _IDENTIFIER_NOUNS or (word[-1:] == "s" and word[:-1] in _IDENTIFIER_NOUNS):
+            return True
+        step = _LISTED_BEFORE.search(text, max(sent_start, start - 120), start)
+        if step is None or (step.group("sep") == "," and not listed):
+            return False
+        start, listed = step.start(), True
+
+
+_GLOSS = rf"(?:{H}*\([^()]{{0,80}}\))?"
+_LISTED_BEFORE: Final = re.compile(
+    rf"[0-9](?:[0-9,.]*[0-9])?{_GLOSS}{H}*(?P<sep>,|(?:,?{H}*(?:and|or))){H}+$"
+)
+"""A number before another in a list, with any gloss in brackets after it ('212
+(negligence), ', '318 and ')."""
+_NEXT_LISTED: Final = re.compile(rf"{_GLOSS}{H}*(?:,|{H}and|{H}or){H}+[0-9]")
+"""Another number of a list after this one ('219 (fraud) and 87')."""
 
 
 def _names(text: str, sent_start: int, start: int, end: int) -> bool:

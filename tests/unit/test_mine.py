@@ -705,7 +705,7 @@ def test_the_swiss_franc_gives_a_sum(text: str, value: float, unit: str) -> None
         ("The toll reached 1 250 on Monday, up from 980.", [1250.0, 980.0]),
         # never a year, nor a group of other than three digits
         ("In 2023 150 people died.", [150.0]),
-        ("Flights 30 and 41 were cancelled, and 12 45-minute delays followed.", [30.0, 41.0, 12.0]),
+        ("Crews of 30 and 41 were sent, and 12 45-minute delays followed.", [30.0, 41.0, 12.0]),
     ],
 )
 def test_thousands_grouped_by_spaces(text: str, values: list[float]) -> None:
@@ -742,6 +742,25 @@ def test_no_more_than_is_an_upper_bound(text: str, phrase: str, hedge: str) -> N
     ],
 )  # fmt: skip
 def test_a_count_after_a_name_is_a_figure_when_it_is_grouped_or_scaled(
+    text: str, figures: list[str]
+) -> None:
+    assert [q.span.text for q in mine(Article(text=text)).quantities] == figures
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # numbers an identifying noun opens a list of, in the plural too, are no figures
+        ("They were charged under Sections 212 (negligence), 219 (fraud) and 87 (conspiracy).",
+         []),
+        ("Flights 318 and 319 were cancelled; 40 people were stranded.", ["40"]),
+        ("Articles 5 and 6 of the treaty apply.", []),
+        # a count after an identified number and a comma still counts
+        ("On Flight 318, 64 people died and 12, 9 and 4 were hurt.", ["64", "12", "9",
+                                                                      "4"]),
+    ],
+)  # fmt: skip
+def test_numbers_listed_after_an_identifying_noun_are_no_figures(
     text: str, figures: list[str]
 ) -> None:
     assert [q.span.text for q in mine(Article(text=text)).quantities] == figures

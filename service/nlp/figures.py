@@ -547,6 +547,28 @@ def _own_state(number: Token) -> bool:
     )
 
 
+def _with_joined_fates(doc: Doc, happening: Slot | None) -> Slot | None:
+    """A one-word fate with another 'or' joins right after it ('were dead or injured',
+    'killed or wounded', 'dead or missing'): one count of either, never of the first
+    alone. An 'and' may join two things befalling the same people ('recovered and
+    identified') or two counts ('12 killed and 40 injured'): each word keeps its own."""
+    if happening is None:
+        return None
+    words = doc.char_span(happening.start, happening.end)
+    if words is None or len(words) != 1 or words[0].lower_ not in _FATES:
+        return happening
+    fate = words[0]
+    after = doc[fate.i + 1 : fate.i + 3]
+    joined = (
+        len(after) == 2
+        and after[0].lower_ == "or"
+        and after[1].lower_ in _FATES
+        and after[1].dep_ == "conj"
+        and after[1].head.i == fate.i
+    )
+    return slot([fate, after[1]]) if joined else happening
+
+
 def _relative_subject(clause: Token) -> bool:
     """The relative clause's subject is its relative pronoun ('who died'), so the clause
     says what its head did or met."""
@@ -1009,6 +1031,7 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     happening, verb = _happening(None, number) if by_pronoun(number) else (None, None)
     if happening is None:  # '25 of them minors': what befell the noun befell these
         happening, verb = _happening(noun, number)
+    happening = _with_joined_fates(doc, happening)
     rival = _rival_of(number) if noun is None and happening is None else None
     if rival is not None:
         # '500,000 people had marched, while the CGT counted more than a million': the

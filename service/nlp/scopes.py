@@ -282,18 +282,30 @@ def _named_by_copula(noun: Token) -> Token:
 def with_place(noun: Token) -> Slot | None:
     """A place a figure's counted noun is 'with': 'Quebec, with 80 deaths, was the worst
     hit' and 'followed by Quebec with 80 deaths' (the parse hangs the 'with' on the verb
-    whose agent the place is) count the dead in Quebec."""
+    whose agent the place is) count the dead in Quebec, and so does 'the Tarro district
+    was the hardest-hit one, with 41 deaths and 212 injuries' (the place the area is said
+    to be; each joined count too)."""
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head
     prep = noun.head
     if noun.dep_ != "pobj" or prep.lower_ != "with" or prep.head.i == prep.i:
         return None
-    owners = [prep.head]
+    owners = [prep.head, *_copula_subjects(prep.head)]
     if prep.head.pos_ == "VERB":
         agents = [c for c in prep.head.children if c.dep_ == "agent"]
         owners = [o for a in agents for o in a.children if o.dep_ == "pobj"]
     for owner in owners:
-        if names_a_place(owner):
+        if names_a_place(owner) or (owner is not prep.head and _named_place_noun(owner)):
             return slot([*(c for c in owner.lefts if c.dep_ == "compound"), owner])
     return None
+
+
+def _copula_subjects(noun: Token) -> list[Token]:
+    """The subject a noun is said to be ('the Tarro district' of 'the Tarro district was
+    the hardest-hit one'), or none."""
+    if noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return []
+    return [c for c in noun.head.children if c.dep_ == "nsubj"]
 
 
 def _where_clause(node: Token) -> Token | None:

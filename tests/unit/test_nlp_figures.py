@@ -910,3 +910,40 @@ def test_a_gapped_clause_gives_its_source_s_count_of_the_same_thing(
 def test_a_gapped_name_with_no_source_before_it_is_no_source() -> None:
     # 'Lund won 40%, Ruiz 35%' leaves out who won, not who counted
     assert frame("Ivo Lund won 40%, Ana Ruiz 35%.", "35%").source is None
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "happening"),
+    [
+        # one count of people either fate befell, never of the first fate alone
+        ("The ministry said some 580 people were dead or injured in Tarro.",
+         "some 580", "dead or injured"),
+        ("At least 580 people were killed or injured in Tarro.", "At least 580",
+         "killed or injured"),
+        ("Some 300 people are dead or missing.", "Some 300", "dead or missing"),
+        # 'and' joins what befell the same people, or two counts: each keeps its own word
+        ("Officials said 38 bodies were recovered and identified.", "38 bodies", "recovered"),
+        ("Twelve people were killed and 40 injured in Tarro.", "Twelve", "killed"),
+    ],
+)  # fmt: skip
+def test_fates_joined_by_or_are_one_count_of_either(text: str, figure: str, happening: str) -> None:
+    assert said(frame(text, figure).happening) == happening
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        # the place a hardest-hit one is said to be holds the counts it is 'with'
+        ("Of all the districts, the Tarro district was the hardest-hit one, with 41 deaths "
+         "and 212 injuries.", "41 deaths", "Tarro district"),
+        ("Of all the districts, the Tarro district was the hardest-hit one, with 41 deaths "
+         "and 212 injuries.", "212 injuries", "Tarro district"),
+        # a subject that is no place gives none
+        ("The storm was the worst in years, with 120 deaths.", "120 deaths", None),
+        ("Ana Ruiz was the top scorer, with 30 points.", "30 points", None),
+    ],
+)  # fmt: skip
+def test_counts_a_named_place_is_said_to_be_with_are_placed_there(
+    text: str, figure: str, place: str | None
+) -> None:
+    assert said(frame(text, figure).place) == place

@@ -60,6 +60,7 @@ def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
     as a date ('estimated the crowd at 70', 'lasted about 20 hours'), which dates nothing."""
     place: Slot | None = None
     time: Slot | None = None
+    counted: Slot | None = None
 
     def scope(tokens: list[Token]) -> Slot | None:
         if any(own.start <= t.i < own.end for t in tokens):
@@ -103,6 +104,10 @@ def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                     if inner is not None and child.lower_ in PLACE_PREPOSITIONS:
                         # 'in ten provinces in Turkey': the named place the phrase is in
                         place = place or scope(inner)
+                    elif child.lower_ in PLACE_PREPOSITIONS and _counted_places(obj):
+                        # 'in 14 states', 'across nine villages of the Tarro district':
+                        # those places only, not the whole story's; a named place first
+                        counted = counted or scope([child, *phrase(obj)])
                     elif named and (child.lower_ in PLACE_PREPOSITIONS or along):
                         # 'in Tampere County alone': the adverb is no part of the place;
                         # 'in the coastal city of Brenmoor' is Brenmoor
@@ -119,7 +124,7 @@ def scopes(anchors: list[Token], own: Span) -> tuple[Slot | None, Slot | None]:
                     place = place or scope([child])
                 elif child.lower_ in OTHER_PLACE_WORDS:
                     place = place or scope(phrase(child))
-    return place, time
+    return place or counted, time
 
 
 def _counting_place(verb: Token) -> list[Token]:
@@ -209,6 +214,15 @@ def _inner_place(obj: Token) -> list[Token] | None:
                 if inner.dep_ == "pobj" and ent is not None and ent.label_ in PLACE_LABELS:
                     return [child, *name_phrase(inner)]
     return None
+
+
+def _counted_places(obj: Token) -> bool:
+    """A plural place or facility noun a number counts ('14 states', 'five private
+    clinics'): some places of the story's, named or not."""
+    noun = obj.lemma_.lower()
+    if obj.tag_ != "NNS" or (noun not in PLACE_NOUNS and noun not in FACILITY_NOUNS):
+        return False
+    return any(c.dep_ == "nummod" and is_number(c) for c in obj.children)
 
 
 def _name_of_place_noun(obj: Token) -> Token | None:

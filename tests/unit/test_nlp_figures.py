@@ -947,3 +947,21 @@ def test_counts_a_named_place_is_said_to_be_with_are_placed_there(
     text: str, figure: str, place: str | None
 ) -> None:
     assert said(frame(text, figure).place) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place"),
+    [
+        # some places a number counts are the figure's place, not the whole story's
+        ("Ruiz took 31 per cent of the votes cast in 14 states.", "31 per cent",
+         "in 14 states"),
+        ("Officials said 517 people died across nine villages of the Tarro district.", "517",
+         "across nine villages of the Tarro district"),
+        ("Some 64 deaths were logged at five private clinics.", "64 deaths",
+         "at five private clinics"),
+        # a named place they lie in comes first
+        ("The quake killed 40 people in ten provinces in Norland.", "40", "in Norland"),
+    ],
+)  # fmt: skip
+def test_places_a_number_counts_are_the_figure_s_place(text: str, figure: str, place: str) -> None:
+    assert said(frame(text, figure).place) == place

@@ -1448,3 +1448,27 @@ def test_a_denied_threshold_is_no_rival_to_a_share_won() -> None:
         }
     )
     assert all(status not in ("conflicting", "revised", "compatible") for status, *_ in found)
+
+
+def test_a_toll_rising_within_one_day_is_revised_by_the_later_report() -> None:
+    """A toll of 23 in a morning report and 31 in an evening one, the same day: the
+    count went on, no outlet contradicts another. Reported the other way round, the
+    later report's lower count is no update of the earlier higher one."""
+    rising = _mined_statuses(
+        {
+            "a": ("The death toll in Tarro rose to 23 on Monday, the governor said.",
+                  "2031-03-03T08:00:00Z"),
+            "b": ("The death toll in Tarro has risen to 31, officials said.",
+                  "2031-03-03T19:00:00Z"),
+        }
+    )  # fmt: skip
+    assert [status for status, *_ in rising if status in ("conflicting", "revised")] == ["revised"]
+    falling = _mined_statuses(
+        {
+            "a": ("The death toll in Tarro rose to 31 on Monday, the governor said.",
+                  "2031-03-03T08:00:00Z"),
+            "b": ("The death toll in Tarro has risen to 23, officials said.",
+                  "2031-03-03T19:00:00Z"),
+        }
+    )  # fmt: skip
+    assert "revised" not in [status for status, *_ in falling]

@@ -131,7 +131,9 @@ def lookup(name: str, country: str = "") -> Place | None:
     if wanted:
         found = [(r, p) for r, p in found if p.country == wanted]
     if not found:
-        return None
+        # 'Sana'a' is 'Sanaa' to the gazetteer: a name's apostrophes are often left out
+        bare = raw.replace("\u2019", "").replace("'", "")
+        return lookup(bare, country) if bare != raw else None
     return min(found, key=lambda rp: (rp[0], rp[1].name))[1]
 
 

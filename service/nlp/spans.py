@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -87,10 +88,22 @@ def in_gazetteer(head: Token) -> bool:
     words = name_phrase(head)
     proper = [t for t in words if t.pos_ == "PROPN"]
     # ('Chile and Peru': the phrase of 'Chile' keeps the 'and' before the place joined to it)
-    named = [t for t in words if t.is_alpha and t.pos_ not in ("DET", "CCONJ")]
+    named = [t for t in words if _lettered(t) and t.pos_ not in ("DET", "CCONJ")]
     if not proper or len(proper) != len(named):
         return False
     return gazetteer_place(" ".join(t.text for t in proper)) is not None
+
+
+def _lettered(token: Token) -> bool:
+    """Letters only, apart from an apostrophe inside a word ('Sana'a'); not
+    one before a capital, as in a surname ('O'Brien')."""
+    text = token.text.replace("\u2019", "'")
+    return token.is_alpha or (
+        text.replace("'", "").isalpha() and _BEFORE_CAPITAL.search(text) is None
+    )
+
+
+_BEFORE_CAPITAL: Final = re.compile(r"'[A-Z]")
 
 
 def is_number(token: Token) -> bool:

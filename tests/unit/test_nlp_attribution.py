@@ -592,3 +592,23 @@ def test_a_subject_that_does_not_say_the_figure_is_no_source(
     text: str, figure: str, source: str | None
 ) -> None:
     assert said(frame(text, figure).source) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "place", "source"),
+    [
+        # a place's name with an apostrophe is a name the gazetteer knows, written with
+        # it or without ('Sana'a' is its 'Sanaa'), so it reports a count as a place
+        ("Officials said Sana\u2019a reported 6,500 marchers on Friday.", "6,500 marchers",
+         "Sana\u2019a", "Officials"),
+        ("Some 3,700 people marched in Sana\u2019a on Monday.", "Some 3,700",
+         "in Sana\u2019a", None),
+        # an apostrophe before a capital is a surname's, which no place's name takes
+        ("Ivo O'Brien reported 6,500 marchers on Friday.", "6,500 marchers", None,
+         "Ivo O'Brien"),
+    ],
+)  # fmt: skip
+def test_a_place_named_with_an_apostrophe_is_a_place(
+    text: str, figure: str, place: str | None, source: str | None
+) -> None:
+    assert (place_of(text, figure), source_of(text, figure)) == (place, source)

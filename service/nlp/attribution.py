@@ -280,9 +280,9 @@ def _could_give(subject: Token, number: Token) -> bool:
     deps = {c.dep_ for c in verb.children}
     if deps & {"oprd", "acomp"} and "dobj" not in deps:
         return False  # '7 people confirmed dead': the subject is what was confirmed
-    if subject.head.lemma_ not in SAYING_BY_SOURCES:
+    if verb.lemma_ not in SAYING_BY_SOURCES:
         return True
-    if subject.head.pos_ == "VERB" and any(c.dep_ == "prt" for c in subject.head.children):
+    if verb.pos_ == "VERB" and "prt" in deps:
         return False  # a phrasal verb ('add up to') says nothing
     return _source_like(subject)
 

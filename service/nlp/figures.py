@@ -977,9 +977,10 @@ def _rival_of(number: Token) -> tuple[Token, Token] | None:
 def _gapped(figure: Span) -> tuple[Token, list[Token]] | None:
     """The figure a gapped clause answers and the words of its source: a count that ends
     its sentence after a comma and a source's name, its verb and counted noun left out
-    as the clause before gives them ('the police counted 48,000 marchers, the union
-    90,000'; 'police put the crowd at 48,000, organisers at 90,000'). The rival is the
-    last number before the comma; None when there is no such clause."""
+    as the clause before gives them ('the police counted 48,000 marchers, the Kessby
+    Union 90,000'; 'police put the crowd at 48,000, Norland Labour at 90,000'). The
+    source is a name or a noun that names a source on its own ('officials'). The rival is
+    the last number before the comma; None when there is no such clause."""
     doc, sentence = figure.doc, figure.sent
     if figure.end < sentence.end and not doc[figure.end].is_punct:
         return None
@@ -1001,7 +1002,8 @@ def _gapped(figure: Span) -> tuple[Token, list[Token]] | None:
 
 
 _GAPPED_SOURCE_POS: Final = frozenset({"DET", "ADJ", "NOUN", "PROPN", "VERB"})
-"""Words a gapped clause's source may be tagged with ('organisers' may be taken for a verb)."""
+"""Words a gapped clause's source may be tagged with (the parse may take a name's word for a
+verb)."""
 
 
 _RIVAL_LINKS: Final = frozenset({"advcl", "conj"})
@@ -1016,8 +1018,8 @@ def read_frame(doc: Doc, start: int, end: int) -> FrameReading:
     number = _anchor(span)
     gapped = _gapped(span)
     if gapped is not None:
-        # 'the police counted 48,000 marchers in Ostrel, the union 90,000': the union's
-        # count of what the police counted, where and when they counted it. Only when a
+        # 'the police counted 48,000 marchers in Ostrel, the Kessby Union 90,000': the
+        # union's count of what the police counted, where and when they counted it. Only when a
         # source before it gives the rival figure: 'Lund won 40%, Ruiz 35%' leaves out
         # who won, not who counted.
         answered, words = gapped

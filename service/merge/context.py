@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 from schemas.article import Article
@@ -52,6 +53,18 @@ class MergeContext:
     def published_day(self, article_id: str) -> tuple[int, int] | None:
         """The day an article was published (first and last ordinal), None if unknown."""
         return day_range(self.published[article_id][:ISO_DAY_CHARS] or None)
+
+    def published_instant(self, article_id: str) -> datetime | None:
+        """When an article was published, to the second (UTC), None if only its day or
+        nothing is known."""
+        stamp = self.published[article_id]
+        if len(stamp) <= ISO_DAY_CHARS:
+            return None
+        try:
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
     @classmethod
     def build(

@@ -58,12 +58,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from service.merge.context import MergeContext
 from service.merge.drafts import Observation, figure_of, rival_sources
-from service.merge.intervals import ISO_DAY_CHARS, Figure, Range, centre, day_range, meets
+from service.merge.intervals import Figure, Range, centre, day_range, meets
 
 
 class _Stamp(NamedTuple):
@@ -218,8 +218,7 @@ def split_revisions(
         # articles, a lower one published before the article giving a higher one was its
         # count at the time (a toll of 23 in the morning, 31 that evening), unless one
         # outlet sets them side by side as two sources' figures.
-        instants = {u: [_instant(ctx, o) for o in by_stamp[u]] for u in stamps}
-        timed = {u: [w for w in instants[u] if w is not None] for u in stamps}
+        spans = {u: _published_span(ctx, by_stamp[u]) for u in stamps}
         for i, s in enumerate(stamps):
             for t in stamps[i + 1 :]:
                 if s.days is None or s.days != t.days or s.days[0] != s.days[1]:
@@ -227,10 +226,10 @@ def split_revisions(
                 if in_articles[s] & in_articles[t] or meets(ranges[s], ranges[t]):
                     continue
                 lower, higher = sorted((s, t), key=lambda u: centre(u.figure))
-                if None in instants[lower] or None in instants[higher] or side_by_side(s, t):
+                low, high = spans[lower], spans[higher]
+                if low is None or high is None or side_by_side(s, t):
                     continue
-                earlier = max(timed[lower]) < min(timed[higher])
-                if earlier and len(old | {lower}) < len(stamps):
+                if low[1] < high[0] and len(old | {lower}) < len(stamps):
                     old.add(lower)
     still = [s for s in stamps if s not in old]
     clashes = _same_outlet_clashes(ctx, still, by_stamp, ranges)
@@ -246,16 +245,14 @@ def split_revisions(
     return superseded, current, apart
 
 
-def _instant(ctx: MergeContext, o: Observation) -> datetime | None:
-    """When the article giving `o` was published, to the second (UTC), if it says."""
-    stamp = ctx.published[o.article_id]
-    if len(stamp) <= ISO_DAY_CHARS:
-        return None
-    try:
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
+def _published_span(
+    ctx: MergeContext, obs: Sequence[Observation]
+) -> tuple[datetime, datetime] | None:
+    """The first and last instant the articles giving `obs` were published, None unless
+    every one of them gives its time."""
+    instants = [ctx.published_instant(o.article_id) for o in obs]
+    timed = [w for w in instants if w is not None]
+    return (min(timed), max(timed)) if timed and len(timed) == len(instants) else None
 
 
 def _disputed(outlet: str, first: Sequence[Observation], second: Sequence[Observation]) -> bool:

@@ -23,11 +23,14 @@ SCALE_WORDS = alternation(sorted(SCALE, key=len, reverse=True))  # 'lakhs' befor
 # Thousands grouped by commas, or by single spaces as many outlets outside the US write
 # them ('3 518 people', also with a no-break or thin space): a group of three digits
 # after one space joins the number before it; a year or any four digits never starts one.
+_SPACES = " \u00a0\u2009\u202f"
 DIGITS = (
     r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
-    r"|[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{3})+(?![0-9]|[.,][0-9])"
+    rf"|[0-9]{{1,3}}(?:[{_SPACES}][0-9]{{3}})+(?![0-9]|[.,][0-9])"
     r"|[0-9]{1,15}(?:\.[0-9]+)?"
 )
+GROUPED = re.compile(rf"[0-9][,{_SPACES}][0-9]{{3}}")
+"""A thousands separator between digits, as `DIGITS` groups them ('90,000', '3 518')."""
 WORD_NUMBER = (
     rf"(?:{'|'.join(TENS)})(?:(?:-|{H})(?:{'|'.join(list(SMALL)[1:10])})\b)?"
     rf"|(?:a|one){H}+(?:hundred|thousand|million|billion)|(?:a{H}+)?dozen"

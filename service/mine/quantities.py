@@ -25,6 +25,7 @@ from service.mine.doc import AP, Doc, H, Taken
 from service.mine.numbers import (
     CURRENCY,
     DIGITS,
+    GROUPED,
     ORDINALS,
     SCALE_WORDS,
     WORD_NUMBER,
@@ -170,7 +171,7 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
         tail_end, unit, hint = _tail(text, end, ordinal, money)
     # '1.5 million', '90,000': a number with a scale word or its thousands grouped is
     # a count, never part of a name ('the union 90,000', 'the Kessby Union 1.3 million')
-    counted = bool(m.groupdict().get("scale")) or _GROUPED.search(m.group("num")) is not None
+    counted = bool(m.groupdict().get("scale")) or GROUPED.search(m.group("num")) is not None
     if hedge == "exact" and not unit and not counted:
         if _names(text, sent_start, start, end) or (m.group()[0].isupper() and start > sent_start):
             return None  # "Route 66", "38 North", "World War Two"
@@ -182,9 +183,6 @@ def _single(doc: Doc, m: re.Match[str], ordinal: bool, value: float) -> _Figure 
     unit = unit or _age_unit(text, start)
     return _Figure(start, tail_end, value, hedge=hedge, unit=unit, hint=hint, ordinal=ordinal)
 
-
-_GROUPED: Final = re.compile(r"[0-9][,\u00a0\u202f ][0-9]{3}")
-"""A thousands separator between digits ('90,000', '3 518')."""
 
 _AGED = re.compile(rf"(?i)\b(?:aged|ages){H}+$")
 

@@ -380,7 +380,7 @@ def _parted(speaker: Token, number: Token) -> bool:
     Ostrel: said Ana Ruiz')."""
     if speaker.i < number.i:
         return False
-    breaks = [t.i for t in number.doc[number.i + 1 : speaker.i] if t.text in _CLAUSE_BREAKS]
+    breaks = _breaks_between(number, speaker)
     return bool(breaks) and any(
         c.dep_ == "ccomp" and c.i > breaks[-1] and number not in c.subtree
         for c in speaker.head.children
@@ -389,10 +389,12 @@ def _parted(speaker: Token, number: Token) -> bool:
 
 def _cut_off(subject: Token, verb: Token) -> bool:
     """A colon, semicolon or dash stands between a subject before its verb and the verb."""
-    if subject.i > verb.i:
-        return False
-    between = verb.doc[subject.i + 1 : verb.i]
-    return any(t.text in _CLAUSE_BREAKS for t in between)
+    return subject.i < verb.i and bool(_breaks_between(subject, verb))
+
+
+def _breaks_between(first: Token, last: Token) -> list[int]:
+    """Where a colon, semicolon or dash stands between two words of one sentence."""
+    return [t.i for t in first.doc[first.i + 1 : last.i] if t.text in _CLAUSE_BREAKS]
 
 
 _CLAUSE_BREAKS: Final = frozenset({":", ";", "\u2014", "\u2013", "--"})
